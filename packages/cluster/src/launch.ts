@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceCatalog, type ServiceName } from './service-catalog.js';
+
+export interface LaunchSettings {
+  root: string;
+  /** The environment of each service, given its name. */
+  environmentFor: (service: ServiceName) => Record<string, string>;
+  onOutput: (service: ServiceName, line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  process: ChildProcess;
+}
+
+function spawnService(root: string, name: ServiceName, environment: Record<string, string>) {
+  // Runs the TypeScript sources through tsx, resolving workspace packages to their sources too.
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`], {
+    cwd: root,
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  throw new Error(`was not ready within ${timeoutMs / 1000} s`);
+}
+
+export async function stopServices(running: RunningService[]) {
+  await Promise.all(
+    running.map(async ({ process: child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(forced);
+    }),
+  );
+}
+
+/** Starts every service as its own process and waits until each answers /ready. */
+export async function launchServices(settings: LaunchSettings): Promise<RunningService[]> {
+  const running = serviceCatalog.map(({ name }) => {
+    const environment = settings.environmentFor(name);
+    const child = spawnService(settings.root, name, environment);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => settings.onOutput(name, line));
+    }
+    return { name, port: Number(environment.PORT), process: child };
+  });
+  try {
+    await Promise.all(
+      running.map(({ name, port, process: child }) =>
+        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, settings.readyTimeoutMs ?? 90_000).catch((error: Error) => {
+          throw new Error(`The ${name} service ${error.message}`);
+        }),
+      ),
+    );
+  } catch (error) {
+    await stopServices(running);
+    throw error;
+  }
+  return running;
+}

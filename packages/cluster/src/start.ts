@@ -1,0 +1,117 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { acquireClusterLock } from './cluster-lock.js';
+import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { launchServices, stopServices, type RunningService } from './launch.js';
+import { formatLogLine } from './log-format.js';
+import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
+import { serviceCatalog, serviceUrlVariable } from './service-catalog.js';
+import { workspaceRoot } from './workspace-root.js';
+
+const root = workspaceRoot();
+
+function portIsFree(port: number) {
+  return new Promise<boolean>((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, () => probe.close(() => resolve(true)));
+  });
+}
+
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+const lock = acquireClusterLock(join(root, '.data', 'cluster.lock'));
+if ('heldBy' in lock) {
+  fail(`The cluster is already running (pid ${lock.heldBy}). Use it, or stop it with Ctrl-C in its terminal first.`);
+}
+const releaseLock = lock.release;
+for (const { name, port } of serviceCatalog) {
+  if (!(await portIsFree(port))) {
+    releaseLock();
+    fail(`Port ${port}, needed by the ${name} service, is in use by another program. Free it and run pnpm start again.`);
+  }
+}
+
+const environment = loadDevEnvironment(root);
+const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
+let stopDatabase = async () => {};
+let adminUrl = environment.DATABASE_URL;
+let databaseName = adminUrl ? new URL(adminUrl).pathname.slice(1) || 'postgres' : 'ecommerce';
+if (!adminUrl) {
+  const port = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
+  console.log(`Starting the embedded PostgreSQL on port ${port} (data in .data/postgres)...`);
+  const database = await startEmbeddedPostgres({
+    dataDirectory: join(root, '.data', 'postgres'),
+    port,
+    password: environment.POSTGRES_PASSWORD!,
+    persistent: true,
+  });
+  adminUrl = database.adminUrl;
+  databaseName = 'ecommerce';
+  stopDatabase = database.stop;
+}
+
+await ensureServiceRoles(adminUrl, passwordFor);
+await ensureServiceSchemas(adminUrl, databaseName);
+const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
+const serviceUrls = Object.fromEntries(
+  serviceCatalog.map(({ name, port }) => [serviceUrlVariable(name), `http://127.0.0.1:${port}`]),
+);
+
+let running: RunningService[] = [];
+let stopping = false;
+async function stopEverything(exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping the cluster...');
+  await stopServices(running);
+  await stopDatabase();
+  releaseLock();
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => void stopEverything(0));
+process.on('SIGTERM', () => void stopEverything(0));
+
+console.log('Starting the six services...');
+try {
+  running = await launchServices({
+    root,
+    environmentFor: (name) => ({
+      ...environment,
+      ...serviceUrls,
+      PORT: String(serviceCatalog.find((service) => service.name === name)!.port),
+      DATABASE_URL: databaseUrls[name],
+    }),
+    onOutput: (name, line) => console.log(formatLogLine(name, line)),
+  });
+} catch (error) {
+  console.error(`\n${(error as Error).message}. See its output above.`);
+  await stopEverything(1);
+}
+for (const service of running) {
+  service.process.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`\nThe ${service.name} service stopped unexpectedly (exit code ${code}).`);
+      void stopEverything(1);
+    }
+  });
+}
+
+const key = environment.INTERNAL_API_KEY;
+console.log(`
+The cluster is up:
+${serviceCatalog.map(({ name, port }) => `  ${name.padEnd(13)} http://localhost:${port}`).join('\n')}
+
+Try it (the internal key is in .env.local):
+  curl -s -X POST http://localhost:8005/auth/register -H 'Content-Type: application/json' \\
+    -d '{"email": "ada@example.com", "password": "correct-horse-battery"}'
+  TOKEN=$(curl -s -X POST http://localhost:8005/auth/login -H 'Content-Type: application/json' \\
+    -d '{"email": "ada@example.com", "password": "correct-horse-battery"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+  curl -s http://localhost:8005/auth/me -H "Authorization: Bearer $TOKEN"
+  curl -s http://localhost:8001/ready -H "X-Internal-API-Key: ${key}"
+
+Press Ctrl-C to stop.`);

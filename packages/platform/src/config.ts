@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const portSchema = (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort);
+
+/** "30/minute" style limits, as operators write them in env files. */
+export const rateLimitSchema = z
+  .string()
+  .regex(/^\d+\/(second|minute|hour)$/, 'must look like "30/minute" (per second, minute or hour)')
+  .transform((value) => {
+    const [count, unit] = value.split('/') as [string, 'second' | 'minute' | 'hour'];
+    const windowMs = { second: 1_000, minute: 60_000, hour: 3_600_000 }[unit];
+    return { max: Number(count), windowMs };
+  });
+
+const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const booleanSchema = (defaultValue: boolean) => booleanFlag.prefault(defaultValue ? 'true' : 'false');
+
+/** Settings every service reads; each service extends this with its own. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_ISSUER: z.string().default('ecomm-auth'),
+  JWT_AUDIENCE: z.string().default('ecomm'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  MIGRATE_ON_START: booleanSchema(true),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24).default(24),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad or missing variable stops the start with its name. */
+export function loadConfig<Schema extends z.ZodType<BaseConfig>>(
+  schema: Schema,
+  environment: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
+  // An empty assignment such as `OPENAI_API_KEY=` in an env file means "not set".
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `  - ${name}: ${message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,39 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+
+// NUMERIC and BIGINT arrive as strings by default; counts and sums in this codebase fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface DatabaseSettings {
+  url: string;
+  poolMax?: number;
+  applicationName?: string;
+}
+
+export type Database = NodePgDatabase<Record<string, never>>;
+
+export function createDatabase(settings: DatabaseSettings) {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.poolMax ?? 10,
+    application_name: settings.applicationName,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db: Database = drizzle({ client: pool });
+
+  return {
+    db,
+    pool,
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export type DatabaseConnection = ReturnType<typeof createDatabase>;

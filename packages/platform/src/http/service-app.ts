@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { BaseConfig } from '../config.js';
+import { loggerOptions } from '../logger.js';
+import { installMetrics } from '../observability/metrics.js';
+import { installAccessGuard } from '../security/access-guard.js';
+import { createTokenService } from '../security/tokens.js';
+import { installErrorHandler } from './error-handler.js';
+
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface ServiceAppOptions {
+  service: string;
+  config: BaseConfig;
+  /** Throws when a dependency the service needs (its database) is unreachable. */
+  readiness?: () => Promise<void>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The part every service shares: logging, errors, access guard, health, readiness and metrics. */
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const { service, config } = options;
+  const app = Fastify({
+    logger: loggerOptions(service, config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandler(app);
+  installAccessGuard(app, {
+    internalApiKey: config.INTERNAL_API_KEY,
+    tokens: createTokenService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+  });
+  installMetrics(app, service);
+
+  app.get(
+    '/health',
+    { config: { access: 'public' }, logLevel: 'warn', schema: { response: { 200: z.object({ service: z.string(), status: z.literal('running') }) } } },
+    async () => ({ service, status: 'running' as const }),
+  );
+  app.get('/ready', { config: { access: 'public' }, logLevel: 'warn' }, async (request, reply) => {
+    try {
+      await options.readiness?.();
+      return { service, status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'not ready');
+      return reply.status(503).send({ service, status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  return app;
+}

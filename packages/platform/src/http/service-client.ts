@@ -1,0 +1,121 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errors as undiciErrors, Pool } from 'undici';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { internalKeyHeader } from '../security/access-guard.js';
+import { idempotencyKeyHeader } from './idempotency.js';
+
+export interface ServiceClientOptions {
+  /** The called service's name, used in error messages. */
+  service: string;
+  baseUrl: string;
+  internalApiKey: string;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface CallOptions<Schema extends z.ZodType> {
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Makes a POST or PATCH safe to retry: the called service replays the first response. */
+  idempotencyKey?: string;
+  timeoutMs?: number;
+  schema?: Schema;
+}
+
+const safeToRepeat = new Set<Method>(['GET', 'PUT', 'DELETE']);
+const retryableStatus = new Set([502, 503, 504]);
+
+class RetryableFailure extends Error {
+  constructor(readonly failure: AppError) {
+    super(failure.message);
+  }
+}
+
+function withQuery(path: string, query: CallOptions<z.ZodType>['query']) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Service-to-service HTTP: the internal key attached, timeouts, retries only where repeating is safe. */
+export function createServiceClient(options: ServiceClientOptions) {
+  const pool = new Pool(options.baseUrl, { connections: 64, keepAliveTimeout: 10_000 });
+  const defaultTimeout = options.timeoutMs ?? 5_000;
+  const retries = options.retries ?? 2;
+
+  async function attempt(method: Method, path: string, call: CallOptions<z.ZodType>) {
+    const timeoutMs = call.timeoutMs ?? defaultTimeout;
+    const headers: Record<string, string> = { [internalKeyHeader]: options.internalApiKey, ...call.headers };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (call.idempotencyKey) headers[idempotencyKeyHeader] = call.idempotencyKey;
+    let response;
+    try {
+      response = await pool.request({
+        method,
+        path: withQuery(path, call.query),
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+        throw new RetryableFailure(AppError.upstreamTimeout(`${options.service} service did not answer within ${timeoutMs} ms`));
+      }
+      throw new RetryableFailure(new AppError(503, 'UPSTREAM_UNAVAILABLE', `${options.service} service is unreachable`));
+    }
+    const text = await response.body.text();
+    let payload: Record<string, unknown> | undefined;
+    try {
+      payload = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    } catch {
+      throw AppError.upstream(`${options.service} service answered ${response.statusCode} with a body that is not JSON`);
+    }
+    if (response.statusCode < 400) return payload;
+    const message = typeof payload?.message === 'string' ? payload.message : `${options.service} service answered ${response.statusCode}`;
+    if (response.statusCode < 500) {
+      const code = typeof payload?.code === 'string' ? payload.code : 'UPSTREAM_REJECTED';
+      throw new AppError(response.statusCode, code, message, payload?.details);
+    }
+    const failure = AppError.upstream(`${options.service} service failed: ${message}`);
+    if (retryableStatus.has(response.statusCode)) throw new RetryableFailure(failure);
+    throw failure;
+  }
+
+  async function call<Schema extends z.ZodType = z.ZodUnknown>(
+    method: Method,
+    path: string,
+    call: CallOptions<Schema> = {},
+  ): Promise<z.infer<Schema>> {
+    const repeatable = safeToRepeat.has(method) || Boolean(call.idempotencyKey);
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      try {
+        const payload = await attempt(method, path, call);
+        if (!call.schema) return payload as z.infer<Schema>;
+        const parsed = call.schema.safeParse(payload);
+        if (!parsed.success) throw AppError.upstream(`${options.service} service returned an unexpected response`);
+        return parsed.data;
+      } catch (error) {
+        if (!(error instanceof RetryableFailure)) throw error;
+        if (!repeatable || attemptNumber >= retries) throw error.failure;
+        await sleep(100 * 2 ** attemptNumber + Math.random() * 50);
+      }
+    }
+  }
+
+  return {
+    get: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('GET', path, options),
+    post: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('POST', path, options),
+    put: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PUT', path, options),
+    patch: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PATCH', path, options),
+    delete: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('DELETE', path, options),
+    close: () => pool.close(),
+  };
+}
+
+export type ServiceClient = ReturnType<typeof createServiceClient>;

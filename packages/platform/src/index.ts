@@ -1,0 +1,13 @@
+export { baseConfigSchema, booleanSchema, ConfigError, loadConfig, portSchema, rateLimitSchema, type BaseConfig } from './config.js';
+export { AppError, isAppError, type ErrorBody } from './errors.js';
+export { loggerOptions, redactedPaths } from './logger.js';
+export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
+export { migrateSchema } from './database/migrate.js';
+export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';
+export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
+export { installIdempotency, idempotencyKeyHeader } from './http/idempotency.js';
+export { createServiceClient, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
+export { installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
+export { createTokenService, type AuthenticatedUser, type TokenService } from './security/tokens.js';
+export { installMetrics } from './observability/metrics.js';
+export { packageRoot, runService, type ServiceDefinition } from './run-service.js';

@@ -1,0 +1,22 @@
+import type { LoggerOptions } from 'pino';
+
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers["x-internal-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-internal-api-key"]',
+  'password',
+  '*.password',
+  'body.password',
+];
+
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+  };
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { ConfigError, loadConfig, type BaseConfig } from './config.js';
+import { migrateSchema } from './database/migrate.js';
+
+/** The folder of the nearest package.json above a module: stable whether it runs from src or dist. */
+export function packageRoot(moduleUrl: string) {
+  let folder = dirname(fileURLToPath(moduleUrl));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`No package.json above ${moduleUrl}`);
+    folder = parent;
+  }
+  return folder;
+}
+
+export interface ServiceDefinition<Config extends BaseConfig & { PORT: number }> {
+  name: string;
+  configSchema: z.ZodType<Config>;
+  buildApp: (config: Config) => Promise<FastifyInstance>;
+  /** The service's PostgreSQL schema and its checked-in migrations, applied before listening. */
+  database?: { schema: string; migrationsFolder: string };
+}
+
+/** Starts a service: config that fails fast, migrations, listen, and a clean stop on SIGINT/SIGTERM. */
+export async function runService<Config extends BaseConfig & { PORT: number }>(definition: ServiceDefinition<Config>) {
+  let config: Config;
+  try {
+    config = loadConfig(definition.configSchema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${definition.name} service cannot start. ${error.message}`);
+    process.exit(1);
+  }
+  if (definition.database && config.MIGRATE_ON_START) {
+    await migrateSchema({ url: config.DATABASE_URL, ...definition.database });
+  }
+  const app = await definition.buildApp(config);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const forceExit = setTimeout(() => process.exit(1), 10_000).unref();
+    // Fastify closes the server first, then runs onClose hooks (the pool) once in-flight requests end.
+    await app.close();
+    clearTimeout(forceExit);
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  return app;
+}

@@ -1,0 +1,53 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '../errors.js';
+
+export interface TokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  expiresInSeconds?: number;
+}
+
+export interface AuthenticatedUser {
+  id: string;
+  email?: string;
+}
+
+/** HS256 access tokens: `sub` is the user id; issuer, audience and expiry are always checked. */
+export function createTokenService(settings: TokenSettings) {
+  const key = new TextEncoder().encode(settings.secret);
+  const expiresInSeconds = settings.expiresInSeconds ?? 3600;
+
+  return {
+    expiresInSeconds,
+
+    async sign(user: AuthenticatedUser): Promise<string> {
+      return new SignJWT(user.email ? { email: user.email } : {})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(user.id)
+        .setIssuer(settings.issuer)
+        .setAudience(settings.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${expiresInSeconds}s`)
+        .sign(key);
+    },
+
+    async verify(token: string): Promise<AuthenticatedUser> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: settings.issuer,
+          audience: settings.audience,
+          requiredClaims: ['sub', 'exp'],
+        });
+        const email = typeof payload.email === 'string' ? payload.email : undefined;
+        return { id: payload.sub as string, ...(email ? { email } : {}) };
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) throw AppError.unauthorized('Token has expired; log in again');
+        throw AppError.unauthorized('Invalid token');
+      }
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

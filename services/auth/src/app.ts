@@ -1,0 +1,32 @@
+import rateLimit from '@fastify/rate-limit';
+import { AppError, createDatabase, createServiceApp, createTokenService } from '@ecomm/platform';
+import type { AuthConfig } from './config.js';
+import { createAccountService } from './users/account-service.js';
+import { accountRoutes } from './users/routes.js';
+import { createUserRepository } from './users/user-repository.js';
+
+export async function buildApp(config: AuthConfig) {
+  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'auth' });
+  const app = createServiceApp({ service: 'auth', config, readiness: database.ping });
+  app.addHook('onClose', database.close);
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
+  });
+
+  const tokens = createTokenService({
+    secret: config.JWT_SECRET,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    expiresInSeconds: config.JWT_EXPIRES_IN_SECONDS,
+  });
+  const accounts = createAccountService({
+    users: createUserRepository(database.db),
+    tokens,
+    bcryptRounds: config.BCRYPT_ROUNDS,
+  });
+  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH });
+  return app;
+}

@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { authService } from './service.js';
+
+await runService(authService);

@@ -1,0 +1,41 @@
+import type { AccessToken, Credentials, UserProfile } from '@ecomm/contracts';
+import { AppError, type TokenService } from '@ecomm/platform';
+import bcrypt from 'bcryptjs';
+import type { User, UserRepository } from './user-repository.js';
+
+const invalidCredentials = 'Invalid email or password';
+
+function toProfile(user: User): UserProfile {
+  return { id: user.id, email: user.email, created_at: user.createdAt.toISOString() };
+}
+
+export function createAccountService(dependencies: { users: UserRepository; tokens: TokenService; bcryptRounds: number }) {
+  const { users, tokens } = dependencies;
+  // Comparing against a real hash for unknown emails keeps both failures equally slow.
+  const decoyHash = bcrypt.hashSync('decoy-password-never-matches', dependencies.bcryptRounds);
+
+  return {
+    async register(credentials: Credentials): Promise<UserProfile> {
+      const passwordHash = await bcrypt.hash(credentials.password, dependencies.bcryptRounds);
+      const user = await users.insert(credentials.email, passwordHash);
+      if (!user) throw AppError.conflict('An account with this email already exists');
+      return toProfile(user);
+    },
+
+    async login(credentials: Credentials): Promise<AccessToken> {
+      const user = await users.findByEmail(credentials.email);
+      const matches = await bcrypt.compare(credentials.password, user?.passwordHash ?? decoyHash);
+      if (!user || !matches) throw AppError.unauthorized(invalidCredentials);
+      const accessToken = await tokens.sign({ id: user.id, email: user.email });
+      return { access_token: accessToken, token_type: 'bearer', expires_in: tokens.expiresInSeconds };
+    },
+
+    async profile(userId: string): Promise<UserProfile> {
+      const user = await users.findById(userId);
+      if (!user) throw AppError.notFound('User not found');
+      return toProfile(user);
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

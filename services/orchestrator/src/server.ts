@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { orchestratorService } from './service.js';
+
+await runService(orchestratorService);

@@ -1,0 +1,10 @@
+import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
+import { buildApp } from './app.js';
+import { orderConfigSchema, type OrderConfig } from './config.js';
+
+export const orderService: ServiceDefinition<OrderConfig> = {
+  name: 'order',
+  configSchema: orderConfigSchema,
+  buildApp,
+  database: { schema: 'orders', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+};

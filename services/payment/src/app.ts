@@ -1,0 +1,11 @@
+import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import type { PaymentConfig } from './config.js';
+import { idempotencyKeys } from './database/schema.js';
+
+export async function buildApp(config: PaymentConfig) {
+  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'payment' });
+  const app = createServiceApp({ service: 'payment', config, readiness: database.ping });
+  app.addHook('onClose', database.close);
+  installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  return app;
+}

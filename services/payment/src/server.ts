@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { paymentService } from './service.js';
+
+await runService(paymentService);

@@ -1,0 +1,10 @@
+import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
+import { buildApp } from './app.js';
+import { paymentConfigSchema, type PaymentConfig } from './config.js';
+
+export const paymentService: ServiceDefinition<PaymentConfig> = {
+  name: 'payment',
+  configSchema: paymentConfigSchema,
+  buildApp,
+  database: { schema: 'payment', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+};

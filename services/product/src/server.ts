@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { productService } from './service.js';
+
+await runService(productService);

@@ -1,0 +1,10 @@
+import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
+import { buildApp } from './app.js';
+import { productConfigSchema, type ProductConfig } from './config.js';
+
+export const productService: ServiceDefinition<ProductConfig> = {
+  name: 'product',
+  configSchema: productConfigSchema,
+  buildApp,
+  database: { schema: 'product', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+};

@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { sessionService } from './service.js';
+
+await runService(sessionService);
