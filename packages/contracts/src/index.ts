@@ -1,1 +1,6 @@
 export * from './auth.js';
+export * from './common.js';
+export * from './order.js';
+export * from './payment.js';
+export * from './product.js';
+export * from './session.js';

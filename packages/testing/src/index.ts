@@ -1,1 +1,2 @@
-export {};
+export { buildTestService, internalHeaders, signTestToken, startTestService, testEnvironment, testSecrets } from './service-harness.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';

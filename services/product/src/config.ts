@@ -1,8 +1,10 @@
-import { baseConfigSchema, portSchema } from '@ecomm/platform';
+import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
 import type { z } from 'zod';
 
 export const productConfigSchema = baseConfigSchema.extend({
   PORT: portSchema(8001),
+  /** Registers POST /reset_db, which empties the catalog: for tests and evals, never production. */
+  ALLOW_TEST_RESET: booleanSchema(false),
 });
 
 export type ProductConfig = z.infer<typeof productConfigSchema>;

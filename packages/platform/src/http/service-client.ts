@@ -16,7 +16,7 @@ export interface ServiceClientOptions {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface CallOptions<Schema extends z.ZodType> {
+interface CallOptions<Schema extends z.ZodType> {
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;

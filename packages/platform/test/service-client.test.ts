@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { AppError, baseConfigSchema, createServiceApp, createServiceClient, loadConfig, type ServiceApp } from '../src/index.js';
+
+const internalApiKey = 'service-client-test-key-0123';
+const config = loadConfig(baseConfigSchema, {
+  INTERNAL_API_KEY: internalApiKey,
+  JWT_SECRET: 'service-client-test-jwt-secret-0123456789',
+  DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+  LOG_LEVEL: 'silent',
+});
+
+let app: ServiceApp;
+let baseUrl: string;
+const calls = new Map<string, number>();
+function count(name: string) {
+  const next = (calls.get(name) ?? 0) + 1;
+  calls.set(name, next);
+  return next;
+}
+
+before(async () => {
+  app = createServiceApp({ service: 'echo', config });
+  app.get('/items/:id', async (request) => ({ id: (request.params as { id: string }).id }));
+  app.get('/slow', async () => {
+    await sleep(1_000);
+    return { late: true };
+  });
+  app.get('/flaky', async (_request, reply) => (count('flaky') <= 2 ? reply.status(503).send({ message: 'warming up' }) : { ok: true }));
+  app.post('/flaky-write', async (_request, reply) => {
+    count(`write:${_request.headers['idempotency-key'] ?? 'none'}`);
+    return reply.status(503).send({ message: 'down' });
+  });
+  app.post('/conflict', async () => {
+    throw AppError.conflict('Cart is empty', { reason: 'empty' });
+  });
+  app.get('/crash', async () => {
+    throw new Error('connection string postgres://admin:hunter2@db');
+  });
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+after(() => app.close());
+
+function client(options: { key?: string; timeoutMs?: number } = {}) {
+  return createServiceClient({ service: 'echo', baseUrl, internalApiKey: options.key ?? internalApiKey, timeoutMs: options.timeoutMs ?? 2_000 });
+}
+
+describe('service client over real HTTP', () => {
+  test('attaches the internal key and parses the response with a schema', async () => {
+    const item = await client().get('/items/42', { schema: z.object({ id: z.string() }) });
+    assert.deepEqual(item, { id: '42' });
+  });
+
+  test('a wrong internal key is refused with 403', async () => {
+    await assert.rejects(client({ key: 'wrong-key-0123456789' }).get('/items/1'), (error: AppError) => {
+      assert.equal(error.statusCode, 403);
+      assert.match(error.message, /X-Internal-API-Key/);
+      return true;
+    });
+  });
+
+  test('a 4xx keeps its status, code, message and details', async () => {
+    await assert.rejects(client().post('/conflict', { body: {} }), (error: AppError) => {
+      assert.equal(error.statusCode, 409);
+      assert.equal(error.message, 'Cart is empty');
+      assert.deepEqual(error.details, { reason: 'empty' });
+      return true;
+    });
+  });
+
+  test('a slow answer becomes an upstream timeout', async () => {
+    await assert.rejects(client({ timeoutMs: 200 }).get('/slow', {}), (error: AppError) => {
+      assert.equal(error.statusCode, 504);
+      assert.equal(error.code, 'UPSTREAM_TIMEOUT');
+      return true;
+    });
+  });
+
+  test('an idempotent GET is retried through a passing 503', async () => {
+    assert.deepEqual(await client().get('/flaky'), { ok: true });
+    assert.equal(calls.get('flaky'), 3);
+  });
+
+  test('a POST without an idempotency key is never repeated', async () => {
+    await assert.rejects(client().post('/flaky-write', { body: {} }), (error: AppError) => error.statusCode === 502);
+    assert.equal(calls.get('write:none'), 1);
+  });
+
+  test('a POST with an idempotency key is retried', async () => {
+    await assert.rejects(client().post('/flaky-write', { body: {}, idempotencyKey: 'k-1' }), (error: AppError) => error.statusCode === 502);
+    assert.equal(calls.get('write:k-1'), 3);
+  });
+
+  test('an unreachable service is reported as unavailable', async () => {
+    const closed = createServiceClient({ service: 'ghost', baseUrl: 'http://127.0.0.1:9', internalApiKey, retries: 0 });
+    await assert.rejects(closed.get('/health'), (error: AppError) => error.statusCode === 503 && /ghost service is unreachable/.test(error.message));
+  });
+
+  test('an unexpected error answers 500 without internals', async () => {
+    const response = await fetch(`${baseUrl}/crash`, { headers: { 'x-internal-api-key': internalApiKey } });
+    assert.equal(response.status, 500);
+    const body = await response.text();
+    assert.deepEqual(JSON.parse(body), { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    assert.doesNotMatch(body, /hunter2|stack/);
+  });
+});

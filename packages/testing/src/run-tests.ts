@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { ensureServiceRoles, startEmbeddedPostgres, workspaceRoot } from '@ecomm/cluster';
+
+const root = workspaceRoot();
+
+function testFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.test.ts') && !path.includes('node_modules') && !path.includes('dist/'))
+    .map((path) => join(folder, path));
+}
+
+function freePort() {
+  return new Promise<number>((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const requested = process.argv.slice(2).map((path) => resolve(process.cwd(), path));
+const files = (requested.length > 0 ? requested : ['packages', 'services', 'evals'].map((folder) => join(root, folder)))
+  .flatMap((path) => (statSync(path).isDirectory() ? testFiles(path) : [path]))
+  .sort();
+
+let adminUrl = process.env.DATABASE_URL;
+let stopDatabase = async () => {};
+if (!adminUrl) {
+  // A throwaway PostgreSQL for this run; its folder must be one the `postgres` user can own.
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'ecomm-test-pg-'));
+  const database = await startEmbeddedPostgres({
+    dataDirectory,
+    port: await freePort(),
+    password: randomBytes(16).toString('hex'),
+    persistent: false,
+  });
+  adminUrl = database.adminUrl;
+  stopDatabase = async () => {
+    await database.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  };
+}
+const rolePassword = randomBytes(16).toString('hex');
+await ensureServiceRoles(adminUrl, () => rolePassword);
+
+console.log(`Running ${files.length} test files against ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'an embedded PostgreSQL'}`);
+const runner = spawn(
+  process.execPath,
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=3',
+    '--test-timeout=180000',
+    ...files.map((file) => relative(root, file)),
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_ROLE_PASSWORD: rolePassword } },
+);
+const exitCode = await new Promise<number>((resolveExit) => runner.once('exit', (code) => resolveExit(code ?? 1)));
+await stopDatabase();
+process.exit(exitCode);

@@ -1,0 +1,69 @@
+import type { OrderStatus } from '@ecomm/contracts';
+import type { Database } from '@ecomm/platform';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { orderLines, orders } from '../database/schema.js';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type NewOrder = typeof orders.$inferInsert;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'lineNumber'>;
+export type OrderRecord = OrderRow & { lines: OrderLineRow[] };
+
+export function createOrderRepository(db: Database) {
+  async function linesOf(orderIds: string[]) {
+    if (orderIds.length === 0) return [];
+    return db.select().from(orderLines).where(inArray(orderLines.orderId, orderIds)).orderBy(asc(orderLines.lineNumber));
+  }
+
+  async function withLines(row: OrderRow): Promise<OrderRecord> {
+    return { ...row, lines: await linesOf([row.id]) };
+  }
+
+  return {
+    /** Inserts an order with its lines, or returns undefined when the id is taken. */
+    async insert(order: NewOrder, lines: NewOrderLine[]): Promise<OrderRecord | undefined> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(orders).values(order).onConflictDoNothing().returning();
+        if (!row) return undefined;
+        const lineRows = await tx
+          .insert(orderLines)
+          .values(lines.map((line, index) => ({ ...line, orderId: row.id, lineNumber: index + 1 })))
+          .returning();
+        return { ...row, lines: lineRows };
+      });
+    },
+
+    async findById(id: string): Promise<OrderRecord | undefined> {
+      const [row] = await db.select().from(orders).where(eq(orders.id, id));
+      return row && withLines(row);
+    },
+
+    async listByUser(userId: string, page: { limit: number; offset: number }) {
+      const [rows, total] = await Promise.all([
+        db
+          .select()
+          .from(orders)
+          .where(eq(orders.userId, userId))
+          .orderBy(desc(orders.createdAt), desc(orders.id))
+          .limit(page.limit)
+          .offset(page.offset),
+        db.$count(orders, eq(orders.userId, userId)),
+      ]);
+      const lines = await linesOf(rows.map((row) => row.id));
+      const records = rows.map((row) => ({ ...row, lines: lines.filter((line) => line.orderId === row.id) }));
+      return { records, total };
+    },
+
+    /** Moves an order only if it is still in `from`: one statement, so concurrent moves cannot both win. */
+    async moveStatus(id: string, from: OrderStatus, to: OrderStatus, changes: { transactionId?: string } = {}) {
+      const [row] = await db
+        .update(orders)
+        .set({ status: to, updatedAt: sql`now()`, ...changes })
+        .where(and(eq(orders.id, id), eq(orders.status, from)))
+        .returning();
+      return row && withLines(row);
+    },
+  };
+}
+
+export type OrderRepository = ReturnType<typeof createOrderRepository>;

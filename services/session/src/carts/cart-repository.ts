@@ -1,0 +1,113 @@
+import type { CartItem } from '@ecomm/contracts';
+import { and, asc, count, desc, eq, exists, inArray, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../database/executor.js';
+import { cartItems, carts } from '../database/schema.js';
+
+export type CartRow = typeof carts.$inferSelect;
+
+/** The same bound as a quantity in a request, so a summed line still fits a reservation. */
+export const maxLineQuantity = 1_000_000;
+
+const itemColumns = { productId: cartItems.productId, quantity: cartItems.quantity };
+
+function toItem(row: { productId: number; quantity: number }): CartItem {
+  return { product_id: row.productId, quantity: row.quantity };
+}
+
+export function createCartRepository(db: Executor) {
+  return {
+    /** Inserts a cart, or returns undefined when the session id is taken. */
+    async insert(sessionId: string, userId: string): Promise<CartRow | undefined> {
+      const [cart] = await db.insert(carts).values({ sessionId, userId }).onConflictDoNothing().returning();
+      return cart;
+    },
+
+    async find(sessionId: string): Promise<CartRow | undefined> {
+      const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId));
+      return cart;
+    },
+
+    /** Holds the cart row until the transaction ends. */
+    async lock(sessionId: string): Promise<CartRow | undefined> {
+      const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId)).for('update');
+      return cart;
+    },
+
+    async listByUser(userId: string, limit: number, offset: number) {
+      const [rows, [total]] = await Promise.all([
+        db.select().from(carts).where(eq(carts.userId, userId)).orderBy(desc(carts.createdAt), asc(carts.sessionId)).limit(limit).offset(offset),
+        db.select({ value: count() }).from(carts).where(eq(carts.userId, userId)),
+      ]);
+      return { rows, total: total?.value ?? 0 };
+    },
+
+    async items(sessionId: string): Promise<CartItem[]> {
+      const rows = await db.select(itemColumns).from(cartItems).where(eq(cartItems.sessionId, sessionId)).orderBy(asc(cartItems.position));
+      return rows.map(toItem);
+    },
+
+    async itemsOfMany(sessionIds: string[]): Promise<Map<string, CartItem[]>> {
+      const itemsBySession = new Map<string, CartItem[]>(sessionIds.map((sessionId) => [sessionId, []]));
+      if (sessionIds.length === 0) return itemsBySession;
+      const rows = await db
+        .select({ sessionId: cartItems.sessionId, ...itemColumns })
+        .from(cartItems)
+        .where(inArray(cartItems.sessionId, sessionIds))
+        .orderBy(asc(cartItems.position));
+      for (const row of rows) itemsBySession.get(row.sessionId)?.push(toItem(row));
+      return itemsBySession;
+    },
+
+    /** Sums into an existing line in one statement; false when the sum would pass the line maximum. */
+    async addItem(sessionId: string, productId: number, quantity: number): Promise<boolean> {
+      const summed = sql`${cartItems.quantity} + excluded.quantity`;
+      const rows = await db
+        .insert(cartItems)
+        .values({ sessionId, productId, quantity })
+        .onConflictDoUpdate({
+          target: [cartItems.sessionId, cartItems.productId],
+          set: { quantity: summed },
+          setWhere: sql`${summed} <= ${maxLineQuantity}`,
+        })
+        .returning({ productId: cartItems.productId });
+      return rows.length > 0;
+    },
+
+    async setItem(sessionId: string, productId: number, quantity: number) {
+      await db
+        .insert(cartItems)
+        .values({ sessionId, productId, quantity })
+        .onConflictDoUpdate({ target: [cartItems.sessionId, cartItems.productId], set: { quantity } });
+    },
+
+    async removeItem(sessionId: string, productId: number): Promise<boolean> {
+      const rows = await db
+        .delete(cartItems)
+        .where(and(eq(cartItems.sessionId, sessionId), eq(cartItems.productId, productId)))
+        .returning({ productId: cartItems.productId });
+      return rows.length > 0;
+    },
+
+    async clearItems(sessionId: string) {
+      await db.delete(cartItems).where(eq(cartItems.sessionId, sessionId));
+    },
+
+    async setActiveClaim(sessionId: string, claimId: string | null) {
+      await db.update(carts).set({ activeClaimId: claimId, updatedAt: sql`now()` }).where(eq(carts.sessionId, sessionId));
+    },
+
+    async touch(sessionId: string) {
+      await db.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.sessionId, sessionId));
+    },
+
+    async countOpenWithItems(): Promise<number> {
+      const [row] = await db
+        .select({ value: count() })
+        .from(carts)
+        .where(and(isNull(carts.activeClaimId), exists(db.select({ one: sql`1` }).from(cartItems).where(eq(cartItems.sessionId, carts.sessionId)))));
+      return row?.value ?? 0;
+    },
+  };
+}
+
+export type CartRepository = ReturnType<typeof createCartRepository>;

@@ -1,0 +1,35 @@
+import type { CartItem, CheckoutClaimStatus } from '@ecomm/contracts';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../database/executor.js';
+import { checkoutClaims } from '../database/schema.js';
+
+export type ClaimRow = typeof checkoutClaims.$inferSelect;
+
+function identifies(sessionId: string, claimId: string) {
+  return and(eq(checkoutClaims.sessionId, sessionId), eq(checkoutClaims.claimId, claimId));
+}
+
+export function createClaimRepository(db: Executor) {
+  return {
+    async insert(sessionId: string, claimId: string, items: CartItem[]): Promise<ClaimRow> {
+      const [claim] = await db.insert(checkoutClaims).values({ sessionId, claimId, status: 'active', items }).returning();
+      if (!claim) throw new Error('insert returned no checkout claim');
+      return claim;
+    },
+
+    async find(sessionId: string, claimId: string): Promise<ClaimRow | undefined> {
+      const [claim] = await db.select().from(checkoutClaims).where(identifies(sessionId, claimId));
+      return claim;
+    },
+
+    async setStatus(sessionId: string, claimId: string, status: CheckoutClaimStatus): Promise<ClaimRow> {
+      const [claim] = await db
+        .update(checkoutClaims)
+        .set({ status, updatedAt: sql`now()` })
+        .where(identifies(sessionId, claimId))
+        .returning();
+      if (!claim) throw new Error(`checkout claim ${claimId} vanished inside its cart's lock`);
+      return claim;
+    },
+  };
+}
