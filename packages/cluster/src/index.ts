@@ -1,6 +1,6 @@
 export { rolePasswords } from './dev-environment.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresSettings } from './embedded-postgres.js';
-export { launchServices, stopServices, waitUntilReady, type RunningService } from './launch.js';
+export { launchServices, spawnService, stopServices, waitUntilReady, type RunningService } from './launch.js';
 export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
 export { workspaceRoot } from './workspace-root.js';

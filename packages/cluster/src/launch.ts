@@ -17,7 +17,7 @@ export interface RunningService {
   process: ChildProcess;
 }
 
-function spawnService(root: string, name: ServiceName, environment: Record<string, string>) {
+export function spawnService(root: string, name: ServiceName, environment: Record<string, string>) {
   // Runs the TypeScript sources through tsx, resolving workspace packages to their sources too.
   return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`], {
     cwd: root,

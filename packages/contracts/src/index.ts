@@ -4,3 +4,4 @@ export * from './order.js';
 export * from './payment.js';
 export * from './product.js';
 export * from './session.js';
+export * from './orchestrator.js';

@@ -11,3 +11,6 @@ export { installAccessGuard, internalKeyHeader, keysMatch, requireUser, type Rou
 export { createTokenService, type AuthenticatedUser, type TokenService } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
 export { packageRoot, runService, type ServiceDefinition } from './run-service.js';
+export { businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';
+export { spanAttributes, withSpan } from './observability/spans.js';
+export { startTracing, type Tracing } from './observability/tracing.js';

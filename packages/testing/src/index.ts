@@ -1,2 +1,3 @@
 export { buildTestService, internalHeaders, signTestToken, startTestService, testEnvironment, testSecrets } from './service-harness.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { startTestCluster, type TestCluster } from './test-cluster.js';

@@ -1,8 +1,26 @@
-import { baseConfigSchema, portSchema } from '@ecomm/platform';
-import type { z } from 'zod';
+import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
+import { z } from 'zod';
+
+const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+const milliseconds = (defaultValue: number) => z.coerce.number().int().min(1).max(600_000).default(defaultValue);
 
 export const orchestratorConfigSchema = baseConfigSchema.extend({
   PORT: portSchema(8000),
+  PRODUCT_SERVICE_URL: serviceUrl(8001),
+  ORDER_SERVICE_URL: serviceUrl(8002),
+  PAYMENT_SERVICE_URL: serviceUrl(8003),
+  SESSION_SERVICE_URL: serviceUrl(8004),
+  SERVICE_TIMEOUT_MS: milliseconds(5_000),
+  PAYMENT_TIMEOUT_MS: milliseconds(10_000),
+  /** Forward X-Payment-Simulate from /checkout to the payment service (tests and demos). */
+  PAYMENT_SIMULATION: booleanSchema(false),
+  /** Honour X-Saga-Fault on /checkout (tests only). */
+  SAGA_FAULT_INJECTION: booleanSchema(false),
+  SAGA_HEARTBEAT_MS: milliseconds(5_000),
+  SAGA_STALE_AFTER_MS: milliseconds(30_000),
+  SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
+  SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  SAGA_BACKOFF_MS: milliseconds(200),
 });
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;

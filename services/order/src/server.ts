@@ -1,3 +1,4 @@
+import '@ecomm/platform/tracing';
 import { runService } from '@ecomm/platform';
 import { orderService } from './service.js';
 

@@ -1,5 +1,10 @@
 import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import { createCartService } from './carts/cart-service.js';
+import { cartRoutes } from './carts/routes.js';
+import { createClaimService } from './checkout-claims/claim-service.js';
+import { claimRoutes } from './checkout-claims/routes.js';
 import type { SessionConfig } from './config.js';
+import { createCartStore } from './database/repositories.js';
 import { idempotencyKeys } from './database/schema.js';
 
 export async function buildApp(config: SessionConfig) {
@@ -7,5 +12,9 @@ export async function buildApp(config: SessionConfig) {
   const app = createServiceApp({ service: 'session', config, readiness: database.ping });
   app.addHook('onClose', database.close);
   installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+
+  const store = createCartStore(database.db);
+  await app.register(cartRoutes, { carts: createCartService(store) });
+  await app.register(claimRoutes, { claims: createClaimService(store) });
   return app;
 }

@@ -5,7 +5,7 @@ import { orderLines, orders } from '../database/schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
-export type OrderLineRow = typeof orderLines.$inferSelect;
+type OrderLineRow = typeof orderLines.$inferSelect;
 export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'lineNumber'>;
 export type OrderRecord = OrderRow & { lines: OrderLineRow[] };
 

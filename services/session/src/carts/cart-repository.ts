@@ -109,5 +109,3 @@ export function createCartRepository(db: Executor) {
     },
   };
 }
-
-export type CartRepository = ReturnType<typeof createCartRepository>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { clientIdSchema } from './common.js';
+
+export const checkoutRequestSchema = z.strictObject({ session_id: clientIdSchema });
+
+export const receiptLineSchema = z.object({
+  product_id: z.number().int(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unit_price: z.number(),
+  line_total: z.number(),
+});
+
+export const checkoutReceiptSchema = z.object({
+  status: z.literal('completed'),
+  saga_id: z.string(),
+  order_id: z.string(),
+  transaction_id: z.string(),
+  total_paid: z.number(),
+  items: z.array(receiptLineSchema),
+});
+
+/** Paid, but a step after the payment is still being retried; the order will be confirmed. */
+export const checkoutProcessingSchema = z.object({ status: z.literal('processing'), saga_id: z.string(), order_id: z.string() });
+
+export const sagaStatusSchema = z.enum(['running', 'compensating', 'completed', 'compensated', 'compensation_failed']);
+
+export const sagaStepViewSchema = z.object({
+  name: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  compensation_attempts: z.number().int(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  compensated_at: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export const sagaRunViewSchema = z.object({
+  saga_id: z.string(),
+  type: z.string(),
+  status: sagaStatusSchema,
+  input: z.unknown(),
+  failure: z.unknown().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+  steps: z.array(sagaStepViewSchema).optional(),
+});
+
+export type CheckoutReceipt = z.infer<typeof checkoutReceiptSchema>;
+export type SagaRunView = z.infer<typeof sagaRunViewSchema>;

@@ -1,0 +1,58 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The business metrics' names: the dashboards and alerts query these. */
+export const businessMetricNames = {
+  checkouts: 'ecomm_checkout_total',
+  checkoutDuration: 'ecomm_checkout_duration_seconds',
+  sagaCompensations: 'ecomm_saga_compensation_total',
+  llmTokens: 'ecomm_llm_tokens_total',
+  llmCalls: 'ecomm_llm_calls_total',
+  activeCarts: 'ecomm_active_carts',
+} as const;
+
+/**
+ * The one definition of the business metrics (names, help, labels, buckets), created on an app's
+ * registry (`createBusinessMetrics(app.metrics)`) so they appear on its GET /metrics.
+ */
+export function createBusinessMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    checkouts: new Counter({
+      name: businessMetricNames.checkouts,
+      help: 'Checkouts by outcome (status: completed, failed, compensated, ...)',
+      labelNames: ['status'] as const,
+      registers,
+    }),
+    checkoutDuration: new Histogram({
+      name: businessMetricNames.checkoutDuration,
+      help: 'Time from the start of a checkout saga to its outcome',
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    sagaCompensations: new Counter({
+      name: businessMetricNames.sagaCompensations,
+      help: 'Saga compensations run, by the step being undone',
+      labelNames: ['step_name'] as const,
+      registers,
+    }),
+    llmTokens: new Counter({
+      name: businessMetricNames.llmTokens,
+      help: 'Language-model tokens used, by model and type (input or output)',
+      labelNames: ['model', 'type'] as const,
+      registers,
+    }),
+    llmCalls: new Counter({
+      name: businessMetricNames.llmCalls,
+      help: 'Language-model calls, by model',
+      labelNames: ['model'] as const,
+      registers,
+    }),
+    activeCarts: new Gauge({
+      name: businessMetricNames.activeCarts,
+      help: 'Carts that hold at least one item and have not been checked out',
+      registers,
+    }),
+  };
+}
+
+export type BusinessMetrics = ReturnType<typeof createBusinessMetrics>;

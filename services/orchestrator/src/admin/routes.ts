@@ -1,0 +1,66 @@
+import { paginationQuerySchema, pageSchema, sagaRunViewSchema, sagaStatusSchema } from '@ecomm/contracts';
+import { AppError, type ServiceApp } from '@ecomm/platform';
+import { z } from 'zod';
+import type { SagaRepository, SagaRunRecord, SagaStepRecord } from '../saga/saga-repository.js';
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function runView(run: SagaRunRecord, steps?: SagaStepRecord[]) {
+  return {
+    saga_id: run.id,
+    type: run.type,
+    status: run.status,
+    input: run.input,
+    failure: run.failure ?? null,
+    created_at: run.createdAt.toISOString(),
+    updated_at: run.updatedAt.toISOString(),
+    finished_at: iso(run.finishedAt),
+    ...(steps
+      ? {
+          steps: steps.map((step) => ({
+            name: step.name,
+            status: step.status,
+            attempts: step.attempts,
+            compensation_attempts: step.compensationAttempts,
+            started_at: iso(step.startedAt),
+            finished_at: iso(step.finishedAt),
+            compensated_at: iso(step.compensatedAt),
+            error: step.error,
+          })),
+        }
+      : {}),
+  };
+}
+
+const sagaParamsSchema = z.object({ id: z.uuid('must be a saga id (UUID)') });
+
+/** Internal-key routes for operators: list runs, inspect one step by step, retry a failed compensation. */
+export async function adminRoutes(app: ServiceApp, options: { repository: SagaRepository; resume: (sagaId: string) => Promise<unknown> }) {
+  const { repository } = options;
+
+  app.get(
+    '/admin/sagas',
+    { schema: { querystring: paginationQuerySchema.extend({ status: sagaStatusSchema.optional() }), response: { 200: pageSchema(sagaRunViewSchema) } } },
+    async (request) => {
+      const { items, total } = await repository.list(request.query);
+      return { items: items.map((run) => runView(run)), total, limit: request.query.limit, offset: request.query.offset };
+    },
+  );
+
+  app.get('/admin/sagas/:id', { schema: { params: sagaParamsSchema, response: { 200: sagaRunViewSchema } } }, async (request) => {
+    const found = await repository.find(request.params.id);
+    if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
+    return runView(found.run, found.steps);
+  });
+
+  app.post('/admin/sagas/:id/retry', { schema: { params: sagaParamsSchema, response: { 200: sagaRunViewSchema } } }, async (request) => {
+    const found = await repository.find(request.params.id);
+    if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
+    if (!(await repository.reopenForCompensation(request.params.id))) {
+      throw AppError.conflict(`Saga run ${request.params.id} is ${found.run.status}; only a compensation_failed run can be retried`);
+    }
+    await options.resume(request.params.id);
+    const after = (await repository.find(request.params.id))!;
+    return runView(after.run, after.steps);
+  });
+}

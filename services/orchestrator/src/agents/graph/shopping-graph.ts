@@ -1,0 +1,117 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { tool, type StructuredToolInterface } from '@langchain/core/tools';
+import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { isAppError } from '@ecomm/platform';
+import { z } from 'zod';
+import { failure } from '../tools/tool-context.js';
+import { checkoutPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
+
+export type AgentName = 'sales' | 'checkout';
+
+const ShoppingState = Annotation.Root({
+  ...MessagesAnnotation.spec,
+  activeAgent: Annotation<AgentName | undefined>(),
+});
+
+export const transferToSales = tool(async () => 'Transferred to the sales agent.', {
+  name: 'transfer_to_sales',
+  description: 'Hand the conversation to the sales agent: finding, adding, removing or buying products, viewing the cart.',
+  schema: z.object({}),
+});
+
+export const transferToCheckout = tool(async () => 'Transferred to the checkout agent.', {
+  name: 'transfer_to_checkout',
+  description: 'Hand the conversation to the checkout agent, which checks out and pays for the cart.',
+  schema: z.object({}),
+});
+
+type AIMessageWithCalls = BaseMessage & { tool_calls?: { id?: string; name: string; args: Record<string, unknown> }[] };
+
+/** Invoked with a whole tool call, a LangChain tool answers with a ToolMessage. */
+interface ToolRunner {
+  invoke: (call: unknown, config: RunnableConfig) => Promise<ToolMessage>;
+}
+
+const transferTargets: Record<string, AgentName> = { transfer_to_sales: 'sales', transfer_to_checkout: 'checkout' };
+
+export interface ShoppingGraphOptions {
+  model: BaseChatModel;
+  salesTools: StructuredToolInterface[];
+  checkoutTools: StructuredToolInterface[];
+  checkpointer: BaseCheckpointSaver;
+  /** How many recent messages the models see; older turns stay in the thread but are not resent. */
+  historyLimit?: number;
+}
+
+/** The most recent messages, starting at a human turn so no tool result is cut from its call. */
+function recent(messages: BaseMessage[], limit: number) {
+  let start = Math.max(messages.length - limit, 0);
+  while (start > 0 && !HumanMessage.isInstance(messages[start])) start--;
+  return messages.slice(start);
+}
+
+/** Supervisor → sales or checkout agent, each a tool-calling loop; agents hand over with transfer tools. */
+export function buildShoppingGraph(options: ShoppingGraphOptions) {
+  const historyLimit = options.historyLimit ?? 40;
+  const agents = {
+    sales: { prompt: salesPrompt, tools: [...options.salesTools, transferToCheckout] },
+    checkout: { prompt: checkoutPrompt, tools: [...options.checkoutTools, transferToSales] },
+  };
+  const supervisorModel = options.model.bindTools!([transferToSales, transferToCheckout], { tool_choice: 'required' });
+  const agentModels = {
+    sales: options.model.bindTools!(agents.sales.tools),
+    checkout: options.model.bindTools!(agents.checkout.tools),
+  };
+
+  async function supervisor(state: typeof ShoppingState.State, config: RunnableConfig) {
+    const reply = await supervisorModel.invoke([new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)], config);
+    const target = transferTargets[reply.tool_calls?.[0]?.name ?? ''] ?? 'sales';
+    return new Command({ goto: target, update: { activeAgent: target } });
+  }
+
+  const agentNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
+    const messages = [new SystemMessage(agents[name].prompt), ...recent(state.messages, historyLimit)];
+    const reply = await agentModels[name].invoke(messages, config);
+    return new Command({ goto: reply.tool_calls?.length ? `${name}_tools` : END, update: { messages: [reply] } });
+  };
+
+  // Runs the calls of one model reply in order (a cart's changes must not race), turning refusals into results.
+  const toolsNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
+    const toolsByName = new Map(agents[name].tools.map((each) => [each.name, each]));
+    const reply = state.messages.at(-1) as AIMessageWithCalls;
+    const results: ToolMessage[] = [];
+    let transferTo: AgentName | undefined;
+    for (const call of reply.tool_calls ?? []) {
+      const id = call.id ?? `${call.name}-${results.length}`;
+      const selected = toolsByName.get(call.name) as ToolRunner | undefined;
+      if (!selected) {
+        results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(`There is no tool named ${call.name}.`) }));
+        continue;
+      }
+      transferTo = transferTargets[call.name] ?? transferTo;
+      try {
+        results.push(await selected.invoke({ ...call, id, type: 'tool_call' }, config));
+      } catch (error) {
+        if (isGraphInterrupt(error)) throw error;
+        const message = isAppError(error) ? error.message : error instanceof Error && error.name === 'ToolInputParsingException' ? `Invalid arguments for ${call.name}: ${error.message}` : undefined;
+        if (message === undefined) throw error;
+        results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(message) }));
+      }
+    }
+    const next = transferTo ?? name;
+    return new Command({ goto: next, update: { messages: results, activeAgent: next } });
+  };
+
+  return new StateGraph(ShoppingState)
+    .addNode('supervisor', supervisor, { ends: ['sales', 'checkout'] })
+    .addNode('sales', agentNode('sales'), { ends: ['sales_tools', END] })
+    .addNode('sales_tools', toolsNode('sales'), { ends: ['sales', 'checkout'] })
+    .addNode('checkout', agentNode('checkout'), { ends: ['checkout_tools', END] })
+    .addNode('checkout_tools', toolsNode('checkout'), { ends: ['checkout', 'sales'] })
+    .addEdge(START, 'supervisor')
+    .compile({ checkpointer: options.checkpointer });
+}
+
+export type ShoppingGraph = ReturnType<typeof buildShoppingGraph>;

@@ -1,0 +1,60 @@
+import { HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+
+export interface ProductSummary {
+  id: number;
+  name: string;
+  price: number;
+  stock: number;
+}
+
+export interface ExecutedCall {
+  name: string;
+  result: ToolResult;
+}
+
+export interface ToolResult {
+  ok: boolean;
+  error?: string;
+  message?: string;
+  products?: ProductSummary[];
+  added?: ProductSummary & { quantity: number };
+  cart?: { items: { product_id: number; name: string; quantity: number; unit_price: number; line_total: number }[]; total: number };
+}
+
+const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout']);
+
+function parseResult(message: ToolMessage): ToolResult {
+  try {
+    return JSON.parse(String(message.content)) as ToolResult;
+  } catch {
+    return { ok: false, error: String(message.content) };
+  }
+}
+
+type WithToolCalls = BaseMessage & { tool_calls?: { id?: string; name: string }[] };
+
+/** The latest human message, the tool calls made since it (hand-offs aside), and the products mentioned before it. */
+export function readConversation(messages: BaseMessage[]) {
+  const humanIndex = messages.findLastIndex((message) => HumanMessage.isInstance(message));
+  const text = humanIndex >= 0 ? String(messages[humanIndex]!.content) : '';
+  const results = new Map<string, ToolResult>();
+  for (const message of messages) {
+    if (ToolMessage.isInstance(message)) results.set(message.tool_call_id, parseResult(message));
+  }
+  const executed: ExecutedCall[] = [];
+  for (const message of messages.slice(humanIndex + 1)) {
+    for (const call of (message as WithToolCalls).tool_calls ?? []) {
+      if (handoffTools.has(call.name)) continue;
+      const result = call.id ? results.get(call.id) : undefined;
+      if (result) executed.push({ name: call.name, result });
+    }
+  }
+  let mentioned: ProductSummary[] = [];
+  for (const message of messages.slice(0, Math.max(humanIndex, 0))) {
+    if (!ToolMessage.isInstance(message)) continue;
+    const result = parseResult(message);
+    if (result.products?.length) mentioned = result.products;
+    if (result.added) mentioned = [result.added];
+  }
+  return { text, executed, mentioned };
+}

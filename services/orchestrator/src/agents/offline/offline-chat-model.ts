@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
+import { AIMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import { readConversation } from './conversation.js';
+import { parseMessage } from './message-parser.js';
+import { NeedsCall, runPlan } from './planner.js';
+
+interface OfflineCallOptions extends BaseChatModelCallOptions {
+  tools?: BindToolsInput[];
+}
+
+export const offlineModelName = 'offline-planner';
+
+function toolName(tool: BindToolsInput): string {
+  const candidate = tool as { name?: string; function?: { name?: string } };
+  return candidate.name ?? candidate.function?.name ?? '';
+}
+
+function estimateTokens(text: string) {
+  return Math.ceil(text.length / 4);
+}
+
+/**
+ * A deterministic stand-in for an LLM, used when no API key is configured. It is not a language model: it parses
+ * the shopper's latest message into intents with fixed rules and emits, one step at a time, the tool calls a
+ * tool-calling model would make, so the real graph, tools and checkout saga run. Bound to the supervisor's
+ * hand-off tools it routes; bound to an agent's tools it acts; with nothing left to do it writes the reply.
+ */
+export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
+  _llmType() {
+    return 'offline';
+  }
+
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineCallOptions>) {
+    return this.withConfig({ ...kwargs, tools });
+  }
+
+  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
+    const bound = new Set((options.tools ?? []).map(toolName));
+    const conversation = readConversation(messages);
+    // Tool call ids key the idempotency of cart writes, so they must differ for every distinct conversation state.
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(messages.map((each) => [each.getType(), each.content, (each as AIMessage).tool_calls?.map((call) => call.id)])))
+      .digest('hex')
+      .slice(0, 24);
+    let message: AIMessage;
+    try {
+      const reply = runPlan(parseMessage(conversation.text), conversation.executed, conversation.mentioned);
+      message = bound.has('transfer_to_checkout') && bound.has('transfer_to_sales') && !bound.has('view_cart')
+        ? this.callTool('transfer_to_sales', {}, fingerprint)
+        : new AIMessage(reply);
+    } catch (error) {
+      if (!(error instanceof NeedsCall)) throw error;
+      message = this.callTool(this.route(error.name, bound), error.args, fingerprint);
+    }
+    const input = estimateTokens(messages.map((each) => String(each.content)).join('\n'));
+    const output = estimateTokens(JSON.stringify(message.tool_calls ?? message.content));
+    message.usage_metadata = { input_tokens: input, output_tokens: output, total_tokens: input + output };
+    message.response_metadata = { model_name: offlineModelName };
+    return { generations: [{ message, text: typeof message.content === 'string' ? message.content : '' }] };
+  }
+
+  /** The tool to call for a needed one: itself when bound, otherwise the hand-off to the agent that has it. */
+  private route(needed: string, bound: Set<string>) {
+    if (bound.has(needed)) return needed;
+    if (needed === 'checkout' && bound.has('transfer_to_checkout')) return 'transfer_to_checkout';
+    return bound.has('transfer_to_sales') ? 'transfer_to_sales' : 'transfer_to_checkout';
+  }
+
+  private callTool(name: string, args: Record<string, unknown>, fingerprint: string) {
+    return new AIMessage({ content: '', tool_calls: [{ id: `offline_${fingerprint}`, name, args, type: 'tool_call' }] });
+  }
+}

@@ -1,0 +1,33 @@
+import type { ProductSummary, ToolResult } from './conversation.js';
+
+export function money(amount: number) {
+  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function listProducts(products: ProductSummary[]) {
+  return products.map((product) => `- ${product.name}: ${money(product.price)} (${product.stock} in stock, id ${product.id})`).join('\n');
+}
+
+export function describeCartResult(result: ToolResult) {
+  const items = result.cart?.items ?? [];
+  if (items.length === 0) return 'Your cart is empty.';
+  const lines = items.map((item) => `- ${item.quantity} × ${item.name} at ${money(item.unit_price)} = ${money(item.line_total)}`);
+  return `Your cart:\n${lines.join('\n')}\nTotal: ${money(result.cart!.total)}`;
+}
+
+export const replies = {
+  help: 'I can find products, add them to your cart, remove them, show your cart and check out. For example: "Find a MacBook Pro and buy 1 unit."',
+  priceChange:
+    "I can't change prices or sell below the listed price: prices come from our catalog, not from this conversation. Nothing was added or bought.",
+  notFound: (query: string) => `I couldn't find any product matching "${query}". Nothing was added.`,
+  nothingFound: (query: string) => (query ? `I couldn't find any products matching "${query}".` : 'The catalog is empty right now.'),
+  found: (query: string, products: ProductSummary[]) =>
+    `${query ? `Here is what I found for "${query}"` : 'Here are our products'}:\n${listProducts(products)}`,
+  unclearReference: "I'm not sure which product you mean. Tell me its name, or ask me to find it first.",
+  tie: (query: string, products: ProductSummary[]) =>
+    `Several ${query || 'products'} share the lowest price of ${money(products[0]!.price)}:\n${listProducts(products)}\nWhich one would you like? I haven't changed your cart.`,
+  cheapest: (product: ProductSummary) => `The cheapest is ${product.name} at ${money(product.price)} (${product.stock} in stock).`,
+  skippedCheckout: 'I did not check out, because not everything you asked for could be added.',
+  checkoutFailed: (error: string) => `Checkout failed: ${error}`,
+  removed: (name: string) => `Removed ${name} from your cart.`,
+};

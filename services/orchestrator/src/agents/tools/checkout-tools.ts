@@ -1,0 +1,62 @@
+import type { CheckoutReceipt } from '@ecomm/contracts';
+import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
+import { interrupt } from '@langchain/langgraph';
+import { isAppError } from '@ecomm/platform';
+import { z } from 'zod';
+import type { DomainClients } from '../../clients/domain-clients.js';
+import type { CheckoutService } from '../../checkout/checkout-service.js';
+import { describeCart } from './cart-view.js';
+import { createViewCartTool } from './sales-tools.js';
+import { failure, formatMoney, shopperContext, success } from './tool-context.js';
+
+export function describeReceipt(receipt: CheckoutReceipt) {
+  const lines = receipt.items.map(
+    (item) => `- ${item.quantity} × ${item.name} at ${formatMoney(item.unit_price)} = ${formatMoney(item.line_total)}`,
+  );
+  return [
+    'Order placed and paid:',
+    ...lines,
+    `Order ID: ${receipt.order_id}`,
+    `Transaction ID: ${receipt.transaction_id}`,
+    `Total paid: ${formatMoney(receipt.total_paid)}`,
+  ].join('\n');
+}
+
+const yes = /^\s*(yes|y|yeah|yep|confirm|confirmed|ok|okay|sure|go ahead|pay|do it)\b/i;
+
+export function createCheckoutTools(clients: DomainClients, checkout: CheckoutService, options: { confirmation: boolean }) {
+  const checkoutTool = tool(
+    async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
+      const shopper = shopperContext(config);
+      try {
+        if (options.confirmation) {
+          const cart = await describeCart(clients, await clients.carts.get(shopper.sessionId));
+          if (cart.items.length === 0) return [failure('Cart is empty'), null];
+          const summary = cart.items.map((item) => `${item.quantity} × ${item.name} (${formatMoney(item.line_total)})`).join(', ');
+          // Pauses the graph; the thread's checkpoint keeps it paused across restarts until the shopper answers.
+          const answer = interrupt({ question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.` });
+          if (typeof answer !== 'string' || !yes.test(answer)) {
+            return [failure('Checkout not confirmed, so nothing was charged and the cart is unchanged.'), null];
+          }
+        }
+        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId });
+        if (result.status === 'processing') {
+          return [success({ message: `Payment received; the order ${result.order_id} is being finalised.` }), null];
+        }
+        return [success({ receipt: result, message: describeReceipt(result) }), result];
+      } catch (error) {
+        if (isAppError(error)) return [failure(error.message), null];
+        throw error;
+      }
+    },
+    {
+      name: 'checkout',
+      description:
+        'Check out the whole cart: reserves stock, creates the order and charges the payment, all or nothing. Prices come from the catalog.',
+      schema: z.object({}),
+      responseFormat: 'content_and_artifact',
+    },
+  );
+
+  return { viewCart: createViewCartTool(clients), checkout: checkoutTool };
+}

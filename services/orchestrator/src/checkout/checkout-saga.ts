@@ -1,0 +1,103 @@
+import type { CheckoutClaim, Order, Payment, Reservation } from '@ecomm/contracts';
+import { AppError, isAppError } from '@ecomm/platform';
+import type { DomainClients } from '../clients/domain-clients.js';
+import type { SagaDefinition } from '../saga/saga-definition.js';
+
+export interface CheckoutInput {
+  user_id: string;
+  session_id: string;
+  order_id: string;
+  claim_id: string;
+  payment_simulation?: string;
+}
+
+export interface CheckoutData {
+  claim: CheckoutClaim;
+  reservation: Reservation;
+  order: Order;
+  payment: Payment;
+}
+
+/** A compensation whose target never came to exist has nothing to undo. */
+async function unlessAbsent(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (isAppError(error) && error.statusCode === 404) return;
+    throw error;
+  }
+}
+
+function required<Value>(value: Value | undefined, what: string): Value {
+  if (value === undefined) throw new AppError(500, 'SAGA_STATE_MISSING', `Checkout state is missing its ${what}`);
+  return value;
+}
+
+/** Cart → stock → order → payment (the pivot) → order paid → cart emptied. */
+export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInput, CheckoutData> {
+  const { carts, products, orders, payments } = clients;
+  return {
+    type: 'checkout',
+    pivot: 'charge_payment',
+    steps: [
+      {
+        name: 'claim_cart',
+        run: async ({ input, idempotencyKey }) => ({ claim: await carts.claim(input.session_id, input.claim_id, idempotencyKey()) }),
+        compensate: ({ input, idempotencyKey }) =>
+          unlessAbsent(carts.releaseClaim(input.session_id, input.claim_id, idempotencyKey('compensate'))),
+      },
+      {
+        name: 'reserve_stock',
+        run: async ({ sagaId, data, idempotencyKey }) => {
+          const items = required(data.claim, 'cart claim').items;
+          return { reservation: await products.reserve(sagaId, items, idempotencyKey()) };
+        },
+        compensate: ({ sagaId, idempotencyKey }) => unlessAbsent(products.release(sagaId, idempotencyKey('compensate'))),
+      },
+      {
+        name: 'create_order',
+        run: async ({ input, data, idempotencyKey }) => {
+          const lines = required(data.reservation, 'reservation').lines;
+          const order = await orders.create(
+            { order_id: input.order_id, user_id: input.user_id, session_id: input.session_id, lines },
+            idempotencyKey(),
+          );
+          return { order };
+        },
+        compensate: ({ input, idempotencyKey }) => unlessAbsent(orders.cancel(input.order_id, idempotencyKey('compensate'))),
+      },
+      {
+        name: 'charge_payment',
+        run: async ({ input, data, idempotencyKey }) => {
+          const total = required(data.order, 'order').total;
+          return { payment: await payments.charge(input.order_id, total, idempotencyKey(), input.payment_simulation) };
+        },
+        resolveInDoubt: async ({ input }) => {
+          const { items } = await payments.forOrder(input.order_id);
+          const captured = items.find((payment) => payment.status === 'captured');
+          return captured ? { payment: captured } : undefined;
+        },
+        // Reached only when the charge's outcome stayed unknown: refund whatever was captured after all.
+        compensate: async ({ input, idempotencyKey }) => {
+          const { items } = await payments.forOrder(input.order_id);
+          for (const payment of items.filter((each) => each.status === 'captured')) {
+            await payments.refund(payment.transaction_id, idempotencyKey(`refund:${payment.transaction_id}`));
+          }
+        },
+      },
+      {
+        name: 'confirm_order',
+        run: async ({ input, data, idempotencyKey }) => {
+          const transactionId = required(data.payment, 'payment').transaction_id;
+          return { order: await orders.confirm(input.order_id, transactionId, idempotencyKey()) };
+        },
+      },
+      {
+        name: 'complete_claim',
+        run: async ({ input, idempotencyKey }) => ({
+          claim: await carts.completeClaim(input.session_id, input.claim_id, idempotencyKey()),
+        }),
+      },
+    ],
+  };
+}

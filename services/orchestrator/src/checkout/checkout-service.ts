@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, isAppError } from '@ecomm/platform';
+import type { DomainClients } from '../clients/domain-clients.js';
+import type { Fault } from '../saga/fault-injection.js';
+import type { SagaFailure } from '../saga/saga-definition.js';
+import type { SagaRunner } from '../saga/saga-runner.js';
+import type { CheckoutData, CheckoutInput } from './checkout-saga.js';
+
+export interface CheckoutRequest {
+  userId: string;
+  sessionId: string;
+  paymentSimulation?: string;
+  fault?: Fault;
+}
+
+export interface CheckoutObserver {
+  finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing', seconds: number) => void;
+}
+
+function failureToError(failure: SagaFailure): AppError {
+  if (failure.statusCode < 500) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
+  return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. Nothing was charged and the cart is unchanged.`);
+}
+
+export function createCheckoutService(dependencies: { clients: DomainClients; runner: SagaRunner<CheckoutInput, CheckoutData>; observer: CheckoutObserver }) {
+  const { clients, runner, observer } = dependencies;
+
+  /** The cart must exist and belong to the caller. */
+  async function ownedCart(userId: string, sessionId: string) {
+    try {
+      const cart = await clients.carts.get(sessionId);
+      if (cart.user_id !== userId) throw AppError.forbidden('This session belongs to another user');
+      return cart;
+    } catch (error) {
+      if (isAppError(error) && error.statusCode === 404) throw AppError.notFound(`Session ${sessionId} not found`);
+      throw error;
+    }
+  }
+
+  return {
+    ownedCart,
+
+    async checkout(request: CheckoutRequest) {
+      await ownedCart(request.userId, request.sessionId);
+      const sagaId = randomUUID();
+      const input: CheckoutInput = {
+        user_id: request.userId,
+        session_id: request.sessionId,
+        order_id: randomUUID(),
+        claim_id: `checkout-${sagaId}`,
+        ...(request.paymentSimulation ? { payment_simulation: request.paymentSimulation } : {}),
+      };
+      const started = performance.now();
+      const outcome = await runner.start(sagaId, input, request.fault);
+      const seconds = (performance.now() - started) / 1000;
+
+      if (outcome.status === 'running') {
+        observer.finished('processing', seconds);
+        return { status: 'processing' as const, saga_id: sagaId, order_id: input.order_id };
+      }
+      if (outcome.status !== 'completed') {
+        observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
+        throw failureToError(outcome.failure);
+      }
+      observer.finished('completed', seconds);
+      const order = outcome.data.order!;
+      return {
+        status: 'completed' as const,
+        saga_id: sagaId,
+        order_id: order.order_id,
+        transaction_id: outcome.data.payment!.transaction_id,
+        total_paid: order.total,
+        items: order.lines.map((line) => ({
+          product_id: line.product_id,
+          name: line.name,
+          quantity: line.quantity,
+          unit_price: line.unit_price,
+          line_total: line.line_total,
+        })),
+      };
+    },
+  };
+}
+
+export type CheckoutService = ReturnType<typeof createCheckoutService>;

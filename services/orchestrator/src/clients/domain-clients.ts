@@ -1,0 +1,76 @@
+import {
+  cartSchema,
+  checkoutClaimSchema,
+  orderSchema,
+  paymentListSchema,
+  paymentSchema,
+  paymentSimulationHeader,
+  productPageSchema,
+  productSchema,
+  reservationSchema,
+  type ListProductsQuery,
+} from '@ecomm/contracts';
+import { createServiceClient, type ServiceClient } from '@ecomm/platform';
+import type { OrchestratorConfig } from '../config.js';
+
+/** Typed calls to the domain services; each response is parsed with the callee's own contract. */
+export function createDomainClients(config: OrchestratorConfig) {
+  const client = (service: string, baseUrl: string, timeoutMs = config.SERVICE_TIMEOUT_MS) =>
+    createServiceClient({ service, baseUrl, internalApiKey: config.INTERNAL_API_KEY, timeoutMs });
+  const product = client('product', config.PRODUCT_SERVICE_URL);
+  const session = client('session', config.SESSION_SERVICE_URL);
+  const order = client('order', config.ORDER_SERVICE_URL);
+  const payment = client('payment', config.PAYMENT_SERVICE_URL, config.PAYMENT_TIMEOUT_MS);
+  const all: ServiceClient[] = [product, session, order, payment];
+  const key = (idempotencyKey: string) => ({ idempotencyKey });
+
+  return {
+    products: {
+      search: (query: Partial<ListProductsQuery>) => product.get('/', { query, schema: productPageSchema }),
+      get: (productId: number) => product.get(`/${productId}`, { schema: productSchema }),
+      reserve: (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
+        product.post('/reservations', { body: { reservation_id: reservationId, lines }, schema: reservationSchema, ...key(idempotencyKey) }),
+      release: (reservationId: string, idempotencyKey: string) =>
+        product.post(`/reservations/${reservationId}/release`, { body: {}, schema: reservationSchema, ...key(idempotencyKey) }),
+    },
+    carts: {
+      get: (sessionId: string) => session.get(`/${sessionId}`, { schema: cartSchema }),
+      open: (sessionId: string, userId: string) =>
+        session.post('/', { body: { session_id: sessionId, user_id: userId }, schema: cartSchema, ...key(`open:${sessionId}:${userId}`) }),
+      addItem: (sessionId: string, productId: number, quantity: number, idempotencyKey: string) =>
+        session.post(`/${sessionId}/items`, { body: { product_id: productId, quantity }, schema: cartSchema, ...key(idempotencyKey) }),
+      setItem: (sessionId: string, productId: number, quantity: number) =>
+        session.put(`/${sessionId}/items/${productId}`, { body: { quantity }, schema: cartSchema }),
+      removeItem: (sessionId: string, productId: number) => session.delete(`/${sessionId}/items/${productId}`, { schema: cartSchema }),
+      claim: (sessionId: string, claimId: string, idempotencyKey: string) =>
+        session.post(`/${sessionId}/checkout-claims`, { body: { claim_id: claimId }, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+      releaseClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
+        session.post(`/${sessionId}/checkout-claims/${claimId}/release`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+      completeClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
+        session.post(`/${sessionId}/checkout-claims/${claimId}/complete`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+    },
+    orders: {
+      create: (body: { order_id: string; user_id: string; session_id: string; lines: { product_id: number; name: string; unit_price: number; quantity: number }[] }, idempotencyKey: string) =>
+        order.post('/', { body, schema: orderSchema, ...key(idempotencyKey) }),
+      get: (orderId: string) => order.get(`/${orderId}`, { schema: orderSchema }),
+      confirm: (orderId: string, transactionId: string, idempotencyKey: string) =>
+        order.post(`/${orderId}/confirm`, { body: { transaction_id: transactionId }, schema: orderSchema, ...key(idempotencyKey) }),
+      cancel: (orderId: string, idempotencyKey: string) => order.patch(`/${orderId}/cancel`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+    },
+    payments: {
+      charge: (orderId: string, amount: number, idempotencyKey: string, simulate?: string) =>
+        payment.post('/', {
+          body: { order_id: orderId, amount },
+          schema: paymentSchema,
+          headers: simulate ? { [paymentSimulationHeader]: simulate } : {},
+          ...key(idempotencyKey),
+        }),
+      forOrder: (orderId: string) => payment.get('/', { query: { order_id: orderId }, schema: paymentListSchema }),
+      refund: (transactionId: string, idempotencyKey: string) =>
+        payment.post(`/${transactionId}/refund`, { body: {}, schema: paymentSchema, ...key(idempotencyKey) }),
+    },
+    close: () => Promise.all(all.map((each) => each.close())),
+  };
+}
+
+export type DomainClients = ReturnType<typeof createDomainClients>;

@@ -1,0 +1,48 @@
+/** What a step sees: the run's id and input, and the outputs of the steps before it. */
+export interface StepContext<Input, Data> {
+  sagaId: string;
+  input: Input;
+  data: Partial<Data>;
+  /** Idempotency key for this step's calls: the same on every retry and after a restart. */
+  idempotencyKey: (suffix?: string) => string;
+}
+
+/** One step beside its compensation, as in a Medusa workflow. */
+export interface SagaStep<Input, Data> {
+  name: string;
+  /** Performs the step; what it returns is merged into the run's data and persisted. */
+  run: (context: StepContext<Input, Data>) => Promise<Partial<Data>>;
+  /** Undoes the step. Must accept missing data: the step may have failed before producing anything. */
+  compensate?: (context: StepContext<Input, Data>) => Promise<void>;
+  /**
+   * For a step whose outcome is unknown (a timeout, or a crash mid-call): asks the other service whether
+   * the effect happened, returning the step's output if it did and undefined if it did not.
+   */
+  resolveInDoubt?: (context: StepContext<Input, Data>) => Promise<Partial<Data> | undefined>;
+}
+
+export interface SagaDefinition<Input, Data> {
+  type: string;
+  steps: SagaStep<Input, Data>[];
+  /**
+   * The step after whose success the saga only goes forward: before it, a failure or a crash is compensated;
+   * after it, the remaining steps are retried until they succeed.
+   */
+  pivot: string;
+}
+
+export type SagaRunStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'compensation_failed';
+
+export interface SagaFailure {
+  step: string;
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export type SagaOutcome<Data> =
+  | { status: 'completed'; data: Partial<Data> }
+  | { status: 'compensated' | 'compensation_failed'; data: Partial<Data>; failure: SagaFailure }
+  /** Past the pivot, a step still failing: the sweep will finish the run later. */
+  | { status: 'running'; data: Partial<Data> };

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fromCents, toCents, type CreatePayment, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
+import { AppError } from '@ecomm/platform';
+import type { PaymentGateway } from './payment-gateway.js';
+import type { PaymentRepository, PaymentRow } from './payment-repository.js';
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    transaction_id: row.id,
+    order_id: row.orderId,
+    amount: fromCents(row.amountCents),
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    created_at: row.createdAt.toISOString(),
+    refunded_at: row.refundedAt?.toISOString() ?? null,
+  };
+}
+
+function alreadyCaptured(orderId: string, capture: PaymentRow | undefined) {
+  const which = capture ? ` (${capture.status}): transaction ${capture.id}` : '';
+  return AppError.conflict(`Order ${orderId} already has a payment${which}`, { order_id: orderId, transaction_id: capture?.id ?? null });
+}
+
+export function createPaymentService(dependencies: { payments: PaymentRepository; gateway: PaymentGateway }) {
+  const { payments, gateway } = dependencies;
+
+  async function find(transactionId: string) {
+    const row = await payments.findById(transactionId);
+    if (!row) throw AppError.notFound(`Payment ${transactionId} not found`);
+    return row;
+  }
+
+  return {
+    /** Charges an order once: the result is a captured or a declined payment, both recorded. */
+    async charge(input: CreatePayment, simulation?: PaymentSimulation): Promise<Payment> {
+      // Checked first so a repeated charge never reaches the gateway; the unique index settles races.
+      const existing = await payments.findCapture(input.order_id);
+      if (existing) throw alreadyCaptured(input.order_id, existing);
+
+      const amountCents = toCents(input.amount);
+      const outcome = await gateway.charge(amountCents, simulation);
+      if (outcome.status === 'error') {
+        throw new AppError(503, 'PAYMENT_GATEWAY_ERROR', `Payment gateway error: ${outcome.reason}; nothing was charged, retry later`);
+      }
+      const row = await payments.insert({
+        orderId: input.order_id,
+        amountCents,
+        currency: input.currency,
+        status: outcome.status,
+        reason: outcome.status === 'declined' ? outcome.reason : null,
+      });
+      if (!row) throw alreadyCaptured(input.order_id, await payments.findCapture(input.order_id));
+      // A late answer: the capture is already recorded, so a caller that gave up finds it by order id.
+      if (outcome.status === 'captured' && outcome.lateByMs > 0) await sleep(outcome.lateByMs);
+      return toPayment(row);
+    },
+
+    /** Refunds a captured payment; refunding it again returns it unchanged. */
+    async refund(transactionId: string): Promise<Payment> {
+      const refunded = await payments.markRefunded(transactionId);
+      if (refunded) return toPayment(refunded);
+      const current = await find(transactionId);
+      if (current.status === 'declined') {
+        throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, { transaction_id: transactionId });
+      }
+      return toPayment(current);
+    },
+
+    async get(transactionId: string): Promise<Payment> {
+      return toPayment(await find(transactionId));
+    },
+
+    async listForOrder(orderId: string): Promise<PaymentList> {
+      return { items: (await payments.listByOrder(orderId)).map(toPayment) };
+    },
+  };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,57 @@
+import { STATUS_CODES } from 'node:http';
+import {
+  createPaymentSchema,
+  listPaymentsQuerySchema,
+  paymentDeclinedSchema,
+  paymentListSchema,
+  paymentSchema,
+  paymentSimulationHeader,
+  transactionIdParamsSchema,
+  type PaymentDeclined,
+} from '@ecomm/contracts';
+import type { ServiceApp } from '@ecomm/platform';
+import { readSimulation } from './payment-gateway.js';
+import type { PaymentService } from './payment-service.js';
+
+export interface PaymentRoutesOptions {
+  payments: PaymentService;
+  simulationEnabled: boolean;
+}
+
+export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptions) {
+  const { payments } = options;
+  const params = transactionIdParamsSchema;
+
+  app.post(
+    '/',
+    { schema: { body: createPaymentSchema, response: { 201: paymentSchema, 402: paymentDeclinedSchema } } },
+    async (request, reply) => {
+      const simulation = readSimulation(request.headers[paymentSimulationHeader], options.simulationEnabled);
+      const payment = await payments.charge(request.body, simulation);
+      if (payment.status !== 'declined') return reply.status(201).send(payment);
+      const reason = payment.reason ?? 'Payment declined';
+      const declined: PaymentDeclined = {
+        statusCode: 402,
+        error: STATUS_CODES[402] ?? 'Payment Required',
+        code: 'PAYMENT_DECLINED',
+        message: reason,
+        status: 'declined',
+        reason,
+        transaction_id: payment.transaction_id,
+      };
+      return reply.status(402).send(declined);
+    },
+  );
+
+  app.get('/', { schema: { querystring: listPaymentsQuerySchema, response: { 200: paymentListSchema } } }, async (request) =>
+    payments.listForOrder(request.query.order_id),
+  );
+
+  app.get('/:transaction_id', { schema: { params, response: { 200: paymentSchema } } }, async (request) =>
+    payments.get(request.params.transaction_id),
+  );
+
+  app.post('/:transaction_id/refund', { schema: { params, response: { 200: paymentSchema } } }, async (request) =>
+    payments.refund(request.params.transaction_id),
+  );
+}

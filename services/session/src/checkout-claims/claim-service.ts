@@ -1,0 +1,78 @@
+import type { CheckoutClaim } from '@ecomm/contracts';
+import { AppError } from '@ecomm/platform';
+import { sessionNotFound } from '../carts/cart-service.js';
+import type { CartStore } from '../database/repositories.js';
+import type { ClaimRow } from './claim-repository.js';
+
+type Repositories = Parameters<Parameters<CartStore['transaction']>[0]>[0];
+
+function toClaim(row: ClaimRow): CheckoutClaim {
+  return { session_id: row.sessionId, claim_id: row.claimId, status: row.status, items: row.items };
+}
+
+function claimNotFound(sessionId: string, claimId: string) {
+  return AppError.notFound(`Checkout claim "${claimId}" not found for session "${sessionId}"`);
+}
+
+/**
+ * One checkout at a time per cart: every step locks the cart row first, and each step is
+ * idempotent by claim id so the orchestrator can retry or compensate without double effects.
+ */
+export function createClaimService(store: CartStore) {
+  /** Runs a claim's transition (release or complete) under the cart's lock; repeating it is a no-op. */
+  function finish(sessionId: string, claimId: string, target: 'released' | 'completed', effect: (repositories: Repositories) => Promise<void>) {
+    return store.transaction(async (repositories) => {
+      if (!(await repositories.carts.lock(sessionId))) throw sessionNotFound(sessionId);
+      const claim = await repositories.claims.find(sessionId, claimId);
+      if (!claim) throw claimNotFound(sessionId, claimId);
+      if (claim.status === target) return toClaim(claim);
+      if (claim.status !== 'active') {
+        throw AppError.conflict(`Checkout claim "${claimId}" is already ${claim.status}; a ${claim.status} claim cannot be ${target}`, {
+          status: claim.status,
+        });
+      }
+      await effect(repositories);
+      await repositories.carts.setActiveClaim(sessionId, null);
+      return toClaim(await repositories.claims.setStatus(sessionId, claimId, target));
+    });
+  }
+
+  return {
+    claim(sessionId: string, claimId: string): Promise<{ claim: CheckoutClaim; created: boolean }> {
+      return store.transaction(async ({ carts, claims }) => {
+        const cart = await carts.lock(sessionId);
+        if (!cart) throw sessionNotFound(sessionId);
+        const existing = await claims.find(sessionId, claimId);
+        if (existing) return { claim: toClaim(existing), created: false };
+        if (cart.activeClaimId) {
+          throw AppError.conflict(`Cart is being checked out by claim "${cart.activeClaimId}"; try again when it finishes`, {
+            claim_id: cart.activeClaimId,
+          });
+        }
+        const items = await carts.items(sessionId);
+        if (items.length === 0) throw AppError.conflict('Cart is empty');
+        const claim = await claims.insert(sessionId, claimId, items);
+        await carts.setActiveClaim(sessionId, claimId);
+        return { claim: toClaim(claim), created: true };
+      });
+    },
+
+    async get(sessionId: string, claimId: string): Promise<CheckoutClaim> {
+      const claim = await store.claims.find(sessionId, claimId);
+      if (!claim) throw claimNotFound(sessionId, claimId);
+      return toClaim(claim);
+    },
+
+    /** A compensation: the cart reopens with the items it had. */
+    release(sessionId: string, claimId: string) {
+      return finish(sessionId, claimId, 'released', async () => undefined);
+    },
+
+    /** The order went through: what was bought leaves the cart, which reopens for new shopping. */
+    complete(sessionId: string, claimId: string) {
+      return finish(sessionId, claimId, 'completed', ({ carts }) => carts.clearItems(sessionId));
+    },
+  };
+}
+
+export type ClaimService = ReturnType<typeof createClaimService>;

@@ -1,0 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls, startEmbeddedPostgres } from '@ecomm/cluster';
+const db = await startEmbeddedPostgres({ dataDirectory: mkdtempSync(join(tmpdir(), 'exp-pg-')), port: 54777, password: 'secretpw', persistent: false });
+await ensureServiceRoles(db.adminUrl, () => 'rolepw');
+await ensureServiceSchemas(db.adminUrl, 'ecommerce');
+console.log(JSON.stringify(serviceDatabaseUrls(db.adminUrl, 'ecommerce', () => 'rolepw')));
+process.on('SIGTERM', async () => { await db.stop(); process.exit(0); });
+setInterval(() => {}, 100000);

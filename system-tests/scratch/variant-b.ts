@@ -1,0 +1,4 @@
+import { runService } from '@ecomm/platform';
+import { authService } from '@ecomm/auth-service/service';
+
+await runService(authService);
