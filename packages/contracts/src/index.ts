@@ -5,3 +5,4 @@ export * from './payment.js';
 export * from './product.js';
 export * from './session.js';
 export * from './orchestrator.js';
+export * from './chat.js';

@@ -20,7 +20,10 @@ export const checkoutReceiptSchema = z.object({
   items: z.array(receiptLineSchema),
 });
 
-/** Paid, but a step after the payment is still being retried; the order will be confirmed. */
+/**
+ * Not finished yet: paid but a later step is still being retried (the order will be confirmed), or the payment's
+ * outcome could not be learned yet. The run finishes in the background; GET /admin/sagas/:saga_id shows it.
+ */
 export const checkoutProcessingSchema = z.object({ status: z.literal('processing'), saga_id: z.string(), order_id: z.string() });
 
 export const sagaStatusSchema = z.enum(['running', 'compensating', 'completed', 'compensated', 'compensation_failed']);

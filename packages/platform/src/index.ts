@@ -7,7 +7,7 @@ export { idempotencyTable, type IdempotencyTable } from './database/idempotency-
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { installIdempotency, idempotencyKeyHeader } from './http/idempotency.js';
 export { createServiceClient, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
-export { installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
+export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
 export { createTokenService, type AuthenticatedUser, type TokenService } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
 export { packageRoot, runService, type ServiceDefinition } from './run-service.js';

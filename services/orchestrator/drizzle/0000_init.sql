@@ -37,7 +37,16 @@ CREATE TABLE "orchestrator"."saga_steps" (
 	CONSTRAINT "saga_steps_saga_id_name_pk" PRIMARY KEY("saga_id","name")
 );
 --> statement-breakpoint
+CREATE TABLE "orchestrator"."chat_threads" (
+	"thread_id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"session_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_active_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "orchestrator"."saga_steps" ADD CONSTRAINT "saga_steps_saga_id_saga_runs_id_fk" FOREIGN KEY ("saga_id") REFERENCES "orchestrator"."saga_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_at_index" ON "orchestrator"."idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "saga_runs_status_heartbeat_at_index" ON "orchestrator"."saga_runs" USING btree ("status","heartbeat_at");--> statement-breakpoint
-CREATE INDEX "saga_runs_created_at_index" ON "orchestrator"."saga_runs" USING btree ("created_at");
+CREATE INDEX "saga_runs_created_at_index" ON "orchestrator"."saga_runs" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "chat_threads_last_active_at_index" ON "orchestrator"."chat_threads" USING btree ("last_active_at");

@@ -1,5 +1,15 @@
-import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import rateLimit from '@fastify/rate-limit';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { AppError, createBusinessMetrics, createDatabase, createServiceApp, createTokenService, installIdempotency } from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
+import { createChatModel } from './agents/chat-model.js';
+import { buildShoppingGraph } from './agents/graph/shopping-graph.js';
+import { createCheckoutTools } from './agents/tools/checkout-tools.js';
+import { createSalesTools } from './agents/tools/sales-tools.js';
+import { createChatService } from './chat/chat-service.js';
+import { chatRoutes } from './chat/routes.js';
+import { createThreadRepository } from './chat/thread-repository.js';
 import { checkoutSaga } from './checkout/checkout-saga.js';
 import { createCheckoutService } from './checkout/checkout-service.js';
 import { checkoutRoutes } from './checkout/routes.js';
@@ -10,10 +20,24 @@ import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
 
-export async function buildApp(config: OrchestratorConfig) {
+const threadPruneIntervalMs = 60 * 60 * 1000;
+
+export interface AppDependencies {
+  /** Replaces the configured model, e.g. with a scripted one in tests. */
+  chatModel?: BaseChatModel;
+}
+
+export async function buildApp(config: OrchestratorConfig, dependencies: AppDependencies = {}) {
   const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'orchestrator' });
   const app = createServiceApp({ service: 'orchestrator', config, readiness: database.ping });
   installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
+  });
+  const metrics = createBusinessMetrics(app.metrics);
+  const tokens = createTokenService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
   const clients = createDomainClients(config);
   const sagaRepository = createSagaRepository(database.db);
@@ -23,6 +47,7 @@ export async function buildApp(config: OrchestratorConfig) {
     heartbeatMs: config.SAGA_HEARTBEAT_MS,
     attempts: config.SAGA_STEP_ATTEMPTS,
     backoffMs: config.SAGA_BACKOFF_MS,
+    onCompensation: (step) => metrics.sagaCompensations.inc({ step_name: step }),
   });
   const recovery = createSagaRecovery({
     repository: sagaRepository,
@@ -31,17 +56,48 @@ export async function buildApp(config: OrchestratorConfig) {
     staleAfterMs: config.SAGA_STALE_AFTER_MS,
     intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
   });
-  const checkout = createCheckoutService({ clients, runner, observer: { finished: () => undefined } });
-
-  await app.register(checkoutRoutes, {
-    checkout,
-    paymentSimulation: config.PAYMENT_SIMULATION,
-    faultInjection: config.SAGA_FAULT_INJECTION,
+  const checkout = createCheckoutService({
+    clients,
+    runner,
+    observer: {
+      finished: (status, seconds) => {
+        metrics.checkouts.inc({ status });
+        metrics.checkoutDuration.observe(seconds);
+      },
+    },
   });
-  await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
 
-  app.addHook('onReady', async () => recovery.start());
+  // Conversation memory: LangGraph checkpoints in this service's own schema, one thread per user and session.
+  const checkpointer = new PostgresSaver(database.pool, undefined, { schema: 'orchestrator' });
+  await checkpointer.setup();
+  const configured = createChatModel(config);
+  const model = dependencies.chatModel ?? configured.model;
+  const modelName = dependencies.chatModel ? dependencies.chatModel._llmType() : configured.modelName;
+  const salesTools = createSalesTools(clients);
+  const checkoutTools = createCheckoutTools(clients, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
+  const graph = buildShoppingGraph({
+    model,
+    checkpointer,
+    salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.removeFromCart, salesTools.viewCart],
+    checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
+    historyLimit: config.CHAT_HISTORY_LIMIT,
+  });
+  const threads = createThreadRepository(database.db, database.pool);
+  const chat = createChatService({ graph, clients, threads, checkpointer, modelName, metrics });
+
+  await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
+  await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
+  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
+
+  const pruneThreads = () =>
+    chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));
+  let pruneTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    recovery.start();
+    pruneTimer = setInterval(pruneThreads, threadPruneIntervalMs).unref();
+  });
   app.addHook('onClose', async () => {
+    clearInterval(pruneTimer);
     await recovery.stop();
     await clients.close();
     await database.close();

@@ -1,5 +1,6 @@
 import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
 import { z } from 'zod';
+import { agentConfigShape, resolveProvider } from './agents/agent-config.js';
 
 const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
 const milliseconds = (defaultValue: number) => z.coerce.number().int().min(1).max(600_000).default(defaultValue);
@@ -21,6 +22,7 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   SAGA_BACKOFF_MS: milliseconds(200),
-});
+  ...agentConfigShape,
+}).transform(resolveProvider);
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;

@@ -55,6 +55,10 @@ describe('search by words', () => {
     assert.deepEqual(names(laptops).slice(0, 2), ['MacBook Pro', 'ThinkPad X1 Carbon'], 'category and description beat category alone');
   });
 
+  test('a singular finds a plural ending in -ies: "accessory" matches the Accessories category', async () => {
+    assert.deepEqual(names(await client.search({ query: 'accessory', sort: 'price_asc' })), ['Grip 100% Cotton', 'Feather Shuttlecocks']);
+  });
+
   test('"Racket" matches whatever its case, names before categories before descriptions', async () => {
     const page = await client.search({ query: 'Racket' });
     assert.deepEqual(names(page), [

@@ -13,15 +13,15 @@ export const spanAttributes = {
   sagaOutcome: 'saga.outcome',
 } as const;
 
-// Without a started SDK this tracer is a no-op, so code can always call withSpan.
-const tracer = trace.getTracer('@ecomm/platform');
-
 /**
  * Runs `work` inside a new span, a child of the active one, and ends it. A throw marks the span as
  * failed (with the exception recorded) and propagates. `work` gets the span to add attributes
  * learnt on the way, such as token counts.
  */
 export function withSpan<Result>(name: string, attributes: Attributes, work: (span: Span) => Promise<Result> | Result): Promise<Result> {
+  // Asked for on each call, not once at import: a tracer taken before the SDK starts stays a no-op.
+  // Without tracing it is a no-op anyway, so code can always call withSpan.
+  const tracer = trace.getTracer('@ecomm/platform');
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work(span);

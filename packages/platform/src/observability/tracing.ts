@@ -10,7 +10,12 @@ import type * as SdkModule from '@opentelemetry/sdk-node';
 // Health checks and Prometheus scrapes would otherwise be most of the traces.
 const untracedPaths = new Set(['/health', '/metrics']);
 
-export type Tracing = SdkModule.NodeSDK;
+export interface Tracing {
+  /** Exports the spans that have ended so far. */
+  flush: () => Promise<void>;
+  /** Flushes, then stops tracing. */
+  shutdown: () => Promise<void>;
+}
 
 /**
  * Starts OpenTelemetry for a process: spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, with
@@ -23,7 +28,7 @@ export type Tracing = SdkModule.NodeSDK;
  */
 export function startTracing(service: string): Tracing {
   const load = createRequire(import.meta.url);
-  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof SdkModule;
+  const { NodeSDK, tracing } = load('@opentelemetry/sdk-node') as typeof SdkModule;
   const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http') as typeof ExporterModule;
   const { HttpInstrumentation } = load('@opentelemetry/instrumentation-http') as typeof HttpModule;
   const { UndiciInstrumentation } = load('@opentelemetry/instrumentation-undici') as typeof UndiciModule;
@@ -31,10 +36,11 @@ export function startTracing(service: string): Tracing {
   const { PinoInstrumentation } = load('@opentelemetry/instrumentation-pino') as typeof PinoModule;
   const { FastifyOtelInstrumentation } = load('@fastify/otel') as typeof FastifyOtelModule;
 
+  // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_EXPORTER_OTLP_* variables).
+  const spans = new tracing.BatchSpanProcessor(new OTLPTraceExporter());
   const sdk = new NodeSDK({
     serviceName: service,
-    // Reads OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_EXPORTER_OTLP_* variables).
-    traceExporter: new OTLPTraceExporter(),
+    spanProcessors: [spans],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => untracedPaths.has((request.url ?? '').split('?')[0] ?? ''),
@@ -48,5 +54,5 @@ export function startTracing(service: string): Tracing {
     ],
   });
   sdk.start();
-  return sdk;
+  return { flush: () => spans.forceFlush(), shutdown: () => sdk.shutdown() };
 }

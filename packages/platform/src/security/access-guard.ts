@@ -34,13 +34,19 @@ function bearerToken(request: FastifyRequest) {
   return match[1] as string;
 }
 
+/** Verifies the request's bearer token and sets `request.user`; throws a 401 naming what is wrong. */
+export async function authenticateUser(request: FastifyRequest, tokens: TokenService) {
+  request.user = await tokens.verify(bearerToken(request));
+  return request.user;
+}
+
 export function installAccessGuard(app: FastifyInstance, options: { internalApiKey: string; tokens: TokenService }) {
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
     const access = request.routeOptions.config.access ?? 'internal';
     if (access === 'public') return;
     if (access === 'user') {
-      request.user = await options.tokens.verify(bearerToken(request));
+      await authenticateUser(request, options.tokens);
       return;
     }
     const given = request.headers[internalKeyHeader];

@@ -17,9 +17,13 @@ export interface CheckoutObserver {
   finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing', seconds: number) => void;
 }
 
-function failureToError(failure: SagaFailure): AppError {
+/** A refusal from a service (empty cart, short stock, declined card) is answered as is; anything else is a 502. */
+function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): AppError {
   if (failure.statusCode < 500) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
-  return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. Nothing was charged and the cart is unchanged.`);
+  const aftermath = undone
+    ? 'Nothing was charged and the cart is unchanged.'
+    : 'Undoing it is not finished; it has been reported and will be completed.';
+  return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
 }
 
 export function createCheckoutService(dependencies: { clients: DomainClients; runner: SagaRunner<CheckoutInput, CheckoutData>; observer: CheckoutObserver }) {
@@ -60,7 +64,7 @@ export function createCheckoutService(dependencies: { clients: DomainClients; ru
       }
       if (outcome.status !== 'completed') {
         observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
-        throw failureToError(outcome.failure);
+        throw failureToError(sagaId, outcome.failure, outcome.status === 'compensated');
       }
       observer.finished('completed', seconds);
       const order = outcome.data.order!;

@@ -44,5 +44,5 @@ export interface SagaFailure {
 export type SagaOutcome<Data> =
   | { status: 'completed'; data: Partial<Data> }
   | { status: 'compensated' | 'compensation_failed'; data: Partial<Data>; failure: SagaFailure }
-  /** Past the pivot, a step still failing: the sweep will finish the run later. */
+  /** Past the pivot a step still failing, or the pivot's outcome unknown: the sweep finishes the run later. */
   | { status: 'running'; data: Partial<Data> };

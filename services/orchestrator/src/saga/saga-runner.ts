@@ -24,6 +24,8 @@ function describeError(step: string, error: unknown): SagaFailure {
   return { step, statusCode: 500, code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error) };
 }
 
+const undetermined = Symbol('undetermined');
+
 const interrupted = (step: string): SagaFailure => ({
   step,
   statusCode: 503,
@@ -41,9 +43,22 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     return { sagaId, input, data, idempotencyKey: (suffix) => [sagaId, step.name, suffix].filter(Boolean).join(':') };
   }
 
+  /**
+   * Asks whether an in-doubt step took effect. When even that question goes unanswered the step stays
+   * running, neither failed nor done, and the sweep asks again once the run's heartbeat is stale.
+   */
+  async function resolveInDoubt(sagaId: string, step: SagaStep<Input, Data>, context: StepContext<Input, Data>) {
+    try {
+      return await step.resolveInDoubt!(context);
+    } catch (error) {
+      logger.warn({ sagaId, step: step.name, err: error }, 'saga step outcome still unknown; the sweep will look again');
+      return undetermined;
+    }
+  }
+
   async function compensate(sagaId: string, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
     await repository.updateRun(sagaId, { status: 'compensating', failure });
-    let anyFailed = false;
+    const failedSteps: string[] = [];
     for (let index = pivotIndex; index >= 0; index--) {
       const step = definition.steps[index]!;
       const record = records[index]!;
@@ -64,15 +79,18 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
         await repository.updateStep(sagaId, step.name, { status: 'compensated', compensatedAt: new Date() });
         options.onCompensation?.(step.name, 'compensated');
       } else {
-        anyFailed = true;
+        failedSteps.push(step.name);
         const message = describeError(step.name, lastError).message;
-        await repository.updateStep(sagaId, step.name, { status: 'compensation_failed', error: message });
+        await repository.updateStep(sagaId, step.name, { status: 'compensation_failed', error: `compensation failed: ${message}` });
         options.onCompensation?.(step.name, 'failed');
         logger.error({ sagaId, step: step.name, err: lastError }, 'saga compensation failed');
       }
     }
-    const status = anyFailed ? 'compensation_failed' : 'compensated';
+    const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
     await repository.updateRun(sagaId, { status });
+    if (failedSteps.length > 0) {
+      logger.error({ sagaId, failedSteps, failure }, 'saga run ended compensation_failed: retry it with POST /admin/sagas/:id/retry');
+    }
     return { status, data, failure } as const;
   }
 
@@ -98,7 +116,8 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       };
 
       if (recovering && record.status === 'running' && step.resolveInDoubt) {
-        const resolved = await step.resolveInDoubt(contextFor(sagaId, input, data, step)).catch(() => undefined);
+        const resolved = await resolveInDoubt(sagaId, step, contextFor(sagaId, input, data, step));
+        if (resolved === undetermined) return { status: 'running', data };
         if (resolved) {
           await markSucceeded(resolved);
           continue;
@@ -118,8 +137,11 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
           break;
         } catch (error) {
           const failure = describeError(step.name, error);
-          if (!pastPivot && failure.code === 'UPSTREAM_TIMEOUT' && step.resolveInDoubt) {
-            const resolved = await step.resolveInDoubt(contextFor(sagaId, input, data, step)).catch(() => undefined);
+          // Any failure of such a step is in doubt, not only a timeout: the client retries a timed-out call
+          // with the same key and then hears "still in progress", or the connection drops after the effect.
+          if (step.resolveInDoubt) {
+            const resolved = await resolveInDoubt(sagaId, step, contextFor(sagaId, input, data, step));
+            if (resolved === undetermined) return { status: 'running', data };
             if (resolved) {
               await markSucceeded(resolved);
               break;

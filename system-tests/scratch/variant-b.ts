@@ -1,4 +1,0 @@
-import { runService } from '@ecomm/platform';
-import { authService } from '@ecomm/auth-service/service';
-
-await runService(authService);

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { orderService } from '@ecomm/order-service/service';
+import { paymentService } from '@ecomm/payment-service/service';
+import { productService } from '@ecomm/product-service/service';
+import { sessionService } from '@ecomm/session-service/service';
+import { internalHeaders, signTestToken, startTestCluster, type TestDatabase } from '@ecomm/testing';
+
+export const catalogFixture = [
+  { name: 'MacBook Pro', price: 2000, stock: 10, category: 'laptops', description: 'Apple laptop with M-series chip' },
+  { name: 'Yonex Astrox 99 Badminton Racket', price: 200, stock: 10, category: 'rackets', description: 'Head-heavy racket' },
+  { name: 'Tennis Ball', price: 5, stock: 50, category: 'balls', description: 'Pressurised tennis ball' },
+  { name: 'Golf Ball', price: 5, stock: 50, category: 'balls', description: 'Two-piece golf ball' },
+  { name: 'Keychain', price: 2, stock: 100, category: 'accessories', description: 'Metal keychain' },
+  { name: 'Water Bottle', price: 10, stock: 20, category: 'accessories', description: 'Insulated steel bottle' },
+];
+
+interface Product { id: number; name: string; price: number; stock: number }
+interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }
+export interface ChatBody {
+  response: string;
+  session_id: string;
+  orders: { order_id: string; transaction_id: string; total_paid: number }[];
+  awaiting_confirmation: boolean;
+  usage: { model_calls: number };
+  message?: string;
+}
+
+/** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
+export async function startAgentShop(database: TestDatabase, orchestratorEnvironment: Record<string, string> = {}) {
+  const cluster = await startTestCluster(
+    { product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+    database,
+    { product: { ALLOW_TEST_RESET: 'true' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute', ...orchestratorEnvironment } },
+  );
+  const urls = cluster.urls as Record<'product' | 'order' | 'payment' | 'session' | 'orchestrator', string>;
+
+  async function internal<T>(base: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    const response = await fetch(`${base}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { ...internalHeaders, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  const shop = {
+    urls,
+    /** Empties the catalog and seeds the fixture; returns the products by name. */
+    async resetCatalog() {
+      await internal(urls.product, '/reset_db', { method: 'POST', body: {} });
+      const products: Record<string, Product> = {};
+      for (const product of catalogFixture) products[product.name] = await internal<Product>(urls.product, '/', { method: 'POST', body: product });
+      return products;
+    },
+    async newShopper() {
+      const userId = randomUUID();
+      return { userId, token: await signTestToken(userId), sessionId: `s-${randomUUID()}` };
+    },
+    async chat(shopper: { token: string; sessionId: string }, message: string, sessionId = shopper.sessionId) {
+      const response = await fetch(`${urls.orchestrator}/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: sessionId, message }),
+      });
+      return { status: response.status, body: (await response.json()) as ChatBody, headers: response.headers };
+    },
+    stock: async (productId: number) => (await internal<Product>(urls.product, `/${productId}`)).stock,
+    cart: async (sessionId: string) => internal<{ items: { product_id: number; quantity: number }[]; status: string }>(urls.session, `/${sessionId}`),
+    orders: async (userId: string) => (await internal<{ items: Order[] }>(urls.order, `/?user_id=${userId}`)).items,
+    payments: async (orderId: string) =>
+      (await internal<{ items: { transaction_id: string; amount: number; status: string }[] }>(urls.payment, `/?order_id=${orderId}`)).items,
+    stop: () => cluster.stop(),
+  };
+  return shop;
+}
+
+export type AgentShop = Awaited<ReturnType<typeof startAgentShop>>;

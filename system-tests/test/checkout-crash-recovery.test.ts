@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import {
+  domainServices,
+  expectCheckedOut,
+  expectUntouched,
+  shopClient,
+  snapshot,
+  spawnOrchestrator,
+  testHooks,
+  urlsOf,
+  type OrchestratorProcess,
+  type Shop,
+} from './checkout-fixtures.js';
+
+const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
+
+let database: TestDatabase;
+let cluster: TestCluster;
+let orchestrator: OrchestratorProcess;
+let shop: Shop;
+
+async function startOrchestrator() {
+  orchestrator = await spawnOrchestrator(database, cluster);
+  shop = shopClient(urlsOf(cluster, orchestrator.url));
+}
+
+before(async () => {
+  database = await createTestDatabase();
+  cluster = await startTestCluster(domainServices, database, testHooks);
+  await startOrchestrator();
+});
+
+after(async () => {
+  await orchestrator.stop();
+  await cluster.stop();
+  await database.drop();
+});
+
+/** Checks out with a crash fault: the request dies with the process, which must have been killed. */
+async function crashingCheckout(fault: string) {
+  const laptop = await shop.createProduct('Laptop', 999.99, 4);
+  const cable = await shop.createProduct('Cable', 9.5, 20);
+  const shopper = await shop.newShopper([
+    { product: laptop, quantity: 1 },
+    { product: cable, quantity: 4 },
+  ]);
+  const before = await snapshot(shop, shopper);
+  await assert.rejects(shop.checkout(shopper, { 'x-saga-fault': fault }), 'the request dies with the process');
+  assert.deepEqual(await orchestrator.exited, { code: null, signal: 'SIGKILL' });
+  return { shopper, before };
+}
+
+describe('the orchestrator killed mid-checkout, then restarted', () => {
+  for (const fault of ['create_order:crash-after', 'charge_payment:crash-before']) {
+    test(`killed at ${fault}, before the payment: the restarted process compensates the run`, async () => {
+      const { shopper, before } = await crashingCheckout(fault);
+      // Left half done: an order waiting, the stock held, the cart locked.
+      const [order] = await shop.ordersOf(shopper.userId);
+      assert.equal(order!.status, 'pending');
+      assert.equal((await shop.cart(shopper.sessionId)).status, 'checking_out');
+      assert.notDeepEqual(await snapshot(shop, shopper), before);
+
+      await startOrchestrator();
+      const run = await shop.waitForSaga(shopper.sessionId, finished);
+      assert.equal(run.status, 'compensated', JSON.stringify(run));
+      assert.deepEqual(run.failure, {
+        step: fault.split(':')[0],
+        statusCode: 503,
+        code: 'INTERRUPTED',
+        message: 'The checkout was interrupted before payment and has been undone',
+      });
+      await expectUntouched(shop, shopper, before);
+    });
+  }
+
+  test('killed right after the charge: the restarted process finds the payment and rolls the run forward', async () => {
+    const { shopper, before } = await crashingCheckout('charge_payment:crash-after');
+    const [order] = await shop.ordersOf(shopper.userId);
+    assert.equal(order!.status, 'pending');
+    assert.equal((await shop.paymentsFor(order!.order_id))[0]!.status, 'captured');
+
+    await startOrchestrator();
+    const run = await shop.waitForSaga(shopper.sessionId, finished);
+    assert.equal(run.status, 'completed', JSON.stringify(run));
+    assert.deepEqual(
+      run.steps!.map((step) => [step.name, step.status]),
+      ['claim_cart', 'reserve_stock', 'create_order', 'charge_payment', 'confirm_order', 'complete_claim'].map((name) => [name, 'succeeded']),
+    );
+    await expectCheckedOut(shop, shopper, before);
+  });
+});

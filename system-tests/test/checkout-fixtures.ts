@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { orderService } from '@ecomm/order-service/service';
+import { paymentService } from '@ecomm/payment-service/service';
+import { productService } from '@ecomm/product-service/service';
+import { sessionService } from '@ecomm/session-service/service';
+import { spawnService, waitUntilReady, workspaceRoot } from '@ecomm/cluster';
+import { internalHeaders, signTestToken, startTestCluster, testEnvironment, type TestCluster, type TestDatabase } from '@ecomm/testing';
+
+// The shapes these tests read, as the services answer them (system-tests does not depend on the contracts).
+interface Product { id: number; name: string; price: number; stock: number }
+interface CartItem { product_id: number; quantity: number }
+interface Cart { session_id: string; user_id: string; status: string; items: CartItem[] }
+interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; quantity: number }[] }
+interface Payment { transaction_id: string; order_id: string; amount: number; status: string }
+interface SagaStep { name: string; status: string; attempts: number; compensation_attempts: number; error: string | null }
+export interface SagaRun {
+  saga_id: string;
+  status: string;
+  input: { session_id: string; order_id: string; user_id: string };
+  failure: { step: string; code: string } | null;
+  steps?: SagaStep[];
+}
+
+export interface Shopper { userId: string; token: string; sessionId: string }
+export interface Reply { status: number; body: Record<string, unknown> & { message?: string; code?: string } }
+export interface ShopUrls { orchestrator: string; product: string; order: string; payment: string; session: string }
+
+export const domainServices = { product: productService, order: orderService, payment: paymentService, session: sessionService };
+
+/** Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. */
+export const testHooks = {
+  payment: { PAYMENT_SIMULATION: 'true', PAYMENT_SIMULATED_DELAY_MS: '1500' },
+  orchestrator: { PAYMENT_SIMULATION: 'true', SAGA_FAULT_INJECTION: 'true', PAYMENT_TIMEOUT_MS: '500', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '3' },
+};
+
+/** The five services the checkout touches, in this process, each on its own port: real HTTP between them. */
+export async function startShop(database: TestDatabase, environment: Parameters<typeof startTestCluster>[2] = testHooks) {
+  const cluster = await startTestCluster({ ...domainServices, orchestrator: orchestratorService }, database, environment);
+  return { cluster, shop: shopClient(urlsOf(cluster)) };
+}
+
+export function urlsOf(cluster: TestCluster, orchestrator = cluster.urls.orchestrator): ShopUrls {
+  const { product, order, payment, session } = cluster.urls;
+  return { orchestrator: orchestrator!, product: product!, order: order!, payment: payment!, session: session! };
+}
+
+export function freePort() {
+  return new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Fast recovery: a run whose owner has not beaten for a second is taken up by the next sweep. */
+export const quickRecovery = { SAGA_HEARTBEAT_MS: '100', SAGA_STALE_AFTER_MS: '1000', SAGA_SWEEP_INTERVAL_MS: '250' };
+
+export interface OrchestratorProcess {
+  url: string;
+  child: ChildProcess;
+  /** Its log, one JSON line each. */
+  lines: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop: () => Promise<void>;
+}
+
+/** The orchestrator as a real child process, so a test can watch it die (SIGKILL from a fault) and start another. */
+export async function spawnOrchestrator(database: TestDatabase, cluster: TestCluster, environment: Record<string, string> = {}) {
+  const port = await freePort();
+  const settings = testEnvironment({
+    LOG_LEVEL: 'warn',
+    ...cluster.serviceUrls,
+    ...testHooks.orchestrator,
+    ...quickRecovery,
+    ...environment,
+    DATABASE_URL: database.urlFor('orchestrator'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+  });
+  const child = spawnService(workspaceRoot(), 'orchestrator', { ...(process.env as Record<string, string>), ...settings });
+  const lines: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(`${url}/ready`, child, 90_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`orchestrator did not start: ${(error as Error).message}\n${lines.join('\n')}`);
+  }
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, child, lines, exited, stop } satisfies OrchestratorProcess;
+}
+
+async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...internalHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
+}
+
+async function ok<Value>(reply: Promise<Reply>, expected = [200, 201]): Promise<Value> {
+  const { status, body } = await reply;
+  assert.ok(expected.includes(status), `expected ${expected.join('/')}, got ${status}: ${JSON.stringify(body)}`);
+  return body as Value;
+}
+
+/** Drives the shop through the services' own APIs, and reads back what they hold. */
+export function shopClient(urls: ShopUrls) {
+  const shop = {
+    urls,
+    createProduct: (name: string, price: number, stock: number) =>
+      ok<Product>(call(urls.product, 'POST', '/', { name: `${name} ${randomUUID().slice(0, 8)}`, price, stock })),
+    stockOf: async (productId: number) => (await ok<Product>(call(urls.product, 'GET', `/${productId}`))).stock,
+    setStock: (productId: number, stock: number) => ok<Product>(call(urls.product, 'PATCH', `/${productId}`, { stock })),
+
+    async newShopper(lines: { product: Product; quantity: number }[]): Promise<Shopper> {
+      const userId = randomUUID();
+      const sessionId = `cart-${randomUUID()}`;
+      await ok(call(urls.session, 'POST', '/', { user_id: userId, session_id: sessionId }));
+      for (const { product, quantity } of lines) {
+        await ok(call(urls.session, 'POST', `/${sessionId}/items`, { product_id: product.id, quantity }));
+      }
+      return { userId, sessionId, token: await signTestToken(userId) };
+    },
+    cart: (sessionId: string) => ok<Cart>(call(urls.session, 'GET', `/${sessionId}`)),
+    ordersOf: async (userId: string) => (await ok<{ items: Order[] }>(call(urls.order, 'GET', `/?user_id=${userId}&limit=100`))).items,
+    paymentsFor: async (orderId: string) => (await ok<{ items: Payment[] }>(call(urls.payment, 'GET', `/?order_id=${orderId}`))).items,
+
+    checkout: (shopper: Shopper, headers: Record<string, string> = {}) =>
+      call(urls.orchestrator, 'POST', '/checkout', { session_id: shopper.sessionId }, { authorization: `Bearer ${shopper.token}`, ...headers }),
+
+    admin: (method: string, path: string) => call(urls.orchestrator, method, `/admin/sagas${path}`),
+    async sagasOf(sessionId: string, status?: string): Promise<SagaRun[]> {
+      const page = await ok<{ items: SagaRun[] }>(shop.admin('GET', `?limit=100${status ? `&status=${status}` : ''}`));
+      return page.items.filter((run) => run.input.session_id === sessionId);
+    },
+    /** The one saga run of a cart, step by step. */
+    async sagaOf(sessionId: string): Promise<SagaRun> {
+      const [run, ...others] = await shop.sagasOf(sessionId);
+      assert.ok(run, `no saga run for ${sessionId}`);
+      assert.equal(others.length, 0, `more than one saga run for ${sessionId}`);
+      return ok<SagaRun>(shop.admin('GET', `/${run.saga_id}`));
+    },
+    async waitForSaga(sessionId: string, done: (run: SagaRun) => boolean, timeoutMs = 30_000): Promise<SagaRun> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [run] = await shop.sagasOf(sessionId);
+        if (run && done(run)) return shop.sagaOf(sessionId);
+        if (Date.now() > deadline) assert.fail(`saga of ${sessionId} still ${run?.status ?? 'absent'} after ${timeoutMs} ms`);
+        await sleep(100);
+      }
+    },
+  };
+  return shop;
+}
+
+export type Shop = ReturnType<typeof shopClient>;
+
+/** What a failed checkout must leave as it was: the cart's items and the stock of what it holds. */
+export async function snapshot(shop: Shop, shopper: Shopper) {
+  const cart = await shop.cart(shopper.sessionId);
+  const stock = new Map<number, number>();
+  for (const item of cart.items) stock.set(item.product_id, await shop.stockOf(item.product_id));
+  return { items: cart.items, stock };
+}
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/** Every payment ever made for the shopper's orders and for the orders its saga runs meant to create. */
+async function paymentsOf(shop: Shop, shopper: Shopper, orders: Order[]) {
+  const orderIds = new Set(orders.map((order) => order.order_id));
+  for (const run of await shop.sagasOf(shopper.sessionId)) orderIds.add(run.input.order_id);
+  const payments: Payment[] = [];
+  for (const orderId of orderIds) payments.push(...(await shop.paymentsFor(orderId)));
+  return payments;
+}
+
+/**
+ * The invariant, read from the services and not from the orchestrator: charged ⇔ order paid ⇔ stock taken ⇔ cart
+ * emptied. `checkStock: false` where several shoppers share a product (the caller checks the total).
+ */
+export async function expectCheckedOut(shop: Shop, shopper: Shopper, before: Snapshot, checkStock = true) {
+  const orders = await shop.ordersOf(shopper.userId);
+  const paid = orders.filter((order) => order.status === 'paid');
+  assert.equal(paid.length, 1, `one paid order, got ${JSON.stringify(orders.map((order) => order.status))}`);
+  assert.ok(orders.every((order) => order.status === 'paid' || order.status === 'cancelled'));
+  const order = paid[0]!;
+  assert.deepEqual(
+    order.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity })),
+    [...before.items].sort((a, b) => a.product_id - b.product_id),
+  );
+  const payments = await paymentsOf(shop, shopper, orders);
+  const captured = payments.filter((payment) => payment.status === 'captured');
+  assert.equal(captured.length, 1, `one capture, got ${JSON.stringify(payments)}`);
+  assert.equal(captured[0]!.order_id, order.order_id);
+  assert.equal(captured[0]!.transaction_id, order.transaction_id);
+  assert.equal(captured[0]!.amount, order.total);
+  assert.ok(!payments.some((payment) => payment.status === 'refunded'), 'nothing refunded');
+  if (checkStock) {
+    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id)! - item.quantity);
+  }
+  const cart = await shop.cart(shopper.sessionId);
+  assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: [] });
+  return order;
+}
+
+/** A failed checkout: nothing charged or refunded, every order cancelled, stock and cart as before. */
+export async function expectUntouched(shop: Shop, shopper: Shopper, before: Snapshot, checkStock = true) {
+  const orders = await shop.ordersOf(shopper.userId);
+  assert.ok(orders.every((order) => order.status === 'cancelled'), `orders cancelled, got ${JSON.stringify(orders.map((order) => order.status))}`);
+  const payments = await paymentsOf(shop, shopper, orders);
+  assert.ok(payments.every((payment) => payment.status === 'declined'), `nothing charged or refunded, got ${JSON.stringify(payments)}`);
+  if (checkStock) {
+    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id));
+  }
+  const cart = await shop.cart(shopper.sessionId);
+  assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: before.items });
+}
