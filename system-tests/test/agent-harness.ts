@@ -4,7 +4,7 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { internalHeaders, signTestToken, startTestCluster, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, signTestToken, startTestCluster, startTestService, type TestDatabase } from '@ecomm/testing';
 
 export const catalogFixture = [
   { name: 'MacBook Pro', price: 2000, stock: 10, category: 'laptops', description: 'Apple laptop with M-series chip' },
@@ -28,10 +28,11 @@ export interface ChatBody {
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
 export async function startAgentShop(database: TestDatabase, orchestratorEnvironment: Record<string, string> = {}) {
+  const orchestratorSettings = { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute', ...orchestratorEnvironment };
   const cluster = await startTestCluster(
     { product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
     database,
-    { product: { ALLOW_TEST_RESET: 'true' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute', ...orchestratorEnvironment } },
+    { product: { ALLOW_TEST_RESET: 'true' }, orchestrator: orchestratorSettings },
   );
   const urls = cluster.urls as Record<'product' | 'order' | 'payment' | 'session' | 'orchestrator', string>;
 
@@ -71,6 +72,13 @@ export async function startAgentShop(database: TestDatabase, orchestratorEnviron
     orders: async (userId: string) => (await internal<{ items: Order[] }>(urls.order, `/?user_id=${userId}`)).items,
     payments: async (orderId: string) =>
       (await internal<{ items: { transaction_id: string; amount: number; status: string }[] }>(urls.payment, `/?order_id=${orderId}`)).items,
+    /** A new orchestrator process state on the same database, as after a crash or a deploy. */
+    async restartOrchestrator() {
+      await cluster.apps.orchestrator!.close();
+      const restarted = await startTestService(orchestratorService, database, { ...cluster.serviceUrls, ...orchestratorSettings });
+      cluster.apps.orchestrator = restarted.app;
+      urls.orchestrator = restarted.url;
+    },
     stop: () => cluster.stop(),
   };
   return shop;

@@ -28,6 +28,13 @@ async function unlessAbsent(call: Promise<unknown>) {
   }
 }
 
+/** No answer from the payment service, or its answer that the same charge (same key) is still being processed. */
+function unanswered(error: unknown) {
+  if (!isAppError(error)) return false;
+  if (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_UNAVAILABLE') return true;
+  return error.statusCode === 409 && error.message.includes('still in progress');
+}
+
 function required<Value>(value: Value | undefined, what: string): Value {
   if (value === undefined) throw new AppError(500, 'SAGA_STATE_MISSING', `Checkout state is missing its ${what}`);
   return value;
@@ -72,6 +79,7 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
           const total = required(data.order, 'order').total;
           return { payment: await payments.charge(input.order_id, total, idempotencyKey(), input.payment_simulation) };
         },
+        isInDoubt: unanswered,
         resolveInDoubt: async ({ input }) => {
           const { items } = await payments.forOrder(input.order_id);
           const captured = items.find((payment) => payment.status === 'captured');

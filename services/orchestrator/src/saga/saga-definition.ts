@@ -1,3 +1,5 @@
+import { isAppError } from '@ecomm/platform';
+
 /** What a step sees: the run's id and input, and the outputs of the steps before it. */
 export interface StepContext<Input, Data> {
   sagaId: string;
@@ -19,6 +21,11 @@ export interface SagaStep<Input, Data> {
    * the effect happened, returning the step's output if it did and undefined if it did not.
    */
   resolveInDoubt?: (context: StepContext<Input, Data>) => Promise<Partial<Data> | undefined>;
+  /**
+   * Whether a failed call left the outcome unknown (no answer, or "still in progress"). Such a failure is not a
+   * failure until it is known to be: the step is looked up and asked again with the same idempotency key.
+   */
+  isInDoubt?: (error: unknown) => boolean;
 }
 
 export interface SagaDefinition<Input, Data> {
@@ -46,3 +53,10 @@ export type SagaOutcome<Data> =
   | { status: 'compensated' | 'compensation_failed'; data: Partial<Data>; failure: SagaFailure }
   /** Past the pivot a step still failing, or the pivot's outcome unknown: the sweep finishes the run later. */
   | { status: 'running'; data: Partial<Data> };
+
+export function describeError(step: string, error: unknown): SagaFailure {
+  if (isAppError(error)) {
+    return { step, statusCode: error.statusCode, code: error.code, message: error.message, details: error.details };
+  }
+  return { step, statusCode: 500, code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,30 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAppError } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { applyFault, type Fault } from './fault-injection.js';
-import type { SagaDefinition, SagaFailure, SagaOutcome, SagaStep, StepContext } from './saga-definition.js';
+import { createCompensation } from './saga-compensation.js';
+import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
 import type { SagaRepository, SagaStepRecord } from './saga-repository.js';
 
 export interface SagaRunnerOptions {
   repository: SagaRepository;
   logger: FastifyBaseLogger;
   heartbeatMs: number;
-  /** In-process attempts for a step past the pivot and for each compensation, with exponential backoff. */
+  /** In-process attempts for a step past the pivot, an in-doubt step and each compensation, with exponential backoff. */
   attempts: number;
   backoffMs: number;
   onCompensation?: (step: string, outcome: 'compensated' | 'failed') => void;
 }
 
-const compensable = new Set<SagaStepRecord['status']>(['succeeded', 'failed', 'running', 'compensation_failed']);
-
-function describeError(step: string, error: unknown): SagaFailure {
-  if (isAppError(error)) {
-    return { step, statusCode: error.statusCode, code: error.code, message: error.message, details: error.details };
-  }
-  return { step, statusCode: 500, code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error) };
-}
-
-const undetermined = Symbol('undetermined');
+type StepResult<Data> = { outcome: 'succeeded'; patch: Partial<Data> } | { outcome: 'failed'; failure: SagaFailure } | { outcome: 'in_doubt' };
 
 const interrupted = (step: string): SagaFailure => ({
   step,
@@ -38,60 +29,59 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   const { repository, logger } = options;
   const pivotIndex = definition.steps.findIndex((step) => step.name === definition.pivot);
   if (pivotIndex < 0) throw new Error(`Saga ${definition.type}: pivot step ${definition.pivot} is not one of its steps`);
+  const backoff = (attempt: number) => sleep(options.backoffMs * 2 ** (attempt - 1));
 
-  function contextFor(sagaId: string, input: Input, data: Partial<Data>, step: SagaStep<Input, Data>): StepContext<Input, Data> {
-    return { sagaId, input, data, idempotencyKey: (suffix) => [sagaId, step.name, suffix].filter(Boolean).join(':') };
+  function contextFor(sagaId: string, input: Input, data: Partial<Data>, stepIndex: number): StepContext<Input, Data> {
+    const { name } = definition.steps[stepIndex]!;
+    return { sagaId, input, data, idempotencyKey: (suffix) => [sagaId, name, suffix].filter(Boolean).join(':') };
   }
+  const compensate = createCompensation(definition, pivotIndex, contextFor, options);
 
-  /**
-   * Asks whether an in-doubt step took effect. When even that question goes unanswered the step stays
-   * running, neither failed nor done, and the sweep asks again once the run's heartbeat is stale.
-   */
-  async function resolveInDoubt(sagaId: string, step: SagaStep<Input, Data>, context: StepContext<Input, Data>) {
+  /** Whether an in-doubt step took effect; undefined if not, 'unknown' when even that question goes unanswered. */
+  async function lookUp(sagaId: string, stepIndex: number, context: StepContext<Input, Data>) {
+    const step = definition.steps[stepIndex]!;
     try {
       return await step.resolveInDoubt!(context);
     } catch (error) {
-      logger.warn({ sagaId, step: step.name, err: error }, 'saga step outcome still unknown; the sweep will look again');
-      return undetermined;
+      logger.warn({ sagaId, step: step.name, err: error }, 'could not learn whether the saga step took effect');
+      return 'unknown' as const;
     }
   }
 
-  async function compensate(sagaId: string, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
-    await repository.updateRun(sagaId, { status: 'compensating', failure });
-    const failedSteps: string[] = [];
-    for (let index = pivotIndex; index >= 0; index--) {
-      const step = definition.steps[index]!;
-      const record = records[index]!;
-      if (!step.compensate || !compensable.has(record.status)) continue;
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= options.attempts; attempt++) {
-        try {
-          await repository.updateStep(sagaId, step.name, { compensationAttempts: record.compensationAttempts + attempt });
-          await step.compensate(contextFor(sagaId, input, data, step));
-          lastError = undefined;
-          break;
-        } catch (error) {
-          lastError = error;
-          if (attempt < options.attempts) await sleep(options.backoffMs * 2 ** (attempt - 1));
+  async function attemptStep(sagaId: string, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, fault?: Fault) {
+    const step = definition.steps[stepIndex]!;
+    const pastPivot = stepIndex > pivotIndex;
+    for (let attempt = 1; ; attempt++) {
+      record.status = 'running';
+      await repository.updateStep(sagaId, step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
+      try {
+        if (attempt === 1) applyFault(fault, step.name, 'before');
+        const patch = await step.run(context);
+        applyFault(fault, step.name, 'after');
+        return { outcome: 'succeeded', patch } satisfies StepResult<Data>;
+      } catch (error) {
+        // A step whose call may take effect unheard (a timeout, a dropped connection, a retry told "still in
+        // progress") is looked up before anything is decided, and asked again with the same key while in doubt.
+        if (step.resolveInDoubt) {
+          const found = await lookUp(sagaId, stepIndex, context);
+          if (found === 'unknown') return { outcome: 'in_doubt' } satisfies StepResult<Data>;
+          if (found) return { outcome: 'succeeded', patch: found } satisfies StepResult<Data>;
+          if (step.isInDoubt?.(error)) {
+            if (attempt >= options.attempts) {
+              await repository.updateStep(sagaId, step.name, { error: `outcome unknown: ${describeError(step.name, error).message}` });
+              return { outcome: 'in_doubt' } satisfies StepResult<Data>;
+            }
+            await backoff(attempt);
+            continue;
+          }
         }
-      }
-      if (lastError === undefined) {
-        await repository.updateStep(sagaId, step.name, { status: 'compensated', compensatedAt: new Date() });
-        options.onCompensation?.(step.name, 'compensated');
-      } else {
-        failedSteps.push(step.name);
-        const message = describeError(step.name, lastError).message;
-        await repository.updateStep(sagaId, step.name, { status: 'compensation_failed', error: `compensation failed: ${message}` });
-        options.onCompensation?.(step.name, 'failed');
-        logger.error({ sagaId, step: step.name, err: lastError }, 'saga compensation failed');
+        const failure = describeError(step.name, error);
+        record.status = 'failed';
+        await repository.updateStep(sagaId, step.name, { status: 'failed', error: failure.message, finishedAt: new Date() });
+        if (!pastPivot || attempt >= options.attempts) return { outcome: 'failed', failure } satisfies StepResult<Data>;
+        await backoff(attempt);
       }
     }
-    const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
-    await repository.updateRun(sagaId, { status });
-    if (failedSteps.length > 0) {
-      logger.error({ sagaId, failedSteps, failure }, 'saga run ended compensation_failed: retry it with POST /admin/sagas/:id/retry');
-    }
-    return { status, data, failure } as const;
   }
 
   async function execute(sagaId: string, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
@@ -100,63 +90,32 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     const input = found.run.input as Input;
     let data = found.run.data as Partial<Data>;
     const records = found.steps;
-    if (found.run.status === 'compensating') {
-      return compensate(sagaId, input, data, records, found.run.failure as SagaFailure);
-    }
+    if (found.run.status === 'compensating') return compensate(sagaId, input, data, records, found.run.failure as SagaFailure);
 
     for (const [index, step] of definition.steps.entries()) {
       const record = records[index]!;
       if (record.status === 'succeeded') continue;
       const pastPivot = index > pivotIndex;
-      const markSucceeded = async (patch: Partial<Data>) => {
-        data = { ...data, ...patch };
+      let result: StepResult<Data> | undefined;
+      // A run taken up again asks first whether a step cut off mid-call took effect.
+      if (recovering && record.status === 'running' && step.resolveInDoubt) {
+        const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
+        if (found === 'unknown') result = { outcome: 'in_doubt' };
+        else if (found) result = { outcome: 'succeeded', patch: found };
+      }
+      if (!result && recovering && !pastPivot) return compensate(sagaId, input, data, records, interrupted(step.name));
+      result ??= await attemptStep(sagaId, index, record, contextFor(sagaId, input, data, index), fault);
+
+      if (result.outcome === 'succeeded') {
+        data = { ...data, ...result.patch };
         record.status = 'succeeded';
         await repository.updateRun(sagaId, { data });
         await repository.updateStep(sagaId, step.name, { status: 'succeeded', finishedAt: new Date(), error: null });
-      };
-
-      if (recovering && record.status === 'running' && step.resolveInDoubt) {
-        const resolved = await resolveInDoubt(sagaId, step, contextFor(sagaId, input, data, step));
-        if (resolved === undetermined) return { status: 'running', data };
-        if (resolved) {
-          await markSucceeded(resolved);
-          continue;
-        }
+        continue;
       }
-      if (recovering && !pastPivot) return compensate(sagaId, input, data, records, interrupted(step.name));
-
-      const allowedAttempts = pastPivot ? options.attempts : 1;
-      for (let attempt = 1; ; attempt++) {
-        record.status = 'running';
-        await repository.updateStep(sagaId, step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
-        try {
-          if (attempt === 1) applyFault(fault, step.name, 'before');
-          const patch = await step.run(contextFor(sagaId, input, data, step));
-          applyFault(fault, step.name, 'after');
-          await markSucceeded(patch);
-          break;
-        } catch (error) {
-          const failure = describeError(step.name, error);
-          // Any failure of such a step is in doubt, not only a timeout: the client retries a timed-out call
-          // with the same key and then hears "still in progress", or the connection drops after the effect.
-          if (step.resolveInDoubt) {
-            const resolved = await resolveInDoubt(sagaId, step, contextFor(sagaId, input, data, step));
-            if (resolved === undetermined) return { status: 'running', data };
-            if (resolved) {
-              await markSucceeded(resolved);
-              break;
-            }
-          }
-          record.status = 'failed';
-          await repository.updateStep(sagaId, step.name, { status: 'failed', error: failure.message, finishedAt: new Date() });
-          if (!pastPivot) return compensate(sagaId, input, data, records, failure);
-          if (attempt >= allowedAttempts) {
-            logger.warn({ sagaId, step: step.name, err: error }, 'saga step past the pivot still failing; the sweep will retry it');
-            return { status: 'running', data };
-          }
-          await sleep(options.backoffMs * 2 ** (attempt - 1));
-        }
-      }
+      if (result.outcome === 'failed' && !pastPivot) return compensate(sagaId, input, data, records, result.failure);
+      logger.warn({ sagaId, step: step.name, outcome: result.outcome }, 'saga run left for the sweep to finish');
+      return { status: 'running', data };
     }
     await repository.updateRun(sagaId, { status: 'completed' });
     return { status: 'completed', data };

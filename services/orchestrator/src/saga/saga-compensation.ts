@@ -1,0 +1,67 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import { describeError, type SagaDefinition, type SagaFailure, type StepContext } from './saga-definition.js';
+import type { SagaRepository, SagaStepRecord } from './saga-repository.js';
+
+export interface CompensationOptions {
+  repository: SagaRepository;
+  logger: FastifyBaseLogger;
+  attempts: number;
+  backoffMs: number;
+  onCompensation?: (step: string, outcome: 'compensated' | 'failed') => void;
+}
+
+// A step that never started has nothing to undo; one that ran, failed or may have run (a crash mid-call) might.
+const compensable = new Set<SagaStepRecord['status']>(['succeeded', 'failed', 'running', 'compensation_failed']);
+
+/**
+ * Undoes a run in reverse order, from the pivot down. Each compensation is retried with backoff; one that still
+ * fails is recorded and reported, and the others run anyway. Already compensated steps are skipped, so an
+ * operator's retry finishes only what is left.
+ */
+export function createCompensation<Input, Data>(
+  definition: SagaDefinition<Input, Data>,
+  pivotIndex: number,
+  contextFor: (sagaId: string, input: Input, data: Partial<Data>, stepIndex: number) => StepContext<Input, Data>,
+  options: CompensationOptions,
+) {
+  const { repository, logger } = options;
+
+  async function undo(sagaId: string, input: Input, data: Partial<Data>, index: number, record: SagaStepRecord) {
+    const step = definition.steps[index]!;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= options.attempts; attempt++) {
+      try {
+        await repository.updateStep(sagaId, step.name, { compensationAttempts: record.compensationAttempts + attempt });
+        await step.compensate!(contextFor(sagaId, input, data, index));
+        await repository.updateStep(sagaId, step.name, { status: 'compensated', compensatedAt: new Date() });
+        options.onCompensation?.(step.name, 'compensated');
+        return true;
+      } catch (error) {
+        lastError = error;
+        if (attempt < options.attempts) await sleep(options.backoffMs * 2 ** (attempt - 1));
+      }
+    }
+    const message = describeError(step.name, lastError).message;
+    await repository.updateStep(sagaId, step.name, { status: 'compensation_failed', error: `compensation failed: ${message}` });
+    options.onCompensation?.(step.name, 'failed');
+    logger.error({ sagaId, step: step.name, err: lastError }, 'saga compensation failed');
+    return false;
+  }
+
+  return async function compensate(sagaId: string, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
+    await repository.updateRun(sagaId, { status: 'compensating', failure });
+    const failedSteps: string[] = [];
+    for (let index = pivotIndex; index >= 0; index--) {
+      const record = records[index]!;
+      if (!definition.steps[index]!.compensate || !compensable.has(record.status)) continue;
+      if (!(await undo(sagaId, input, data, index, record))) failedSteps.push(record.name);
+    }
+    const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
+    await repository.updateRun(sagaId, { status });
+    if (failedSteps.length > 0) {
+      logger.error({ sagaId, failedSteps, failure }, 'saga run ended compensation_failed; retry it with POST /admin/sagas/:id/retry');
+    }
+    return { status, data, failure } as const;
+  };
+}

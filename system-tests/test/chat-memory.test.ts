@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { startAgentShop, type AgentShop } from './agent-harness.js';
+
+let database: TestDatabase;
+let shop: AgentShop;
+let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
+
+before(async () => {
+  database = await createTestDatabase();
+  shop = await startAgentShop(database, { CHECKOUT_CONFIRMATION: 'required' });
+  products = await shop.resetCatalog();
+});
+after(async () => {
+  await shop.stop();
+  await database.drop();
+});
+
+describe('durable conversations (PostgreSQL checkpointer)', () => {
+  test('"buy it" works across an orchestrator restart', async () => {
+    const shopper = await shop.newShopper();
+    await shop.chat(shopper, 'Show me the water bottle');
+    await shop.restartOrchestrator();
+    const { body } = await shop.chat(shopper, 'Add it to my cart');
+    assert.deepEqual(body.steps, [{ tool: 'add_to_cart', args: { product_id: products['Water Bottle']!.id, quantity: 1 }, ok: true }]);
+  });
+
+  test('a session is its own thread: another session of the same user does not know "it"', async () => {
+    const shopper = await shop.newShopper();
+    await shop.chat(shopper, 'Show me the water bottle');
+    const { body } = await shop.chat(shopper, 'Add it to my cart', `${shopper.sessionId}-other`);
+    assert.deepEqual(body.steps, []);
+    assert.match(body.response, /not sure which product you mean/);
+  });
+});
+
+describe('CHECKOUT_CONFIRMATION=required', () => {
+  test('checkout waits for a "yes", across a restart, then pays', async () => {
+    const shopper = await shop.newShopper();
+    const asked = await shop.chat(shopper, 'Buy 1 MacBook Pro');
+    assert.equal(asked.body.awaiting_confirmation, true);
+    assert.match(asked.body.response, /You are about to pay \$2,000\.00 for 1 × MacBook Pro .*Reply "yes" to confirm/);
+    assert.deepEqual(await shop.orders(shopper.userId), []);
+    assert.equal(await shop.stock(products['MacBook Pro']!.id), 10);
+
+    await shop.restartOrchestrator();
+    const confirmed = await shop.chat(shopper, 'yes');
+    assert.equal(confirmed.body.awaiting_confirmation, false);
+    assert.equal(confirmed.body.orders.length, 1);
+    assert.match(confirmed.body.response, /Order ID: /);
+    const [order] = await shop.orders(shopper.userId);
+    assert.equal(order?.status, 'paid');
+    assert.equal(await shop.stock(products['MacBook Pro']!.id), 9);
+  });
+
+  test('anything but yes leaves the cart as it is and charges nothing', async () => {
+    const shopper = await shop.newShopper();
+    await shop.chat(shopper, 'Buy 2 keychains');
+    const declined = await shop.chat(shopper, 'no, wait');
+    assert.equal(declined.body.awaiting_confirmation, false);
+    assert.match(declined.body.response, /Checkout failed: Checkout not confirmed/);
+    assert.deepEqual(await shop.orders(shopper.userId), []);
+    assert.deepEqual((await shop.cart(shopper.sessionId)).items, [{ product_id: products.Keychain!.id, quantity: 2 }]);
+  });
+});

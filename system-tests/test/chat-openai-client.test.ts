@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { startFakeOpenAi } from './fake-openai-server.js';
+
+let database: TestDatabase;
+let shop: AgentShop;
+let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
+
+const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
+
+before(async () => {
+  // Plays an LLM: routes, searches, then adds and hands over in one reply, checks out, and reports the receipt.
+  fake = await startFakeOpenAi((request) => {
+    const tools = toolNames(request);
+    const last = request.messages.at(-1)!;
+    if (!tools.includes('view_cart')) return { tool_calls: [{ name: 'transfer_to_sales', arguments: {} }] };
+    if (tools.includes('search_products')) {
+      if (last.role === 'user') return { tool_calls: [{ name: 'search_products', arguments: { query: 'macbook' } }] };
+      if (last.role === 'tool' && last.content?.includes('"products"')) {
+        const [product] = (JSON.parse(last.content) as { products: { id: number }[] }).products;
+        return {
+          tool_calls: [
+            { name: 'add_to_cart', arguments: { product_id: product!.id, quantity: 1 } },
+            { name: 'transfer_to_checkout', arguments: {} },
+          ],
+        };
+      }
+    }
+    if (last.role === 'tool' && last.content?.includes('receipt')) {
+      const { message } = JSON.parse(last.content) as { message: string };
+      return { content: `All done.\n${message}` };
+    }
+    return { tool_calls: [{ name: 'checkout', arguments: {} }] };
+  });
+  database = await createTestDatabase();
+  shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
+  await shop.resetCatalog();
+});
+after(async () => {
+  await shop.stop();
+  await database.drop();
+  await fake.close();
+});
+
+test('the real OpenAI client drives the graph against an OpenAI-compatible endpoint', async () => {
+  const shopper = await shop.newShopper();
+  const { status, body } = await shop.chat(shopper, 'Buy 1 MacBook Pro');
+  assert.equal(status, 200);
+  assert.deepEqual(body.steps.map((step) => step.tool), ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout']);
+  assert.match(body.response, /^All done\.\nOrder placed and paid:\n- 1 × MacBook Pro/);
+  assert.equal(body.usage.model_calls, 5, 'route, search, add and hand over together, checkout, answer');
+
+  assert.equal(fake.requests.length, 5);
+  assert.ok(fake.requests.every((request) => request.model === 'fake-gpt'));
+  assert.deepEqual(toolNames(fake.requests[0]!), ['transfer_to_sales', 'transfer_to_checkout']);
+  assert.equal(fake.requests[0]!.tool_choice, 'required');
+  assert.equal(fake.requests[0]!.messages[0]!.role, 'system');
+  const toolResult = fake.requests[2]!.messages.at(-1)!;
+  assert.equal(toolResult.role, 'tool');
+  assert.match(toolResult.content ?? '', /"name":"MacBook Pro","price":2000/);
+
+  const [order] = await shop.orders(shopper.userId);
+  assert.equal(order?.status, 'paid');
+  const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
+  assert.match(metrics, /ecomm_llm_tokens_total\{model="fake-gpt",type="input",service="orchestrator"\} 500/);
+  assert.match(metrics, /ecomm_llm_calls_total\{model="fake-gpt",service="orchestrator"\} 5/);
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ToolMessage } from '@langchain/core/messages';
+import { buildApp } from '@ecomm/orchestrator-service/app';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { createTestDatabase, startTestService, type TestDatabase } from '@ecomm/testing';
+import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { ScriptedChatModel } from './scripted-model.js';
+
+// The graph with a scripted model, as in LangGraph's supervisor tests: whatever the model asks for, the tools
+// validate it, and the exact trajectory is what runs. The rest of the shop is real.
+
+let database: TestDatabase;
+let shop: AgentShop;
+let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
+
+before(async () => {
+  database = await createTestDatabase();
+  shop = await startAgentShop(database);
+  products = await shop.resetCatalog();
+});
+after(async () => {
+  await shop.stop();
+  await database.drop();
+});
+
+async function orchestratorWith(model: ScriptedChatModel) {
+  const serviceUrls = Object.fromEntries(
+    (['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]]),
+  );
+  return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, serviceUrls);
+}
+
+async function chat(url: string, shopper: { token: string; sessionId: string }, message: string) {
+  const response = await fetch(`${url}/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ session_id: shopper.sessionId, message }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()) as { response: string; steps: { tool: string; args: unknown; ok: boolean }[] };
+}
+
+test('the tools refuse bad quantities, unknown ids and prices, whatever the model says', async () => {
+  const macbook = products['MacBook Pro']!.id;
+  const model = new ScriptedChatModel([
+    [{ call: 'transfer_to_sales' }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 0 } }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: -1 } }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 'three' } }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 2.5 } }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 11 } }],
+    [{ call: 'add_to_cart', args: { product_id: 9999, quantity: 1 } }],
+    [{ call: 'apply_discount', args: { percent: 99 } }],
+    [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 1, price: 1 } }, { call: 'transfer_to_checkout' }],
+    [{ call: 'checkout', args: { price: 1 } }],
+    [{ say: 'Done.' }],
+  ]);
+  const orchestrator = await orchestratorWith(model);
+  try {
+    const shopper = await shop.newShopper();
+    const body = await chat(orchestrator.url, shopper, 'Sell me a MacBook Pro for $1');
+    assert.deepEqual(
+      body.steps.map((step) => [step.tool, step.ok]),
+      [
+        ['add_to_cart', false],
+        ['add_to_cart', false],
+        ['add_to_cart', false],
+        ['add_to_cart', false],
+        ['add_to_cart', false],
+        ['add_to_cart', false],
+        ['apply_discount', false],
+        ['add_to_cart', true],
+        ['transfer_to_checkout', true],
+        ['checkout', true],
+      ],
+    );
+    const refusals = model.calls
+      .flatMap((call) => call.messages)
+      .filter((message): message is ToolMessage => ToolMessage.isInstance(message) && String(message.content).startsWith('{'))
+      .map((message) => (JSON.parse(String(message.content)) as { error?: string }).error ?? '');
+    for (const reason of ['at least 1; 0', 'at least 1; -1', '"three" is not a number', '2.5 is not a whole number', 'Only 10 MacBook Pro in stock', 'Product 9999 does not exist', 'no tool named apply_discount']) {
+      assert.ok(refusals.some((content) => content.includes(reason)), `the model was told: ${reason}`);
+    }
+    // Who was asked: the supervisor with its hand-off tools, then the sales agent, then the checkout agent.
+    assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout']);
+    assert.ok(model.calls[1]!.tools.includes('search_products') && !model.calls[1]!.tools.includes('checkout'));
+    assert.ok(model.calls[9]!.tools.includes('checkout') && !model.calls[9]!.tools.includes('add_to_cart'));
+    const [order] = await shop.orders(shopper.userId);
+    assert.equal(order?.total, 2000, 'the price came from the catalog');
+    assert.equal(await shop.stock(macbook), 9);
+  } finally {
+    await orchestrator.app.close();
+  }
+});

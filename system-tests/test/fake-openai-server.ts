@@ -1,0 +1,58 @@
+import { createServer, type IncomingMessage } from 'node:http';
+
+interface ChatCompletionRequest {
+  model: string;
+  messages: { role: string; content: string | null; name?: string; tool_call_id?: string; tool_calls?: unknown[] }[];
+  tools?: { type: 'function'; function: { name: string } }[];
+  tool_choice?: unknown;
+}
+
+export type FakeDecision = { tool_calls: { name: string; arguments: Record<string, unknown> }[] } | { content: string };
+
+async function readJson(request: IncomingMessage) {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return JSON.parse(text) as ChatCompletionRequest;
+}
+
+/**
+ * A local OpenAI-compatible endpoint (POST /v1/chat/completions) whose answers come from `decide`, so the real
+ * @langchain/openai client is exercised end to end: tool definitions out, tool calls in, tool results back.
+ */
+export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) => FakeDecision) {
+  const requests: ChatCompletionRequest[] = [];
+  const server = createServer(async (request, response) => {
+    if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = await readJson(request);
+    requests.push(body);
+    const decision = decide(body);
+    const message =
+      'content' in decision
+        ? { role: 'assistant', content: decision.content }
+        : {
+            role: 'assistant',
+            content: null,
+            tool_calls: decision.tool_calls.map((call, index) => ({
+              id: `call_${requests.length}_${index}`,
+              type: 'function',
+              function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+            })),
+          };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: `chatcmpl-${requests.length}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message, finish_reason: 'content' in decision ? 'stop' : 'tool_calls' }],
+        usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+}
