@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ChatResponse } from '@ecomm/contracts';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
@@ -17,14 +18,7 @@ export const catalogFixture = [
 
 interface Product { id: number; name: string; price: number; stock: number }
 interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }
-export interface ChatBody {
-  response: string;
-  session_id: string;
-  orders: { order_id: string; transaction_id: string; total_paid: number }[];
-  awaiting_confirmation: boolean;
-  usage: { model_calls: number };
-  message?: string;
-}
+export type ChatBody = ChatResponse & { message?: string };
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
 export async function startAgentShop(database: TestDatabase, orchestratorEnvironment: Record<string, string> = {}) {
@@ -65,7 +59,7 @@ export async function startAgentShop(database: TestDatabase, orchestratorEnviron
         headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ session_id: sessionId, message }),
       });
-      return { status: response.status, body: (await response.json()) as ChatBody, headers: response.headers };
+      return { status: response.status, body: (await response.json()) as ChatBody, headers: Object.fromEntries(response.headers) as Record<string, string> };
     },
     stock: async (productId: number) => (await internal<Product>(urls.product, `/${productId}`)).stock,
     cart: async (sessionId: string) => internal<{ items: { product_id: number; quantity: number }[]; status: string }>(urls.session, `/${sessionId}`),

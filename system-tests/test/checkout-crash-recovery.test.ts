@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
 import {
   domainServices,
   expectCheckedOut,
   expectUntouched,
+  quickRecovery,
   shopClient,
   snapshot,
   spawnOrchestrator,
@@ -89,5 +91,18 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
       ['claim_cart', 'reserve_stock', 'create_order', 'charge_payment', 'confirm_order', 'complete_claim'].map((name) => [name, 'succeeded']),
     );
     await expectCheckedOut(shop, shopper, before);
+  });
+
+  test('a run whose process died is finished by the periodic sweep of another replica, without a restart', async () => {
+    const replica = await startTestService(orchestratorService, database, { ...cluster.serviceUrls, ...quickRecovery });
+    try {
+      const { shopper, before } = await crashingCheckout('charge_payment:crash-after');
+      const survivor = shopClient(urlsOf(cluster, replica.url));
+      const run = await survivor.waitForSaga(shopper.sessionId, finished);
+      assert.equal(run.status, 'completed', JSON.stringify(run));
+      await expectCheckedOut(survivor, shopper, before);
+    } finally {
+      await replica.app.close();
+    }
   });
 });

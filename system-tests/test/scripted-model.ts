@@ -1,5 +1,7 @@
 import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import type { Runnable } from '@langchain/core/runnables';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { ChatResult } from '@langchain/core/outputs';
 
 interface ScriptedCallOptions extends BaseChatModelCallOptions {
@@ -27,7 +29,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
     return 'scripted';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<ScriptedCallOptions>) {
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<ScriptedCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions> {
     return this.withConfig({ ...kwargs, tools });
   }
 
