@@ -77,6 +77,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const checkoutTools = createCheckoutTools(clients, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
   const graph = buildShoppingGraph({
     model,
+    modelName,
     checkpointer,
     salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.removeFromCart, salesTools.viewCart],
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],

@@ -1,4 +1,4 @@
-import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import { createBusinessMetrics, createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
 import { createCartService } from './carts/cart-service.js';
 import { cartRoutes } from './carts/routes.js';
 import { createClaimService } from './checkout-claims/claim-service.js';
@@ -14,6 +14,7 @@ export async function buildApp(config: SessionConfig) {
   installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
 
   const store = createCartStore(database.db);
+  createBusinessMetrics(app.metrics, { activeCarts: () => store.carts.countOpenWithItems() });
   await app.register(cartRoutes, { carts: createCartService(store) });
   await app.register(claimRoutes, { claims: createClaimService(store) });
   return app;

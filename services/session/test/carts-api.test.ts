@@ -187,6 +187,8 @@ describe('stats', () => {
     const response = await call('GET', '/stats');
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { active_carts: before + 1 });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, new RegExp(`^ecomm_active_carts\\{service="session"\\} ${before + 1}$`, 'm'));
   });
 
   test('domain routes need the internal key', async () => {

@@ -14,7 +14,7 @@ export const businessMetricNames = {
  * The one definition of the business metrics (names, help, labels, buckets), created on an app's
  * registry (`createBusinessMetrics(app.metrics)`) so they appear on its GET /metrics.
  */
-export function createBusinessMetrics(registry: Registry) {
+export function createBusinessMetrics(registry: Registry, sources: { activeCarts?: () => Promise<number> } = {}) {
   const registers = [registry];
   return {
     checkouts: new Counter({
@@ -51,6 +51,14 @@ export function createBusinessMetrics(registry: Registry) {
       name: businessMetricNames.activeCarts,
       help: 'Carts that hold at least one item and have not been checked out',
       registers,
+      // Read from the owning service's database at scrape time, so every replica reports the same truth.
+      ...(sources.activeCarts
+        ? {
+            async collect(this: Gauge) {
+              this.set(await sources.activeCarts!());
+            },
+          }
+        : {}),
     }),
   };
 }

@@ -90,7 +90,11 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     const input = found.run.input as Input;
     let data = found.run.data as Partial<Data>;
     const records = found.steps;
-    if (found.run.status === 'compensating') return compensate(sagaId, input, data, records, found.run.failure as SagaFailure);
+    const { status, failure } = found.run;
+    if (status === 'compensating') return compensate(sagaId, input, data, records, failure as SagaFailure);
+    // Taken up by a sweep just as its first owner finished it: nothing left to do.
+    if (status === 'completed') return { status, data };
+    if (status !== 'running') return { status, data, failure: failure as SagaFailure };
 
     for (const [index, step] of definition.steps.entries()) {
       const record = records[index]!;

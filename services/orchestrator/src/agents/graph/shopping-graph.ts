@@ -3,7 +3,7 @@ import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@lan
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { isAppError } from '@ecomm/platform';
+import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
 import { failure } from '../tools/tool-context.js';
 import { checkoutPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
@@ -38,6 +38,8 @@ const transferTargets: Record<string, AgentName> = { transfer_to_sales: 'sales',
 
 export interface ShoppingGraphOptions {
   model: BaseChatModel;
+  /** Recorded on each model call's span. */
+  modelName: string;
   salesTools: StructuredToolInterface[];
   checkoutTools: StructuredToolInterface[];
   checkpointer: BaseCheckpointSaver;
@@ -65,15 +67,32 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     checkout: options.model.bindTools!(agents.checkout.tools),
   };
 
+  /** One span per model call, with the model's name and the tokens it reports. */
+  function callModel(node: string, model: typeof supervisorModel, messages: BaseMessage[], config: RunnableConfig) {
+    return withSpan(`llm ${node}`, { [spanAttributes.agentNode]: node, [spanAttributes.model]: options.modelName }, async (span) => {
+      const reply = await model.invoke(messages, config);
+      span.setAttributes({
+        [spanAttributes.inputTokens]: reply.usage_metadata?.input_tokens ?? 0,
+        [spanAttributes.outputTokens]: reply.usage_metadata?.output_tokens ?? 0,
+      });
+      return reply;
+    });
+  }
+
+  const traced =
+    <Result>(node: string, work: (state: typeof ShoppingState.State, config: RunnableConfig) => Promise<Result>) =>
+    (state: typeof ShoppingState.State, config: RunnableConfig) =>
+      withSpan(`agent ${node}`, { [spanAttributes.agentNode]: node }, () => work(state, config));
+
   async function supervisor(state: typeof ShoppingState.State, config: RunnableConfig) {
-    const reply = await supervisorModel.invoke([new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)], config);
+    const reply = await callModel('supervisor', supervisorModel, [new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)], config);
     const target = transferTargets[reply.tool_calls?.[0]?.name ?? ''] ?? 'sales';
     return new Command({ goto: target, update: { activeAgent: target } });
   }
 
   const agentNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
     const messages = [new SystemMessage(agents[name].prompt), ...recent(state.messages, historyLimit)];
-    const reply = await agentModels[name].invoke(messages, config);
+    const reply = await callModel(name, agentModels[name], messages, config);
     return new Command({ goto: reply.tool_calls?.length ? `${name}_tools` : END, update: { messages: [reply] } });
   };
 
@@ -92,7 +111,10 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
       }
       transferTo = transferTargets[call.name] ?? transferTo;
       try {
-        results.push(await selected.invoke({ ...call, id, type: 'tool_call' }, config));
+        const result = await withSpan(`tool ${call.name}`, { [spanAttributes.toolName]: call.name }, () =>
+          selected.invoke({ ...call, id, type: 'tool_call' }, config),
+        );
+        results.push(result);
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
         const message = isAppError(error) ? error.message : error instanceof Error && error.name === 'ToolInputParsingException' ? `Invalid arguments for ${call.name}: ${error.message}` : undefined;
@@ -105,11 +127,11 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
   };
 
   return new StateGraph(ShoppingState)
-    .addNode('supervisor', supervisor, { ends: ['sales', 'checkout'] })
-    .addNode('sales', agentNode('sales'), { ends: ['sales_tools', END] })
-    .addNode('sales_tools', toolsNode('sales'), { ends: ['sales', 'checkout'] })
-    .addNode('checkout', agentNode('checkout'), { ends: ['checkout_tools', END] })
-    .addNode('checkout_tools', toolsNode('checkout'), { ends: ['checkout', 'sales'] })
+    .addNode('supervisor', traced('supervisor', supervisor), { ends: ['sales', 'checkout'] })
+    .addNode('sales', traced('sales', agentNode('sales')), { ends: ['sales_tools', END] })
+    .addNode('sales_tools', traced('sales_tools', toolsNode('sales')), { ends: ['sales', 'checkout'] })
+    .addNode('checkout', traced('checkout', agentNode('checkout')), { ends: ['checkout_tools', END] })
+    .addNode('checkout_tools', traced('checkout_tools', toolsNode('checkout')), { ends: ['checkout', 'sales'] })
     .addEdge(START, 'supervisor')
     .compile({ checkpointer: options.checkpointer });
 }
