@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatResponse } from '@ecomm/contracts';
+import { catalogFixture } from '@ecomm/evals';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
 import { internalHeaders, signTestToken, startTestCluster, startTestService, type TestDatabase } from '@ecomm/testing';
-
-export const catalogFixture = [
-  { name: 'MacBook Pro', price: 2000, stock: 10, category: 'laptops', description: 'Apple laptop with M-series chip' },
-  { name: 'Yonex Astrox 99 Badminton Racket', price: 200, stock: 10, category: 'rackets', description: 'Head-heavy racket' },
-  { name: 'Tennis Ball', price: 5, stock: 50, category: 'balls', description: 'Pressurised tennis ball' },
-  { name: 'Golf Ball', price: 5, stock: 50, category: 'balls', description: 'Two-piece golf ball' },
-  { name: 'Keychain', price: 2, stock: 100, category: 'accessories', description: 'Metal keychain' },
-  { name: 'Water Bottle', price: 10, stock: 20, category: 'accessories', description: 'Insulated steel bottle' },
-];
 
 interface Product { id: number; name: string; price: number; stock: number }
 interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }

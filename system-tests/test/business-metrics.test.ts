@@ -10,7 +10,7 @@ test('the business metrics appear on an app\'s GET /metrics with their labels an
   const metrics = createBusinessMetrics(app.metrics);
   metrics.checkouts.inc({ status: 'completed' });
   metrics.checkoutDuration.observe(1.2);
-  metrics.sagaCompensations.inc({ step_name: 'reserve_stock' });
+  metrics.sagaCompensations.inc({ step_name: 'reserve_stock', outcome: 'compensated' });
   metrics.llmTokens.inc({ model: 'gpt-4o-mini', type: 'input' }, 120);
   metrics.llmCalls.inc({ model: 'gpt-4o-mini' });
   metrics.activeCarts.set(3);
@@ -22,7 +22,7 @@ test('the business metrics appear on an app\'s GET /metrics with their labels an
   for (const name of Object.values(businessMetricNames)) assert.match(text, new RegExp(`^# HELP ${name} \\S`, 'm'));
   assert.match(text, /^ecomm_checkout_total\{status="completed",service="orchestrator"\} 1$/m);
   assert.match(text, /^ecomm_checkout_duration_seconds_count\{service="orchestrator"\} 1$/m);
-  assert.match(text, /^ecomm_saga_compensation_total\{step_name="reserve_stock",service="orchestrator"\} 1$/m);
+  assert.match(text, /^ecomm_saga_compensation_total\{step_name="reserve_stock",outcome="compensated",service="orchestrator"\} 1$/m);
   assert.match(text, /^ecomm_llm_tokens_total\{model="gpt-4o-mini",type="input",service="orchestrator"\} 120$/m);
   assert.match(text, /^ecomm_llm_calls_total\{model="gpt-4o-mini",service="orchestrator"\} 1$/m);
   assert.match(text, /^ecomm_active_carts\{service="orchestrator"\} 3$/m);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { expectCheckedOut, expectUntouched, snapshot, startShop, type Shop } from './checkout-fixtures.js';
+import { startShop, type Shop } from './checkout-fixtures.js';
+import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
 let database: TestDatabase;
 let cluster: TestCluster;

@@ -4,17 +4,15 @@ import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
 import {
   domainServices,
-  expectCheckedOut,
-  expectUntouched,
   quickRecovery,
   shopClient,
-  snapshot,
   spawnOrchestrator,
   testHooks,
   urlsOf,
   type OrchestratorProcess,
   type Shop,
 } from './checkout-fixtures.js';
+import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
 

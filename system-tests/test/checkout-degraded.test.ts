@@ -6,10 +6,7 @@ import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { buildTestService, createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
 import {
   domainServices,
-  expectCheckedOut,
-  expectUntouched,
   shopClient,
-  snapshot,
   spawnOrchestrator,
   testHooks,
   urlsOf,
@@ -17,6 +14,7 @@ import {
   type SagaRun,
   type Shop,
 } from './checkout-fixtures.js';
+import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
 let database: TestDatabase;
 let cluster: TestCluster;

@@ -11,22 +11,11 @@ import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
 import { spawnService, waitUntilReady, workspaceRoot } from '@ecomm/cluster';
+import type { Cart, Order, Payment, Product, SagaRunView } from '@ecomm/contracts';
 import { internalHeaders, signTestToken, startTestCluster, testEnvironment, type TestCluster, type TestDatabase } from '@ecomm/testing';
 
-// The shapes these tests read, as the services answer them (system-tests does not depend on the contracts).
-interface Product { id: number; name: string; price: number; stock: number }
-interface CartItem { product_id: number; quantity: number }
-interface Cart { session_id: string; user_id: string; status: string; items: CartItem[] }
-interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; quantity: number }[] }
-interface Payment { transaction_id: string; order_id: string; amount: number; status: string }
-interface SagaStep { name: string; status: string; attempts: number; compensation_attempts: number; error: string | null }
-export interface SagaRun {
-  saga_id: string;
-  status: string;
-  input: { session_id: string; order_id: string; user_id: string };
-  failure: { step: string; code: string } | null;
-  steps?: SagaStep[];
-}
+/** A checkout saga run as the admin API shows it; its input is the checkout's. */
+export type SagaRun = SagaRunView & { input: { session_id: string; order_id: string; user_id: string } };
 
 export interface Shopper { userId: string; token: string; sessionId: string }
 export interface Reply { status: number; body: Record<string, unknown> & { message?: string; code?: string } }
@@ -171,64 +160,3 @@ export function shopClient(urls: ShopUrls) {
 }
 
 export type Shop = ReturnType<typeof shopClient>;
-
-/** What a failed checkout must leave as it was: the cart's items and the stock of what it holds. */
-export async function snapshot(shop: Shop, shopper: Shopper) {
-  const cart = await shop.cart(shopper.sessionId);
-  const stock = new Map<number, number>();
-  for (const item of cart.items) stock.set(item.product_id, await shop.stockOf(item.product_id));
-  return { items: cart.items, stock };
-}
-
-type Snapshot = Awaited<ReturnType<typeof snapshot>>;
-
-/** Every payment ever made for the shopper's orders and for the orders its saga runs meant to create. */
-async function paymentsOf(shop: Shop, shopper: Shopper, orders: Order[]) {
-  const orderIds = new Set(orders.map((order) => order.order_id));
-  for (const run of await shop.sagasOf(shopper.sessionId)) orderIds.add(run.input.order_id);
-  const payments: Payment[] = [];
-  for (const orderId of orderIds) payments.push(...(await shop.paymentsFor(orderId)));
-  return payments;
-}
-
-/**
- * The invariant, read from the services and not from the orchestrator: charged ⇔ order paid ⇔ stock taken ⇔ cart
- * emptied. `checkStock: false` where several shoppers share a product (the caller checks the total).
- */
-export async function expectCheckedOut(shop: Shop, shopper: Shopper, before: Snapshot, checkStock = true) {
-  const orders = await shop.ordersOf(shopper.userId);
-  const paid = orders.filter((order) => order.status === 'paid');
-  assert.equal(paid.length, 1, `one paid order, got ${JSON.stringify(orders.map((order) => order.status))}`);
-  assert.ok(orders.every((order) => order.status === 'paid' || order.status === 'cancelled'));
-  const order = paid[0]!;
-  assert.deepEqual(
-    order.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity })),
-    [...before.items].sort((a, b) => a.product_id - b.product_id),
-  );
-  const payments = await paymentsOf(shop, shopper, orders);
-  const captured = payments.filter((payment) => payment.status === 'captured');
-  assert.equal(captured.length, 1, `one capture, got ${JSON.stringify(payments)}`);
-  assert.equal(captured[0]!.order_id, order.order_id);
-  assert.equal(captured[0]!.transaction_id, order.transaction_id);
-  assert.equal(captured[0]!.amount, order.total);
-  assert.ok(!payments.some((payment) => payment.status === 'refunded'), 'nothing refunded');
-  if (checkStock) {
-    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id)! - item.quantity);
-  }
-  const cart = await shop.cart(shopper.sessionId);
-  assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: [] });
-  return order;
-}
-
-/** A failed checkout: nothing charged or refunded, every order cancelled, stock and cart as before. */
-export async function expectUntouched(shop: Shop, shopper: Shopper, before: Snapshot, checkStock = true) {
-  const orders = await shop.ordersOf(shopper.userId);
-  assert.ok(orders.every((order) => order.status === 'cancelled'), `orders cancelled, got ${JSON.stringify(orders.map((order) => order.status))}`);
-  const payments = await paymentsOf(shop, shopper, orders);
-  assert.ok(payments.every((payment) => payment.status === 'declined'), `nothing charged or refunded, got ${JSON.stringify(payments)}`);
-  if (checkStock) {
-    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id));
-  }
-  const cart = await shop.cart(shopper.sessionId);
-  assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: before.items });
-}

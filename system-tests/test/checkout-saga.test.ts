@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, signTestToken, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { expectCheckedOut, expectUntouched, snapshot, startShop, type Shop } from './checkout-fixtures.js';
+import { startShop, type Shop } from './checkout-fixtures.js';
+import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
 let database: TestDatabase;
 let cluster: TestCluster;

@@ -34,19 +34,25 @@ if (options.help) {
   process.exit(0);
 }
 
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
 function positive(name: string, value: string | undefined) {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive whole number, got "${value}"`);
   return number;
 }
 
 const users = positive('users', options.users)!;
 const duration = positive('duration', options.duration);
 const budget = positive('checkouts', options.checkouts) ?? (duration ? Number.POSITIVE_INFINITY : users * 5);
-const sibling = (port: number) => Object.assign(new URL(options.url), { port: String(port), pathname: '' }).origin;
+const base = new URL(options.url);
+const sibling = (port: number) => `${base.protocol}//${base.hostname}:${port}`;
 const urls: BenchUrls = {
-  orchestrator: new URL(options.url).origin,
+  orchestrator: base.origin,
   product: options['product-url'] ?? sibling(8001),
   order: options['order-url'] ?? sibling(8002),
   payment: options['payment-url'] ?? sibling(8003),
@@ -56,12 +62,10 @@ const urls: BenchUrls = {
 const localEnvironment = join(workspaceRoot(), '.env.local');
 const internalApiKey =
   process.env.INTERNAL_API_KEY ?? (existsSync(localEnvironment) ? parseEnv(readFileSync(localEnvironment, 'utf8')).INTERNAL_API_KEY : undefined);
-if (!internalApiKey) throw new Error('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
+if (!internalApiKey) fail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
 
 const shop = benchShop(urls, internalApiKey);
-await shop.ready().catch((error: Error) => {
-  throw new Error(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`);
-});
+await shop.ready().catch((error: Error) => fail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`));
 
 const run = randomUUID().slice(0, 8);
 console.log(`Seeding 5 products and ${users} users (run ${run})...`);
@@ -100,7 +104,10 @@ const seconds = (performance.now() - begun) / 1000;
 
 const latencies = attempts.map((attempt) => attempt.milliseconds).sort((a, b) => a - b);
 const outcomes = new Map<string, number>();
-for (const { status, code } of attempts) outcomes.set(`${status}${code ? ` ${code}` : ''}`, (outcomes.get(`${status}${code ? ` ${code}` : ''}`) ?? 0) + 1);
+for (const { status, code } of attempts) {
+  const outcome = code ? `${status} ${code}` : String(status);
+  outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+}
 const completed = attempts.filter((attempt) => attempt.status === 201).length;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 console.log(`

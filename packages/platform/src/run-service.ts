@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type BaseConfig } from './config.js';
 import { migrateSchema } from './database/migrate.js';
+import { shutdownTracing } from './observability/tracing.js';
 
 /** The folder of the nearest package.json above a module: stable whether it runs from src or dist. */
 export function packageRoot(moduleUrl: string) {
@@ -48,6 +49,7 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     const forceExit = setTimeout(() => process.exit(1), 10_000).unref();
     // Fastify closes the server first, then runs onClose hooks (the pool) once in-flight requests end.
     await app.close();
+    await shutdownTracing();
     clearTimeout(forceExit);
     process.exit(0);
   };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -24,7 +24,7 @@ function freePort() {
 }
 
 const requested = process.argv.slice(2).map((path) => resolve(process.cwd(), path));
-const files = (requested.length > 0 ? requested : ['packages', 'services', 'evals'].map((folder) => join(root, folder)))
+const files = (requested.length > 0 ? requested : ['packages', 'services', 'system-tests', 'evals'].map((folder) => join(root, folder)).filter(existsSync))
   .flatMap((path) => (statSync(path).isDirectory() ? testFiles(path) : [path]))
   .sort();
 

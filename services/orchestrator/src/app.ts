@@ -47,7 +47,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     heartbeatMs: config.SAGA_HEARTBEAT_MS,
     attempts: config.SAGA_STEP_ATTEMPTS,
     backoffMs: config.SAGA_BACKOFF_MS,
-    onCompensation: (step) => metrics.sagaCompensations.inc({ step_name: step }),
+    onCompensation: (step, outcome) => metrics.sagaCompensations.inc({ step_name: step, outcome }),
   });
   const recovery = createSagaRecovery({
     repository: sagaRepository,

@@ -6,6 +6,8 @@ import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { AppError } from '../errors.js';
 
 export const idempotencyKeyHeader = 'idempotency-key';
+/** The code of the 409 a retry gets while the first request with its key is still running. */
+export const idempotencyInProgressCode = 'IDEMPOTENCY_IN_PROGRESS';
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A first attempt that has held its key this long is presumed dead (its process crashed mid-request).
 const abandonedAfterMs = 30_000;
@@ -84,7 +86,7 @@ export function installIdempotency(
       .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, new Date(Date.now() - abandonedAfterMs))))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
-      throw AppError.conflict(`A request with Idempotency-Key "${key}" is still in progress; retry shortly`);
+      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${key}" is still in progress; retry shortly`);
     }
     request.idempotencyKey = key;
   });

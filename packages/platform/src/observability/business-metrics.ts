@@ -31,8 +31,8 @@ export function createBusinessMetrics(registry: Registry, sources: { activeCarts
     }),
     sagaCompensations: new Counter({
       name: businessMetricNames.sagaCompensations,
-      help: 'Saga compensations run, by the step being undone',
-      labelNames: ['step_name'] as const,
+      help: 'Saga compensations run, by the step being undone and whether the undo succeeded (compensated or failed)',
+      labelNames: ['step_name', 'outcome'] as const,
       registers,
     }),
     llmTokens: new Counter({

@@ -20,8 +20,5 @@ function entryServiceName() {
   return name?.replace(/^@ecomm\//, '').replace(/-service$/, '') ?? 'unknown';
 }
 
-if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-  const tracing = startTracing(process.env.OTEL_SERVICE_NAME || entryServiceName());
-  // Sends the spans still buffered; the service's own handler closes the server and exits.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void tracing.shutdown());
-}
+// runService's stop handler flushes the spans still buffered (shutdownTracing) before the process exits.
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) startTracing(process.env.OTEL_SERVICE_NAME || entryServiceName());

@@ -26,6 +26,14 @@ export interface Tracing {
  * imported after it load fastify, pg or node:http. (A top-level await would not: sibling imports
  * run while it waits.)
  */
+let active: Tracing | undefined;
+
+/** Sends the spans still buffered and stops tracing, if it was started; a stopping service calls it last. */
+export async function shutdownTracing() {
+  await active?.shutdown();
+  active = undefined;
+}
+
 export function startTracing(service: string): Tracing {
   const load = createRequire(import.meta.url);
   const { NodeSDK, tracing } = load('@opentelemetry/sdk-node') as typeof SdkModule;
@@ -54,5 +62,6 @@ export function startTracing(service: string): Tracing {
     ],
   });
   sdk.start();
-  return { flush: () => spans.forceFlush(), shutdown: () => sdk.shutdown() };
+  active = { flush: () => spans.forceFlush(), shutdown: () => sdk.shutdown() };
+  return active;
 }

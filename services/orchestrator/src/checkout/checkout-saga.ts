@@ -1,5 +1,5 @@
 import type { CheckoutClaim, Order, Payment, Reservation } from '@ecomm/contracts';
-import { AppError, isAppError } from '@ecomm/platform';
+import { AppError, idempotencyInProgressCode, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
 
@@ -31,8 +31,7 @@ async function unlessAbsent(call: Promise<unknown>) {
 /** No answer from the payment service, or its answer that the same charge (same key) is still being processed. */
 function unanswered(error: unknown) {
   if (!isAppError(error)) return false;
-  if (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_UNAVAILABLE') return true;
-  return error.statusCode === 409 && error.message.includes('still in progress');
+  return ['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', idempotencyInProgressCode].includes(error.code);
 }
 
 function required<Value>(value: Value | undefined, what: string): Value {

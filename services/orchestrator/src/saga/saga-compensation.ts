@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spanAttributes, withSpan } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { describeError, type SagaDefinition, type SagaFailure, type StepContext } from './saga-definition.js';
 import type { SagaRepository, SagaStepRecord } from './saga-repository.js';
@@ -33,7 +34,11 @@ export function createCompensation<Input, Data>(
     for (let attempt = 1; attempt <= options.attempts; attempt++) {
       try {
         await repository.updateStep(sagaId, step.name, { compensationAttempts: record.compensationAttempts + attempt });
-        await step.compensate!(contextFor(sagaId, input, data, index));
+        await withSpan(
+          `saga compensate ${step.name}`,
+          { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name, [spanAttributes.sagaOutcome]: 'compensating' },
+          () => step.compensate!(contextFor(sagaId, input, data, index)),
+        );
         await repository.updateStep(sagaId, step.name, { status: 'compensated', compensatedAt: new Date() });
         options.onCompensation?.(step.name, 'compensated');
         return true;

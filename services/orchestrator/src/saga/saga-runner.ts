@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spanAttributes, withSpan } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { applyFault, type Fault } from './fault-injection.js';
 import { createCompensation } from './saga-compensation.js';
@@ -100,15 +101,21 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       const record = records[index]!;
       if (record.status === 'succeeded') continue;
       const pastPivot = index > pivotIndex;
-      let result: StepResult<Data> | undefined;
-      // A run taken up again asks first whether a step cut off mid-call took effect.
-      if (recovering && record.status === 'running' && step.resolveInDoubt) {
-        const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
-        if (found === 'unknown') result = { outcome: 'in_doubt' };
-        else if (found) result = { outcome: 'succeeded', patch: found };
-      }
-      if (!result && recovering && !pastPivot) return compensate(sagaId, input, data, records, interrupted(step.name));
-      result ??= await attemptStep(sagaId, index, record, contextFor(sagaId, input, data, index), fault);
+      const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
+      const result = await withSpan(`saga ${step.name}`, attributes, async (span): Promise<StepResult<Data> | 'interrupted'> => {
+        let outcome: StepResult<Data> | 'interrupted' | undefined;
+        // A run taken up again asks first whether a step cut off mid-call took effect.
+        if (recovering && record.status === 'running' && step.resolveInDoubt) {
+          const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
+          if (found === 'unknown') outcome = { outcome: 'in_doubt' };
+          else if (found) outcome = { outcome: 'succeeded', patch: found };
+        }
+        if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
+        outcome ??= await attemptStep(sagaId, index, record, contextFor(sagaId, input, data, index), fault);
+        span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
+        return outcome;
+      });
+      if (result === 'interrupted') return compensate(sagaId, input, data, records, interrupted(step.name));
 
       if (result.outcome === 'succeeded') {
         data = { ...data, ...result.patch };
