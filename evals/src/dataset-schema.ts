@@ -22,21 +22,21 @@ export const turnSchema = z.strictObject({
   reply_excludes: z.array(z.string().min(1)).default([]),
 });
 
-export const itemSchema = z.strictObject({ product: productName, quantity: z.number().int().min(1) });
+const itemSchema = z.strictObject({ product: productName, quantity: z.number().int().min(1) });
 
-export const orderExpectationSchema = z.strictObject({
+const orderExpectationSchema = z.strictObject({
   status: z.enum(['pending', 'paid', 'cancelled', 'refunded']).default('paid'),
   total: amount,
   items: z.array(itemSchema).min(1),
 });
 
-export const paymentExpectationSchema = z.strictObject({
+const paymentExpectationSchema = z.strictObject({
   amount,
   status: z.enum(['captured', 'declined', 'refunded']).default('captured'),
 });
 
 /** What one user must own at the end: every order and payment (in order of creation) and the cart of their session. */
-export const shopperExpectationSchema = z.strictObject({
+const shopperExpectationSchema = z.strictObject({
   orders: z.array(orderExpectationSchema),
   payments: z.array(paymentExpectationSchema),
   cart: z.array(itemSchema),

@@ -13,7 +13,7 @@ export interface JudgeSettings {
 }
 
 /** Reasoning comes first so the model argues before it decides. */
-export const verdictSchema = z.object({
+const verdictSchema = z.object({
   reasoning: z.string().describe('Step by step: what the expected behaviour requires, what the assistant said and did, where they differ'),
   verdict: z.enum(['pass', 'fail']).describe('pass only if every reply meets the expected behaviour and states nothing the facts contradict'),
 });
@@ -41,14 +41,14 @@ export function judgeSettingsFrom(environment: Record<string, string | undefined
   };
 }
 
-export const judgeInstructions = `You grade an AI shopping assistant of an online shop. You get the behaviour expected of it, the conversation
+const judgeInstructions = `You grade an AI shopping assistant of an online shop. You get the behaviour expected of it, the conversation
 (each user message, the HTTP status and the assistant's reply) and the facts: what the shop's services hold afterwards.
 Grade the replies only. Pass when they do what the expected behaviour asks and every claim in them agrees with the facts
 (an order, a price, a total, what is in the cart). Fail when a reply misses something the expected behaviour requires,
 claims something the facts contradict, or gives in to a request it should refuse. Wording and formatting do not matter.`;
 
 /** The grading request: expected behaviour, transcript and the facts read back from the services. */
-export function judgePrompt(evalCase: EvalCase, observation: CaseObservation) {
+function judgePrompt(evalCase: EvalCase, observation: CaseObservation) {
   const transcript = observation.turns
     .map((turn, index) => {
       const sender = turn.session_of ? `${turn.user} (on ${turn.session_of}'s session)` : turn.user;

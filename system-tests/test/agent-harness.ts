@@ -10,7 +10,7 @@ import { internalHeaders, signTestToken, startTestCluster, startTestService, typ
 
 interface Product { id: number; name: string; price: number; stock: number }
 interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }
-export type ChatBody = ChatResponse & { message?: string };
+type ChatBody = ChatResponse & { message?: string };
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
 export async function startAgentShop(database: TestDatabase, orchestratorEnvironment: Record<string, string> = {}) {

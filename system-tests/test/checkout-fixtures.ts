@@ -40,7 +40,7 @@ export function urlsOf(cluster: TestCluster, orchestrator = cluster.urls.orchest
   return { orchestrator: orchestrator!, product: product!, order: order!, payment: payment!, session: session! };
 }
 
-export function freePort() {
+function freePort() {
   return new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };

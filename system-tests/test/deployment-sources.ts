@@ -74,7 +74,7 @@ export function referencedVariables(value: string) {
 }
 
 /** Resolves ${NAME}, ${NAME:-default} and ${NAME:?message} as docker compose does with a .env file. */
-export function interpolate(value: string, variables: Record<string, string>): string {
+function interpolate(value: string, variables: Record<string, string>): string {
   return value.replace(reference, (_match, name: string, operator: string | undefined, argument: string | undefined) => {
     const given = variables[name];
     const missing = operator?.startsWith(':') ? !given : given === undefined;

@@ -82,7 +82,6 @@ export function benchShop(urls: BenchUrls, internalApiKey: string) {
   };
 }
 
-export type BenchShop = ReturnType<typeof benchShop>;
 
 export function percentile(sorted: number[], share: number) {
   if (sorted.length === 0) return Number.NaN;

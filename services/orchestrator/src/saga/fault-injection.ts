@@ -6,7 +6,7 @@ import { z } from 'zod';
  * just before a step or just after its call returned (before the outcome is saved). Faults live in memory
  * only, so a run taken up again after a crash is never faulted twice.
  */
-export const faultSchema = z.object({
+const faultSchema = z.object({
   step: z.string().min(1),
   mode: z.enum(['error', 'crash-before', 'crash-after']),
 });

@@ -10,7 +10,7 @@ export interface StepContext<Input, Data> {
 }
 
 /** One step beside its compensation, as in a Medusa workflow. */
-export interface SagaStep<Input, Data> {
+interface SagaStep<Input, Data> {
   name: string;
   /** Performs the step; what it returns is merged into the run's data and persisted. */
   run: (context: StepContext<Input, Data>) => Promise<Partial<Data>>;

@@ -15,13 +15,13 @@ const ShoppingState = Annotation.Root({
   activeAgent: Annotation<AgentName | undefined>(),
 });
 
-export const transferToSales = tool(async () => 'Transferred to the sales agent.', {
+const transferToSales = tool(async () => 'Transferred to the sales agent.', {
   name: 'transfer_to_sales',
   description: 'Hand the conversation to the sales agent: finding, adding, removing or buying products, viewing the cart.',
   schema: z.object({}),
 });
 
-export const transferToCheckout = tool(async () => 'Transferred to the checkout agent.', {
+const transferToCheckout = tool(async () => 'Transferred to the checkout agent.', {
   name: 'transfer_to_checkout',
   description: 'Hand the conversation to the checkout agent, which checks out and pays for the cart.',
   schema: z.object({}),

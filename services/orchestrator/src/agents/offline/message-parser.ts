@@ -3,7 +3,7 @@ import { readQuantity, readTarget, type Intent } from './intents.js';
 const politePrefix =
   /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next)\b[\s,]*)+/;
 const priceChange =
-  /\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b|\b(?:sell|give|let me have|charge me)\b.{0,60}\bfor\s+(?:only\s+|just\s+)?\$?\d|\bprice\b.{0,30}\b(?:to|of|at)\s+\$?\d|\$\s?\d+(?:\.\d+)?\s+instead\b|\bdiscount\b|\bfor free\b/;
+  /\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b|\b(?:sell|give|let me have|charge me)\b.{0,60}\bfor\s+(?:only\s+|just\s+)?\$?\d|\bprice\b.{0,30}\b(?:to|of|at)\s+\$?\d|\$\s?\d+(?:\.\d+)?\s+instead\b|\bfor\s+(?:only\s+|just\s+)?\$\s?\d|\bdiscount\b|\bfor free\b/;
 const checkoutVerb =
   /^(?:check\s*-?\s*out|checkout|pay(?:\s+now)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))\b/;
 const viewCart = /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b/;

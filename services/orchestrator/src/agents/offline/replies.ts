@@ -1,10 +1,10 @@
 import type { ProductSummary, ToolResult } from './conversation.js';
 
-export function money(amount: number) {
+function money(amount: number) {
   return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-export function listProducts(products: ProductSummary[]) {
+function listProducts(products: ProductSummary[]) {
   return products.map((product) => `- ${product.name}: ${money(product.price)} (${product.stock} in stock, id ${product.id})`).join('\n');
 }
 

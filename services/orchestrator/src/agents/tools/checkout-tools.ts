@@ -9,7 +9,7 @@ import { describeCart } from './cart-view.js';
 import { createViewCartTool } from './sales-tools.js';
 import { failure, formatMoney, shopperContext, success } from './tool-context.js';
 
-export function describeReceipt(receipt: CheckoutReceipt) {
+function describeReceipt(receipt: CheckoutReceipt) {
   const lines = receipt.items.map(
     (item) => `- ${item.quantity} × ${item.name} at ${formatMoney(item.unit_price)} = ${formatMoney(item.line_total)}`,
   );
