@@ -101,17 +101,20 @@ for (const service of running) {
   });
 }
 
-const key = environment.INTERNAL_API_KEY;
 console.log(`
 The cluster is up:
 ${serviceCatalog.map(({ name, port }) => `  ${name.padEnd(13)} http://localhost:${port}`).join('\n')}
+The agents use ${environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL ? 'the OpenAI-compatible model you configured' : 'the offline model (no LLM key set; see the README)'}.
 
-Try it (the internal key is in .env.local):
+Try it in another terminal, from this folder:
+  KEY=$(grep '^INTERNAL_API_KEY=' .env.local | cut -d= -f2)
   curl -s -X POST http://localhost:8005/auth/register -H 'Content-Type: application/json' \\
     -d '{"email": "ada@example.com", "password": "correct-horse-battery"}'
   TOKEN=$(curl -s -X POST http://localhost:8005/auth/login -H 'Content-Type: application/json' \\
     -d '{"email": "ada@example.com", "password": "correct-horse-battery"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-  curl -s http://localhost:8005/auth/me -H "Authorization: Bearer $TOKEN"
-  curl -s http://localhost:8001/ready -H "X-Internal-API-Key: ${key}"
+  curl -s -X POST http://localhost:8001/ -H 'Content-Type: application/json' -H "X-Internal-API-Key: $KEY" \\
+    -d '{"name": "MacBook Pro", "price": 2000.0, "stock": 10}'
+  curl -s -X POST http://localhost:8000/chat -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"session_id": "ada-1", "message": "Find a MacBook Pro and buy 1 unit."}'
 
 Press Ctrl-C to stop.`);
