@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('following DEPLOY.md gives every service a configuration its schema accepts', () => {
+  test('following the README section Run with Docker gives every service a configuration its schema accepts', () => {
     const variables = operatorEnvironment();
     for (const [name, service] of Object.entries(compose.services)) {
       assert.doesNotThrow(() => resolvedEnvironment(service, variables), `compose can start ${name}`);

@@ -90,14 +90,14 @@ export function envExampleLines() {
   return new Map(lines.map((match) => [match[1]!, match[2]!.trim()]));
 }
 
-/** The secrets DEPLOY.md's one-liner writes into .env before `docker compose up`. */
+/** The secrets the README's one-liner writes into .env before `docker compose up`. */
 export function generatedSecretNames() {
-  const loop = /for name in ([A-Z0-9_ ]+); do/.exec(readText('system-tests/DEPLOY.md'));
-  if (!loop) throw new Error('DEPLOY.md has no `for name in ...; do` secret generator');
+  const loop = /for name in ([A-Z0-9_ ]+); do/.exec(readText('README.md'));
+  if (!loop) throw new Error('The README has no `for name in ...; do` secret generator');
   return loop[1]!.trim().split(/\s+/);
 }
 
-/** The .env an operator ends up with by following DEPLOY.md: .env.example plus the generated secrets. */
+/** The .env an operator ends up with by following the README's "Run with Docker": .env.example plus the generated secrets. */
 export function operatorEnvironment() {
   const fromExample = parseEnv(readText('.env.example')) as Record<string, string>;
   const secrets = generatedSecretNames().map((name, index) => [name, `generated${index}${'0123456789abcdef'.repeat(4)}`]);

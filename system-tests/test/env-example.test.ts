@@ -43,7 +43,7 @@ describe('.env.example', () => {
     }
   });
 
-  test('lists every secret docker compose requires, and DEPLOY.md generates each of them', () => {
+  test('lists every secret docker compose requires, and the README one-liner generates each of them', () => {
     const compose = composeFile();
     const required = new Set(
       Object.values(compose.services)
@@ -56,7 +56,7 @@ describe('.env.example', () => {
     const generated = new Set(generatedSecretNames());
     for (const name of required) {
       assert.ok(example.has(name), `${name} is in .env.example`);
-      assert.ok(generated.has(name), `DEPLOY.md generates ${name}`);
+      assert.ok(generated.has(name), `the README generates ${name}`);
     }
   });
 });
