@@ -52,6 +52,7 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
     [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 11 } }],
     [{ call: 'add_to_cart', args: { product_id: 9999, quantity: 1 } }],
     [{ call: 'apply_discount', args: { percent: 99 } }],
+    [{ call: 'remove_from_cart', args: { product: 'the laptop' } }],
     [{ call: 'add_to_cart', args: { product_id: macbook, quantity: 1, price: 1 } }, { call: 'transfer_to_checkout' }],
     [{ call: 'checkout', args: { price: 1 } }],
     [{ say: 'Done.' }],
@@ -70,6 +71,7 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
         ['add_to_cart', false],
         ['add_to_cart', false],
         ['apply_discount', false],
+        ['remove_from_cart', false],
         ['add_to_cart', true],
         ['transfer_to_checkout', true],
         ['checkout', true],
@@ -79,13 +81,13 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
       .flatMap((call) => call.messages)
       .filter((message): message is ToolMessage => ToolMessage.isInstance(message) && String(message.content).startsWith('{'))
       .map((message) => (JSON.parse(String(message.content)) as { error?: string }).error ?? '');
-    for (const reason of ['at least 1; 0', 'at least 1; -1', '"three" is not a number', '2.5 is not a whole number', 'Only 10 MacBook Pro in stock', 'Product 9999 does not exist', 'no tool named apply_discount']) {
+    for (const reason of ['at least 1; 0', 'at least 1; -1', '"three" is not a number', '2.5 is not a whole number', 'Only 10 MacBook Pro in stock', 'Product 9999 does not exist', 'no tool named apply_discount', 'Invalid arguments for remove_from_cart']) {
       assert.ok(refusals.some((content) => content.includes(reason)), `the model was told: ${reason}`);
     }
     // Who was asked: the supervisor with its hand-off tools, then the sales agent, then the checkout agent.
     assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout']);
     assert.ok(model.calls[1]!.tools.includes('search_products') && !model.calls[1]!.tools.includes('checkout'));
-    assert.ok(model.calls[9]!.tools.includes('checkout') && !model.calls[9]!.tools.includes('add_to_cart'));
+    assert.ok(model.calls[10]!.tools.includes('checkout') && !model.calls[10]!.tools.includes('add_to_cart'));
     const [order] = await shop.orders(shopper.userId);
     assert.equal(order?.total, 2000, 'the price came from the catalog');
     assert.equal(await shop.stock(macbook), 9);

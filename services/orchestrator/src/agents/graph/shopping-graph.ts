@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { tool, type StructuredToolInterface } from '@langchain/core/tools';
+import { tool, ToolInputParsingException, type StructuredToolInterface } from '@langchain/core/tools';
 import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
@@ -117,7 +117,12 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
         results.push(result);
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
-        const message = isAppError(error) ? error.message : error instanceof Error && error.name === 'ToolInputParsingException' ? `Invalid arguments for ${call.name}: ${error.message}` : undefined;
+        // A refusal or malformed arguments go back to the model as the call's result; anything else is a fault.
+        const message = isAppError(error)
+          ? error.message
+          : error instanceof ToolInputParsingException
+            ? `Invalid arguments for ${call.name}: ${error.message}`
+            : undefined;
         if (message === undefined) throw error;
         results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(message) }));
       }

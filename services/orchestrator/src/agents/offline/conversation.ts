@@ -17,7 +17,7 @@ export interface ToolResult {
   error?: string;
   message?: string;
   products?: ProductSummary[];
-  added?: ProductSummary & { quantity: number };
+  added?: { product_id: number; name: string; quantity: number; unit_price: number };
   cart?: { items: { product_id: number; name: string; quantity: number; unit_price: number; line_total: number }[]; total: number };
 }
 
@@ -54,7 +54,7 @@ export function readConversation(messages: BaseMessage[]) {
     if (!ToolMessage.isInstance(message)) continue;
     const result = parseResult(message);
     if (result.products?.length) mentioned = result.products;
-    if (result.added) mentioned = [result.added];
+    if (result.added) mentioned = [{ id: result.added.product_id, name: result.added.name, price: result.added.unit_price, stock: 0 }];
   }
   return { text, executed, mentioned };
 }

@@ -9,6 +9,9 @@ export type Intent =
   | { type: 'cheapest'; query: string; quantity: Quantity; buy: boolean; add: boolean }
   | { type: 'everything'; buy: boolean }
   | { type: 'remove'; target: Target }
+  /** "Make it 3": the line's quantity becomes this. */
+  | { type: 'set_quantity'; target: Target; quantity: Quantity }
+  | { type: 'clear_cart' }
   | { type: 'view_cart' }
   /** `implicit`: added after a "buy"; skipped when a purchase in the same message could not be added. */
   | { type: 'checkout'; implicit?: boolean }

@@ -1,12 +1,15 @@
 import { readQuantity, readTarget, type Intent } from './intents.js';
 
 const politePrefix =
-  /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next)\b[\s,]*)+/;
+  /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next|actually|oh|wait|hmm|sorry|um|well)\b[\s,]*)+/;
 const priceChange =
   /\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b|\b(?:sell|give|let me have|charge me)\b.{0,60}\bfor\s+(?:only\s+|just\s+)?\$?\d|\bprice\b.{0,30}\b(?:to|of|at)\s+\$?\d|\$\s?\d+(?:\.\d+)?\s+instead\b|\bfor\s+(?:only\s+|just\s+)?\$\s?\d|\bdiscount\b|\bfor free\b/;
 const checkoutVerb =
   /^(?:check\s*-?\s*out|checkout|pay(?:\s+now)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))\b/;
 const viewCart = /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b/;
+const clearCart = /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b|^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/;
+const setQuantity =
+  /^(?:make (?:it|that|them|those)|change (?:it|that|the quantity)(?: to)?|set (?:it|that|the quantity)(?: to)?|update (?:it|that)(?: to)?|i meant)\s+(.*)$/;
 const removeVerb = /^(?:remove|delete|take out|take away|drop|get rid of|discard)\s+(.*)$/;
 const addVerb = /^(?:add|put|throw|include)\s+(.*)$/;
 const buyVerb =
@@ -15,7 +18,7 @@ const browseVerb =
   /^(?:show|find|search|look|list|browse|display|see|do you (?:have|sell|carry)|what|which|any|i'?m looking for|looking for)\b(.*)$/;
 const greeting = /^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|help|yes|no|ok)\b/;
 const everything = /\b(?:one of everything|one of each(?: product)?|everything|all (?:the |your )?products|every product|one of every (?:thing|product))\b/;
-const cheapest = /\b(?:the\s+)?(?:cheapest|least expensive|lowest[- ]priced|most affordable)\b\s*(.*)$/;
+const cheapest = /\b(?:the\s+)?(?:cheapest|least expensive|lowest[- ]priced|most affordable)\b/;
 const mostExpensive = /\b(?:the\s+)?(?:most expensive|priciest|highest[- ]priced)\b\s*(.*)$/;
 const browseNoise =
   /\b(?:me|for|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options)\b/g;
@@ -28,8 +31,7 @@ function purchase(rest: string, buy: boolean): Intent {
   const everythingMatch = everything.exec(rest);
   if (everythingMatch) return { type: 'everything', buy };
   const { quantity, rest: afterQuantity } = readQuantity(rest);
-  const cheapestMatch = cheapest.exec(afterQuantity);
-  if (cheapestMatch) return { type: 'cheapest', query: cleanQuery(cheapestMatch[1]!), quantity, buy, add: true };
+  if (cheapest.test(afterQuantity)) return { type: 'cheapest', query: cleanQuery(afterQuantity.replace(cheapest, ' ')), quantity, buy, add: true };
   return { type: 'add', target: readTarget(afterQuantity), quantity, buy };
 }
 
@@ -38,7 +40,13 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined): {
   const text = clause.replace(politePrefix, '').trim();
   if (!text) return { intents: [] };
   if (checkoutVerb.test(text)) return { intents: [{ type: 'checkout' }] };
+  if (clearCart.test(text)) return { intents: [{ type: 'clear_cart' }] };
   if (viewCart.test(text) && !addVerb.test(text) && !removeVerb.test(text)) return { intents: [{ type: 'view_cart' }] };
+  const correction = setQuantity.exec(text);
+  if (correction) {
+    const { quantity, rest } = readQuantity(correction[1]!);
+    return { intents: [{ type: 'set_quantity', target: readTarget(rest), quantity }] };
+  }
   const removal = removeVerb.exec(text);
   if (removal) return { intents: [{ type: 'remove', target: readTarget(removal[1]!) }] };
   const adding = addVerb.exec(text);
@@ -47,8 +55,10 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined): {
   if (buying) return { intents: [purchase(buying[1]!, true)], verb: 'buy' };
   const browsing = browseVerb.exec(text);
   if (browsing) {
-    const cheapestMatch = cheapest.exec(browsing[1]!);
-    if (cheapestMatch) return { intents: [{ type: 'cheapest', query: cleanQuery(cheapestMatch[1]!), quantity: { kind: 'count', value: 1 }, buy: false, add: false }] };
+    if (cheapest.test(browsing[1]!)) {
+      const query = cleanQuery(browsing[1]!.replace(cheapest, ' '));
+      return { intents: [{ type: 'cheapest', query, quantity: { kind: 'count', value: 1 }, buy: false, add: false }] };
+    }
     const priciest = mostExpensive.exec(browsing[1]!);
     if (priciest) return { intents: [{ type: 'browse', query: cleanQuery(priciest[1]!), sort: 'price_desc' }] };
     return { intents: [{ type: 'browse', query: cleanQuery(browsing[1]!) }] };
@@ -74,8 +84,9 @@ export function parseMessage(message: string): Intent[] {
     intents.push(...parsed.intents);
     verb = parsed.verb ?? (parsed.intents.length > 0 ? undefined : verb);
   }
+  // A purchase checks out once, after everything else the message asks (a correction such as "make it 3" included).
   const lastBuy = intents.findLastIndex((intent) => 'buy' in intent && intent.buy);
   const checkoutAfter = intents.findIndex((intent, index) => intent.type === 'checkout' && index > lastBuy);
-  if (lastBuy >= 0 && checkoutAfter < 0) intents.splice(lastBuy + 1, 0, { type: 'checkout', implicit: true });
+  if (lastBuy >= 0 && checkoutAfter < 0) intents.push({ type: 'checkout', implicit: true });
   return intents.length > 0 ? intents : [{ type: 'help' }];
 }

@@ -105,6 +105,29 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
         outcomes.push(result.ok ? replies.removed(product.name) : (result.error ?? `${product.name} is not in your cart.`));
         break;
       }
+      case 'set_quantity': {
+        const [product] = resolve(intent.target);
+        if (!product) {
+          outcomes.push(intent.target.kind === 'named' ? replies.notFound(intent.target.text) : replies.unclearReference);
+          break;
+        }
+        // No tool sets a quantity: the line is removed (if there) and added again with the new one.
+        call('remove_from_cart', { product_id: product.id });
+        const result = call('add_to_cart', { product_id: product.id, quantity: quantityArgument(intent.quantity) });
+        lastProducts = [product];
+        if (result.ok) outcomes.push(replies.quantitySet(product.name, intent.quantity.kind === 'count' ? intent.quantity.value : 0));
+        else {
+          purchaseFailed = true;
+          outcomes.push(result.error ?? `I could not change ${product.name}.`);
+        }
+        break;
+      }
+      case 'clear_cart': {
+        const items = call('view_cart', {}).cart?.items ?? [];
+        for (const item of items) call('remove_from_cart', { product_id: item.product_id });
+        outcomes.push(replies.emptied);
+        break;
+      }
       case 'view_cart':
         outcomes.push(describeCartResult(call('view_cart', {})));
         break;

@@ -30,4 +30,6 @@ export const replies = {
   skippedCheckout: 'I did not check out, because not everything you asked for could be added.',
   checkoutFailed: (error: string) => `Checkout failed: ${error}`,
   removed: (name: string) => `Removed ${name} from your cart.`,
+  quantitySet: (name: string, quantity: number) => `Your cart now has ${quantity} × ${name}.`,
+  emptied: 'I removed everything: your cart is empty now.',
 };
