@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createJudge, judgeSettingsFrom } from '../src/judge.js';
-import { startFakeOpenAi, type CompletionRequest } from './fake-openai.js';
+import { startFakeJudge, type CompletionRequest } from './fake-openai.js';
 import { sampleCase, sampleObservation } from './sample-case.js';
 
-let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
+let fake: Awaited<ReturnType<typeof startFakeJudge>>;
 // The fake judge passes a reply only if it mentions the total; so it agrees with one reply and not another.
 const verdictFor = (request: CompletionRequest) =>
-  request.messages.at(-1)!.content.includes('Total paid: $2,000.00')
+  (request.messages.at(-1)!.content ?? '').includes('Total paid: $2,000.00')
     ? { reasoning: 'The reply confirms one MacBook Pro and the $2,000.00 total, as the facts show.', verdict: 'pass' }
     : { reasoning: 'The reply claims a discount that the facts do not show.', verdict: 'fail' };
 
 before(async () => {
-  fake = await startFakeOpenAi(verdictFor);
+  fake = await startFakeJudge(verdictFor);
 });
 after(() => fake.close());
 
@@ -28,7 +28,7 @@ describe('the judge against an OpenAI-compatible endpoint', () => {
     assert.equal(request.response_format?.type, 'json_schema');
     assert.deepEqual(Object.keys(request.response_format!.json_schema!.schema.properties), ['reasoning', 'verdict']);
     assert.equal(request.messages[0]!.role, 'system');
-    const prompt = request.messages[1]!.content;
+    const prompt = request.messages[1]!.content ?? '';
     assert.match(prompt, /Expected behaviour:\nBuys one MacBook Pro and confirms the paid order of \$2,000\.00\./);
     assert.match(prompt, /Turn 1, shopper: Buy a MacBook Pro\nHTTP 200\. Assistant: Order placed and paid:/);
     assert.match(prompt, /- shopper: orders: paid order of \$2,000\.00 for 1 × MacBook Pro; payments: captured payment of \$2,000\.00; cart: nothing/);
@@ -47,7 +47,7 @@ describe('the judge against an OpenAI-compatible endpoint', () => {
     assert.equal((await judge.grade(sampleCase(), sampleObservation())).verdict, 'pass');
     const request = fake.requests.at(-1)!;
     assert.equal(request.tools?.[0]?.function.name, 'grade');
-    assert.deepEqual(Object.keys(request.tools![0]!.function.parameters.properties), ['reasoning', 'verdict']);
+    assert.deepEqual(Object.keys(request.tools![0]!.function.parameters?.properties ?? {}), ['reasoning', 'verdict']);
   });
 });
 

@@ -14,7 +14,7 @@ import { loadDataset, type EvalCase } from '../src/dataset-schema.js';
 import { createJudge } from '../src/judge.js';
 import { runEvals } from '../src/runner.js';
 import type { ShopTarget } from '../src/shop-client.js';
-import { startFakeOpenAi } from './fake-openai.js';
+import { startFakeJudge } from './fake-openai.js';
 
 // The runner end to end: the six real services over HTTP (offline model), real sign-ups, real state read back.
 
@@ -77,14 +77,14 @@ test('a deliberately broken expectation fails with a readable reason', async () 
 });
 
 test('when the judge disagrees, a case whose state checks pass still fails, with the judge\'s reason', async () => {
-  const fake = await startFakeOpenAi(() => ({ reasoning: 'The reply never states the order total.', verdict: 'fail' }));
+  const fake = await startFakeJudge(() => ({ reasoning: 'The reply never states the order total.', verdict: 'fail' }));
   try {
     const judge = createJudge({ model: 'fake-judge', apiKey: 'sk-test', baseUrl: fake.baseUrl });
     const { passed, report } = await runEvals({ target, cases: pick('add-without-buying'), judge, progress: null, reportDirectory: null });
     assert.equal(passed, false);
     assert.deepEqual(report.cases[0]!.runs[0]!.failures, ['judge: The reply never states the order total.']);
     assert.equal(report.judge, 'fake-judge');
-    assert.match(fake.requests[0]!.messages[1]!.content, /Turn 1, shopper: Add 2 tennis balls to my cart\nHTTP 200\. Assistant: Added 2 × Tennis Ball/);
+    assert.match(fake.requests[0]!.messages[1]!.content ?? '', /Turn 1, shopper: Add 2 tennis balls to my cart\nHTTP 200\. Assistant: Added 2 × Tennis Ball/);
   } finally {
     await fake.close();
   }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, startFakeOpenAi, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
-import { startFakeOpenAi } from './fake-openai-server.js';
 
 let database: TestDatabase;
 let shop: AgentShop;

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 
-interface ChatCompletionRequest {
+export interface ChatCompletionRequest {
   model: string;
+  temperature?: number;
   messages: { role: string; content: string | null; name?: string; tool_call_id?: string; tool_calls?: unknown[] }[];
-  tools?: { type: 'function'; function: { name: string } }[];
+  tools?: { type: 'function'; function: { name: string; parameters?: { properties: Record<string, unknown> } } }[];
   tool_choice?: unknown;
+  response_format?: { type: string; json_schema?: { name: string; schema: { properties: Record<string, unknown>; required?: string[] } } };
 }
 
 export type FakeDecision = { tool_calls: { name: string; arguments: Record<string, unknown> }[] } | { content: string };
@@ -18,6 +20,7 @@ async function readJson(request: IncomingMessage) {
 /**
  * A local OpenAI-compatible endpoint (POST /v1/chat/completions) whose answers come from `decide`, so the real
  * @langchain/openai client is exercised end to end: tool definitions out, tool calls in, tool results back.
+ * It stands in for the LLM provider, the one part of the system that cannot run here.
  */
 export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) => FakeDecision) {
   const requests: ChatCompletionRequest[] = [];
