@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
@@ -24,6 +26,28 @@ describe('durable conversations (PostgreSQL checkpointer)', () => {
     await shop.restartOrchestrator();
     const { body } = await shop.chat(shopper, 'Add it to my cart');
     assert.deepEqual(body.steps, [{ tool: 'add_to_cart', args: { product_id: products['Water Bottle']!.id, quantity: 1 }, ok: true }]);
+  });
+
+  test('a conversation idle for longer than CHAT_THREAD_TTL_HOURS is forgotten', async () => {
+    const shopper = await shop.newShopper();
+    await shop.chat(shopper, 'Show me the water bottle');
+    const orchestratorDatabase = new pg.Client({ connectionString: database.urlFor('orchestrator') });
+    await orchestratorDatabase.connect();
+    try {
+      await orchestratorDatabase.query("update orchestrator.chat_threads set last_active_at = now() - interval '31 days' where session_id = $1", [shopper.sessionId]);
+      await shop.restartOrchestrator();
+      // The restarted orchestrator prunes idle threads as it starts, in the background.
+      const remaining = async () =>
+        (await orchestratorDatabase.query('select count(*)::int as count from orchestrator.checkpoints where thread_id like $1', [`%:${shopper.sessionId}`])).rows[0].count as number;
+      const deadline = Date.now() + 10_000;
+      while ((await remaining()) > 0 && Date.now() < deadline) await sleep(100);
+      assert.equal(await remaining(), 0);
+    } finally {
+      await orchestratorDatabase.end();
+    }
+    const { body } = await shop.chat(shopper, 'Add it to my cart');
+    assert.deepEqual(body.steps, []);
+    assert.match(body.response, /not sure which product you mean/);
   });
 
   test('a session is its own thread: another session of the same user does not know "it"', async () => {

@@ -95,6 +95,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   let pruneTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     recovery.start();
+    void pruneThreads();
     pruneTimer = setInterval(pruneThreads, threadPruneIntervalMs).unref();
   });
   app.addHook('onClose', async () => {
