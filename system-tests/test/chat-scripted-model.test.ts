@@ -95,3 +95,25 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
     await orchestrator.app.close();
   }
 });
+
+test('a second message to a session while the first is being answered gets 409', async () => {
+  // Each model call takes 500 ms, so the first turn holds the session for a second.
+  const model = new ScriptedChatModel([[{ call: 'transfer_to_sales' }], [{ say: 'Hello!' }]], 500);
+  const orchestrator = await orchestratorWith(model);
+  try {
+    const shopper = await shop.newShopper();
+    const send = () =>
+      fetch(`${orchestrator.url}/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: shopper.sessionId, message: 'hello' }),
+      });
+    const responses = await Promise.all([send(), send()]);
+    assert.deepEqual(responses.map((response) => response.status).sort(), [200, 409]);
+    const refused = responses.find((response) => response.status === 409)!;
+    assert.match(((await refused.json()) as { message: string }).message, /Still answering your previous message/);
+    assert.equal(model.calls.length, 2, 'only one turn reached the model');
+  } finally {
+    await orchestrator.app.close();
+  }
+});

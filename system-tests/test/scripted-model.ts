@@ -20,7 +20,10 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
   readonly calls: ScriptedCall[] = [];
   private readonly script: ScriptedTurn[][];
 
-  constructor(script: ScriptedTurn[][]) {
+  constructor(
+    script: ScriptedTurn[][],
+    private readonly delayMs = 0,
+  ) {
     super({});
     this.script = [...script];
   }
@@ -36,6 +39,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
     const tools = (options.tools ?? []).map((tool) => (tool as { name: string }).name);
     this.calls.push({ tools, messages });
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const turn = this.script.shift();
     if (!turn) throw new Error(`The script ran out at call ${this.calls.length} (tools: ${tools.join(', ')})`);
     const said = turn.find((entry): entry is { say: string } => 'say' in entry);
