@@ -33,6 +33,11 @@ before(async () => {
     count(`write:${_request.headers['idempotency-key'] ?? 'none'}`);
     return reply.status(503).send({ message: 'down' });
   });
+  app.post('/busy-then-done', async (request, reply) => {
+    const attempt = count(`busy:${request.headers['idempotency-key']}`);
+    if (attempt === 1) return reply.status(409).send({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'still in progress' });
+    return { attempt };
+  });
   app.post('/conflict', async () => {
     throw AppError.conflict('Cart is empty', { reason: 'empty' });
   });
@@ -92,6 +97,10 @@ describe('service client over real HTTP', () => {
   test('a POST with an idempotency key is retried', async () => {
     await assert.rejects(client().post('/flaky-write', { body: {}, idempotencyKey: 'k-1' }), (error: AppError) => error.statusCode === 502);
     assert.equal(calls.get('write:k-1'), 3);
+  });
+
+  test('"still in progress" for the same idempotency key is asked again, and the answer comes back', async () => {
+    assert.deepEqual(await client().post('/busy-then-done', { body: {}, idempotencyKey: 'k-busy' }), { attempt: 2 });
   });
 
   test('an unreachable service is reported as unavailable', async () => {

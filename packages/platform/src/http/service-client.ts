@@ -3,7 +3,7 @@ import { errors as undiciErrors, Pool } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { internalKeyHeader } from '../security/access-guard.js';
-import { idempotencyKeyHeader } from './idempotency.js';
+import { idempotencyInProgressCode, idempotencyKeyHeader } from './idempotency.js';
 
 export interface ServiceClientOptions {
   /** The called service's name, used in error messages. */
@@ -80,7 +80,10 @@ export function createServiceClient(options: ServiceClientOptions) {
     const message = typeof payload?.message === 'string' ? payload.message : `${options.service} service answered ${response.statusCode}`;
     if (response.statusCode < 500) {
       const code = typeof payload?.code === 'string' ? payload.code : 'UPSTREAM_REJECTED';
-      throw new AppError(response.statusCode, code, message, payload?.details);
+      const rejection = new AppError(response.statusCode, code, message, payload?.details);
+      // The same request (same key) is still running over there: asking again shortly replays its answer.
+      if (code === idempotencyInProgressCode) throw new RetryableFailure(rejection);
+      throw rejection;
     }
     const failure = AppError.upstream(`${options.service} service failed: ${message}`);
     if (retryableStatus.has(response.statusCode)) throw new RetryableFailure(failure);
