@@ -21,8 +21,9 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings) 
     password: settings.password,
     authMethod: 'scram-sha-256',
     persistent: settings.persistent,
-    // PostgreSQL refuses to run as root; as root this creates a `postgres` system user to run it.
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root: as root (containers, CI) a `postgres` system user is created to run it.
+    // As anyone else it must stay off, or the package would try, and fail, to create that user.
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'max_connections=300'],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
