@@ -5,6 +5,7 @@ export { createDatabase, type Database, type DatabaseConnection } from './databa
 export { migrateSchema } from './database/migrate.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
+export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyInProgressCode, idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
 export { createServiceClient, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
 export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';

@@ -1,14 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
-import { AppError, createDatabase, createServiceApp, createTokenService } from '@ecomm/platform';
+import { AppError, createDatabaseServiceApp, createTokenService } from '@ecomm/platform';
 import type { AuthConfig } from './config.js';
 import { createAccountService } from './users/account-service.js';
 import { accountRoutes } from './users/routes.js';
 import { createUserRepository } from './users/user-repository.js';
 
 export async function buildApp(config: AuthConfig) {
-  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'auth' });
-  const app = createServiceApp({ service: 'auth', config, readiness: database.ping });
-  app.addHook('onClose', database.close);
+  const { app, database } = createDatabaseServiceApp({ service: 'auth', config });
 
   await app.register(rateLimit, {
     global: false,

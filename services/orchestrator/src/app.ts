@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import { AppError, createBusinessMetrics, createDatabase, createServiceApp, createTokenService, installIdempotency } from '@ecomm/platform';
+import { AppError, createBusinessMetrics, createDatabaseServiceApp, createTokenService } from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
 import { createChatModel } from './agents/chat-model.js';
 import { buildShoppingGraph } from './agents/graph/shopping-graph.js';
@@ -28,9 +28,7 @@ export interface AppDependencies {
 }
 
 export async function buildApp(config: OrchestratorConfig, dependencies: AppDependencies = {}) {
-  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'orchestrator' });
-  const app = createServiceApp({ service: 'orchestrator', config, readiness: database.ping });
-  installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -102,7 +100,6 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     clearInterval(pruneTimer);
     await recovery.stop();
     await clients.close();
-    await database.close();
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import { createDatabaseServiceApp } from '@ecomm/platform';
 import type { PaymentConfig } from './config.js';
 import { idempotencyKeys } from './database/schema.js';
 import { createSimulatedGateway } from './payments/payment-gateway.js';
@@ -7,10 +7,7 @@ import { createPaymentService } from './payments/payment-service.js';
 import { paymentRoutes } from './payments/routes.js';
 
 export async function buildApp(config: PaymentConfig) {
-  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'payment' });
-  const app = createServiceApp({ service: 'payment', config, readiness: database.ping });
-  app.addHook('onClose', database.close);
-  installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const { app, database } = createDatabaseServiceApp({ service: 'payment', config, idempotencyTable: idempotencyKeys });
 
   const gateway = createSimulatedGateway({
     latencyMs: config.PAYMENT_LATENCY_MS,

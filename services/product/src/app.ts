@@ -1,4 +1,4 @@
-import { createDatabase, createServiceApp, installIdempotency } from '@ecomm/platform';
+import { createDatabaseServiceApp } from '@ecomm/platform';
 import type { ProductConfig } from './config.js';
 import { idempotencyKeys } from './database/schema.js';
 import { createProductRepository } from './products/product-repository.js';
@@ -11,10 +11,7 @@ import { createResetRepository } from './reset/reset-repository.js';
 import { resetRoutes } from './reset/routes.js';
 
 export async function buildApp(config: ProductConfig) {
-  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'product' });
-  const app = createServiceApp({ service: 'product', config, readiness: database.ping });
-  app.addHook('onClose', database.close);
-  installIdempotency(app, { db: database.db, table: idempotencyKeys, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const { app, database } = createDatabaseServiceApp({ service: 'product', config, idempotencyTable: idempotencyKeys });
 
   await app.register(productRoutes, { catalog: createProductService({ products: createProductRepository(database.db) }) });
   await app.register(reservationRoutes, {
