@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createTestDatabase, startFakeOpenAi, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, internalHeaders, startFakeOpenAi, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
 let database: TestDatabase;
 let shop: AgentShop;
 let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
+let quantityToAdd = 1;
+let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
 const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
 
@@ -21,12 +23,13 @@ before(async () => {
         const [product] = (JSON.parse(last.content) as { products: { id: number }[] }).products;
         return {
           tool_calls: [
-            { name: 'add_to_cart', arguments: { product_id: product!.id, quantity: 1 } },
+            { name: 'add_to_cart', arguments: { product_id: product!.id, quantity: quantityToAdd } },
             { name: 'transfer_to_checkout', arguments: {} },
           ],
         };
       }
     }
+    if (last.role === 'tool' && last.content?.includes('"ok":false')) return { content: 'Sorry, that did not work.' };
     if (last.role === 'tool' && last.content?.includes('receipt')) {
       const { message } = JSON.parse(last.content) as { message: string };
       return { content: `All done.\n${message}` };
@@ -35,7 +38,7 @@ before(async () => {
   });
   database = await createTestDatabase();
   shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
-  await shop.resetCatalog();
+  products = await shop.resetCatalog();
 });
 after(async () => {
   await shop.stop();
@@ -65,4 +68,26 @@ test('the real OpenAI client drives the graph against an OpenAI-compatible endpo
   const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
   assert.match(metrics, /ecomm_llm_tokens_total\{model="fake-gpt",type="input",service="orchestrator"\} 500/);
   assert.match(metrics, /ecomm_llm_calls_total\{model="fake-gpt",service="orchestrator"\} 5/);
+});
+
+test('a hand-off in the same reply as a refused add is not followed, so nothing else in the cart is bought', async () => {
+  const shopper = await shop.newShopper();
+  const session = async (path: string, body: unknown) =>
+    fetch(`${shop.urls.session}${path}`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await session('/', { user_id: shopper.userId, session_id: shopper.sessionId });
+  assert.equal((await session(`/${shopper.sessionId}/items`, { product_id: products.Keychain!.id, quantity: 1 })).status, 200);
+  // The fake LLM now asks for 11 MacBook Pros (10 in stock) and hands over to checkout in the same reply.
+  quantityToAdd = 11;
+  try {
+    const { body } = await shop.chat(shopper, 'Buy 11 MacBook Pros');
+    assert.deepEqual(body.steps.map((step) => [step.tool, step.ok]), [
+      ['search_products', true],
+      ['add_to_cart', false],
+      ['transfer_to_checkout', false],
+    ]);
+    assert.deepEqual(await shop.orders(shopper.userId), []);
+    assert.equal((await shop.cart(shopper.sessionId)).items.length, 1, 'the keychain is still in the cart, unbought');
+  } finally {
+    quantityToAdd = 1;
+  }
 });

@@ -127,6 +127,15 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
         results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(message) }));
       }
     }
+    // A hand-off made in the same reply as an action that failed is not followed: checking out after a refused
+    // add_to_cart would buy whatever else the cart holds. The agent explains instead.
+    const refused = results.some((result) => String(result.content).startsWith('{"ok":false'));
+    if (transferTo && refused) {
+      for (const result of results.filter((each) => transferTargets[each.name ?? ''])) {
+        result.content = failure('Not handed over, because another action in this step failed. Tell the customer what happened.');
+      }
+      transferTo = undefined;
+    }
     const next = transferTo ?? name;
     return new Command({ goto: next, update: { messages: results, activeAgent: next } });
   };
