@@ -24,11 +24,22 @@ after(async () => {
   await database.drop();
 });
 
-async function orchestratorWith(model: ScriptedChatModel) {
+async function orchestratorWith(model: ScriptedChatModel, environment: Record<string, string> = {}) {
   const serviceUrls = Object.fromEntries(
     (['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]]),
   );
-  return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, serviceUrls);
+  return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, {
+    ...serviceUrls,
+    ...environment,
+  });
+}
+
+function chatResponse(url: string, shopper: { token: string; sessionId: string }, message: string) {
+  return fetch(`${url}/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ session_id: shopper.sessionId, message }),
+  });
 }
 
 async function chat(url: string, shopper: { token: string; sessionId: string }, message: string) {
@@ -113,6 +124,19 @@ test('a second message to a session while the first is being answered gets 409',
     const refused = responses.find((response) => response.status === 409)!;
     assert.match(((await refused.json()) as { message: string }).message, /Still answering your previous message/);
     assert.equal(model.calls.length, 2, 'only one turn reached the model');
+  } finally {
+    await orchestrator.app.close();
+  }
+});
+
+test('many conversations at once do not exhaust a small database pool', async () => {
+  // Each turn takes a second of model time; twelve at once on a pool of three connections.
+  const model = new ScriptedChatModel((tools) => (tools.includes('view_cart') ? [{ say: 'Hello!' }] : [{ call: 'transfer_to_sales' }]), 500);
+  const orchestrator = await orchestratorWith(model, { DATABASE_POOL_MAX: '3' });
+  try {
+    const shoppers = await Promise.all(Array.from({ length: 12 }, () => shop.newShopper()));
+    const statuses = await Promise.all(shoppers.map(async (shopper) => (await chatResponse(orchestrator.url, shopper, 'hello')).status));
+    assert.deepEqual(statuses, Array(12).fill(200));
   } finally {
     await orchestrator.app.close();
   }

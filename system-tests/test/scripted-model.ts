@@ -18,14 +18,15 @@ export type ScriptedTurn = { call: string; args?: Record<string, unknown> } | { 
 /** A fake tool-calling model that answers from a script, one entry per model call, and records what it saw. */
 export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
   readonly calls: ScriptedCall[] = [];
-  private readonly script: ScriptedTurn[][];
+  private readonly script: ScriptedTurn[][] | ((tools: string[]) => ScriptedTurn[]);
 
+  /** `script`: one entry per call in order, or a function of the bound tools for calls in any order. */
   constructor(
-    script: ScriptedTurn[][],
+    script: ScriptedTurn[][] | ((tools: string[]) => ScriptedTurn[]),
     private readonly delayMs = 0,
   ) {
     super({});
-    this.script = [...script];
+    this.script = typeof script === 'function' ? script : [...script];
   }
 
   _llmType() {
@@ -40,7 +41,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
     const tools = (options.tools ?? []).map((tool) => (tool as { name: string }).name);
     this.calls.push({ tools, messages });
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    const turn = this.script.shift();
+    const turn = typeof this.script === 'function' ? this.script(tools) : this.script.shift();
     if (!turn) throw new Error(`The script ran out at call ${this.calls.length} (tools: ${tools.join(', ')})`);
     const said = turn.find((entry): entry is { say: string } => 'say' in entry);
     const toolCalls = turn

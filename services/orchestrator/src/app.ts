@@ -81,7 +81,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
     historyLimit: config.CHAT_HISTORY_LIMIT,
   });
-  const threads = createThreadRepository(database.db, database.pool);
+  const threads = createThreadRepository(database.db);
   const chat = createChatService({ graph, clients, threads, checkpointer, modelName, metrics });
 
   await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });

@@ -1,8 +1,11 @@
-import type { Database, DatabaseConnection } from '@ecomm/platform';
-import { lt, sql } from 'drizzle-orm';
+import type { Database } from '@ecomm/platform';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { chatThreads } from '../database/chat-schema.js';
 
-export function createThreadRepository(db: Database, pool: DatabaseConnection['pool']) {
+// Longer than any turn should take (several model calls, each bounded by LLM_TIMEOUT_MS, and a checkout).
+const leaseSeconds = 180;
+
+export function createThreadRepository(db: Database) {
   return {
     async touch(threadId: string, userId: string, sessionId: string) {
       await db
@@ -12,21 +15,21 @@ export function createThreadRepository(db: Database, pool: DatabaseConnection['p
     },
 
     /**
-     * Runs one turn while holding the thread's advisory lock, so two messages to one conversation never
-     * interleave, even across orchestrator replicas. Returns undefined when another turn holds it.
+     * Runs one turn while holding the thread's lease, so two messages to one conversation never interleave, even
+     * across orchestrator replicas. The lease is a column, not a held connection, so waiting turns cannot exhaust the
+     * pool; if a process dies mid-turn, the lease simply runs out. Returns undefined when another turn holds it.
      */
     async withLock<Result>(threadId: string, work: () => Promise<Result>): Promise<{ result: Result } | undefined> {
-      const client = await pool.connect();
+      const taken = await db
+        .update(chatThreads)
+        .set({ busyUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+        .where(and(eq(chatThreads.threadId, threadId), or(isNull(chatThreads.busyUntil), lt(chatThreads.busyUntil, sql`now()`))))
+        .returning({ threadId: chatThreads.threadId });
+      if (taken.length === 0) return undefined;
       try {
-        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [threadId]);
-        if (!rows[0]?.locked) return undefined;
-        try {
-          return { result: await work() };
-        } finally {
-          await client.query('select pg_advisory_unlock(hashtext($1))', [threadId]);
-        }
+        return { result: await work() };
       } finally {
-        client.release();
+        await db.update(chatThreads).set({ busyUntil: null }).where(eq(chatThreads.threadId, threadId));
       }
     },
 
@@ -35,7 +38,7 @@ export function createThreadRepository(db: Database, pool: DatabaseConnection['p
     },
 
     async remove(threadId: string) {
-      await db.delete(chatThreads).where(sql`${chatThreads.threadId} = ${threadId}`);
+      await db.delete(chatThreads).where(eq(chatThreads.threadId, threadId));
     },
   };
 }

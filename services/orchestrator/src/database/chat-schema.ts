@@ -10,6 +10,8 @@ export const chatThreads = orchestratorSchema.table(
     sessionId: text('session_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While a turn is being answered: one turn at a time per conversation, across replicas. */
+    busyUntil: timestamp('busy_until', { withTimezone: true }),
   },
   (table) => [index().on(table.lastActiveAt)],
 );
