@@ -81,6 +81,8 @@ try {
   running = await launchServices({
     root,
     environmentFor: (name) => ({
+      // A laptop's services stay on loopback unless HOST says otherwise.
+      HOST: '127.0.0.1',
       ...environment,
       ...serviceUrls,
       PORT: String(serviceCatalog.find((service) => service.name === name)!.port),
