@@ -254,3 +254,16 @@ describe('bad reservation input gets a 400 naming the field', () => {
     assert.match(response.json().message, /params\.id: must be 1-128 characters/);
   });
 });
+
+describe('a release that overtakes its reservation', () => {
+  test('is remembered: the late reservation under that id takes nothing', async () => {
+    const product = await client.createProduct({ name: `Late ${uniqueId()}`, price: 10, stock: 5 });
+    const id = `late-${uniqueId()}`;
+    assert.equal((await client.call('POST', `/reservations/${id}/release`)).statusCode, 404);
+    const late = await client.reserve({ reservation_id: id, lines: [{ product_id: product.id, quantity: 2 }] });
+    assert.equal(late.statusCode, 409);
+    assert.match(late.json().message, /released before it was made/);
+    assert.equal((await client.call('GET', `/${product.id}`)).json().stock, 5);
+    assert.equal((await client.call('GET', `/reservations/${id}`)).statusCode, 404);
+  });
+});

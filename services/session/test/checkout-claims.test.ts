@@ -148,3 +148,17 @@ describe('releasing and completing', () => {
     assert.deepEqual((await call('GET', `/${sessionId}/checkout-claims/claim-old`)).json().items, items);
   });
 });
+
+describe('a release that overtakes its claim', () => {
+  test('is remembered: the late claim is refused and the cart stays open', async () => {
+    const sessionId = await filledCart();
+    const early = await call('POST', `/${sessionId}/checkout-claims/late-claim/release`);
+    assert.equal(early.statusCode, 404);
+    const late = await claim(sessionId, 'late-claim');
+    assert.equal(late.statusCode, 409);
+    assert.match(late.json().message, /released before it was made/);
+    const cart = await call('GET', `/${sessionId}`);
+    assert.equal(cart.json().status, 'open');
+    assert.equal((await claim(sessionId, 'fresh-claim')).statusCode, 201);
+  });
+});

@@ -52,6 +52,19 @@ function reservationStore(executor: Executor) {
       await executor.insert(reservationLines).values(lines);
     },
 
+    /**
+     * Records a release for an id that may not exist yet: if its reservation is still being made, this waits for it
+     * (the primary key); if it never was, the released row stays, so a late reservation under that id takes nothing.
+     */
+    async releaseAhead(id: string): Promise<boolean> {
+      const inserted = await executor
+        .insert(reservations)
+        .values({ id, status: 'released', releasedAt: sql`now()` })
+        .onConflictDoNothing()
+        .returning({ id: reservations.id });
+      return inserted.length > 0;
+    },
+
     /** Only the first release of a reservation gets its row back; later ones find it already released. */
     async markReleased(id: string): Promise<boolean> {
       const released = await executor

@@ -36,10 +36,14 @@ function sameLines(stored: StoredReservation, requested: RequestedLine[]) {
   );
 }
 
+/** A released reservation without lines was released before it was ever made (see releaseAhead). */
+const neverMade = (stored: StoredReservation) => stored.status === 'released' && stored.lines.length === 0;
+
 async function replay(store: ReservationStore, id: string, requested: RequestedLine[]) {
   const existing = await store.find(id);
   // The claim found the row committed; only a reset_db in between can have removed it.
   if (!existing) throw AppError.conflict(`Reservation "${id}" changed while it was being read; retry`);
+  if (neverMade(existing)) throw AppError.conflict(`Reservation "${id}" was released before it was made; use a new reservation_id`);
   if (!sameLines(existing, requested)) {
     throw AppError.conflict(`Reservation "${id}" already exists with different lines; use a new reservation_id`);
   }
@@ -98,18 +102,22 @@ export function createReservationService(dependencies: { reservations: Reservati
 
     /** Puts back what the reservation took, once; releasing it again answers the released reservation. */
     async release(id: string): Promise<Reservation> {
-      return reservations.transaction(async (store) => {
+      const released = await reservations.transaction(async (store) => {
+        // Committed even when the answer is 404: the id stays released if its reservation arrives late.
+        if (await store.releaseAhead(id)) return undefined;
         const releasedNow = await store.markReleased(id);
         const stored = await store.find(id);
-        if (!stored) throw AppError.notFound(`Reservation "${id}" not found`);
+        if (!stored || neverMade(stored)) return undefined;
         if (releasedNow) await store.adjustStock(stored.lines, 1);
         return toReservation(stored);
       });
+      if (!released) throw AppError.notFound(`Reservation "${id}" not found`);
+      return released;
     },
 
     async get(id: string): Promise<Reservation> {
       const stored = await reservations.find(id);
-      if (!stored) throw AppError.notFound(`Reservation "${id}" not found`);
+      if (!stored || neverMade(stored)) throw AppError.notFound(`Reservation "${id}" not found`);
       return toReservation(stored);
     },
   };
