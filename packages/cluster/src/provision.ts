@@ -42,14 +42,18 @@ export async function ensureServiceRoles(adminUrl: string, passwordFor: (role: s
  * nothing granted to anyone else: a service's role cannot read another service's tables.
  */
 export async function ensureServiceSchemas(adminUrl: string, database: string) {
-  await withClient(adminUrl, async (client) => {
+  const created = await withClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (!rowCount) await client.query(`create database ${client.escapeIdentifier(database)}`);
+    return !rowCount;
   });
   await withClient(withDatabase(adminUrl, database), async (client) => {
     const quotedDatabase = client.escapeIdentifier(database);
-    await client.query(`revoke create, temporary on database ${quotedDatabase} from public`);
-    await client.query('revoke all on schema public from public');
+    // Only in a database made here: an existing one (your DATABASE_URL) may have other users of its public schema.
+    if (created) {
+      await client.query(`revoke create, temporary on database ${quotedDatabase} from public`);
+      await client.query('revoke all on schema public from public');
+    }
     for (const { schema } of serviceCatalog) {
       const role = client.escapeIdentifier(roleName(schema));
       // CREATE on the database is needed because `create schema if not exists` (run by the migrator)

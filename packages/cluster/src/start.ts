@@ -37,6 +37,8 @@ for (const { name, port } of serviceCatalog) {
 }
 
 const environment = loadDevEnvironment(root);
+// The services get their own database role only: never the superuser's password or the secret the roles derive from.
+const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
 const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
 let stopDatabase = async () => {};
 let adminUrl = environment.DATABASE_URL;
@@ -83,7 +85,7 @@ try {
     environmentFor: (name) => ({
       // A laptop's services stay on loopback unless HOST says otherwise.
       HOST: '127.0.0.1',
-      ...environment,
+      ...serviceEnvironment,
       ...serviceUrls,
       PORT: String(serviceCatalog.find((service) => service.name === name)!.port),
       DATABASE_URL: databaseUrls[name],

@@ -7,7 +7,7 @@ export const priceSchema = z
   .number({ error: 'must be a number' })
   .min(0, 'must not be negative')
   .max(maxPrice, `must be at most ${maxPrice}`)
-  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most 2 decimal places');
+  .refine((value) => Math.round(value * 100) / 100 === value, 'must have at most 2 decimal places');
 
 export const quantitySchema = z
   .number({ error: 'must be a number' })

@@ -3,7 +3,7 @@ import { priceSchema } from './common.js';
 
 export const createPaymentSchema = z.strictObject({
   order_id: z.uuid('must be a UUID'),
-  amount: priceSchema.refine((amount) => amount > 0, 'must be greater than 0'),
+  amount: priceSchema.refine((amount) => amount >= 0.01, 'must be at least 0.01'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code such as USD').default('USD'),
 });
 

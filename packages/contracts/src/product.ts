@@ -38,7 +38,13 @@ export const productSchema = z.object({
 export const listProductsQuerySchema = paginationQuerySchema.extend({
   query: z.string().trim().max(200, 'must be at most 200 characters').optional(),
   category: categorySchema.optional(),
-  max_price: z.coerce.number({ error: 'must be a number' }).min(0, 'must not be negative').optional(),
+  max_price: z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, 'must be a number such as 1500 or 19.99')
+    .transform(Number)
+    .pipe(z.number().min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000'))
+    .optional(),
   sort: z.enum(['relevance', 'price_asc', 'price_desc'], { error: 'must be relevance, price_asc or price_desc' }).optional(),
 });
 

@@ -72,6 +72,20 @@ describe('register, login, me', () => {
   });
 });
 
+describe('passwords', () => {
+  test('every character of a long password counts, beyond bcrypt\'s 72 bytes', async () => {
+    const email = uniqueEmail();
+    await register({ email, password: `${'p'.repeat(72)}AAAAAAAA` });
+    assert.equal((await login({ email, password: `${'p'.repeat(72)}BBBBBBBB` })).statusCode, 401);
+    assert.equal((await login({ email, password: `${'p'.repeat(72)}AAAAAAAA` })).statusCode, 200);
+  });
+
+  test('a NUL character in a field is a 400, not a 500', async () => {
+    const response = await register({ email: 'nul\u0000@example.com', password: 'correct-horse' });
+    assert.equal(response.statusCode, 400);
+  });
+});
+
 describe('bad input gets a 400 naming the field', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['missing fields', {}, /body\.email: .*; body\.password: /],
@@ -126,6 +140,9 @@ describe('GET /auth/me refuses bad tokens with 401', () => {
   test('a token signed with another secret', async () => {
     const forged = await signTestToken('00000000-0000-4000-8000-000000000000', { secret: 'another-secret-that-is-32-characters-long' });
     assert.equal(await me(`Bearer ${forged}`), 'Invalid token');
+  });
+  test('a correctly signed token whose subject is not a user id', async () => {
+    assert.equal(await me(`Bearer ${await signTestToken('not-a-uuid')}`), 'Invalid token');
   });
   test('a token for another audience', async () => {
     const foreign = await signTestToken('00000000-0000-4000-8000-000000000000', { audience: 'someone-else' });

@@ -257,8 +257,8 @@ describe('bad reservation input gets a 400 naming the field', () => {
 
 describe('a release that overtakes its reservation', () => {
   test('is remembered: the late reservation under that id takes nothing', async () => {
-    const product = await client.createProduct({ name: `Late ${uniqueId()}`, price: 10, stock: 5 });
-    const id = `late-${uniqueId()}`;
+    const product = await client.createProduct({ name: uniqueId('Late'), price: 10, stock: 5 });
+    const id = uniqueId('late');
     assert.equal((await client.call('POST', `/reservations/${id}/release`)).statusCode, 404);
     const late = await client.reserve({ reservation_id: id, lines: [{ product_id: product.id, quantity: 2 }] });
     assert.equal(late.statusCode, 409);

@@ -14,6 +14,12 @@ function describeField(context: string | undefined, instancePath: string) {
   return [context, path].filter(Boolean).join('.') || 'body';
 }
 
+/** PostgreSQL's "data exception" class (22xxx): a value it cannot store, such as a NUL character or an out-of-range number. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 /** One handler for every service: 4xx carry a message a person can act on, 5xx carry no internals. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -32,6 +38,10 @@ export function installErrorHandler(app: FastifyInstance) {
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
       return send(reply, 500, 'INTERNAL_ERROR', 'Internal server error');
+    }
+    if (isDataException(error)) {
+      request.log.warn({ err: error }, 'a value in the request could not be stored');
+      return send(reply, 400, 'INVALID_VALUE', 'A value in the request cannot be stored: it is out of range or holds characters such as NUL');
     }
     const statusCode = error.statusCode ?? 500;
     if (statusCode >= 400 && statusCode < 500) {

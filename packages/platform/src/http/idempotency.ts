@@ -9,8 +9,9 @@ export const idempotencyKeyHeader = 'idempotency-key';
 /** The code of the 409 a retry gets while the first request with its key is still running. */
 export const idempotencyInProgressCode = 'IDEMPOTENCY_IN_PROGRESS';
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-// A first attempt that has held its key this long is presumed dead (its process crashed mid-request).
-const abandonedAfterMs = 30_000;
+// A first attempt that has held its key this long is presumed dead (its process crashed mid-request): longer than
+// any request should take, measured on the database's clock.
+const abandonedAfter = sql`now() - interval '5 minutes'`;
 const pruneEveryMs = 60 * 60 * 1000;
 
 declare module 'fastify' {
@@ -19,11 +20,14 @@ declare module 'fastify' {
   }
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+const maximumDepth = 64;
+
+function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > maximumDepth) throw AppError.badRequest(`The request body is nested more than ${maximumDepth} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -83,7 +87,7 @@ export function installIdempotency(
     const takenOver = await db
       .update(table)
       .set({ lockedAt: sql`now()` })
-      .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, new Date(Date.now() - abandonedAfterMs))))
+      .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
       throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${key}" is still in progress; retry shortly`);

@@ -1,9 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { AccessToken, Credentials, UserProfile } from '@ecomm/contracts';
 import { AppError, type TokenService } from '@ecomm/platform';
 import bcrypt from 'bcryptjs';
 import type { User, UserRepository } from './user-repository.js';
 
 const invalidCredentials = 'Invalid email or password';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * bcrypt reads only the first 72 bytes; a password of up to 128 characters is hashed to a fixed 44 characters
+ * first, so every character counts.
+ */
+function prehash(password: string) {
+  return createHash('sha256').update(password, 'utf8').digest('base64');
+}
 
 function toProfile(user: User): UserProfile {
   return { id: user.id, email: user.email, created_at: user.createdAt.toISOString() };
@@ -12,11 +22,11 @@ function toProfile(user: User): UserProfile {
 export function createAccountService(dependencies: { users: UserRepository; tokens: TokenService; bcryptRounds: number }) {
   const { users, tokens } = dependencies;
   // Comparing against a real hash for unknown emails keeps both failures equally slow.
-  const decoyHash = bcrypt.hashSync('decoy-password-never-matches', dependencies.bcryptRounds);
+  const decoyHash = bcrypt.hashSync(prehash('decoy-password-never-matches'), dependencies.bcryptRounds);
 
   return {
     async register(credentials: Credentials): Promise<UserProfile> {
-      const passwordHash = await bcrypt.hash(credentials.password, dependencies.bcryptRounds);
+      const passwordHash = await bcrypt.hash(prehash(credentials.password), dependencies.bcryptRounds);
       const user = await users.insert(credentials.email, passwordHash);
       if (!user) throw AppError.conflict('An account with this email already exists');
       return toProfile(user);
@@ -24,13 +34,15 @@ export function createAccountService(dependencies: { users: UserRepository; toke
 
     async login(credentials: Credentials): Promise<AccessToken> {
       const user = await users.findByEmail(credentials.email);
-      const matches = await bcrypt.compare(credentials.password, user?.passwordHash ?? decoyHash);
+      const matches = await bcrypt.compare(prehash(credentials.password), user?.passwordHash ?? decoyHash);
       if (!user || !matches) throw AppError.unauthorized(invalidCredentials);
       const accessToken = await tokens.sign({ id: user.id, email: user.email });
       return { access_token: accessToken, token_type: 'bearer', expires_in: tokens.expiresInSeconds };
     },
 
     async profile(userId: string): Promise<UserProfile> {
+      // A well-signed token whose subject is not one of our ids was not issued by this service.
+      if (!uuidPattern.test(userId)) throw AppError.unauthorized('Invalid token');
       const user = await users.findById(userId);
       if (!user) throw AppError.notFound('User not found');
       return toProfile(user);
