@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
 let database: TestDatabase;
@@ -86,5 +86,30 @@ describe('CHECKOUT_CONFIRMATION=required', () => {
     assert.match(declined.body.response, /Checkout failed: Checkout not confirmed/);
     assert.deepEqual(await shop.orders(shopper.userId), []);
     assert.deepEqual((await shop.cart(shopper.sessionId)).items, [{ product_id: products.Keychain!.id, quantity: 2 }]);
+  });
+
+  for (const answer of ['ok, wait, no', 'sure, but first remove the keychain', 'pay attention, I do not want this']) {
+    test(`"${answer}" is not a yes`, async () => {
+      const shopper = await shop.newShopper();
+      await shop.chat(shopper, 'Buy a keychain');
+      const { body } = await shop.chat(shopper, answer);
+      assert.match(body.response, /not confirmed/);
+      assert.deepEqual(await shop.orders(shopper.userId), []);
+    });
+  }
+
+  test('a cart whose total changed after the question is not paid on "yes"', async () => {
+    const shopper = await shop.newShopper();
+    const asked = await shop.chat(shopper, 'Buy a water bottle');
+    assert.match(asked.body.response, /\$10\.00/);
+    const repriced = await fetch(`${shop.urls.product}/${products['Water Bottle']!.id}`, {
+      method: 'PATCH',
+      headers: { ...internalHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ price: 50 }),
+    });
+    assert.equal(repriced.status, 200);
+    const { body } = await shop.chat(shopper, 'yes');
+    assert.match(body.response, /cart changed after you were asked/);
+    assert.deepEqual(await shop.orders(shopper.userId), []);
   });
 });

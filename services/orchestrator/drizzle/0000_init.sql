@@ -43,7 +43,8 @@ CREATE TABLE "orchestrator"."chat_threads" (
 	"session_id" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_active_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"busy_until" timestamp with time zone
+	"busy_until" timestamp with time zone,
+	"busy_token" text
 );
 --> statement-breakpoint
 ALTER TABLE "orchestrator"."saga_steps" ADD CONSTRAINT "saga_steps_saga_id_saga_runs_id_fk" FOREIGN KEY ("saga_id") REFERENCES "orchestrator"."saga_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -77,7 +77,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     model,
     modelName,
     checkpointer,
-    salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.removeFromCart, salesTools.viewCart],
+    salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.updateCartQuantity, salesTools.removeFromCart, salesTools.viewCart],
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
     historyLimit: config.CHAT_HISTORY_LIMIT,
   });

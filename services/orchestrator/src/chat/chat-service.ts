@@ -1,6 +1,6 @@
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
@@ -64,15 +64,21 @@ export function createChatService(dependencies: {
     const tracker = new UsageTracker();
     const config = {
       configurable: { thread_id: threadId, user_id: turn.userId, session_id: turn.sessionId },
-      recursionLimit: 60,
+      recursionLimit: 100,
       callbacks: [tracker],
     };
     const before = await graph.getState(config);
-    const paused = before.tasks.some((task) => task.interrupts.length > 0);
+    const pending = before.tasks.flatMap((task) => task.interrupts)[0];
     const known = (before.values.messages as BaseMessage[] | undefined)?.length ?? 0;
-    const result = paused
-      ? await graph.invoke(new Command({ resume: turn.message }), config)
-      : await graph.invoke({ messages: [new HumanMessage(turn.message)] }, config);
+    let result;
+    try {
+      result = pending
+        ? await graph.invoke(new Command({ resume: { answer: turn.message, asked: pending.value } }), config)
+        : await graph.invoke({ messages: [new HumanMessage(turn.message)] }, config);
+    } catch (error) {
+      if (!(error instanceof GraphRecursionError)) throw error;
+      throw AppError.unprocessable('That request needed too many steps for one message; ask for fewer things at a time');
+    }
     const added = (result.messages as BaseMessage[]).slice(known);
 
     const after = await graph.getState(config);

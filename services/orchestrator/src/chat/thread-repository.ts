@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from '@ecomm/platform';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { chatThreads } from '../database/chat-schema.js';
 
-// Longer than any turn should take (several model calls, each bounded by LLM_TIMEOUT_MS, and a checkout).
-const leaseSeconds = 180;
+// Renewed every third of it while a turn runs; how long a conversation stays locked after its process died.
+const leaseSeconds = 60;
 
 export function createThreadRepository(db: Database) {
   return {
@@ -16,20 +17,28 @@ export function createThreadRepository(db: Database) {
 
     /**
      * Runs one turn while holding the thread's lease, so two messages to one conversation never interleave, even
-     * across orchestrator replicas. The lease is a column, not a held connection, so waiting turns cannot exhaust the
-     * pool; if a process dies mid-turn, the lease simply runs out. Returns undefined when another turn holds it.
+     * across orchestrator replicas. The lease is a column, not a held connection, so waiting turns cannot exhaust
+     * the pool; it is renewed while the turn runs, and runs out soon after a process dies mid-turn. Returns
+     * undefined when another turn holds it.
      */
     async withLock<Result>(threadId: string, work: () => Promise<Result>): Promise<{ result: Result } | undefined> {
+      const token = randomUUID();
+      const lease = sql`now() + make_interval(secs => ${leaseSeconds})`;
       const taken = await db
         .update(chatThreads)
-        .set({ busyUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+        .set({ busyUntil: lease, busyToken: token })
         .where(and(eq(chatThreads.threadId, threadId), or(isNull(chatThreads.busyUntil), lt(chatThreads.busyUntil, sql`now()`))))
         .returning({ threadId: chatThreads.threadId });
       if (taken.length === 0) return undefined;
+      const mine = and(eq(chatThreads.threadId, threadId), eq(chatThreads.busyToken, token));
+      const renewal = setInterval(() => {
+        void db.update(chatThreads).set({ busyUntil: lease }).where(mine).catch(() => undefined);
+      }, (leaseSeconds * 1000) / 3);
       try {
         return { result: await work() };
       } finally {
-        await db.update(chatThreads).set({ busyUntil: null }).where(eq(chatThreads.threadId, threadId));
+        clearInterval(renewal);
+        await db.update(chatThreads).set({ busyUntil: null, busyToken: null }).where(mine);
       }
     },
 

@@ -12,6 +12,8 @@ export const chatThreads = orchestratorSchema.table(
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }).notNull().defaultNow(),
     /** While a turn is being answered: one turn at a time per conversation, across replicas. */
     busyUntil: timestamp('busy_until', { withTimezone: true }),
+    /** Whose turn holds the lease: only its holder extends or releases it. */
+    busyToken: text('busy_token'),
   },
   (table) => [index().on(table.lastActiveAt)],
 );

@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { tool, ToolInputParsingException, type StructuredToolInterface } from '@langchain/core/tools';
 import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
@@ -47,11 +47,23 @@ export interface ShoppingGraphOptions {
   historyLimit?: number;
 }
 
-/** The most recent messages, starting at a human turn so no tool result is cut from its call. */
+/**
+ * The most recent messages, starting at a human turn so no tool result is cut from its call, without any tool call
+ * left unanswered by an interrupted turn (the OpenAI API refuses a history holding one).
+ */
 function recent(messages: BaseMessage[], limit: number) {
   let start = Math.max(messages.length - limit, 0);
   while (start > 0 && !HumanMessage.isInstance(messages[start])) start--;
-  return messages.slice(start);
+  const window = messages.slice(start);
+  const answered = new Set(window.filter((message) => ToolMessage.isInstance(message)).map((message) => (message as ToolMessage).tool_call_id));
+  const dropped = new Set<string>();
+  return window.flatMap((message) => {
+    if (ToolMessage.isInstance(message)) return dropped.has(message.tool_call_id) ? [] : [message];
+    const calls = (message as AIMessageWithCalls).tool_calls;
+    if (!calls?.length || calls.every((call) => answered.has(call.id ?? ''))) return [message];
+    for (const call of calls) dropped.add(call.id ?? '');
+    return message.content ? [new AIMessage({ content: message.content })] : [];
+  });
 }
 
 /** Supervisor → sales or checkout agent, each a tool-calling loop; agents hand over with transfer tools. */

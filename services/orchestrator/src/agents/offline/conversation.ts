@@ -5,6 +5,7 @@ export interface ProductSummary {
   name: string;
   price: number;
   stock: number;
+  category?: string | null;
 }
 
 export interface ExecutedCall {

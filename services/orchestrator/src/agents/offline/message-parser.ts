@@ -1,12 +1,25 @@
-import { readQuantity, readTarget, type Intent } from './intents.js';
+import { readPriceLimit, readQuantity, readTarget, type Intent } from './intents.js';
 
 const politePrefix =
   /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next|actually|oh|wait|hmm|sorry|um|well)\b[\s,]*)+/;
-const priceChange =
-  /\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b|\b(?:sell|give|let me have|charge me)\b.{0,60}\bfor\s+(?:only\s+|just\s+)?\$?\d|\bprice\b.{0,30}\b(?:to|of|at)\s+\$?\d|\$\s?\d+(?:\.\d+)?\s+instead\b|\bfor\s+(?:only\s+|just\s+)?\$\s?\d|\bdiscount\b|\bfor free\b/;
+const priceChange = new RegExp(
+  [
+    String.raw`\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b`,
+    String.raw`\b(?:sell|give|let me have|charge me)\b.{0,60}\bfor\s+(?:only\s+|just\s+)?\$?\d`,
+    String.raw`\bprice\b.{0,30}\b(?:to|of|at)\s+\$?\d`,
+    String.raw`\$\s?\d+(?:\.\d+)?\s+instead\b`,
+    String.raw`\bfor\s+(?:only\s+|just\s+)?\$\s?\d`,
+    String.raw`\bfor\s+(?:only\s+|just\s+)?\d+(?:\.\d+)?\s*(?:dollars?|bucks|usd)\b`,
+    String.raw`\bpay\s+(?:only\s+|just\s+)?\$\s?\d`,
+    String.raw`\bdiscount\b|\bfor free\b`,
+  ].join('|'),
+);
+// "check out" alone, or followed by words about the cart or the moment; "check out the new rackets" is browsing.
 const checkoutVerb =
-  /^(?:check\s*-?\s*out|checkout|pay(?:\s+now)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))\b/;
-const viewCart = /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b/;
+  /^(?:check\s*-?\s*out|checkout|pay(?: for)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))(?:\s+(?:my cart|the cart|my basket|my order|the order|everything|it all|now|please|again|right now|the purchase|what'?s in my cart|everything in my cart))*$/;
+const buyTheCart = /^(?:buy|purchase|order|get)\s+(?:everything|all|what'?s|what is)\s+(?:that'?s\s+|is\s+)?in\s+(?:my|the)\s+(?:cart|basket)$|^(?:buy|purchase)\s+(?:my|the)\s+(?:cart|basket)$/;
+const lookVerb = /^(?:check\s*-?\s*out|look at|see)\s+(.*)$/;
+const viewCart = /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b|^(?:what'?s|what is) (?:the |my )?total\b/;
 const clearCart = /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b|^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/;
 const setQuantity =
   /^(?:make (?:it|that|them|those)|change (?:it|that|the quantity)(?: to)?|set (?:it|that|the quantity)(?: to)?|update (?:it|that)(?: to)?|i meant)\s+(.*)$/;
@@ -14,45 +27,74 @@ const removeVerb = /^(?:remove|delete|take out|take away|drop|get rid of|discard
 const addVerb = /^(?:add|put|throw|include)\s+(.*)$/;
 const buyVerb =
   /^(?:buy|purchase|order|get me|get|grab|i'?ll take|i'?ll have|i want|i need|i'?d like|i would like|give me|take)\s+(.*)$/;
+// After a buying verb, these ask for information, not for the product: "get me the price of the macbook".
+const informationWanted =
+  /^(?:to know |to see |to find out |to check |)(?:the |a |some |more )?(?:price|prices|cost|info|information|details?|list|look|help|idea|advice|recommendations?|specs?|options|overview|description)\b(?:\s+(?:of|on|about|for|with|at|choosing|picking))?\s*(.*)$/;
+const howMuch = /^how much (?:is|are|does|do|for|would)\s+(.*?)(?:\s+cost)?$/;
+// Not a purchase yet: a deferral, or a question ("I'd like the macbook, how much is it?").
+const deferred = /\b(?:but )?not (?:now|yet|today)\b|\blater\b|\btomorrow\b|\bnext (?:week|month)\b|\?|\bhow much\b/g;
 const browseVerb =
-  /^(?:show|find|search|look|list|browse|display|see|do you (?:have|sell|carry)|what|which|any|i'?m looking for|looking for)\b(.*)$/;
+  /^(?:show|find|search|look|list|browse|display|see|do you (?:have|sell|carry)|what|which|any|tell me about|i'?m looking for|looking for)\b(.*)$/;
 const greeting = /^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|help|yes|no|ok)\b/;
-const everything = /\b(?:one of everything|one of each(?: product)?|everything|all (?:the |your )?products|every product|one of every (?:thing|product))\b/;
+// Only as the whole object of a verb: "buy one of everything", not "everything in my cart".
+const everything = /^(?:one of )?(?:everything|each(?: product)?|every(?: ?thing| product)|all (?:the |your )?products)$/;
 const cheapest = /\b(?:the\s+)?(?:cheapest|least expensive|lowest[- ]priced|most affordable)\b/;
 const mostExpensive = /\b(?:the\s+)?(?:most expensive|priciest|highest[- ]priced)\b\s*(.*)$/;
 const browseNoise =
-  /\b(?:me|for|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options)\b/g;
+  /\b(?:me|for|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options|about|it|cost|costs)\b/g;
+// A clause inherits the previous verb ("buy a racket and two balls") only if it is itself an item.
+const notAnItem = /\?|^(?:not|no|how|what|why|when|where|which|who|tell|is|are|does|do|can|could|should|but|or|without|except)\b/;
 
 function cleanQuery(text: string) {
   return text.replace(browseNoise, ' ').replace(/[?.!,]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+function browse(text: string, sort?: 'price_asc' | 'price_desc'): Intent {
+  const { text: words, maxPrice } = readPriceLimit(text);
+  return { type: 'browse', query: cleanQuery(words), ...(sort ? { sort } : {}), ...(maxPrice !== undefined ? { maxPrice } : {}) };
+}
+
 function purchase(rest: string, buy: boolean): Intent {
-  const everythingMatch = everything.exec(rest);
-  if (everythingMatch) return { type: 'everything', buy };
+  const object = rest.replace(/^(?:the|some)\s+/, '').replace(/[\s.!]+$/, '');
+  if (everything.test(object)) return { type: 'everything', buy };
   const { quantity, rest: afterQuantity } = readQuantity(rest);
   if (cheapest.test(afterQuantity)) return { type: 'cheapest', query: cleanQuery(afterQuantity.replace(cheapest, ' ')), quantity, buy, add: true };
   return { type: 'add', target: readTarget(afterQuantity), quantity, buy };
 }
 
 /** One clause: a verb and what it applies to. Items joined by "and" after one verb become several intents. */
-function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined): { intents: Intent[]; verb?: 'buy' | 'add' } {
+function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, deferring: boolean): { intents: Intent[]; verb?: 'buy' | 'add' } {
   const text = clause.replace(politePrefix, '').trim();
   if (!text) return { intents: [] };
-  if (checkoutVerb.test(text)) return { intents: [{ type: 'checkout' }] };
+  if (buyTheCart.test(text) || checkoutVerb.test(text)) return { intents: [{ type: 'checkout' }] };
   if (clearCart.test(text)) return { intents: [{ type: 'clear_cart' }] };
   if (viewCart.test(text) && !addVerb.test(text) && !removeVerb.test(text)) return { intents: [{ type: 'view_cart' }] };
+  const looking = lookVerb.exec(text);
+  if (looking) return { intents: [browse(looking[1]!)] };
+  const price = howMuch.exec(text);
+  if (price) return { intents: [readTarget(price[1]!).kind === 'pronoun' ? { type: 'describe_last' } : browse(price[1]!)] };
+  if (/^(?:pay|check\s*-?\s*out|checkout)\b/.test(text)) return { intents: [{ type: 'help' }] };
   const correction = setQuantity.exec(text);
   if (correction) {
     const { quantity, rest } = readQuantity(correction[1]!);
     return { intents: [{ type: 'set_quantity', target: readTarget(rest), quantity }] };
   }
   const removal = removeVerb.exec(text);
-  if (removal) return { intents: [{ type: 'remove', target: readTarget(removal[1]!) }] };
+  if (removal) {
+    const explicit = /^(?:-?\d|(?!a\b|an\b)[a-z]+[-\s](?:of\s+)?)/.test(removal[1]!) && readQuantity(removal[1]!).rest !== removal[1]!.trim();
+    if (!explicit) return { intents: [{ type: 'remove', target: readTarget(removal[1]!) }] };
+    const { quantity, rest } = readQuantity(removal[1]!);
+    return { intents: [{ type: 'remove', target: readTarget(rest), quantity }] };
+  }
   const adding = addVerb.exec(text);
   if (adding) return { intents: [purchase(adding[1]!, false)], verb: 'add' };
   const buying = buyVerb.exec(text);
-  if (buying) return { intents: [purchase(buying[1]!, true)], verb: 'buy' };
+  if (buying) {
+    const information = informationWanted.exec(buying[1]!);
+    if (information) return { intents: [browse(information[1]!)] };
+    if (deferring) return { intents: [browse(buying[1]!.replace(deferred, ' ').replace(/\bbut\b/g, ' '))] };
+    return { intents: [purchase(buying[1]!, true)], verb: 'buy' };
+  }
   const browsing = browseVerb.exec(text);
   if (browsing) {
     if (cheapest.test(browsing[1]!)) {
@@ -60,27 +102,34 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined): {
       return { intents: [{ type: 'cheapest', query, quantity: { kind: 'count', value: 1 }, buy: false, add: false }] };
     }
     const priciest = mostExpensive.exec(browsing[1]!);
-    if (priciest) return { intents: [{ type: 'browse', query: cleanQuery(priciest[1]!), sort: 'price_desc' }] };
-    return { intents: [{ type: 'browse', query: cleanQuery(browsing[1]!) }] };
+    if (priciest) return { intents: [browse(priciest[1]!, 'price_desc')] };
+    return { intents: [browse(browsing[1]!)] };
   }
-  if (previousVerb) return { intents: [purchase(text, previousVerb === 'buy')], verb: previousVerb };
+  if (previousVerb && !notAnItem.test(text)) return { intents: [purchase(text, previousVerb === 'buy')], verb: previousVerb };
+  if (notAnItem.test(text) && /^(?:not|no|but|or|without|except)\b/.test(text)) return { intents: [] };
   if (greeting.test(text)) return { intents: [{ type: 'help' }] };
-  return { intents: [{ type: 'browse', query: cleanQuery(text) }] };
+  return { intents: [browse(text)] };
 }
 
 /** Reads a whole message: several sentences, "then", and lists joined by "and" or commas. */
 export function parseMessage(message: string): Intent[] {
-  const text = message.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim();
+  const text = message
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/(\d),(\d{3})\b/g, '$1$2')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (priceChange.test(text)) return [{ type: 'price_change' }];
+  const deferring = new RegExp(deferred.source).test(text);
   const clauses = text
     .split(/(?<=[.!?;])\s+|\s*,?\s*\b(?:and then|then|after that|afterwards)\b\s*,?\s*/)
     .flatMap((sentence) => sentence.split(/\s*(?:,|&|\band\b|\bplus\b)\s*/))
-    .map((part) => part.replace(/[.!?;]+$/, '').trim())
+    .map((part) => part.replace(/[.!;]+$/, '').trim())
     .filter(Boolean);
   const intents: Intent[] = [];
   let verb: 'buy' | 'add' | undefined;
   for (const clause of clauses) {
-    const parsed = parseClause(clause, verb);
+    const parsed = parseClause(clause, verb, deferring);
     intents.push(...parsed.intents);
     verb = parsed.verb ?? (parsed.intents.length > 0 ? undefined : verb);
   }

@@ -1,5 +1,6 @@
 import type { ExecutedCall, ProductSummary, ToolResult } from './conversation.js';
 import type { Intent, Quantity, Target } from './intents.js';
+import { productsNamed } from './product-matching.js';
 import { describeCartResult, replies } from './replies.js';
 
 /** The next tool the plan needs, with its arguments. */
@@ -9,6 +10,13 @@ export class NeedsCall {
     readonly args: Record<string, unknown>,
   ) {}
 }
+
+/** Ends the plan early with a question for the shopper, changing nothing more. */
+class Ask {
+  constructor(readonly question: string) {}
+}
+
+const maximumProductsPerMessage = 10;
 
 /**
  * Replays a message's plan against the tool calls already made this turn. Returns the reply when the plan is
@@ -25,128 +33,136 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
   const outcomes: string[] = [];
   let lastProducts = mentioned;
   let purchaseFailed = false;
-
   const quantityArgument = (quantity: Quantity) => (quantity.kind === 'count' ? quantity.value : quantity.text);
+  const fail = (reply: string) => {
+    purchaseFailed = true;
+    outcomes.push(reply);
+  };
 
   function find(query: string, extra: Record<string, unknown> = {}) {
-    const result = call('search_products', { query, limit: 10, ...extra });
-    return result.products ?? [];
+    return call('search_products', { query, limit: 10, ...extra }).products ?? [];
   }
 
-  function resolve(target: Target): ProductSummary[] {
-    if (target.kind === 'pronoun') return target.plural ? lastProducts : lastProducts.slice(0, 1);
-    const [best] = find(target.text);
-    return best ? [best] : [];
+  /** The one product a target means, or a reply saying why there is none; several candidates → ask which. */
+  function resolve(target: Target): ProductSummary[] | string {
+    if (target.kind === 'pronoun') {
+      if (target.plural) return lastProducts.length > 0 ? lastProducts : replies.unclearReference;
+      if (lastProducts.length > 1) throw new Ask(replies.ambiguous('it', lastProducts));
+      return lastProducts.length === 1 ? lastProducts : replies.unclearReference;
+    }
+    const found = find(target.text, target.maxPrice === undefined ? {} : { max_price: target.maxPrice });
+    const named = productsNamed(target.text, found);
+    if (named.length > 1) throw new Ask(replies.ambiguous(target.text, named));
+    if (named.length === 0) return target.maxPrice === undefined ? replies.notFound(target.text) : replies.underLimit(target.text, target.maxPrice);
+    return named;
   }
 
   function add(product: ProductSummary, quantity: Quantity) {
     const result = call('add_to_cart', { product_id: product.id, quantity: quantityArgument(quantity) });
     lastProducts = [product];
     if (result.ok) outcomes.push(result.message ?? `Added ${product.name}.`);
-    else {
-      purchaseFailed = true;
-      outcomes.push(result.error ?? `I could not add ${product.name}.`);
-    }
+    else fail(result.error ?? `I could not add ${product.name}.`);
   }
 
-  for (const intent of intents) {
+  function setQuantity(product: ProductSummary, quantity: Quantity | number) {
+    const value = typeof quantity === 'number' ? quantity : quantityArgument(quantity);
+    const result = call('update_cart_quantity', { product_id: product.id, quantity: value });
+    lastProducts = [product];
+    if (result.ok) outcomes.push(replies.quantitySet(product.name, Number(value)));
+    else fail(result.error ?? `I could not change ${product.name}.`);
+  }
+
+  function perform(intent: Intent) {
     switch (intent.type) {
       case 'browse': {
-        const products = find(intent.query, intent.sort ? { sort: intent.sort } : {});
-        if (products.length > 0) lastProducts = products;
+        const products = find(intent.query, {
+          ...(intent.sort ? { sort: intent.sort } : {}),
+          ...(intent.maxPrice === undefined ? {} : { max_price: intent.maxPrice }),
+        });
+        const named = intent.query ? productsNamed(intent.query, products) : [];
+        if (products.length > 0) lastProducts = named.length > 0 ? named : products;
         outcomes.push(products.length > 0 ? replies.found(intent.query, products) : replies.nothingFound(intent.query));
-        break;
+        return;
       }
+      case 'describe_last':
+        outcomes.push(lastProducts.length > 0 ? replies.found('', lastProducts) : replies.unclearReference);
+        return;
       case 'add': {
         const products = resolve(intent.target);
-        if (products.length === 0) {
-          purchaseFailed = true;
-          outcomes.push(intent.target.kind === 'named' ? replies.notFound(intent.target.text) : replies.unclearReference);
-          break;
-        }
+        if (typeof products === 'string') return fail(products);
         for (const product of products) add(product, intent.quantity);
-        break;
+        return;
       }
       case 'cheapest': {
-        const products = find(intent.query, { sort: 'price_asc' });
+        const found = find(intent.query, { sort: 'price_asc' });
+        const products = intent.query ? productsNamed(intent.query, found) : found;
         const lowest = products[0];
-        if (!lowest) {
-          purchaseFailed = true;
-          outcomes.push(replies.notFound(intent.query));
-          break;
-        }
+        if (!lowest) return fail(replies.notFound(intent.query));
         const tied = products.filter((product) => product.price === lowest.price);
         if (tied.length > 1) {
           lastProducts = tied;
-          outcomes.push(replies.tie(intent.query, tied));
-          return outcomes.join('\n\n');
+          throw new Ask(replies.tie(intent.query, tied));
         }
         lastProducts = [lowest];
         if (intent.add) add(lowest, intent.quantity);
         else outcomes.push(replies.cheapest(lowest));
-        break;
+        return;
       }
       case 'everything': {
         const inStock = find('', { limit: 100 }).filter((product) => product.stock > 0);
-        if (inStock.length === 0) {
-          purchaseFailed = true;
-          outcomes.push(replies.nothingFound(''));
-        }
+        if (inStock.length === 0) fail(replies.nothingFound(''));
         for (const product of inStock) add(product, { kind: 'count', value: 1 });
-        break;
+        return;
       }
       case 'remove': {
-        const [product] = resolve(intent.target);
-        if (!product) {
-          outcomes.push(intent.target.kind === 'named' ? replies.notFound(intent.target.text) : replies.unclearReference);
-          break;
+        const products = resolve(intent.target);
+        if (typeof products === 'string') return void outcomes.push(products);
+        const [product] = products as [ProductSummary];
+        if (intent.quantity?.kind === 'count') {
+          const inCart = call('view_cart', {}).cart?.items.find((item) => item.product_id === product.id)?.quantity ?? 0;
+          if (inCart > intent.quantity.value) return setQuantity(product, inCart - intent.quantity.value);
         }
         const result = call('remove_from_cart', { product_id: product.id });
         outcomes.push(result.ok ? replies.removed(product.name) : (result.error ?? `${product.name} is not in your cart.`));
-        break;
+        return;
       }
       case 'set_quantity': {
-        const [product] = resolve(intent.target);
-        if (!product) {
-          outcomes.push(intent.target.kind === 'named' ? replies.notFound(intent.target.text) : replies.unclearReference);
-          break;
-        }
-        // No tool sets a quantity: the line is removed (if there) and added again with the new one.
-        call('remove_from_cart', { product_id: product.id });
-        const result = call('add_to_cart', { product_id: product.id, quantity: quantityArgument(intent.quantity) });
-        lastProducts = [product];
-        if (result.ok) outcomes.push(replies.quantitySet(product.name, intent.quantity.kind === 'count' ? intent.quantity.value : 0));
-        else {
-          purchaseFailed = true;
-          outcomes.push(result.error ?? `I could not change ${product.name}.`);
-        }
-        break;
+        const products = resolve(intent.target);
+        if (typeof products === 'string') return fail(products);
+        return setQuantity(products[0]!, intent.quantity);
       }
       case 'clear_cart': {
         const items = call('view_cart', {}).cart?.items ?? [];
         for (const item of items) call('remove_from_cart', { product_id: item.product_id });
         outcomes.push(replies.emptied);
-        break;
+        return;
       }
       case 'view_cart':
         outcomes.push(describeCartResult(call('view_cart', {})));
-        break;
+        return;
       case 'checkout': {
-        if (intent.implicit && purchaseFailed) {
-          outcomes.push(replies.skippedCheckout);
-          break;
-        }
+        // After a refusal in the same message, paying would buy something other than what was asked.
+        if (purchaseFailed) return void outcomes.push(replies.skippedCheckout);
         const result = call('checkout', {});
         outcomes.push(result.ok ? (result.message ?? 'Your order is placed.') : replies.checkoutFailed(result.error ?? 'unknown error'));
-        break;
+        return;
       }
       case 'price_change':
         outcomes.push(replies.priceChange);
-        break;
+        return;
       case 'help':
         outcomes.push(replies.help);
-        break;
+        return;
     }
+  }
+
+  const purchases = intents.filter((intent) => intent.type === 'add' || intent.type === 'set_quantity').length;
+  if (purchases > maximumProductsPerMessage) return replies.tooMany(maximumProductsPerMessage);
+  try {
+    for (const intent of intents) perform(intent);
+  } catch (error) {
+    if (!(error instanceof Ask)) throw error;
+    outcomes.push(error.question);
   }
   return outcomes.join('\n\n');
 }

@@ -28,6 +28,10 @@ export const replies = {
     `Several ${query || 'products'} share the lowest price of ${money(products[0]!.price)}:\n${listProducts(products)}\nWhich one would you like? I haven't changed your cart.`,
   cheapest: (product: ProductSummary) => `The cheapest is ${product.name} at ${money(product.price)} (${product.stock} in stock).`,
   skippedCheckout: 'I did not check out, because not everything you asked for could be added.',
+  ambiguous: (text: string, products: ProductSummary[]) =>
+    `Several products match "${text}":\n${listProducts(products)}\nWhich one do you mean? I haven't changed your cart.`,
+  tooMany: (limit: number) => `That is more than ${limit} products in one message. Please ask for at most ${limit} at a time.`,
+  underLimit: (text: string, maxPrice: number) => `I couldn't find any product matching "${text}" at ${money(maxPrice)} or less. Nothing was added.`,
   checkoutFailed: (error: string) => `Checkout failed: ${error}`,
   removed: (name: string) => `Removed ${name} from your cart.`,
   quantitySet: (name: string, quantity: number) => `Your cart now has ${quantity} × ${name}.`,

@@ -22,7 +22,20 @@ function describeReceipt(receipt: CheckoutReceipt) {
   ].join('\n');
 }
 
-const yes = /^\s*(yes|y|yeah|yep|confirm|confirmed|ok|okay|sure|go ahead|pay|do it)\b/i;
+// The whole answer must be a plain yes: "ok, wait, no" or "sure, but first remove the keychain" are not.
+const yes = /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
+
+/** What the shopper was asked to confirm; the resume carries it back so a changed cart is never paid unseen. */
+export interface ConfirmationRequest {
+  question: string;
+  total: number;
+  summary: string;
+}
+
+export interface ConfirmationAnswer {
+  answer: string;
+  asked?: ConfirmationRequest;
+}
 
 export function createCheckoutTools(clients: DomainClients, checkout: CheckoutService, options: { confirmation: boolean }) {
   const checkoutTool = tool(
@@ -33,10 +46,19 @@ export function createCheckoutTools(clients: DomainClients, checkout: CheckoutSe
           const cart = await describeCart(clients, await clients.carts.get(shopper.sessionId));
           if (cart.items.length === 0) return [failure('Cart is empty'), null];
           const summary = cart.items.map((item) => `${item.quantity} × ${item.name} (${formatMoney(item.line_total)})`).join(', ');
+          const request: ConfirmationRequest = {
+            question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
+            total: cart.total,
+            summary,
+          };
           // Pauses the graph; the thread's checkpoint keeps it paused across restarts until the shopper answers.
-          const answer = interrupt({ question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.` });
-          if (typeof answer !== 'string' || !yes.test(answer)) {
+          const reply = interrupt(request) as ConfirmationAnswer | string;
+          const { answer, asked } = typeof reply === 'string' ? { answer: reply, asked: undefined } : reply;
+          if (!yes.test(answer)) {
             return [failure('Checkout not confirmed, so nothing was charged and the cart is unchanged.'), null];
+          }
+          if (asked && (asked.total !== request.total || asked.summary !== request.summary)) {
+            return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
           }
         }
         const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId });

@@ -85,6 +85,40 @@ export function createSalesTools(clients: DomainClients) {
     },
   );
 
+  const updateCartQuantity = tool(
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(async () => {
+        const shopper = shopperContext(config);
+        const quantity = parseQuantity(input.quantity);
+        if (typeof quantity === 'string') return failure(quantity);
+        let product;
+        try {
+          product = await clients.products.get(input.product_id);
+        } catch (error) {
+          if (isAppError(error) && error.statusCode < 500) return failure(`Product ${input.product_id} does not exist.`);
+          throw error;
+        }
+        if (quantity > product.stock) {
+          return failure(`Only ${product.stock} ${product.name} in stock, so I can't make it ${quantity}. I can set up to ${product.stock}.`);
+        }
+        // A PUT sets the line: repeating it changes nothing.
+        const updated = await clients.carts.setItem(shopper.sessionId, product.id, quantity);
+        return success({
+          updated: { product_id: product.id, name: product.name, quantity, unit_price: product.price },
+          message: `The cart now has ${quantity} × ${product.name}.`,
+          cart: await describeCart(clients, updated),
+        });
+      }),
+    {
+      name: 'update_cart_quantity',
+      description: 'Set how many units of a product the cart holds, replacing its current quantity (e.g. "make it 3").',
+      schema: z.object({
+        product_id: productIdArgument,
+        quantity: z.union([z.number(), z.string()]).describe('The new quantity: a whole number of at least 1, at most the stock'),
+      }),
+    },
+  );
+
   const removeFromCart = tool(
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
@@ -104,7 +138,7 @@ export function createSalesTools(clients: DomainClients) {
     },
   );
 
-  return { searchProducts, addToCart, removeFromCart, viewCart: createViewCartTool(clients) };
+  return { searchProducts, addToCart, updateCartQuantity, removeFromCart, viewCart: createViewCartTool(clients) };
 }
 
 export function createViewCartTool(clients: DomainClients) {

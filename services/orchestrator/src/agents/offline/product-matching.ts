@@ -1,0 +1,36 @@
+import type { ProductSummary } from './conversation.js';
+
+const stopWords = new Set(['the', 'a', 'an', 'of', 'for', 'some', 'my', 'me', 'please', 'new', 'one', 'ones', 'any', 'with']);
+
+/** The same loose stem the catalog search uses: "rackets" → "racket", "accessory" / "accessories" → "accessor". */
+function stem(word: string) {
+  if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3);
+  if (word.length > 4 && /[^aeiou]y$/.test(word)) return word.slice(0, -1);
+  if (word.length > 4 && /(s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+function words(text: string) {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word && !stopWords.has(word))
+    .map(stem);
+}
+
+/**
+ * Of the catalog's search results, the products the shopper actually named: every word of the request appears in
+ * the product's name or category. The search itself also matches descriptions and single words, which is right
+ * for browsing but not for deciding what to buy ("two" must not buy a "Two-piece" golf ball).
+ */
+export function productsNamed(text: string, candidates: ProductSummary[]): ProductSummary[] {
+  const wanted = words(text);
+  if (wanted.length === 0) return [];
+  const matching = candidates.filter((product) => {
+    const haystack = `${product.name} ${product.category ?? ''}`.toLowerCase();
+    return wanted.every((word) => haystack.includes(word));
+  });
+  const exact = matching.filter((product) => words(product.name).join(' ') === wanted.join(' '));
+  return exact.length === 1 ? exact : matching;
+}
