@@ -43,6 +43,14 @@ const cases: [string, unknown[]][] = [
   ]],
   ['Actually remove it', [{ type: 'remove', target: it }]],
   ['Empty my cart', [{ type: 'clear_cart' }]],
+  ['Can you get me five golf balls?', [{ type: 'add', target: named('golf balls'), quantity: { kind: 'count', value: 5 }, buy: true }, { type: 'checkout', implicit: true }]],
+  ["I'd like the macbook, how much is it?", [{ type: 'browse', query: 'macbook' }, { type: 'describe_last' }]],
+  ['get me the price of the macbook', [{ type: 'browse', query: 'macbook' }]],
+  ['check out the new rackets', [{ type: 'browse', query: 'new rackets' }]],
+  ['buy everything in my cart', [{ type: 'checkout' }]],
+  ['Buy the keychain, not the macbook', [{ type: 'add', target: named('keychain'), quantity: one, buy: true }, { type: 'checkout', implicit: true }]],
+  ['buy twenty-five keychains', [{ type: 'add', target: named('keychains'), quantity: { kind: 'count', value: 25 }, buy: true }, { type: 'checkout', implicit: true }]],
+  ['remove 1 keychain', [{ type: 'remove', target: named('keychain'), quantity: one }]],
 ];
 
 for (const [message, intents] of cases) {

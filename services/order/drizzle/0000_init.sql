@@ -25,8 +25,8 @@ CREATE TABLE "orders"."order_lines" (
 --> statement-breakpoint
 CREATE TABLE "orders"."orders" (
 	"id" uuid PRIMARY KEY NOT NULL,
-	"user_id" text NOT NULL,
-	"session_id" text NOT NULL,
+	"user_id" text,
+	"session_id" text,
 	"status" "orders"."order_status" DEFAULT 'pending' NOT NULL,
 	"currency" text DEFAULT 'USD' NOT NULL,
 	"total_cents" integer NOT NULL,
@@ -34,7 +34,8 @@ CREATE TABLE "orders"."orders" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "orders_total_not_negative" CHECK (total_cents >= 0),
-	CONSTRAINT "orders_paid_have_transaction" CHECK (status in ('pending', 'cancelled') or transaction_id is not null)
+	CONSTRAINT "orders_paid_have_transaction" CHECK (status in ('pending', 'cancelled') or transaction_id is not null),
+	CONSTRAINT "orders_placeholders_cancelled_and_empty" CHECK ((user_id is null) = (session_id is null) and (user_id is not null or (status = 'cancelled' and total_cents = 0)))
 );
 --> statement-breakpoint
 ALTER TABLE "orders"."order_lines" ADD CONSTRAINT "order_lines_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "orders"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

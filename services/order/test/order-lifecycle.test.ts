@@ -128,3 +128,51 @@ describe('transition details', () => {
     assert.equal((await read(orderId)).status, 'pending');
   });
 });
+
+describe('a cancel that overtakes its create', () => {
+  const create = (orderId: string, userId: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/',
+      headers: internalHeaders,
+      payload: { order_id: orderId, user_id: userId, session_id: 's1', lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 1 }] },
+    });
+
+  test('is a 404 that is remembered: the late create is a 409, and no order appears', async () => {
+    const orderId = randomUUID();
+    const userId = `late-${randomUUID()}`;
+    const cancelled = await act(orderId, 'cancel');
+    assert.equal(cancelled.statusCode, 404);
+    assert.equal(cancelled.json().message, `Order ${orderId} not found`);
+    assert.equal((await act(orderId, 'cancel')).statusCode, 404);
+
+    const late = await create(orderId, userId);
+    assert.equal(late.statusCode, 409);
+    assert.equal(late.json().message, `Order ${orderId} was cancelled before it was created`);
+    assert.deepEqual(late.json().details, { order_id: orderId, status: 'cancelled' });
+    assert.equal((await app.inject({ method: 'GET', url: `/${orderId}`, headers: internalHeaders })).statusCode, 404);
+    assert.deepEqual((await app.inject({ method: 'GET', url: `/?user_id=${userId}`, headers: internalHeaders })).json().items, []);
+    for (const action of ['confirm', 'refund'] as const) assert.equal((await act(orderId, action)).statusCode, 404);
+  });
+
+  test('a confirm of an unknown order leaves no trace: the order can still be created', async () => {
+    const orderId = randomUUID();
+    assert.equal((await act(orderId, 'confirm')).statusCode, 404);
+    assert.equal((await create(orderId, 'confirm-first')).statusCode, 201);
+    assert.equal((await read(orderId)).status, 'pending');
+  });
+
+  test('racing a create: the order ends cancelled or never exists, never pending', async () => {
+    for (let round = 0; round < 10; round++) {
+      const orderId = randomUUID();
+      const [created, cancelled] = await Promise.all([create(orderId, 'racer'), act(orderId, 'cancel')]);
+      const stored = await app.inject({ method: 'GET', url: `/${orderId}`, headers: internalHeaders });
+      if (created.statusCode === 201) {
+        assert.equal(cancelled.statusCode, 200);
+        assert.equal(stored.json().status, 'cancelled');
+      } else {
+        assert.deepEqual([created.statusCode, cancelled.statusCode, stored.statusCode], [409, 404, 404]);
+      }
+    }
+  });
+});

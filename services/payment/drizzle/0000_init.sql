@@ -24,6 +24,11 @@ CREATE TABLE "payment"."payments" (
 	CONSTRAINT "payments_refunded_at_set" CHECK ((status = 'refunded') = (refunded_at is not null))
 );
 --> statement-breakpoint
+CREATE TABLE "payment"."voided_orders" (
+	"order_id" uuid PRIMARY KEY NOT NULL,
+	"voided_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_at_index" ON "payment"."idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_one_capture_per_order" ON "payment"."payments" USING btree ("order_id") WHERE status in ('captured', 'refunded');--> statement-breakpoint
 CREATE INDEX "payments_order_id_created_at_index" ON "payment"."payments" USING btree ("order_id","created_at");

@@ -118,7 +118,7 @@ describe('bad input gets a 400 naming the field', () => {
   const valid = () => ({ order_id: randomUUID(), amount: 10 });
   const cases: Array<[string, unknown, RegExp]> = [
     ['a negative amount', { ...valid(), amount: -5 }, /body\.amount: must not be negative/],
-    ['a zero amount', { ...valid(), amount: 0 }, /body\.amount: must be greater than 0/],
+    ['a zero amount', { ...valid(), amount: 0 }, /body\.amount: must be at least 0\.01/],
     ['a non-numeric amount', { ...valid(), amount: 'ten' }, /body\.amount: must be a number/],
     ['a numeric string amount', { ...valid(), amount: '10' }, /body\.amount: must be a number/],
     ['an amount with more than 2 decimals', { ...valid(), amount: 10.001 }, /body\.amount: must have at most 2 decimal places/],

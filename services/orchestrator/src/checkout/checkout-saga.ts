@@ -84,12 +84,10 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
           const captured = items.find((payment) => payment.status === 'captured');
           return captured ? { payment: captured } : undefined;
         },
-        // Reached only when the charge's outcome stayed unknown: refund whatever was captured after all.
+        // Reached when the charge failed or its outcome stayed unknown. A lookup then refund would miss a charge still
+        // at the gateway; the void refunds what is captured and makes the payment service refuse any later capture.
         compensate: async ({ input, idempotencyKey }) => {
-          const { items } = await payments.forOrder(input.order_id);
-          for (const payment of items.filter((each) => each.status === 'captured')) {
-            await payments.refund(payment.transaction_id, idempotencyKey(`refund:${payment.transaction_id}`));
-          }
+          await payments.voidOrder(input.order_id, idempotencyKey('compensate'));
         },
       },
       {

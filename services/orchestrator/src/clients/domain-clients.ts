@@ -66,8 +66,9 @@ export function createDomainClients(config: OrchestratorConfig) {
           ...key(idempotencyKey),
         }),
       forOrder: (orderId: string) => payment.get('/', { query: { order_id: orderId }, schema: paymentListSchema }),
-      refund: (transactionId: string, idempotencyKey: string) =>
-        payment.post(`/${transactionId}/refund`, { body: {}, schema: paymentSchema, ...key(idempotencyKey) }),
+      /** Refunds the order's captures and fences it off, so a charge still in flight can no longer capture. */
+      voidOrder: (orderId: string, idempotencyKey: string) =>
+        payment.post(`/orders/${orderId}/void`, { body: {}, schema: paymentListSchema, ...key(idempotencyKey) }),
     },
     close: () => Promise.all(all.map((each) => each.close())),
   };

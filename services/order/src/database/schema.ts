@@ -12,8 +12,9 @@ export const orders = orderSchema.table(
   'orders',
   {
     id: uuid('id').primaryKey(),
-    userId: text('user_id').notNull(),
-    sessionId: text('session_id').notNull(),
+    // Null only in a placeholder: an order id cancelled before its order was created, kept so a late create is refused.
+    userId: text('user_id'),
+    sessionId: text('session_id'),
     status: orderStatus('status').notNull().default('pending'),
     currency: text('currency').notNull().default('USD'),
     totalCents: integer('total_cents').notNull(),
@@ -25,6 +26,10 @@ export const orders = orderSchema.table(
     index().on(table.userId, table.createdAt.desc()),
     check('orders_total_not_negative', sql`total_cents >= 0`),
     check('orders_paid_have_transaction', sql`status in ('pending', 'cancelled') or transaction_id is not null`),
+    check(
+      'orders_placeholders_cancelled_and_empty',
+      sql`(user_id is null) = (session_id is null) and (user_id is not null or (status = 'cancelled' and total_cents = 0))`,
+    ),
   ],
 );
 

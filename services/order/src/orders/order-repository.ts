@@ -3,11 +3,18 @@ import type { Database } from '@ecomm/platform';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { orderLines, orders } from '../database/schema.js';
 
-export type OrderRow = typeof orders.$inferSelect;
-export type NewOrder = typeof orders.$inferInsert;
+type StoredOrder = typeof orders.$inferSelect;
+/** A real order. Placeholders (an id cancelled before its order was created) never leave this module. */
+export type OrderRow = StoredOrder & { userId: string; sessionId: string };
+export type NewOrder = typeof orders.$inferInsert & { userId: string; sessionId: string };
 type OrderLineRow = typeof orderLines.$inferSelect;
 export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'lineNumber'>;
 export type OrderRecord = OrderRow & { lines: OrderLineRow[] };
+
+function realOrder(row: StoredOrder | undefined): OrderRow | undefined {
+  if (!row || row.userId === null || row.sessionId === null) return undefined;
+  return { ...row, userId: row.userId, sessionId: row.sessionId };
+}
 
 export function createOrderRepository(db: Database) {
   async function linesOf(orderIds: string[]) {
@@ -20,10 +27,11 @@ export function createOrderRepository(db: Database) {
   }
 
   return {
-    /** Inserts an order with its lines, or returns undefined when the id is taken. */
+    /** Inserts an order with its lines, or returns undefined when the id is taken (by an order or a placeholder). */
     async insert(order: NewOrder, lines: NewOrderLine[]): Promise<OrderRecord | undefined> {
       return db.transaction(async (tx) => {
-        const [row] = await tx.insert(orders).values(order).onConflictDoNothing().returning();
+        const [inserted] = await tx.insert(orders).values(order).onConflictDoNothing().returning();
+        const row = realOrder(inserted);
         if (!row) return undefined;
         const lineRows = await tx
           .insert(orderLines)
@@ -34,12 +42,21 @@ export function createOrderRepository(db: Database) {
     },
 
     async findById(id: string): Promise<OrderRecord | undefined> {
-      const [row] = await db.select().from(orders).where(eq(orders.id, id));
+      const row = realOrder((await db.select().from(orders).where(eq(orders.id, id)))[0]);
       return row && withLines(row);
     },
 
+    /**
+     * Takes the id with a cancelled placeholder, so an order created under it later is refused; false when the id
+     * is already taken. Primary-key conflicts make it race-free against a concurrent create.
+     */
+    async insertPlaceholder(id: string): Promise<boolean> {
+      const inserted = await db.insert(orders).values({ id, status: 'cancelled', totalCents: 0 }).onConflictDoNothing().returning();
+      return inserted.length > 0;
+    },
+
     async listByUser(userId: string, page: { limit: number; offset: number }) {
-      const [rows, total] = await Promise.all([
+      const [stored, total] = await Promise.all([
         db
           .select()
           .from(orders)
@@ -49,6 +66,7 @@ export function createOrderRepository(db: Database) {
           .offset(page.offset),
         db.$count(orders, eq(orders.userId, userId)),
       ]);
+      const rows = stored.flatMap((row) => realOrder(row) ?? []);
       const lines = await linesOf(rows.map((row) => row.id));
       const records = rows.map((row) => ({ ...row, lines: lines.filter((line) => line.orderId === row.id) }));
       return { records, total };
@@ -61,7 +79,8 @@ export function createOrderRepository(db: Database) {
         .set({ status: to, updatedAt: sql`now()`, ...changes })
         .where(and(eq(orders.id, id), eq(orders.status, from)))
         .returning();
-      return row && withLines(row);
+      const moved = realOrder(row);
+      return moved && withLines(moved);
     },
   };
 }

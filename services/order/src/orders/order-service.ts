@@ -48,12 +48,14 @@ function sameContent(existing: OrderRecord, input: CreateOrder, lines: NewOrderL
   );
 }
 
+const notFound = (orderId: string) => AppError.notFound(`Order ${orderId} not found`);
+
 export function createOrderService(dependencies: { orders: OrderRepository }) {
   const { orders } = dependencies;
 
   async function find(orderId: string) {
     const record = await orders.findById(orderId);
-    if (!record) throw AppError.notFound(`Order ${orderId} not found`);
+    if (!record) throw notFound(orderId);
     return record;
   }
 
@@ -84,7 +86,11 @@ export function createOrderService(dependencies: { orders: OrderRepository }) {
         lines,
       );
       if (inserted) return { order: toOrder(inserted), created: true };
-      const existing = await find(input.order_id);
+      const existing = await orders.findById(input.order_id);
+      // The id is taken but holds no order: it was cancelled first (a create that timed out and arrived late).
+      if (!existing) {
+        throw AppError.conflict(`Order ${input.order_id} was cancelled before it was created`, { order_id: input.order_id, status: 'cancelled' });
+      }
       if (!sameContent(existing, input, lines)) {
         throw AppError.conflict(`Order ${input.order_id} already exists with different content`, { order_id: input.order_id });
       }
@@ -101,7 +107,11 @@ export function createOrderService(dependencies: { orders: OrderRepository }) {
     },
 
     confirm: (orderId: string, transactionId: string) => move(orderId, 'confirm', transactionId),
-    cancel: (orderId: string) => move(orderId, 'cancel'),
+    /** Cancelling an id that has no order yet is remembered (still a 404), so the order cannot be created after it. */
+    async cancel(orderId: string): Promise<Order> {
+      if (!(await orders.findById(orderId)) && (await orders.insertPlaceholder(orderId))) throw notFound(orderId);
+      return move(orderId, 'cancel');
+    },
     refund: (orderId: string) => move(orderId, 'refund'),
   };
 }

@@ -28,3 +28,9 @@ export const payments = paymentSchema.table(
     check('payments_refunded_at_set', sql`(status = 'refunded') = (refunded_at is not null)`),
   ],
 );
+
+/** Orders whose checkout was undone: a fence no later charge of theirs gets past (see the void route). */
+export const voidedOrders = paymentSchema.table('voided_orders', {
+  orderId: uuid('order_id').primaryKey(),
+  voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
+});

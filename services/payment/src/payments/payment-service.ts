@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromCents, toCents, type CreatePayment, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
+import { fromCents, orderVoidedCode, toCents, type CreatePayment, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { PaymentRepository, PaymentRow } from './payment-repository.js';
@@ -22,6 +22,10 @@ function alreadyCaptured(orderId: string, capture: PaymentRow | undefined) {
   return AppError.conflict(`Order ${orderId} already has a payment${which}`, { order_id: orderId, transaction_id: capture?.id ?? null });
 }
 
+function orderVoided(orderId: string) {
+  return new AppError(409, orderVoidedCode, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`, { order_id: orderId });
+}
+
 export function createPaymentService(dependencies: { payments: PaymentRepository; gateway: PaymentGateway }) {
   const { payments, gateway } = dependencies;
 
@@ -34,7 +38,8 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
   return {
     /** Charges an order once: the result is a captured or a declined payment, both recorded. */
     async charge(input: CreatePayment, simulation?: PaymentSimulation): Promise<Payment> {
-      // Checked first so a repeated charge never reaches the gateway; the unique index settles races.
+      // Checked first so a repeated charge never reaches the gateway; the unique index and the void's lock settle races.
+      if (await payments.isVoided(input.order_id)) throw orderVoided(input.order_id);
       const existing = await payments.findCapture(input.order_id);
       if (existing) throw alreadyCaptured(input.order_id, existing);
 
@@ -43,13 +48,16 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
       if (outcome.status === 'error') {
         throw new AppError(503, 'PAYMENT_GATEWAY_ERROR', `Payment gateway error: ${outcome.reason}; nothing was charged, retry later`);
       }
-      const row = await payments.insert({
+      const row = await payments.record({
         orderId: input.order_id,
         amountCents,
         currency: input.currency,
         status: outcome.status,
         reason: outcome.status === 'declined' ? outcome.reason : null,
       });
+      // Voided while at the gateway: nothing is recorded as captured. The stand-in moves no money; a real gateway
+      // would need its void (or refund) call for this charge here.
+      if (row === 'voided') throw orderVoided(input.order_id);
       if (!row) throw alreadyCaptured(input.order_id, await payments.findCapture(input.order_id));
       // A late answer: the capture is already recorded, so a caller that gave up finds it by order id.
       if (outcome.status === 'captured' && outcome.lateByMs > 0) await sleep(outcome.lateByMs);
@@ -65,6 +73,11 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
         throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, { transaction_id: transactionId });
       }
       return toPayment(current);
+    },
+
+    /** Fences the order off from charges, in flight or later, and refunds whatever it has captured. */
+    async voidOrder(orderId: string): Promise<PaymentList> {
+      return { items: (await payments.voidOrder(orderId)).map(toPayment) };
     },
 
     async get(transactionId: string): Promise<Payment> {

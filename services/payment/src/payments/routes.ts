@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   createPaymentSchema,
   listPaymentsQuerySchema,
+  orderIdParamsSchema,
   paymentDeclinedSchema,
   paymentListSchema,
   paymentSchema,
@@ -53,5 +54,11 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
 
   app.post('/:transaction_id/refund', { schema: { params, response: { 200: paymentSchema } } }, async (request) =>
     payments.refund(request.params.transaction_id),
+  );
+
+  app.post(
+    '/orders/:order_id/void',
+    { schema: { params: orderIdParamsSchema, response: { 200: paymentListSchema } } },
+    async (request) => payments.voidOrder(request.params.order_id),
   );
 }

@@ -33,6 +33,8 @@ const informationWanted =
 const howMuch = /^how much (?:is|are|does|do|for|would)\s+(.*?)(?:\s+cost)?$/;
 // Not a purchase yet: a deferral, or a question ("I'd like the macbook, how much is it?").
 const deferred = /\b(?:but )?not (?:now|yet|today)\b|\blater\b|\btomorrow\b|\bnext (?:week|month)\b|\?|\bhow much\b/g;
+// "Can you get me five golf balls?" is a request, not a question.
+const politeRequest = /^(?:please\s+)?(?:can|could|would|will) you\b|^(?:may|can) i (?:have|get)\b/;
 const browseVerb =
   /^(?:show|find|search|look|list|browse|display|see|do you (?:have|sell|carry)|what|which|any|tell me about|i'?m looking for|looking for)\b(.*)$/;
 const greeting = /^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|help|yes|no|ok)\b/;
@@ -120,7 +122,7 @@ export function parseMessage(message: string): Intent[] {
     .replace(/\s+/g, ' ')
     .trim();
   if (priceChange.test(text)) return [{ type: 'price_change' }];
-  const deferring = new RegExp(deferred.source).test(text);
+  const deferring = politeRequest.test(text) ? /\bhow much\b|\bnot (?:now|yet)\b|\blater\b/.test(text) : new RegExp(deferred.source).test(text);
   const clauses = text
     .split(/(?<=[.!?;])\s+|\s*,?\s*\b(?:and then|then|after that|afterwards)\b\s*,?\s*/)
     .flatMap((sentence) => sentence.split(/\s*(?:,|&|\band\b|\bplus\b)\s*/))

@@ -26,13 +26,13 @@ function describeReceipt(receipt: CheckoutReceipt) {
 const yes = /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
 
 /** What the shopper was asked to confirm; the resume carries it back so a changed cart is never paid unseen. */
-export interface ConfirmationRequest {
+interface ConfirmationRequest {
   question: string;
   total: number;
   summary: string;
 }
 
-export interface ConfirmationAnswer {
+interface ConfirmationAnswer {
   answer: string;
   asked?: ConfirmationRequest;
 }

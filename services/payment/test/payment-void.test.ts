@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { orderVoidedCode, paymentListSchema, paymentSchema } from '@ecomm/contracts';
+import { AppError, createServiceClient } from '@ecomm/platform';
+import { buildTestService, createTestDatabase, internalHeaders, startTestService, testSecrets, type TestDatabase } from '@ecomm/testing';
+import type { FastifyInstance } from 'fastify';
+import { paymentService } from '../src/service.js';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let simulating: FastifyInstance;
+
+function charge(orderId: string, amount = 30, target = app) {
+  return target.inject({ method: 'POST', url: '/', headers: internalHeaders, payload: { order_id: orderId, amount } });
+}
+
+function voidOrder(orderId: string, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: `/orders/${orderId}/void`, headers: { ...internalHeaders, ...headers } });
+}
+
+async function paymentsOf(orderId: string) {
+  const response = await app.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders });
+  return paymentListSchema.parse(response.json()).items;
+}
+
+before(async () => {
+  database = await createTestDatabase();
+  app = await buildTestService(paymentService, database);
+  simulating = await buildTestService(paymentService, database, { PAYMENT_SIMULATION: 'true' });
+});
+
+after(async () => {
+  await Promise.all([app.close(), simulating.close()]);
+  await database.drop();
+});
+
+describe('voiding an order', () => {
+  test("refunds its capture, leaves its declines, and answers the order's payments", async () => {
+    const orderId = randomUUID();
+    const declined = await simulating.inject({
+      method: 'POST',
+      url: '/',
+      headers: { ...internalHeaders, 'x-payment-simulate': 'decline' },
+      payload: { order_id: orderId, amount: 30 },
+    });
+    assert.equal(declined.statusCode, 402);
+    const captured = paymentSchema.parse((await charge(orderId)).json());
+    assert.equal(captured.status, 'captured');
+
+    const response = await voidOrder(orderId);
+    assert.equal(response.statusCode, 200);
+    const { items } = paymentListSchema.parse(response.json());
+    assert.deepEqual(items.map((payment) => [payment.transaction_id, payment.status]).sort(), [
+      [captured.transaction_id, 'refunded'],
+      [declined.json().transaction_id, 'declined'],
+    ].sort());
+    assert.ok(items.find((payment) => payment.status === 'refunded')?.refunded_at);
+    assert.deepEqual(await paymentsOf(orderId), items);
+  });
+
+  test('is idempotent by order id: a repeat, keyed or not, changes nothing', async () => {
+    const orderId = randomUUID();
+    await charge(orderId);
+    const first = await voidOrder(orderId, { 'idempotency-key': `void-${orderId}` });
+    const replay = await voidOrder(orderId, { 'idempotency-key': `void-${orderId}` });
+    const again = await voidOrder(orderId);
+    assert.equal(first.statusCode, 200);
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
+    assert.equal(replay.body, first.body);
+    assert.equal(again.statusCode, 200);
+    assert.deepEqual(again.json(), first.json());
+    assert.equal(first.json().items[0].status, 'refunded');
+  });
+
+  test('an order with no payments is voided all the same: its first charge is a 409 and nothing is recorded', async () => {
+    const orderId = randomUUID();
+    const voided = await voidOrder(orderId);
+    assert.equal(voided.statusCode, 200);
+    assert.deepEqual(voided.json(), { items: [] });
+    const response = await charge(orderId);
+    assert.equal(response.statusCode, 409);
+    assert.equal(response.json().code, orderVoidedCode);
+    assert.equal(response.json().message, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`);
+    assert.deepEqual(response.json().details, { order_id: orderId });
+    assert.deepEqual(await paymentsOf(orderId), []);
+  });
+
+  test('a malformed order id is a 400', async () => {
+    const response = await voidOrder('order-1');
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json().message, /params\.order_id: must be a UUID/);
+  });
+});
+
+describe('a void racing a charge, over real HTTP', () => {
+  test('a charge still at the gateway when its order is voided is refused and never captured', async () => {
+    const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '800' });
+    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
+    try {
+      const orderId = randomUUID();
+      const inFlight = client.post('/', { body: { order_id: orderId, amount: 45 }, schema: paymentSchema }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await sleep(200);
+      // The charge has passed its up-front check and waits on the gateway: there is nothing to refund yet.
+      const voided = paymentListSchema.parse(await client.post(`/orders/${orderId}/void`, { body: {} }));
+      assert.deepEqual(voided.items, []);
+      const error = await inFlight;
+      assert.ok(error instanceof AppError, 'the in-flight charge failed');
+      assert.equal(error.statusCode, 409);
+      assert.equal(error.code, orderVoidedCode);
+      assert.deepEqual(paymentListSchema.parse(await client.get('/', { query: { order_id: orderId } })).items, []);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  test('concurrent charges and voids of many orders: no order ends with a capture', async () => {
+    const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '50' });
+    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
+    try {
+      const orderIds = Array.from({ length: 12 }, () => randomUUID());
+      // Staggered voids land before, during and after their order's gateway call.
+      const charges = orderIds.map((orderId) => client.post('/', { body: { order_id: orderId, amount: 12.5 } }).catch(() => undefined));
+      const voids = orderIds.map((orderId, index) => sleep(index * 10).then(() => client.post(`/orders/${orderId}/void`, { body: {} })));
+      await Promise.all([...charges, ...voids]);
+      for (const orderId of orderIds) {
+        const { items } = paymentListSchema.parse(await client.get('/', { query: { order_id: orderId } }));
+        assert.ok(items.every((payment) => payment.status !== 'captured'), JSON.stringify(items));
+      }
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
