@@ -23,6 +23,16 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   SAGA_BACKOFF_MS: milliseconds(200),
   ...agentConfigShape,
-}).transform(resolveProvider);
+})
+  .superRefine((config, context) => {
+    // A run still being worked on must never look orphaned, or two processes would drive it at once.
+    if (config.SAGA_STALE_AFTER_MS <= 2 * config.SAGA_HEARTBEAT_MS) {
+      context.addIssue({ code: 'custom', path: ['SAGA_STALE_AFTER_MS'], message: 'must be more than twice SAGA_HEARTBEAT_MS' });
+    }
+    if (config.SAGA_STALE_AFTER_MS <= config.PAYMENT_TIMEOUT_MS) {
+      context.addIssue({ code: 'custom', path: ['SAGA_STALE_AFTER_MS'], message: 'must be longer than PAYMENT_TIMEOUT_MS' });
+    }
+  })
+  .transform(resolveProvider);
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
