@@ -29,9 +29,6 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
     if (config.SAGA_STALE_AFTER_MS <= 2 * config.SAGA_HEARTBEAT_MS) {
       context.addIssue({ code: 'custom', path: ['SAGA_STALE_AFTER_MS'], message: 'must be more than twice SAGA_HEARTBEAT_MS' });
     }
-    if (config.SAGA_STALE_AFTER_MS <= config.PAYMENT_TIMEOUT_MS) {
-      context.addIssue({ code: 'custom', path: ['SAGA_STALE_AFTER_MS'], message: 'must be longer than PAYMENT_TIMEOUT_MS' });
-    }
   })
   .transform(resolveProvider);
 

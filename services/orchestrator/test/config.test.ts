@@ -21,5 +21,5 @@ test('LLM_PROVIDER=openai without a key or endpoint stops the start, naming the 
 
 test('saga timings that would let a live run look orphaned are refused', () => {
   assert.throws(() => loadConfig(orchestratorConfigSchema, { ...required, SAGA_HEARTBEAT_MS: '5000', SAGA_STALE_AFTER_MS: '8000' }), /SAGA_STALE_AFTER_MS: must be more than twice SAGA_HEARTBEAT_MS/);
-  assert.throws(() => loadConfig(orchestratorConfigSchema, { ...required, PAYMENT_TIMEOUT_MS: '40000' }), /SAGA_STALE_AFTER_MS: must be longer than PAYMENT_TIMEOUT_MS/);
+  assert.equal(loadConfig(orchestratorConfigSchema, { ...required, SAGA_HEARTBEAT_MS: '100', SAGA_STALE_AFTER_MS: '1000' }).SAGA_STALE_AFTER_MS, 1000);
 });
