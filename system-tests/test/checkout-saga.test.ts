@@ -114,6 +114,27 @@ describe('POST /checkout, a failure at each step in turn', () => {
   }
 });
 
+describe('a refusal past the payment', () => {
+  test('is not retried forever: the run needs attention, is listed, and an operator retry finishes it', async () => {
+    const { shopper, before } = await twoLineShopper();
+    const { status, body } = await shop.checkout(shopper, { 'x-saga-fault': 'confirm_order:reject' });
+    assert.equal(status, 202, JSON.stringify(body));
+    const run = await shop.sagaOf(shopper.sessionId);
+    assert.equal(run.status, 'needs_attention');
+    assert.equal((run.failure as { code: string }).code, 'INJECTED_REJECTION');
+    const listed = await shop.admin('GET', '?status=needs_attention');
+    assert.ok((listed.body.items as { saga_id: string }[]).some((each) => each.saga_id === run.saga_id));
+    const [order] = await shop.ordersOf(shopper.userId);
+    assert.equal(order?.status, 'pending', 'charged but not yet confirmed');
+    assert.equal((await shop.paymentsFor(order!.order_id))[0]?.status, 'captured');
+
+    const retried = await shop.admin('POST', `/${run.saga_id}/retry`);
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.status, 'completed');
+    await expectCheckedOut(shop, shopper, before);
+  });
+});
+
 describe('POST /checkout, refusals', () => {
   test('short stock is a 409 naming each short product, what was asked and what is available; the cart is left as it was', async () => {
     const { laptop, mouse, shopper, before } = await twoLineShopper();
@@ -176,7 +197,7 @@ describe('the admin API', () => {
 
     const retried = await shop.admin('POST', `/${body.saga_id}/retry`);
     assert.equal(retried.status, 409);
-    assert.match(retried.body.message!, /is completed; only a compensation_failed run can be retried/);
+    assert.match(retried.body.message!, /is completed; only a compensation_failed or needs_attention run can be retried/);
     assert.equal((await shop.admin('GET', `/${randomUUID()}`)).status, 404);
     assert.equal((await shop.admin('GET', '?status=lost')).status, 400);
   });

@@ -26,7 +26,7 @@ export const checkoutReceiptSchema = z.object({
  */
 export const checkoutProcessingSchema = z.object({ status: z.literal('processing'), saga_id: z.string(), order_id: z.string() });
 
-export const sagaStatusSchema = z.enum(['running', 'compensating', 'completed', 'compensated', 'compensation_failed']);
+export const sagaStatusSchema = z.enum(['running', 'compensating', 'completed', 'compensated', 'compensation_failed', 'needs_attention']);
 
 export const sagaStepViewSchema = z.object({
   name: z.string(),

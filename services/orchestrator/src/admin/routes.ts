@@ -34,7 +34,7 @@ function runView(run: SagaRunRecord, steps?: SagaStepRecord[]) {
 
 const sagaParamsSchema = z.object({ id: z.uuid('must be a saga id (UUID)') });
 
-/** Internal-key routes for operators: list runs, inspect one step by step, retry a failed compensation. */
+/** Internal-key routes for operators: list runs, inspect one step by step, retry a failed compensation or a stuck run. */
 export async function adminRoutes(app: ServiceApp, options: { repository: SagaRepository; resume: (sagaId: string) => Promise<unknown> }) {
   const { repository } = options;
 
@@ -56,8 +56,8 @@ export async function adminRoutes(app: ServiceApp, options: { repository: SagaRe
   app.post('/admin/sagas/:id/retry', { schema: { params: sagaParamsSchema, response: { 200: sagaRunViewSchema } } }, async (request) => {
     const found = await repository.find(request.params.id);
     if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
-    if (!(await repository.reopenForCompensation(request.params.id))) {
-      throw AppError.conflict(`Saga run ${request.params.id} is ${found.run.status}; only a compensation_failed run can be retried`);
+    if (!(await repository.reopen(request.params.id))) {
+      throw AppError.conflict(`Saga run ${request.params.id} is ${found.run.status}; only a compensation_failed or needs_attention run can be retried`);
     }
     await options.resume(request.params.id);
     const after = (await repository.find(request.params.id))!;

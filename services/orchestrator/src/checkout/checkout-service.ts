@@ -14,7 +14,7 @@ export interface CheckoutRequest {
 }
 
 export interface CheckoutObserver {
-  finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing', seconds: number) => void;
+  finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing' | 'needs_attention', seconds: number) => void;
 }
 
 /** A refusal from a service (empty cart, short stock, declined card) is answered as is; anything else is a 502. */
@@ -58,8 +58,9 @@ export function createCheckoutService(dependencies: { clients: DomainClients; ru
       const outcome = await runner.start(sagaId, input, request.fault);
       const seconds = (performance.now() - started) / 1000;
 
-      if (outcome.status === 'running') {
-        observer.finished('processing', seconds);
+      // Paid, and the order will be finished by the sweep or, for a run that needs attention, by an operator.
+      if (outcome.status === 'running' || outcome.status === 'needs_attention') {
+        observer.finished(outcome.status === 'running' ? 'processing' : 'needs_attention', seconds);
         return { status: 'processing' as const, saga_id: sagaId, order_id: input.order_id };
       }
       if (outcome.status !== 'completed') {

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 const faultSchema = z.object({
   step: z.string().min(1),
-  mode: z.enum(['error', 'crash-before', 'crash-after']),
+  mode: z.enum(['error', 'reject', 'crash-before', 'crash-after']),
 });
 
 export type Fault = z.infer<typeof faultSchema>;
@@ -19,7 +19,7 @@ export const faultHeader = 'x-saga-fault';
 export function parseFault(header: string): Fault {
   const [step, mode] = header.split(':');
   const parsed = faultSchema.safeParse({ step, mode });
-  if (!parsed.success) throw AppError.badRequest(`${faultHeader} must look like "<step>:error|crash-before|crash-after"`);
+  if (!parsed.success) throw AppError.badRequest(`${faultHeader} must look like "<step>:error|reject|crash-before|crash-after"`);
   return parsed.data;
 }
 
@@ -29,8 +29,14 @@ function crash(): never {
   throw new Error('unreachable');
 }
 
-export function applyFault(fault: Fault | undefined, step: string, moment: 'before' | 'after') {
+/** `error` fails the step's first attempt, `reject` every attempt (a refusal for good), the crashes happen once. */
+export function applyFault(fault: Fault | undefined, step: string, moment: 'before' | 'after', attempt = 1) {
   if (!fault || fault.step !== step) return;
+  if (fault.mode === 'reject') {
+    if (moment === 'before') throw new AppError(409, 'INJECTED_REJECTION', `Injected refusal at step ${step}`);
+    return;
+  }
+  if (attempt > 1) return;
   if (moment === 'before' && fault.mode === 'crash-before') crash();
   if (moment === 'after' && fault.mode === 'crash-after') crash();
   if (moment === 'before' && fault.mode === 'error') {

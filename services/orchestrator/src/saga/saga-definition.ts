@@ -38,7 +38,8 @@ export interface SagaDefinition<Input, Data> {
   pivot: string;
 }
 
-export type SagaRunStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'compensation_failed';
+/** `needs_attention`: paid, but a later step is refused for good; an operator decides, then retries it. */
+export type SagaRunStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'compensation_failed' | 'needs_attention';
 
 export interface SagaFailure {
   step: string;
@@ -50,7 +51,7 @@ export interface SagaFailure {
 
 export type SagaOutcome<Data> =
   | { status: 'completed'; data: Partial<Data> }
-  | { status: 'compensated' | 'compensation_failed'; data: Partial<Data>; failure: SagaFailure }
+  | { status: 'compensated' | 'compensation_failed' | 'needs_attention'; data: Partial<Data>; failure: SagaFailure }
   /** Past the pivot a step still failing, or the pivot's outcome unknown: the sweep finishes the run later. */
   | { status: 'running'; data: Partial<Data> };
 

@@ -35,7 +35,7 @@ export function createSagaRepository(db: Database) {
     },
 
     async updateRun(id: string, changes: { status?: SagaRunStatus; data?: unknown; failure?: SagaFailure | null }) {
-      const finished = changes.status && changes.status !== 'running' && changes.status !== 'compensating';
+      const finished = changes.status && !['running', 'compensating', 'needs_attention'].includes(changes.status);
       await db
         .update(sagaRuns)
         .set({ ...changes, updatedAt: sql`now()`, heartbeatAt: sql`now()`, ...(finished ? { finishedAt: sql`now()` } : {}) })
@@ -70,12 +70,20 @@ export function createSagaRepository(db: Database) {
       return claimed;
     },
 
-    /** Hands a compensation_failed run back to the sweep, which compensates what is still undone. */
-    async reopenForCompensation(id: string): Promise<boolean> {
+    /**
+     * Takes a run an operator retries back up: a compensation_failed run compensates what is still undone, a run
+     * that needs attention goes forward again.
+     */
+    async reopen(id: string): Promise<boolean> {
       const reopened = await db
         .update(sagaRuns)
-        .set({ status: 'compensating', heartbeatAt: sql`now()`, updatedAt: sql`now()`, finishedAt: null })
-        .where(and(eq(sagaRuns.id, id), eq(sagaRuns.status, 'compensation_failed')))
+        .set({
+          status: sql`case ${sagaRuns.status} when 'compensation_failed' then 'compensating' else 'running' end`,
+          heartbeatAt: sql`now()`,
+          updatedAt: sql`now()`,
+          finishedAt: null,
+        })
+        .where(and(eq(sagaRuns.id, id), inArray(sagaRuns.status, ['compensation_failed', 'needs_attention'])))
         .returning({ id: sagaRuns.id });
       return reopened.length > 0;
     },

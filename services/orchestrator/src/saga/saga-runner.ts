@@ -18,6 +18,10 @@ export interface SagaRunnerOptions {
 
 type StepResult<Data> = { outcome: 'succeeded'; patch: Partial<Data> } | { outcome: 'failed'; failure: SagaFailure } | { outcome: 'in_doubt' };
 
+// Refusals that may pass by themselves: asking again later can succeed.
+const passingRefusals = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'INJECTED_FAULT']);
+const refusedForGood = (failure: SagaFailure) => failure.statusCode < 500 && !passingRefusals.has(failure.code);
+
 const interrupted = (step: string): SagaFailure => ({
   step,
   statusCode: 503,
@@ -56,7 +60,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       record.status = 'running';
       await repository.updateStep(sagaId, step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
       try {
-        if (attempt === 1) applyFault(fault, step.name, 'before');
+        applyFault(fault, step.name, 'before', attempt);
         const patch = await step.run(context);
         applyFault(fault, step.name, 'after');
         return { outcome: 'succeeded', patch } satisfies StepResult<Data>;
@@ -125,6 +129,12 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
         continue;
       }
       if (result.outcome === 'failed' && !pastPivot) return compensate(sagaId, input, data, records, result.failure);
+      if (result.outcome === 'failed' && refusedForGood(result.failure)) {
+        // Retrying a refusal forever would hide it: the run waits for an operator instead.
+        await repository.updateRun(sagaId, { status: 'needs_attention', failure: result.failure });
+        logger.error({ sagaId, step: step.name, failure: result.failure }, 'saga run past the payment needs attention');
+        return { status: 'needs_attention', data, failure: result.failure };
+      }
       logger.warn({ sagaId, step: step.name, outcome: result.outcome }, 'saga run left for the sweep to finish');
       return { status: 'running', data };
     }
