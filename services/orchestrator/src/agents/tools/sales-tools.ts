@@ -16,6 +16,21 @@ function parseQuantity(raw: unknown): number | string {
   return value;
 }
 
+const cartLineArguments = (quantity: string) =>
+  z.object({ product_id: productIdArgument, quantity: z.union([z.number(), z.string()]).describe(quantity) });
+
+/** The product and quantity a cart write asks for, or the refusal to send back to the model. */
+async function readLineRequest(clients: DomainClients, input: { product_id: number; quantity: unknown }) {
+  const quantity = parseQuantity(input.quantity);
+  if (typeof quantity === 'string') return quantity;
+  try {
+    return { product: await clients.products.get(input.product_id), quantity };
+  } catch (error) {
+    if (isAppError(error) && error.statusCode < 500) return `Product ${input.product_id} does not exist. Search the catalog to find the right product.`;
+    throw error;
+  }
+}
+
 export function createSalesTools(clients: DomainClients) {
   const searchProducts = tool(
     async (input) => {
@@ -47,17 +62,9 @@ export function createSalesTools(clients: DomainClients) {
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
         const shopper = shopperContext(config);
-        const quantity = parseQuantity(input.quantity);
-        if (typeof quantity === 'string') return failure(quantity);
-        let product;
-        try {
-          product = await clients.products.get(input.product_id);
-        } catch (error) {
-          if (isAppError(error) && error.statusCode < 500) {
-            return failure(`Product ${input.product_id} does not exist. Search the catalog to find the right product.`);
-          }
-          throw error;
-        }
+        const request = await readLineRequest(clients, input);
+        if (typeof request === 'string') return failure(request);
+        const { product, quantity } = request;
         const cart = await clients.carts.get(shopper.sessionId);
         const inCart = cart.items.find((item) => item.product_id === product.id)?.quantity ?? 0;
         if (inCart + quantity > product.stock) {
@@ -78,10 +85,7 @@ export function createSalesTools(clients: DomainClients) {
     {
       name: 'add_to_cart',
       description: 'Add a product to the shopper\'s cart. The price always comes from the catalog; there is no way to set it.',
-      schema: z.object({
-        product_id: productIdArgument,
-        quantity: z.union([z.number(), z.string()]).describe('How many units: a whole number of at least 1, at most the stock'),
-      }),
+      schema: cartLineArguments('How many units: a whole number of at least 1, at most the stock'),
     },
   );
 
@@ -89,15 +93,9 @@ export function createSalesTools(clients: DomainClients) {
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
         const shopper = shopperContext(config);
-        const quantity = parseQuantity(input.quantity);
-        if (typeof quantity === 'string') return failure(quantity);
-        let product;
-        try {
-          product = await clients.products.get(input.product_id);
-        } catch (error) {
-          if (isAppError(error) && error.statusCode < 500) return failure(`Product ${input.product_id} does not exist.`);
-          throw error;
-        }
+        const request = await readLineRequest(clients, input);
+        if (typeof request === 'string') return failure(request);
+        const { product, quantity } = request;
         if (quantity > product.stock) {
           return failure(`Only ${product.stock} ${product.name} in stock, so I can't make it ${quantity}. I can set up to ${product.stock}.`);
         }
@@ -112,10 +110,7 @@ export function createSalesTools(clients: DomainClients) {
     {
       name: 'update_cart_quantity',
       description: 'Set how many units of a product the cart holds, replacing its current quantity (e.g. "make it 3").',
-      schema: z.object({
-        product_id: productIdArgument,
-        quantity: z.union([z.number(), z.string()]).describe('The new quantity: a whole number of at least 1, at most the stock'),
-      }),
+      schema: cartLineArguments('The new quantity: a whole number of at least 1, at most the stock'),
     },
   );
 
