@@ -81,7 +81,7 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
   try {
     await Promise.all(
       running.map(({ name, port, process: child, lines }) =>
-        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 60_000).catch((error: Error) => {
+        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 120_000).catch((error: Error) => {
           throw new Error(`The ${name} service ${error.message}:\n${lines.slice(-20).join('\n')}`);
         }),
       ),

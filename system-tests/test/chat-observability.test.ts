@@ -54,7 +54,7 @@ test('one /chat purchase is one trace across five services, with agent, tool, mo
   const spans = await receiver.waitForTrace(traceId, (received) => {
     const names = new Set(received.map((span) => span.name));
     return services.every((service) => received.some((span) => span.service === service)) && names.has('saga complete_claim');
-  });
+  }, 60_000);
   const names = new Set(spans.map((span) => span.name));
   for (const expected of ['agent supervisor', 'agent sales', 'agent checkout', 'llm sales', 'tool search_products', 'tool add_to_cart', 'tool checkout']) {
     assert.ok(names.has(expected), `span ${expected}`);
