@@ -25,7 +25,8 @@ before(async () => {
   app = createServiceApp({ service: 'echo', config });
   app.get('/items/:id', async (request) => ({ id: (request.params as { id: string }).id }));
   app.get('/slow', async () => {
-    await sleep(1_000);
+    // Far longer than the client waits, so even a stalled event loop cannot let the answer arrive in time.
+    await sleep(5_000);
     return { late: true };
   });
   app.get('/flaky', async (_request, reply) => (count('flaky') <= 2 ? reply.status(503).send({ message: 'warming up' }) : { ok: true }));
@@ -77,7 +78,8 @@ describe('service client over real HTTP', () => {
   });
 
   test('a slow answer becomes an upstream timeout', async () => {
-    await assert.rejects(client({ timeoutMs: 200 }).get('/slow', {}), (error: AppError) => {
+    const impatient = createServiceClient({ service: 'echo', baseUrl, internalApiKey, timeoutMs: 200, retries: 0 });
+    await assert.rejects(impatient.get('/slow', {}), (error: AppError) => {
       assert.equal(error.statusCode, 504);
       assert.equal(error.code, 'UPSTREAM_TIMEOUT');
       return true;
