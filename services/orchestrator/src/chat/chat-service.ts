@@ -99,9 +99,12 @@ export function createChatService(dependencies: {
 
   return {
     async reply(turn: ChatTurn): Promise<ChatResponse> {
-      await bindSession(turn.userId, turn.sessionId);
       const threadId = `${turn.userId}:${turn.sessionId}`;
-      await threads.touch(threadId, turn.userId, turn.sessionId);
+      // A thread of this user and session exists only once the session was bound to them: bind on first use only.
+      if (!(await threads.touch(threadId))) {
+        await bindSession(turn.userId, turn.sessionId);
+        await threads.create(threadId, turn.userId, turn.sessionId);
+      }
       const locked = await threads.withLock(threadId, () => runTurn(threadId, turn));
       if (!locked) throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
       return locked.result;

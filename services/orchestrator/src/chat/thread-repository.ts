@@ -8,11 +8,18 @@ const leaseSeconds = 60;
 
 export function createThreadRepository(db: Database) {
   return {
-    async touch(threadId: string, userId: string, sessionId: string) {
-      await db
-        .insert(chatThreads)
-        .values({ threadId, userId, sessionId })
-        .onConflictDoUpdate({ target: chatThreads.threadId, set: { lastActiveAt: sql`now()` } });
+    /** Marks the thread active; false when it did not exist yet (its session is not yet bound to the user). */
+    async touch(threadId: string): Promise<boolean> {
+      const touched = await db
+        .update(chatThreads)
+        .set({ lastActiveAt: sql`now()` })
+        .where(eq(chatThreads.threadId, threadId))
+        .returning({ threadId: chatThreads.threadId });
+      return touched.length > 0;
+    },
+
+    async create(threadId: string, userId: string, sessionId: string) {
+      await db.insert(chatThreads).values({ threadId, userId, sessionId }).onConflictDoNothing();
     },
 
     /**
