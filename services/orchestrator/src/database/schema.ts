@@ -17,6 +17,8 @@ export const sagaRuns = orchestratorSchema.table(
     input: jsonb('input').notNull(),
     data: jsonb('data').notNull().default({}),
     failure: jsonb('failure'),
+    /** Fencing token: bumped on every take-over; every write of the run is conditional on it. */
+    ownerVersion: integer('owner_version').notNull().default(0),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
