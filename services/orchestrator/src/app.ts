@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes.js';
 import { createChatModel } from './agents/chat-model.js';
 import { buildShoppingGraph } from './agents/graph/shopping-graph.js';
 import { createCheckoutTools } from './agents/tools/checkout-tools.js';
+import { createOrderTools } from './agents/tools/order-tools.js';
 import { createSalesTools } from './agents/tools/sales-tools.js';
 import { createChatService } from './chat/chat-service.js';
 import { chatRoutes } from './chat/routes.js';
@@ -107,6 +108,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     checkpointer,
     salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.updateCartQuantity, salesTools.removeFromCart, salesTools.viewCart],
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
+    orderTools: createOrderTools(orders),
     historyLimit: config.CHAT_HISTORY_LIMIT,
   });
   const threads = createThreadRepository(database.db);

@@ -13,7 +13,6 @@ export interface OrderSummary {
   order_id: string;
   status: string;
   total: number;
-  refunded_amount: number;
   items: { product_id: number; name: string; quantity: number; returned_quantity: number; unit_price: number }[];
 }
 

@@ -17,8 +17,7 @@ export function describeCartResult(result: ToolResult) {
 
 function describeOrder(order: OrderSummary) {
   const lines = order.items.map((item) => `  - ${item.quantity} × ${item.name}${item.returned_quantity ? ` (${item.returned_quantity} returned)` : ''}`);
-  const refunded = order.refunded_amount > 0 ? `, ${money(order.refunded_amount)} refunded` : '';
-  return [`- Order ${order.order_id}: ${order.status.replace('_', ' ')}, ${money(order.total)}${refunded}`, ...lines].join('\n');
+  return [`- Order ${order.order_id}: ${order.status.replace('_', ' ')}, ${money(order.total)}`, ...lines].join('\n');
 }
 
 export const replies = {
