@@ -29,6 +29,7 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
   for (const turn of evalCase.turns) {
     const sender = shoppers.get(turn.user)!;
     const session = shoppers.get(turn.session_of ?? turn.user)!.sessionId;
+    if (turn.fulfil) await shop.fulfil(sender.userId, turn.fulfil);
     const outcome = await shop.chat(sender.token, session, turn.message);
     turns.push({ user: turn.user, ...(turn.session_of ? { session_of: turn.session_of } : {}), message: turn.message, ...turnRecord(outcome) });
   }
@@ -46,8 +47,9 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
         total: order.total,
         transaction_id: order.transaction_id,
         items: order.lines.map((line) => ({ product: nameOf(line.product_id), quantity: line.quantity })),
+        returned: order.lines.filter((line) => line.returned_quantity > 0).map((line) => ({ product: nameOf(line.product_id), quantity: line.returned_quantity })),
       })),
-      payments: payments.map(({ order_id, transaction_id, amount, status }) => ({ order_id, transaction_id, amount, status })),
+      payments: payments.map(({ order_id, transaction_id, amount, refunded_amount, status }) => ({ order_id, transaction_id, amount, refunded: refunded_amount, status })),
       cart: (await shop.cart(shopper.sessionId)).map((item) => ({ product: nameOf(item.product_id), quantity: item.quantity })),
     };
   }

@@ -51,11 +51,15 @@ export function checkShopper(alias: string, expected: ShopperExpectation, actual
       if (describeItems(made.items) !== describeItems(order.items)) {
         failures.push(`${label}: items ${describeItems(made.items)}, expected ${describeItems(order.items)}`);
       }
+      if (describeItems(made.returned) !== describeItems(order.returned)) {
+        failures.push(`${label}: returned ${describeItems(made.returned)}, expected ${describeItems(order.returned)}`);
+      }
       const captured = actual.payments.some((payment) => payment.order_id === made.order_id && payment.transaction_id === made.transaction_id && payment.status === 'captured');
       if (made.status === 'paid' && !captured) failures.push(`${label}: paid, but no captured payment carries its transaction id`);
     });
   }
-  const payments = (list: { amount: number; status: string }[]) => list.map((payment) => `${payment.status} ${money(payment.amount)}`).join(', ') || 'none';
+  const payments = (list: { amount: number; refunded: number; status: string }[]) =>
+    list.map((payment) => `${payment.status} ${money(payment.amount)}${payment.refunded > 0 ? ` (${money(payment.refunded)} refunded)` : ''}`).join(', ') || 'none';
   if (payments(actual.payments) !== payments(expected.payments)) {
     failures.push(`${who}payments: ${payments(actual.payments)}, expected ${payments(expected.payments)}`);
   }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fixtureProductNames } from './catalog-fixture.js';
 
-export const families = ['happy_path', 'quantity_validation', 'cart_operations', 'multi_step', 'pricing', 'safety'] as const;
+export const families = [
+  'happy_path', 'quantity_validation', 'cart_operations', 'multi_step', 'pricing', 'safety', 'order_history', 'cancellation', 'returns',
+] as const;
 
 const productName = z.enum(fixtureProductNames, { error: `must be a product of the catalog fixture: ${fixtureProductNames.join(', ')}` });
 const userAlias = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lowercase alias such as "shopper" or "rival"');
@@ -17,6 +19,8 @@ export const turnSchema = z.strictObject({
   user: userAlias.default('shopper'),
   /** Send it on another user's session instead of the sender's own. */
   session_of: userAlias.optional(),
+  /** Before the message is sent, the operator moves the sender's paid (or shipped) orders on to this status. */
+  fulfil: z.enum(['shipped', 'delivered']).optional(),
   status: z.number().int().min(100).max(599).default(200),
   reply_contains: z.array(phraseSchema).default([]),
   reply_excludes: z.array(z.string().min(1)).default([]),
@@ -25,14 +29,18 @@ export const turnSchema = z.strictObject({
 const itemSchema = z.strictObject({ product: productName, quantity: z.number().int().min(1) });
 
 const orderExpectationSchema = z.strictObject({
-  status: z.enum(['pending', 'paid', 'cancelled', 'refunded']).default('paid'),
+  status: z.enum(['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'partially_returned', 'returned']).default('paid'),
   total: amount,
   items: z.array(itemSchema).min(1),
+  /** Units sent back, per product; none unless listed. */
+  returned: z.array(itemSchema).default([]),
 });
 
 const paymentExpectationSchema = z.strictObject({
   amount,
-  status: z.enum(['captured', 'declined', 'refunded']).default('captured'),
+  status: z.enum(['captured', 'partially_refunded', 'refunded', 'declined']).default('captured'),
+  /** What was given back of it; what the shop keeps is amount − refunded. */
+  refunded: amount.default(0),
 });
 
 /** What one user must own at the end: every order and payment (in order of creation) and the cart of their session. */

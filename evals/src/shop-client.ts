@@ -114,6 +114,17 @@ export function createShopClient(target: ShopTarget, options: { onNotice?: (mess
     orders: async (userId: string) =>
       (await internal<OrderPage>(`${target.urls.order}/?user_id=${encodeURIComponent(userId)}&limit=100`)).items,
 
+    /** The operator's part: ships, then delivers if asked, every paid or shipped order of the user. */
+    async fulfil(userId: string, status: 'shipped' | 'delivered') {
+      const orders = (await internal<OrderPage>(`${target.urls.order}/?user_id=${encodeURIComponent(userId)}&limit=100`)).items;
+      for (const order of orders) {
+        if (order.status === 'paid') await internal(`${target.urls.order}/${order.order_id}/ship`, { method: 'POST', body: {} });
+        if (status === 'delivered' && (order.status === 'paid' || order.status === 'shipped')) {
+          await internal(`${target.urls.order}/${order.order_id}/deliver`, { method: 'POST', body: {} });
+        }
+      }
+    },
+
     payments: async (orderId: string) => (await internal<PaymentList>(`${target.urls.payment}/?order_id=${orderId}`)).items,
 
     /** A session that was never used has no cart: that is an empty one. */

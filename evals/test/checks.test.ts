@@ -71,6 +71,19 @@ describe('checkShopper', () => {
     ]);
   });
 
+  test('returned units and refunded amounts are compared too', () => {
+    const actual = state();
+    actual.orders[0]!.status = 'returned';
+    actual.orders[0]!.returned = [{ product: 'MacBook Pro', quantity: 1 }];
+    actual.payments[0]!.status = 'refunded';
+    actual.payments[0]!.refunded = 2000;
+    assert.deepEqual(checkShopper('shopper', expected(), actual), [
+      'order 1: status returned, expected paid',
+      'order 1: returned 1 × MacBook Pro, expected nothing',
+      'payments: refunded $2,000.00 ($2,000.00 refunded), expected captured $2,000.00',
+    ]);
+  });
+
   test('the cart must hold exactly the expected items', () => {
     const actual = state();
     actual.cart = [{ product: 'Tennis Ball', quantity: 2 }];

@@ -26,6 +26,16 @@ describe('the shipped dataset', () => {
     assert.ok(dataset.some((evalCase) => Object.keys(evalCase.expect.shoppers).length > 1));
     assert.ok(dataset.some((evalCase) => evalCase.turns.some((turn) => turn.status === 403 && turn.session_of)));
   });
+
+  test('grades after-purchase cases on order statuses, returned units, refunds and fulfilment', () => {
+    const orders = dataset.flatMap((evalCase) => Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.orders));
+    for (const status of ['shipped', 'delivered', 'cancelled', 'partially_returned', 'returned']) {
+      assert.ok(orders.some((order) => order.status === status), `an order ends ${status}`);
+    }
+    const payments = dataset.flatMap((evalCase) => Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.payments));
+    assert.ok(payments.some((payment) => payment.status === 'partially_refunded' && payment.refunded > 0));
+    assert.ok(dataset.filter((evalCase) => evalCase.turns.some((turn) => turn.fulfil === 'delivered')).length >= 10);
+  });
 });
 
 describe('the schema', () => {

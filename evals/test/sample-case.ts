@@ -12,7 +12,7 @@ export function sampleCase(): EvalCase {
       stock_changes: { 'MacBook Pro': -1 },
       shoppers: {
         shopper: {
-          orders: [{ total: 2000, items: [{ product: 'MacBook Pro', quantity: 1 }] }],
+          orders: [{ total: 2000, items: [{ product: 'MacBook Pro', quantity: 1 }], returned: [] }],
           payments: [{ amount: 2000 }],
           cart: [],
         },
@@ -37,8 +37,8 @@ export function sampleObservation(): CaseObservation {
     ],
     shoppers: {
       shopper: {
-        orders: [{ order_id: 'o-1', status: 'paid', total: 2000, transaction_id: 't-1', items: [{ product: 'MacBook Pro', quantity: 1 }] }],
-        payments: [{ order_id: 'o-1', transaction_id: 't-1', amount: 2000, status: 'captured' }],
+        orders: [{ order_id: 'o-1', status: 'paid', total: 2000, transaction_id: 't-1', items: [{ product: 'MacBook Pro', quantity: 1 }], returned: [] }],
+        payments: [{ order_id: 'o-1', transaction_id: 't-1', amount: 2000, refunded: 0, status: 'captured' }],
         cart: [],
       },
     },

@@ -56,7 +56,7 @@ test('the real OpenAI client drives the graph against an OpenAI-compatible endpo
 
   assert.equal(fake.requests.length, 5);
   assert.ok(fake.requests.every((request) => request.model === 'fake-gpt'));
-  assert.deepEqual(toolNames(fake.requests[0]!), ['transfer_to_sales', 'transfer_to_checkout']);
+  assert.deepEqual(toolNames(fake.requests[0]!), ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
   assert.equal(fake.requests[0]!.tool_choice, 'required');
   assert.equal(fake.requests[0]!.messages[0]!.role, 'system');
   const toolResult = fake.requests[2]!.messages.at(-1)!;

@@ -96,7 +96,7 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
       assert.ok(refusals.some((content) => content.includes(reason)), `the model was told: ${reason}`);
     }
     // Who was asked: the supervisor with its hand-off tools, then the sales agent, then the checkout agent.
-    assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout']);
+    assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
     assert.ok(model.calls[1]!.tools.includes('search_products') && !model.calls[1]!.tools.includes('checkout'));
     assert.ok(model.calls[10]!.tools.includes('checkout') && !model.calls[10]!.tools.includes('add_to_cart'));
     const [order] = await shop.orders(shopper.userId);

@@ -5,6 +5,8 @@ import { parseMessage } from '../src/agents/offline/message-parser.js';
 const one = { kind: 'count', value: 1 };
 const named = (text: string) => ({ kind: 'named', text });
 const it = { kind: 'pronoun', plural: false };
+const latest = { kind: 'latest' };
+const orderId = '0b7f6c1e-2f4a-4c8e-9d3b-5a6e7f8a9b0c';
 
 const cases: [string, unknown[]][] = [
   ['Buy 1 MacBook Pro', [{ type: 'add', target: named('macbook pro'), quantity: one, buy: true }, { type: 'checkout', implicit: true }]],
@@ -51,6 +53,39 @@ const cases: [string, unknown[]][] = [
   ['Buy the keychain, not the macbook', [{ type: 'add', target: named('keychain'), quantity: one, buy: true }, { type: 'checkout', implicit: true }]],
   ['buy twenty-five keychains', [{ type: 'add', target: named('keychains'), quantity: { kind: 'count', value: 25 }, buy: true }, { type: 'checkout', implicit: true }]],
   ['remove 1 keychain', [{ type: 'remove', target: named('keychain'), quantity: one }]],
+  // Filler never becomes part of a product's name.
+  ['buy 3 units of tennis balls please', [{ type: 'add', target: named('tennis balls'), quantity: { kind: 'count', value: 3 }, buy: true }, { type: 'checkout', implicit: true }]],
+  ['add 2 pieces of the keychain for me', [{ type: 'add', target: named('keychain'), quantity: { kind: 'count', value: 2 }, buy: false }]],
+  ['get me the racket in the store', [{ type: 'add', target: named('racket'), quantity: one, buy: true }, { type: 'checkout', implicit: true }]],
+  ['I want 2 items of keychain', [{ type: 'add', target: named('keychain'), quantity: { kind: 'count', value: 2 }, buy: true }, { type: 'checkout', implicit: true }]],
+  ['buy one of everything in the store', [{ type: 'everything', buy: true }, { type: 'checkout', implicit: true }]],
+  ['buy the cheapest thing you have', [{ type: 'cheapest', query: '', quantity: one, buy: true, add: true }, { type: 'checkout', implicit: true }]],
+  ['what is the cheapest thing you have?', [{ type: 'cheapest', query: '', quantity: one, buy: false, add: false }]],
+  ['the tennis one', [{ type: 'choose', text: 'tennis' }]],
+  ['the second one', [{ type: 'choose', text: 'second' }]],
+  // After the purchase.
+  ['show my orders', [{ type: 'list_orders' }]],
+  ['Show me my past orders', [{ type: 'list_orders' }]],
+  ['what did I buy?', [{ type: 'list_orders' }]],
+  ['What did I buy last time?', [{ type: 'order_status', order: latest }]],
+  ['where is my order?', [{ type: 'order_status', order: latest }]],
+  ['status of my last order', [{ type: 'order_status', order: latest }]],
+  ['cancel my last order', [{ type: 'cancel_order', order: latest }]],
+  ['cancel the order for the keychain', [{ type: 'cancel_order', order: { kind: 'product', text: 'keychain' } }]],
+  ['cancel the keychain order', [{ type: 'cancel_order', order: { kind: 'product', text: 'keychain' } }]],
+  ['I changed my mind, cancel it', [{ type: 'cancel_order', order: latest }]],
+  [`cancel order ${orderId}`, [{ type: 'cancel_order', order: { kind: 'id', id: orderId } }]],
+  ['I want a refund for the tennis balls', [{ type: 'return_items', order: { kind: 'product', text: 'tennis balls' }, target: named('tennis balls') }]],
+  ['return the racket', [{ type: 'return_items', order: { kind: 'product', text: 'racket' }, target: named('racket') }]],
+  ['return 2 of the 5 balls', [{ type: 'return_items', order: { kind: 'product', text: 'balls' }, target: named('balls'), quantity: { kind: 'count', value: 2 } }]],
+  ['return my last order', [{ type: 'return_items', order: latest }]],
+  ['refund me $500', [{ type: 'return_items', order: latest }]],
+  [`return the racket from order ${orderId}`, [{ type: 'return_items', order: { kind: 'id', id: orderId }, target: named('racket') }]],
+  [orderId, [{ type: 'order_status', order: { kind: 'id', id: orderId } }]],
+  [`what about ${orderId}?`, [{ type: 'order_status', order: { kind: 'id', id: orderId } }]],
+  ['yes', [{ type: 'answer', yes: true }]],
+  ['no, keep it', [{ type: 'answer', yes: false }]],
+  ['order 2 keychains', [{ type: 'add', target: named('keychains'), quantity: { kind: 'count', value: 2 }, buy: true }, { type: 'checkout', implicit: true }]],
 ];
 
 for (const [message, intents] of cases) {

@@ -7,9 +7,9 @@ import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, 
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
 import { failure } from '../tools/tool-context.js';
-import { checkoutPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
+import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
-export type AgentName = 'sales' | 'checkout';
+export type AgentName = 'sales' | 'checkout' | 'orders';
 
 const ShoppingState = Annotation.Root({
   ...MessagesAnnotation.spec,
@@ -38,6 +38,12 @@ function withServerCallIds<Reply extends AIMessageWithCalls>(reply: Reply) {
   return reply;
 }
 
+const transferToOrders = tool(async () => 'Transferred to the orders agent.', {
+  name: 'transfer_to_orders',
+  description: 'Hand the conversation to the orders agent: orders already placed, their status, cancellations, returns and refunds.',
+  schema: z.object({}),
+});
+
 type AIMessageWithCalls = BaseMessage & { tool_calls?: { id?: string; name: string; args: Record<string, unknown> }[] };
 
 /** Invoked with a whole tool call, a LangChain tool answers with a ToolMessage. */
@@ -45,7 +51,7 @@ interface ToolRunner {
   invoke: (call: unknown, config: RunnableConfig) => Promise<ToolMessage>;
 }
 
-const transferTargets: Record<string, AgentName> = { transfer_to_sales: 'sales', transfer_to_checkout: 'checkout' };
+const transferTargets: Record<string, AgentName> = { transfer_to_sales: 'sales', transfer_to_checkout: 'checkout', transfer_to_orders: 'orders' };
 
 export interface ShoppingGraphOptions {
   model: BaseChatModel;
@@ -53,6 +59,7 @@ export interface ShoppingGraphOptions {
   modelName: string;
   salesTools: StructuredToolInterface[];
   checkoutTools: StructuredToolInterface[];
+  orderTools: StructuredToolInterface[];
   checkpointer: BaseCheckpointSaver;
   /** How many recent messages the models see; older turns stay in the thread but are not resent. */
   historyLimit?: number;
@@ -77,17 +84,19 @@ function recent(messages: BaseMessage[], limit: number) {
   });
 }
 
-/** Supervisor → sales or checkout agent, each a tool-calling loop; agents hand over with transfer tools. */
+/** Supervisor → sales, checkout or orders agent, each a tool-calling loop; agents hand over with transfer tools. */
 export function buildShoppingGraph(options: ShoppingGraphOptions) {
   const historyLimit = options.historyLimit ?? 40;
   const agents = {
-    sales: { prompt: salesPrompt, tools: [...options.salesTools, transferToCheckout] },
-    checkout: { prompt: checkoutPrompt, tools: [...options.checkoutTools, transferToSales] },
+    sales: { prompt: salesPrompt, tools: [...options.salesTools, transferToCheckout, transferToOrders] },
+    checkout: { prompt: checkoutPrompt, tools: [...options.checkoutTools, transferToSales, transferToOrders] },
+    orders: { prompt: ordersPrompt, tools: [...options.orderTools, transferToSales, transferToCheckout] },
   };
-  const supervisorModel = options.model.bindTools!([transferToSales, transferToCheckout], { tool_choice: 'required' });
+  const supervisorModel = options.model.bindTools!([transferToSales, transferToCheckout, transferToOrders], { tool_choice: 'required' });
   const agentModels = {
     sales: options.model.bindTools!(agents.sales.tools),
     checkout: options.model.bindTools!(agents.checkout.tools),
+    orders: options.model.bindTools!(agents.orders.tools),
   };
 
   /** One span per model call, with the model's name and the tokens it reports. */
@@ -164,11 +173,13 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
   };
 
   return new StateGraph(ShoppingState)
-    .addNode('supervisor', traced('supervisor', supervisor), { ends: ['sales', 'checkout'] })
+    .addNode('supervisor', traced('supervisor', supervisor), { ends: ['sales', 'checkout', 'orders'] })
     .addNode('sales', traced('sales', agentNode('sales')), { ends: ['sales_tools', END] })
-    .addNode('sales_tools', traced('sales_tools', toolsNode('sales')), { ends: ['sales', 'checkout'] })
+    .addNode('sales_tools', traced('sales_tools', toolsNode('sales')), { ends: ['sales', 'checkout', 'orders'] })
     .addNode('checkout', traced('checkout', agentNode('checkout')), { ends: ['checkout_tools', END] })
-    .addNode('checkout_tools', traced('checkout_tools', toolsNode('checkout')), { ends: ['checkout', 'sales'] })
+    .addNode('checkout_tools', traced('checkout_tools', toolsNode('checkout')), { ends: ['checkout', 'sales', 'orders'] })
+    .addNode('orders', traced('orders', agentNode('orders')), { ends: ['orders_tools', END] })
+    .addNode('orders_tools', traced('orders_tools', toolsNode('orders')), { ends: ['orders', 'sales', 'checkout'] })
     .addEdge(START, 'supervisor')
     .compile({ checkpointer: options.checkpointer });
 }

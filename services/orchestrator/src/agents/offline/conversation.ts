@@ -1,4 +1,4 @@
-import { HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 
 export interface ProductSummary {
   id: number;
@@ -6,6 +6,14 @@ export interface ProductSummary {
   price: number;
   stock: number;
   category?: string | null;
+}
+
+/** An order as the order tools describe it to the model. */
+export interface OrderSummary {
+  order_id: string;
+  status: string;
+  total: number;
+  items: { product_id: number; name: string; quantity: number; returned_quantity: number; unit_price: number }[];
 }
 
 export interface ExecutedCall {
@@ -19,10 +27,12 @@ export interface ToolResult {
   message?: string;
   products?: ProductSummary[];
   added?: { product_id: number; name: string; quantity: number; unit_price: number };
+  orders?: OrderSummary[];
+  order?: OrderSummary;
   cart?: { items: { product_id: number; name: string; quantity: number; unit_price: number; line_total: number }[]; total: number };
 }
 
-const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout']);
+const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
 
 function parseResult(message: ToolMessage): ToolResult {
   try {
@@ -34,9 +44,25 @@ function parseResult(message: ToolMessage): ToolResult {
 
 type WithToolCalls = BaseMessage & { tool_calls?: { id?: string; name: string }[] };
 
-/** The latest human message, the tool calls made since it (hand-offs aside), and the products mentioned before it. */
-export function readConversation(messages: BaseMessage[]) {
+export interface Turn {
+  text: string;
+  executed: ExecutedCall[];
+  mentioned: ProductSummary[];
+}
+
+/**
+ * The latest human message, the tool calls made since it (hand-offs aside), and the products mentioned before it;
+ * the same for the turn before, with the agent's reply to it, so an answer to the agent's question is understood.
+ */
+export function readConversation(messages: BaseMessage[]): Turn & { previous?: Turn & { reply: string } } {
   const humanIndex = messages.findLastIndex((message) => HumanMessage.isInstance(message));
+  if (humanIndex <= 0) return readTurn(messages, humanIndex);
+  const before = messages.slice(0, humanIndex);
+  const reply = before.findLast((message) => AIMessage.isInstance(message) && !message.tool_calls?.length && message.content !== '');
+  return { ...readTurn(messages, humanIndex), previous: { ...readTurn(before, before.findLastIndex((message) => HumanMessage.isInstance(message))), reply: String(reply?.content ?? '') } };
+}
+
+function readTurn(messages: BaseMessage[], humanIndex: number): Turn {
   const text = humanIndex >= 0 ? String(messages[humanIndex]!.content) : '';
   const results = new Map<string, ToolResult>();
   for (const message of messages) {

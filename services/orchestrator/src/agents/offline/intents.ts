@@ -4,6 +4,9 @@ export type Quantity = { kind: 'count'; value: number } | { kind: 'invalid'; tex
 /** A product named in words (optionally "under $N"), or "it" / "them" for what the conversation last found. */
 export type Target = { kind: 'named'; text: string; maxPrice?: number } | { kind: 'pronoun'; plural: boolean };
 
+/** Which of the shopper's orders: the newest, one by id, or the newest holding a product named in words. */
+export type OrderRef = { kind: 'latest' } | { kind: 'id'; id: string } | { kind: 'product'; text: string };
+
 export type Intent =
   | { type: 'browse'; query: string; sort?: 'price_asc' | 'price_desc'; maxPrice?: number }
   | { type: 'add'; target: Target; quantity: Quantity; buy: boolean }
@@ -20,7 +23,17 @@ export type Intent =
   /** "How much is it?": what the conversation last found, again. */
   | { type: 'describe_last' }
   | { type: 'price_change' }
-  | { type: 'help' };
+  | { type: 'help' }
+  /** "Show my orders", "what did I buy?": newest first. */
+  | { type: 'list_orders' }
+  | { type: 'order_status'; order: OrderRef }
+  | { type: 'cancel_order'; order: OrderRef }
+  /** Without a target, every line still returnable; without a quantity, all of the line's units. */
+  | { type: 'return_items'; order: OrderRef; target?: Target; quantity?: Quantity }
+  /** A plain yes or no with nothing waiting for it. */
+  | { type: 'answer'; yes: boolean }
+  /** "The tennis one": picks among the products the agent's last question listed. */
+  | { type: 'choose'; text: string };
 
 const units: Record<string, number> = {
   zero: 0, a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
@@ -44,6 +57,10 @@ const leadingFiller = /^(?:(?:the|some|my|me|us|please|also|just|another|more|of
 const trailingFiller =
   /\s*\b(?:(?:to|in|into|from|out of)\s+(?:my|the)\s+(?:cart|basket)|for me|please|now|right away|as well|too|again|each|thanks?(?: you)?)\s*$/;
 const priceLimit = /\s*,?\s*\b(?:if (?:it'?s|it is|they'?re|they are)\s+)?(?:under|below|less than|cheaper than|at most|max(?:imum)?|up to)\s+\$?\s?(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd)?\b/;
+
+// Never part of a product's name, wherever they stand: "2 units of tennis balls for me in the store please".
+export const fillerAnywhere =
+  /\b(?:units?|pieces?|pcs|items?)\b(?:\s+of\b)?|\b(?:in|from|at) (?:the|your|this) (?:store|shop|catalog(?:ue)?)\b|\b(?:that |which )?you (?:have|sell|carry|got)\b|\bfor me\b|\bplease\b/g;
 
 function stripTrailing(text: string) {
   let previous;
@@ -98,7 +115,7 @@ export function readQuantity(text: string): { quantity: Quantity; rest: string }
 export function readTarget(text: string): Target {
   const limit = priceLimit.exec(text);
   const withoutLimit = limit ? text.replace(priceLimit, ' ') : text;
-  const cleaned = stripTrailing(withoutLimit.replace(leadingFiller, ''));
+  const cleaned = stripTrailing(withoutLimit.replace(leadingFiller, '').replace(fillerAnywhere, ' ').replace(/\s+/g, ' '));
   if (/^(?:it|that|this|this one|that one|the same|same)$/.test(cleaned) || cleaned === '') return { kind: 'pronoun', plural: false };
   if (/^(?:them|those|these|both|all of them|all of those|them all)$/.test(cleaned)) return { kind: 'pronoun', plural: true };
   return { kind: 'named', text: cleaned, ...(limit ? { maxPrice: Number(limit[1]) } : {}) };

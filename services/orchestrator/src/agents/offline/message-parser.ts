@@ -1,7 +1,8 @@
-import { readPriceLimit, readQuantity, readTarget, type Intent } from './intents.js';
+import { fillerAnywhere, readPriceLimit, readQuantity, readTarget, type Intent } from './intents.js';
+import { parseOrderClause } from './order-phrases.js';
 
 const politePrefix =
-  /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next|actually|oh|wait|hmm|sorry|um|well)\b[\s,]*)+/;
+  /^(?:(?:please|pls|can you|could you|would you|will you|kindly|i'?d like to|i would like to|i want to|i wanna|let'?s|let me|now|ok(?:ay)?|so|and|also|then|just|finally|next|actually|oh|wait|hmm|sorry|um|well|i(?:'ve| have)? changed my mind|on second thoughts?)\b[\s,]*)+/;
 const priceChange = new RegExp(
   [
     String.raw`\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|policy|policies)\b`,
@@ -37,13 +38,17 @@ const deferred = /\b(?:but )?not (?:now|yet|today)\b|\blater\b|\btomorrow\b|\bne
 const politeRequest = /^(?:please\s+)?(?:can|could|would|will) you\b|^(?:may|can) i (?:have|get)\b/;
 const browseVerb =
   /^(?:show|find|search|look|list|browse|display|see|do you (?:have|sell|carry)|what|which|any|tell me about|i'?m looking for|looking for)\b(.*)$/;
-const greeting = /^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|help|yes|no|ok)\b/;
+const greeting = /^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|help)\b/;
+const yes = /^(?:yes|y|yeah|yep|yup|sure|ok(?:ay)?|confirm(?:ed)?|go ahead|do it|please do)(?:\s+please)?$/;
+const no = /^(?:no|nope|nah|n|don'?t|do not|never ?mind|keep (?:it|them|the order|my order)|leave it|forget it)\b/;
+// "The tennis one", "the second one": an answer to the agent's "Which one?".
+const choice = /^(?:the\s+)?(.+?)\s+ones?$/;
 // Only as the whole object of a verb: "buy one of everything", not "everything in my cart".
-const everything = /^(?:one of )?(?:everything|each(?: product)?|every(?: ?thing| product)|all (?:the |your )?products)$/;
+const everything = /^(?:one of )?(?:everything|each(?: product)?|every(?: ?thing| product)|all (?:the |your )?products)(?:\s+(?:in stock|you have|you sell|(?:in|from) (?:the|your) (?:store|shop|catalog)))*$/;
 const cheapest = /\b(?:the\s+)?(?:cheapest|least expensive|lowest[- ]priced|most affordable)\b/;
 const mostExpensive = /\b(?:the\s+)?(?:most expensive|priciest|highest[- ]priced)\b\s*(.*)$/;
 const browseNoise =
-  /\b(?:me|for|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options|about|it|cost|costs)\b/g;
+  /\b(?:me|for|thing|one|store|shop|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options|about|it|cost|costs)\b/g;
 // A clause inherits the previous verb ("buy a racket and two balls") only if it is itself an item.
 const notAnItem = /\?|^(?:not|no|how|what|why|when|where|which|who|tell|is|are|does|do|can|could|should|but|or|without|except)\b/;
 
@@ -57,10 +62,12 @@ function browse(text: string, sort?: 'price_asc' | 'price_desc'): Intent {
 }
 
 function purchase(rest: string, buy: boolean): Intent {
-  const object = rest.replace(/^(?:the|some)\s+/, '').replace(/[\s.!]+$/, '');
+  const object = rest.replace(/^(?:the|some)\s+/, '').replace(/\s*\b(?:for me|please)\b/g, '').replace(/[\s.!]+$/, '');
   if (everything.test(object)) return { type: 'everything', buy };
   const { quantity, rest: afterQuantity } = readQuantity(rest);
-  if (cheapest.test(afterQuantity)) return { type: 'cheapest', query: cleanQuery(afterQuantity.replace(cheapest, ' ')), quantity, buy, add: true };
+  if (cheapest.test(afterQuantity)) {
+    return { type: 'cheapest', query: cleanQuery(afterQuantity.replace(fillerAnywhere, ' ').replace(cheapest, ' ')), quantity, buy, add: true };
+  }
   return { type: 'add', target: readTarget(afterQuantity), quantity, buy };
 }
 
@@ -68,6 +75,10 @@ function purchase(rest: string, buy: boolean): Intent {
 function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, deferring: boolean): { intents: Intent[]; verb?: 'buy' | 'add' } {
   const text = clause.replace(politePrefix, '').trim();
   if (!text) return { intents: [] };
+  const aboutOrders = parseOrderClause(text);
+  if (aboutOrders) return { intents: [aboutOrders] };
+  if (yes.test(text)) return { intents: [{ type: 'answer', yes: true }] };
+  if (no.test(text)) return { intents: [{ type: 'answer', yes: false }] };
   if (buyTheCart.test(text) || checkoutVerb.test(text)) return { intents: [{ type: 'checkout' }] };
   if (clearCart.test(text)) return { intents: [{ type: 'clear_cart' }] };
   if (viewCart.test(text) && !addVerb.test(text) && !removeVerb.test(text)) return { intents: [{ type: 'view_cart' }] };
@@ -110,6 +121,8 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, de
   if (previousVerb && !notAnItem.test(text)) return { intents: [purchase(text, previousVerb === 'buy')], verb: previousVerb };
   if (notAnItem.test(text) && /^(?:not|no|but|or|without|except)\b/.test(text)) return { intents: [] };
   if (greeting.test(text)) return { intents: [{ type: 'help' }] };
+  const chosen = choice.exec(text);
+  if (chosen && !/^(?:which|what|any|the)$/.test(chosen[1]!)) return { intents: [{ type: 'choose', text: chosen[1]! }] };
   return { intents: [browse(text)] };
 }
 
@@ -139,5 +152,7 @@ export function parseMessage(message: string): Intent[] {
   const lastBuy = intents.findLastIndex((intent) => 'buy' in intent && intent.buy);
   const checkoutAfter = intents.findIndex((intent, index) => intent.type === 'checkout' && index > lastBuy);
   if (lastBuy >= 0 && checkoutAfter < 0) intents.push({ type: 'checkout', implicit: true });
+  const answers = intents.filter((intent) => intent.type === 'answer');
+  if (answers.length > 0 && answers.length === intents.length) return [answers[0]!];
   return intents.length > 0 ? intents : [{ type: 'help' }];
 }

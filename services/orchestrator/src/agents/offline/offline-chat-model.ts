@@ -3,8 +3,9 @@ import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } fro
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { readConversation } from './conversation.js';
+import type { Intent } from './intents.js';
 import { parseMessage } from './message-parser.js';
-import { NeedsCall, runPlan } from './planner.js';
+import { askedAt, NeedsCall, runPlan } from './planner.js';
 
 interface OfflineCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
@@ -15,6 +16,23 @@ export const offlineModelName = 'offline-planner';
 function toolName(tool: BindToolsInput): string {
   const candidate = tool as { name?: string; function?: { name?: string } };
   return candidate.name ?? candidate.function?.name ?? '';
+}
+
+const orderTools = new Set(['list_orders', 'get_order', 'cancel_order', 'return_items']);
+
+/**
+ * The plan of the latest message. A bare answer ("the tennis one") to the agent's "which one?" resumes the previous
+ * message's plan where it asked, with that answer as the choice.
+ */
+function planOf(conversation: ReturnType<typeof readConversation>): { intents: Intent[]; choice?: string } {
+  const intents = parseMessage(conversation.text);
+  const [only] = intents;
+  const answer = intents.length !== 1 ? undefined : only?.type === 'choose' ? only.text : only?.type === 'browse' && only.query ? only.query : undefined;
+  const previous = conversation.previous;
+  if (answer === undefined || !previous || !/\bWhich one\b/.test(previous.reply)) return { intents };
+  const previousIntents = parseMessage(previous.text);
+  const at = askedAt(previousIntents, previous.executed, previous.mentioned);
+  return at === undefined ? { intents } : { intents: previousIntents.slice(at), choice: answer };
 }
 
 function estimateTokens(text: string) {
@@ -46,8 +64,9 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
       .slice(0, 24);
     let message: AIMessage;
     try {
-      const reply = runPlan(parseMessage(conversation.text), conversation.executed, conversation.mentioned);
-      message = bound.has('transfer_to_checkout') && bound.has('transfer_to_sales') && !bound.has('view_cart')
+      const plan = planOf(conversation);
+      const reply = runPlan(plan.intents, conversation.executed, conversation.mentioned, plan.choice);
+      message = bound.has('transfer_to_checkout') && bound.has('transfer_to_sales') && !bound.has('view_cart') && !bound.has('list_orders')
         ? this.callTool('transfer_to_sales', {}, fingerprint)
         : new AIMessage(reply);
     } catch (error) {
@@ -65,6 +84,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
   private route(needed: string, bound: Set<string>) {
     if (bound.has(needed)) return needed;
     if (needed === 'checkout' && bound.has('transfer_to_checkout')) return 'transfer_to_checkout';
+    if (orderTools.has(needed) && bound.has('transfer_to_orders')) return 'transfer_to_orders';
     return bound.has('transfer_to_sales') ? 'transfer_to_sales' : 'transfer_to_checkout';
   }
 

@@ -1,6 +1,7 @@
 import type { ExecutedCall, ProductSummary, ToolResult } from './conversation.js';
 import type { Intent, Quantity, Target } from './intents.js';
-import { productsNamed } from './product-matching.js';
+import { orderSteps } from './order-steps.js';
+import { pickOne, productsNamed } from './product-matching.js';
 import { describeCartResult, replies } from './replies.js';
 
 /** The next tool the plan needs, with its arguments. */
@@ -22,7 +23,21 @@ const maximumProductsPerMessage = 10;
  * Replays a message's plan against the tool calls already made this turn. Returns the reply when the plan is
  * finished, or throws NeedsCall with the next call: one model step at a time, as a tool-calling LLM works.
  */
-export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: ProductSummary[]): string {
+export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: ProductSummary[], choice?: string): string {
+  return execute(intents, executed, mentioned, choice).reply;
+}
+
+/** Where a finished plan stopped to ask "which one?", if it did. */
+export function askedAt(intents: Intent[], executed: ExecutedCall[], mentioned: ProductSummary[]): number | undefined {
+  try {
+    return execute(intents, executed, mentioned).askedAt;
+  } catch (error) {
+    if (error instanceof NeedsCall) return undefined;
+    throw error;
+  }
+}
+
+function execute(intents: Intent[], executed: ExecutedCall[], mentioned: ProductSummary[], choice?: string) {
   let cursor = 0;
   const call = (name: string, args: Record<string, unknown>): ToolResult => {
     const next = executed[cursor];
@@ -31,6 +46,13 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
     return next.result;
   };
   const outcomes: string[] = [];
+  const orders = orderSteps(call, (reply) => outcomes.push(reply));
+  /** Several products fit: the shopper's answer to "which one?" picks one, otherwise the shopper is asked. */
+  const chooseOrAsk = (products: ProductSummary[], question: string) => {
+    const picked = choice === undefined ? undefined : pickOne(choice, products);
+    if (picked) return picked;
+    throw new Ask(question);
+  };
   let lastProducts = mentioned;
   let purchaseFailed = false;
   const quantityArgument = (quantity: Quantity) => (quantity.kind === 'count' ? quantity.value : quantity.text);
@@ -47,12 +69,12 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
   function resolve(target: Target): ProductSummary[] | string {
     if (target.kind === 'pronoun') {
       if (target.plural) return lastProducts.length > 0 ? lastProducts : replies.unclearReference;
-      if (lastProducts.length > 1) throw new Ask(replies.ambiguous('it', lastProducts));
+      if (lastProducts.length > 1) return [chooseOrAsk(lastProducts, replies.ambiguous('it', lastProducts))];
       return lastProducts.length === 1 ? lastProducts : replies.unclearReference;
     }
     const found = find(target.text, target.maxPrice === undefined ? {} : { max_price: target.maxPrice });
     const named = productsNamed(target.text, found);
-    if (named.length > 1) throw new Ask(replies.ambiguous(target.text, named));
+    if (named.length > 1) return [chooseOrAsk(named, replies.ambiguous(target.text, named))];
     if (named.length === 0) return target.maxPrice === undefined ? replies.notFound(target.text) : replies.underLimit(target.text, target.maxPrice);
     return named;
   }
@@ -99,13 +121,11 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
         const lowest = products[0];
         if (!lowest) return fail(replies.notFound(intent.query));
         const tied = products.filter((product) => product.price === lowest.price);
-        if (tied.length > 1) {
-          lastProducts = tied;
-          throw new Ask(replies.tie(intent.query, tied));
-        }
-        lastProducts = [lowest];
-        if (intent.add) add(lowest, intent.quantity);
-        else outcomes.push(replies.cheapest(lowest));
+        lastProducts = tied;
+        const chosen = tied.length > 1 ? chooseOrAsk(tied, replies.tie(intent.query, tied)) : lowest;
+        lastProducts = [chosen];
+        if (intent.add) add(chosen, intent.quantity);
+        else outcomes.push(replies.cheapest(chosen));
         return;
       }
       case 'everything': {
@@ -153,16 +173,32 @@ export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: 
       case 'help':
         outcomes.push(replies.help);
         return;
+      case 'list_orders':
+        return orders.list();
+      case 'order_status':
+        return orders.status(intent.order);
+      case 'cancel_order':
+        return orders.cancel(intent.order);
+      case 'return_items':
+        return orders.return(intent.order, intent.target, intent.quantity);
+      case 'answer':
+        outcomes.push(intent.yes ? replies.nothingToConfirm : replies.nothingChanged);
+        return;
+      case 'choose':
+        outcomes.push(replies.unclearReference);
+        return;
     }
   }
 
   const purchases = intents.filter((intent) => intent.type === 'add' || intent.type === 'set_quantity').length;
-  if (purchases > maximumProductsPerMessage) return replies.tooMany(maximumProductsPerMessage);
+  if (purchases > maximumProductsPerMessage) return { reply: replies.tooMany(maximumProductsPerMessage) };
+  let index = 0;
   try {
-    for (const intent of intents) perform(intent);
+    for (; index < intents.length; index++) perform(intents[index]!);
   } catch (error) {
     if (!(error instanceof Ask)) throw error;
     outcomes.push(error.question);
+    return { reply: outcomes.join('\n\n'), askedAt: index };
   }
-  return outcomes.join('\n\n');
+  return { reply: outcomes.join('\n\n') };
 }

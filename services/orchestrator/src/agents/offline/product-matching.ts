@@ -1,6 +1,10 @@
 import type { ProductSummary } from './conversation.js';
 
-const stopWords = new Set(['the', 'a', 'an', 'of', 'for', 'some', 'my', 'me', 'please', 'new', 'one', 'ones', 'any', 'with']);
+const stopWords = new Set([
+  'the', 'a', 'an', 'of', 'for', 'some', 'my', 'me', 'please', 'new', 'one', 'ones', 'any', 'with',
+  'unit', 'units', 'piece', 'pieces', 'pcs', 'item', 'items', 'store', 'shop', 'you', 'have',
+]);
+const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 /** The same loose stem the catalog search uses: "rackets" → "racket", "accessory" / "accessories" → "accessor". */
 function stem(word: string) {
@@ -33,4 +37,15 @@ export function productsNamed(text: string, candidates: ProductSummary[]): Produ
   });
   const exact = matching.filter((product) => words(product.name).join(' ') === wanted.join(' '));
   return exact.length === 1 ? exact : matching;
+}
+
+/** The one product an answer to "which one?" picks: "the second", "the last", or words of its name. */
+export function pickOne(answer: string, products: ProductSummary[]): ProductSummary | undefined {
+  const position = /\b(?:last|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)|(\d+)(?:st|nd|rd|th)?)\b/.exec(answer.toLowerCase());
+  if (position && words(answer).length <= 2) {
+    const index = position[1] ? ordinals.indexOf(position[1]) : position[2] ? Number(position[2]) - 1 : products.length - 1;
+    return products[index];
+  }
+  const named = productsNamed(answer, products);
+  return named.length === 1 ? named[0] : undefined;
 }

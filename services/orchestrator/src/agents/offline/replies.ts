@@ -1,4 +1,4 @@
-import type { ProductSummary, ToolResult } from './conversation.js';
+import type { OrderSummary, ProductSummary, ToolResult } from './conversation.js';
 
 function money(amount: number) {
   return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -15,8 +15,25 @@ export function describeCartResult(result: ToolResult) {
   return `Your cart:\n${lines.join('\n')}\nTotal: ${money(result.cart!.total)}`;
 }
 
+function describeOrder(order: OrderSummary) {
+  const lines = order.items.map((item) => `  - ${item.quantity} × ${item.name}${item.returned_quantity ? ` (${item.returned_quantity} returned)` : ''}`);
+  return [`- Order ${order.order_id}: ${order.status.replace('_', ' ')}, ${money(order.total)}`, ...lines].join('\n');
+}
+
 export const replies = {
-  help: 'I can find products, add them to your cart, remove them, show your cart and check out. For example: "Find a MacBook Pro and buy 1 unit."',
+  orders: (orders: OrderSummary[]) => (orders.length === 0 ? "You haven't placed any orders yet." : `Your orders, newest first:\n${orders.map(describeOrder).join('\n')}`),
+  order: (order: OrderSummary) => describeOrder(order).slice(2),
+  noOrders: "You haven't placed any orders yet.",
+  orderNotFound: 'I could not find that order among yours.',
+  noOrderWith: (text: string) => `None of your orders holds "${text}".`,
+  notInOrder: (text: string, orderId: string) => `Order ${orderId} holds no "${text}" that can still be returned.`,
+  whichLine: (text: string, names: string[]) => `Several lines match "${text}": ${names.join(', ')}. Which one do you mean? Nothing was changed.`,
+  nothingToReturn: (orderId: string) => `Everything in order ${orderId} has already been returned.`,
+  cancelled: (orderId: string) => `Order ${orderId}: cancellation handled.`,
+  returned: (orderId: string) => `Order ${orderId}: return handled.`,
+  nothingToConfirm: 'There is nothing waiting for your confirmation. Tell me what you would like to do.',
+  nothingChanged: 'OK, nothing was changed.',
+  help: 'I can find products, add them to your cart, remove them, show your cart and check out, then show your orders, cancel one that has not shipped or return delivered items. For example: "Find a MacBook Pro and buy 1 unit."',
   priceChange:
     "I can't change prices or sell below the listed price: prices come from our catalog, not from this conversation. Nothing was added or bought.",
   notFound: (query: string) => `I couldn't find any product matching "${query}". Nothing was added.`,

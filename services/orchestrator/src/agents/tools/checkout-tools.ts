@@ -1,11 +1,11 @@
 import type { CheckoutReceipt } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
-import { interrupt } from '@langchain/langgraph';
 import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
 import type { DomainClients } from '../../clients/domain-clients.js';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import { describeCart } from './cart-view.js';
+import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
 import { createViewCartTool } from './sales-tools.js';
 import { failure, formatMoney, shopperContext, success } from './tool-context.js';
 
@@ -30,21 +30,6 @@ function paymentBeingConfirmed(orderId: string) {
   );
 }
 
-// The whole answer must be a plain yes: "ok, wait, no" or "sure, but first remove the keychain" are not.
-const yes = /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
-
-/** What the shopper was asked to confirm; the resume carries it back so a changed cart is never paid unseen. */
-interface ConfirmationRequest {
-  question: string;
-  total: number;
-  summary: string;
-}
-
-interface ConfirmationAnswer {
-  answer: string;
-  asked?: ConfirmationRequest;
-}
-
 export function createCheckoutTools(clients: DomainClients, checkout: CheckoutService, options: { confirmation: boolean }) {
   const checkoutTool = tool(
     async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
@@ -59,13 +44,9 @@ export function createCheckoutTools(clients: DomainClients, checkout: CheckoutSe
             total: cart.total,
             summary,
           };
-          // Pauses the graph; the thread's checkpoint keeps it paused across restarts until the shopper answers.
-          const reply = interrupt(request) as ConfirmationAnswer | string;
-          const { answer, asked } = typeof reply === 'string' ? { answer: reply, asked: undefined } : reply;
-          if (!yes.test(answer)) {
-            return [failure('Checkout not confirmed, so nothing was charged and the cart is unchanged.'), null];
-          }
-          if (asked && (asked.total !== request.total || asked.summary !== request.summary)) {
+          const answer = askToConfirm(request);
+          if (answer === 'declined') return [failure('Checkout not confirmed, so nothing was charged and the cart is unchanged.'), null];
+          if (answer === 'changed') {
             return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
           }
         }
