@@ -28,7 +28,7 @@ export interface AppDependencies {
 }
 
 export async function buildApp(config: OrchestratorConfig, dependencies: AppDependencies = {}) {
-  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys, docsAccess: 'public' });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
