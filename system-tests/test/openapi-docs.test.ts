@@ -78,6 +78,7 @@ describe('OpenAPI documents', () => {
     assert.ok(!document.components.schemas.Payment, 'only the components the service refers to');
     assert.deepEqual(document.paths['/checkout']?.post?.security, [{ bearerAuth: [] }]);
     assert.deepEqual(document.paths['/admin/sagas']?.get?.security, [{ internalKey: [] }]);
+    assert.deepEqual(document.paths['/mcp']?.post?.security, [{ bearerAuth: [] }], 'a route that authenticates by itself says so');
     const session = (await (await fetch(`${cluster.urls.session}/openapi.json`, { headers: internalHeaders })).json()) as OpenApiDocument;
     assert.match(JSON.stringify(session.paths['/{session_id}']), /#\/components\/schemas\/Cart"/);
   });

@@ -7,3 +7,4 @@ export * from './session.js';
 export * from './orchestrator.js';
 export * from './chat.js';
 export * from './components.js';
+export * from './mcp.js';

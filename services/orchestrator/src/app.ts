@@ -16,6 +16,9 @@ import { checkoutRoutes } from './checkout/routes.js';
 import { createDomainClients } from './clients/domain-clients.js';
 import type { OrchestratorConfig } from './config.js';
 import { idempotencyKeys } from './database/schema.js';
+import { createConfirmations } from './mcp/confirmations.js';
+import { mcpRoutes } from './mcp/routes.js';
+import { createShoppingService } from './shopping/shopping-service.js';
 import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
@@ -71,8 +74,9 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const configured = createChatModel(config);
   const model = dependencies.chatModel ?? configured.model;
   const modelName = dependencies.chatModel ? dependencies.chatModel._llmType() : configured.modelName;
-  const salesTools = createSalesTools(clients);
-  const checkoutTools = createCheckoutTools(clients, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
+  const shopping = createShoppingService(clients);
+  const salesTools = createSalesTools(shopping);
+  const checkoutTools = createCheckoutTools(shopping, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
   const graph = buildShoppingGraph({
     model,
     modelName,
@@ -87,6 +91,12 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
+  const confirmations = createConfirmations({ db: database.db, secret: config.JWT_SECRET, ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS });
+  await app.register(mcpRoutes, {
+    dependencies: { clients, shopping, checkout, confirmations, log: app.log },
+    tokens,
+    authorizationServer: config.MCP_AUTHORIZATION_SERVER,
+  });
 
   const pruneThreads = () =>
     chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));

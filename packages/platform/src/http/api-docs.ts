@@ -1,7 +1,7 @@
 import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { apiComponents } from '@ecomm/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { internalKeyHeader, type RouteAccess } from '../security/access-guard.js';
 
@@ -59,7 +59,8 @@ export function installApiDocs(app: FastifyInstance, options: ApiDocsOptions) {
     },
     transform: (input) => {
       const { schema, url } = zodTransform(input);
-      return { schema: { ...schema, security: securityOf(input.route.config?.access) }, url };
+      // A route that authenticates by itself (access "public" to the guard) states its security in its schema.
+      return { schema: { ...schema, security: (input.schema as FastifySchema | undefined)?.security ?? securityOf(input.route.config?.access) }, url };
     },
     transformObject: (input) => withReferencedComponents(zodTransformObject(input)),
   });
