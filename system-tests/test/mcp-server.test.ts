@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
 let database: TestDatabase;
@@ -35,6 +35,15 @@ async function connect() {
   return { ...shopper, client, call };
 }
 
+/** Fills the shopper's MCP cart and pays through the confirmation round; answers the receipt. */
+async function buy(shopper: Awaited<ReturnType<typeof connect>>, productId: number, quantity: number) {
+  await shopper.call('add_to_cart', { product_id: productId, quantity });
+  const preview = await shopper.call('checkout');
+  const paid = await shopper.call('checkout', { confirmation: structured(preview).preview.confirmation });
+  assert.equal(structured(paid).status, 'completed', text(paid));
+  return structured(paid).receipt as { order_id: string };
+}
+
 const text = (result: CallToolResult) => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 type Structured = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are checked field by field
 const structured = (result: CallToolResult) => result.structuredContent as Structured;
@@ -44,13 +53,16 @@ describe('MCP server', () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    for (const name of ['search_products', 'get_product', 'view_cart', 'add_to_cart', 'update_cart_quantity', 'remove_from_cart', 'checkout']) {
+    const names = ['search_products', 'get_product', 'view_cart', 'add_to_cart', 'update_cart_quantity', 'remove_from_cart', 'checkout'];
+    for (const name of [...names, 'list_orders', 'get_order', 'cancel_order', 'return_items']) {
       const tool = byName.get(name);
       assert.ok(tool, `${name} is listed`);
       assert.equal(tool.outputSchema?.type, 'object', `${name} has an output schema`);
     }
     assert.equal(byName.get('search_products')?.annotations?.readOnlyHint, true);
     assert.equal(byName.get('checkout')?.annotations?.destructiveHint, true);
+    assert.equal(byName.get('cancel_order')?.annotations?.destructiveHint, true);
+    assert.equal(byName.get('list_orders')?.annotations?.readOnlyHint, true);
     assert.deepEqual(byName.get('add_to_cart')?.inputSchema.required, ['product_id', 'quantity']);
   });
 
@@ -82,7 +94,7 @@ describe('MCP server', () => {
     await shopper.call('add_to_cart', { product_id: macbook.id, quantity: 2 });
     const replay = await shopper.call('checkout', { confirmation: structured(preview).preview.confirmation });
     assert.equal(replay.isError, true);
-    assert.match(text(replay), /already used.*Nothing was charged/s);
+    assert.match(text(replay), /already used.*Nothing was charged or refunded/s);
     assert.equal((await shop.orders(shopper.userId)).length, 1);
   });
 
@@ -125,8 +137,52 @@ describe('MCP server', () => {
     assert.match(text(unknown), /does not exist/);
   });
 
+  test('cancels an order after a confirmation round, refunding it in full', async () => {
+    const shopper = await connect();
+    const order = await buy(shopper, products.Keychain!.id, 3);
+    const preview = await shopper.call('cancel_order', { order_id: order.order_id });
+    assert.equal(structured(preview).status, 'confirmation_required', text(preview));
+    assert.equal(structured(preview).preview.refund.refund_amount, 6);
+    assert.equal((await shop.orders(shopper.userId))[0]!.status, 'paid', 'a preview changes nothing');
+
+    const cancelled = await shopper.call('cancel_order', { order_id: order.order_id, confirmation: structured(preview).preview.confirmation });
+    assert.equal(structured(cancelled).status, 'completed', text(cancelled));
+    assert.equal(structured(cancelled).result.refund_amount, 6);
+    assert.equal(structured(await shopper.call('get_order', { order_id: order.order_id })).status, 'cancelled');
+    const again = await shopper.call('cancel_order', { order_id: order.order_id });
+    assert.equal(again.isError, true);
+    assert.match(text(again), /cancelled/);
+  });
+
+  test('returns delivered units with a confirmation bound to the exact lines', async () => {
+    const shopper = await connect();
+    const ball = products['Golf Ball']!;
+    const order = await buy(shopper, ball.id, 4);
+    for (const step of ['ship', 'deliver']) {
+      const response = await fetch(`${shop.urls.order}/${order.order_id}/${step}`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(response.status, 200);
+    }
+    const preview = await shopper.call('return_items', { order_id: order.order_id, lines: [{ product_id: ball.id, quantity: 1 }] });
+    assert.equal(structured(preview).preview.amount, 5, text(preview));
+    const otherLines = await shopper.call('return_items', {
+      order_id: order.order_id,
+      lines: [{ product_id: ball.id, quantity: 2 }],
+      confirmation: structured(preview).preview.confirmation,
+    });
+    assert.equal(otherLines.isError, true, 'a confirmation for 1 unit does not return 2');
+    assert.equal(structured(otherLines).preview.amount, 10);
+    const returned = await shopper.call('return_items', {
+      order_id: order.order_id,
+      lines: [{ product_id: ball.id, quantity: 2 }],
+      confirmation: structured(otherLines).preview.confirmation,
+    });
+    assert.equal(structured(returned).result.refund_amount, 10, text(returned));
+    assert.equal(structured(returned).result.order.status, 'partially_returned');
+  });
+
   test('another user sees nothing of mine', async () => {
     const owner = await connect();
+    const order = await buy(owner, products['Tennis Ball']!.id, 1);
     await owner.call('add_to_cart', { product_id: products.Keychain!.id, quantity: 1, session_id: `shared-${owner.userId}` });
     const intruder = await connect();
     for (const [name, args] of [
@@ -139,6 +195,13 @@ describe('MCP server', () => {
       assert.match(text(attempt), /belongs to another user/);
     }
     assert.deepEqual(structured(await intruder.call('view_cart')).items, [], 'their own MCP cart is their own');
+    assert.deepEqual(structured(await intruder.call('list_orders')).items, []);
+    for (const name of ['get_order', 'cancel_order']) {
+      const attempt = await intruder.call(name, { order_id: order.order_id });
+      assert.equal(attempt.isError, true);
+      assert.match(text(attempt), /not found/);
+    }
+    assert.equal((await shop.orders(owner.userId))[0]!.status, 'paid');
     assert.equal((await shop.cart(`shared-${owner.userId}`)).items.length, 1);
   });
 

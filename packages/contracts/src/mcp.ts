@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientIdSchema, priceSchema, productIdSchema, quantitySchema } from './common.js';
-import { checkoutReceiptSchema } from './orchestrator.js';
+import { checkoutReceiptSchema, orderOperationResultSchema } from './orchestrator.js';
+import { refundQuoteSchema, returnLinesSchema } from './order.js';
 import { productSchema } from './product.js';
 
 /** Arguments and results of the MCP tools (POST /mcp on the orchestrator). The user always comes from the token. */
@@ -77,3 +78,29 @@ export const checkoutResultSchema = z.object({
 
 export type CartView = z.infer<typeof cartViewSchema>;
 export type CheckoutResult = z.infer<typeof checkoutResultSchema>;
+
+const orderIdArgument = z.uuid('must be an order id (a UUID) as list_orders returns it').describe('The order id, as list_orders returns it');
+
+export const listOrdersArgumentsSchema = z.object({
+  limit: z.number().int().min(1).max(100).optional().describe('How many orders to return, newest first (default 20)'),
+  offset: z.number().int().min(0).optional().describe('How many to skip, to page through older orders'),
+});
+
+export const orderArgumentsSchema = z.object({ order_id: orderIdArgument });
+
+export const cancelOrderArgumentsSchema = z.object({ order_id: orderIdArgument, confirmation: confirmationArgument });
+
+export const returnItemsArgumentsSchema = z.object({
+  order_id: orderIdArgument,
+  lines: returnLinesSchema.describe('Which products of the order to send back, and how many units of each'),
+  confirmation: confirmationArgument,
+});
+
+export const orderActionResultSchema = z.object({
+  status: z.enum(['confirmation_required', 'completed', 'processing']),
+  message: z.string(),
+  preview: confirmationPreviewSchema.extend({ refund: refundQuoteSchema }).optional(),
+  result: orderOperationResultSchema.optional(),
+});
+
+export type OrderActionResult = z.infer<typeof orderActionResultSchema>;

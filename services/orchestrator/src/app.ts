@@ -122,7 +122,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
   const confirmations = createConfirmations({ db: database.db, secret: config.JWT_SECRET, ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS });
   await app.register(mcpRoutes, {
-    dependencies: { clients, shopping, checkout, confirmations, log: app.log },
+    dependencies: { clients, shopping, checkout, orders, confirmations, log: app.log },
     tokens,
     authorizationServer: config.MCP_AUTHORIZATION_SERVER,
   });

@@ -1,25 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { checkoutArgumentsSchema, checkoutResultSchema, type CheckoutResult } from '@ecomm/contracts';
-import { isAppError } from '@ecomm/platform';
 import { formatMoney } from '../agents/tools/tool-context.js';
+import { confirmedAction } from './confirmed-action.js';
 import type { McpContext } from './mcp-context.js';
 import { runTool, toolResult } from './tool-results.js';
 
 /** Checkout in two calls: a preview with a confirmation token, then the same call with the token pays. */
 export function registerCheckoutTool(server: McpServer, context: McpContext) {
   const { shopping, checkout, confirmations, user, log } = context;
-
-  async function preview(session: string) {
-    const { cart, summary } = await shopping.checkoutPreview(session);
-    const subject = { action: 'checkout' as const, userId: user.id, target: session, lines: cart.items, amount: cart.total };
-    const token = confirmations.issue(subject);
-    const result: CheckoutResult = {
-      status: 'confirmation_required',
-      message: `Checking out will charge ${formatMoney(cart.total)} for ${summary}. Nothing has been charged yet: to pay, call checkout again with this confirmation before ${token.expires_at}.`,
-      preview: { ...token, cart: { session_id: session, ...cart } },
-    };
-    return { result, subject };
-  }
 
   server.registerTool(
     'checkout',
@@ -35,19 +23,24 @@ export function registerCheckoutTool(server: McpServer, context: McpContext) {
     async (input) =>
       runTool(log, async () => {
         const session = await context.cartSession(input.session_id);
-        const current = await preview(session);
-        if (!input.confirmation) return toolResult(current.result);
-        try {
-          await confirmations.redeem(input.confirmation, current.subject);
-        } catch (error) {
-          if (!isAppError(error) || error.statusCode >= 500) throw error;
-          return toolResult(current.result, { isError: true, text: `${error.message} Nothing was charged. ${current.result.message}` });
-        }
-        const paid = await checkout.checkout({ userId: user.id, sessionId: session });
-        if (paid.status === 'processing') {
-          return toolResult({ status: 'processing', message: `Payment received; the order ${paid.order_id} is being finalised.`, order_id: paid.order_id });
-        }
-        return toolResult({ status: 'completed', message: `Order ${paid.order_id} placed and paid: ${formatMoney(paid.total_paid)}.`, receipt: paid, order_id: paid.order_id });
+        const { cart, summary } = await shopping.checkoutPreview(session);
+        return confirmedAction({
+          confirmations,
+          confirmation: input.confirmation,
+          subject: { action: 'checkout', userId: user.id, target: session, lines: cart.items, amount: cart.total },
+          preview: (token): CheckoutResult => ({
+            status: 'confirmation_required',
+            message: `Checking out will charge ${formatMoney(cart.total)} for ${summary}. Nothing has been charged yet: to pay, call checkout again with this confirmation before ${token.expires_at}.`,
+            preview: { ...token, cart: { session_id: session, ...cart } },
+          }),
+          act: async () => {
+            const paid = await checkout.checkout({ userId: user.id, sessionId: session });
+            if (paid.status === 'processing') {
+              return toolResult({ status: 'processing', message: `Payment received; the order ${paid.order_id} is being finalised.`, order_id: paid.order_id });
+            }
+            return toolResult({ status: 'completed', message: `Order ${paid.order_id} placed and paid: ${formatMoney(paid.total_paid)}.`, receipt: paid, order_id: paid.order_id });
+          },
+        });
       }),
   );
 }

@@ -3,6 +3,7 @@ import type { AuthenticatedUser } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
+import type { OrderService } from '../orders/order-service.js';
 import { bindSession } from '../shopping/session-binding.js';
 import type { ShoppingService } from '../shopping/shopping-service.js';
 import type { Confirmations } from './confirmations.js';
@@ -11,6 +12,7 @@ export interface McpDependencies {
   clients: DomainClients;
   shopping: ShoppingService;
   checkout: CheckoutService;
+  orders: OrderService;
   confirmations: Confirmations;
   log: FastifyBaseLogger;
 }
