@@ -6,3 +6,5 @@ export * from './product.js';
 export * from './session.js';
 export * from './orchestrator.js';
 export * from './chat.js';
+export * from './components.js';
+export * from './mcp.js';

@@ -6,7 +6,7 @@ import { accountRoutes } from './users/routes.js';
 import { createUserRepository } from './users/user-repository.js';
 
 export async function buildApp(config: AuthConfig) {
-  const { app, database } = createDatabaseServiceApp({ service: 'auth', config });
+  const { app, database } = createDatabaseServiceApp({ service: 'auth', config, docsAccess: 'public' });
 
   await app.register(rateLimit, {
     global: false,

@@ -17,10 +17,13 @@ import { checkoutRoutes } from './checkout/routes.js';
 import { createDomainClients } from './clients/domain-clients.js';
 import type { OrchestratorConfig } from './config.js';
 import { idempotencyKeys } from './database/schema.js';
+import { createConfirmations } from './mcp/confirmations.js';
+import { mcpRoutes } from './mcp/routes.js';
 import { cancellationSaga } from './orders/cancellation-saga.js';
 import { createOrderService } from './orders/order-service.js';
 import { returnSaga } from './orders/return-saga.js';
 import { orderRoutes } from './orders/routes.js';
+import { createShoppingService } from './shopping/shopping-service.js';
 import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRegistry } from './saga/saga-registry.js';
 import { createSagaRepository } from './saga/saga-repository.js';
@@ -34,7 +37,7 @@ export interface AppDependencies {
 }
 
 export async function buildApp(config: OrchestratorConfig, dependencies: AppDependencies = {}) {
-  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys, docsAccess: 'public' });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -100,8 +103,9 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const configured = createChatModel(config);
   const model = dependencies.chatModel ?? configured.model;
   const modelName = dependencies.chatModel ? dependencies.chatModel._llmType() : configured.modelName;
-  const salesTools = createSalesTools(clients);
-  const checkoutTools = createCheckoutTools(clients, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
+  const shopping = createShoppingService(clients);
+  const salesTools = createSalesTools(shopping);
+  const checkoutTools = createCheckoutTools(shopping, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
   const graph = buildShoppingGraph({
     model,
     modelName,
@@ -118,6 +122,12 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(orderRoutes, { orders, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
+  const confirmations = createConfirmations({ db: database.db, secret: config.JWT_SECRET, ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS });
+  await app.register(mcpRoutes, {
+    dependencies: { clients, shopping, checkout, orders, confirmations, log: app.log },
+    tokens,
+    authorizationServer: config.MCP_AUTHORIZATION_SERVER,
+  });
 
   const pruneThreads = () =>
     chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));

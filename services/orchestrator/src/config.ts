@@ -22,6 +22,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   SAGA_BACKOFF_MS: milliseconds(200),
+  /** The auth service's address as MCP clients reach it, named in /.well-known/oauth-protected-resource. */
+  MCP_AUTHORIZATION_SERVER: z.url().default('http://localhost:8005'),
+  /** How long an MCP checkout, cancellation or return preview can be confirmed. */
+  MCP_CONFIRMATION_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {

@@ -2,13 +2,14 @@ import type { BaseConfig } from '../config.js';
 import { createDatabase } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { installIdempotency } from './idempotency.js';
-import { createServiceApp } from './service-app.js';
+import { createServiceApp, type ServiceAppOptions } from './service-app.js';
 
 export interface DatabaseServiceAppOptions {
   service: string;
   config: BaseConfig;
   /** The service's idempotency table: its mutating routes then honour Idempotency-Key. */
   idempotencyTable?: IdempotencyTable;
+  docsAccess?: ServiceAppOptions['docsAccess'];
 }
 
 /**
@@ -18,7 +19,7 @@ export interface DatabaseServiceAppOptions {
 export function createDatabaseServiceApp(options: DatabaseServiceAppOptions) {
   const { service, config } = options;
   const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: service });
-  const app = createServiceApp({ service, config, readiness: database.ping });
+  const app = createServiceApp({ service, config, readiness: database.ping, docsAccess: options.docsAccess });
   app.addHook('onClose', database.close);
   if (options.idempotencyTable) {
     installIdempotency(app, { db: database.db, table: options.idempotencyTable, ttlHours: config.IDEMPOTENCY_TTL_HOURS });

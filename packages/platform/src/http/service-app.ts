@@ -8,6 +8,7 @@ import { loggerOptions } from '../logger.js';
 import { installMetrics } from '../observability/metrics.js';
 import { installAccessGuard } from '../security/access-guard.js';
 import { createTokenService } from '../security/tokens.js';
+import { installApiDocs, type ApiDocsOptions } from './api-docs.js';
 import { installErrorHandler } from './error-handler.js';
 
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -17,11 +18,13 @@ export interface ServiceAppOptions {
   config: BaseConfig;
   /** Throws when a dependency the service needs (its database) is unreachable. */
   readiness?: () => Promise<void>;
+  /** Who may read /openapi.json and /docs (default: callers with the internal key). */
+  docsAccess?: ApiDocsOptions['access'];
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The part every service shares: logging, errors, access guard, health, readiness and metrics. */
+/** The part every service shares: logging, errors, access guard, API docs, health, readiness and metrics. */
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { service, config } = options;
   const app = Fastify({
@@ -38,6 +41,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  installApiDocs(app, { service, access: options.docsAccess ?? 'internal' });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -48,6 +52,11 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   });
   installMetrics(app, service);
 
+  app.after(() => registerProbes(app, options));
+  return app;
+}
+
+function registerProbes(app: ServiceApp, { service, readiness }: ServiceAppOptions) {
   app.get(
     '/health',
     { config: { access: 'public' }, logLevel: 'warn', schema: { response: { 200: z.object({ service: z.string(), status: z.literal('running') }) } } },
@@ -55,13 +64,11 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   );
   app.get('/ready', { config: { access: 'public' }, logLevel: 'warn' }, async (request, reply) => {
     try {
-      await options.readiness?.();
+      await readiness?.();
       return { service, status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');
       return reply.status(503).send({ service, status: 'unavailable', reason: 'database unreachable' });
     }
   });
-
-  return app;
 }

@@ -29,8 +29,11 @@ export function installMetrics(app: FastifyInstance, service: string) {
     );
   });
 
-  app.get('/metrics', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
+  // After the plugins queued so far (the API docs) have loaded, so the docs see the route.
+  app.after(() => {
+    app.get('/metrics', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    });
   });
 }

@@ -1,10 +1,11 @@
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
+import { AppError, type BusinessMetrics } from '@ecomm/platform';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
 import type { DomainClients } from '../clients/domain-clients.js';
+import { bindSession } from '../shopping/session-binding.js';
 import type { ThreadRepository } from './thread-repository.js';
 
 export interface ChatTurn {
@@ -50,16 +51,6 @@ export function createChatService(dependencies: {
 }) {
   const { graph, clients, threads, metrics, modelName } = dependencies;
 
-  /** The session id names both the cart and the conversation; on first use it is bound to the caller. */
-  async function bindSession(userId: string, sessionId: string) {
-    try {
-      await clients.carts.open(sessionId, userId);
-    } catch (error) {
-      if (isAppError(error) && error.statusCode === 409) throw AppError.forbidden('This session belongs to another user');
-      throw error;
-    }
-  }
-
   async function runTurn(threadId: string, turn: ChatTurn): Promise<ChatResponse> {
     const tracker = new UsageTracker();
     const config = {
@@ -102,7 +93,8 @@ export function createChatService(dependencies: {
       const threadId = `${turn.userId}:${turn.sessionId}`;
       // A thread of this user and session exists only once the session was bound to them: bind on first use only.
       if (!(await threads.touch(threadId))) {
-        await bindSession(turn.userId, turn.sessionId);
+        // The session id names both the cart and the conversation.
+        await bindSession(clients, turn.userId, turn.sessionId);
         await threads.create(threadId, turn.userId, turn.sessionId);
       }
       const locked = await threads.withLock(threadId, () => runTurn(threadId, turn));

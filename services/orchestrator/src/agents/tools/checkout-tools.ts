@@ -2,9 +2,8 @@ import type { CheckoutReceipt } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
-import type { DomainClients } from '../../clients/domain-clients.js';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
-import { describeCart } from './cart-view.js';
+import type { ShoppingService } from '../../shopping/shopping-service.js';
 import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
 import { createViewCartTool } from './sales-tools.js';
 import { failure, formatMoney, shopperContext, success } from './tool-context.js';
@@ -30,15 +29,13 @@ function paymentBeingConfirmed(orderId: string) {
   );
 }
 
-export function createCheckoutTools(clients: DomainClients, checkout: CheckoutService, options: { confirmation: boolean }) {
+export function createCheckoutTools(shopping: ShoppingService, checkout: CheckoutService, options: { confirmation: boolean }) {
   const checkoutTool = tool(
     async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
       const shopper = shopperContext(config);
       try {
         if (options.confirmation) {
-          const cart = await describeCart(clients, await clients.carts.get(shopper.sessionId));
-          if (cart.items.length === 0) return [failure('Cart is empty'), null];
-          const summary = cart.items.map((item) => `${item.quantity} × ${item.name} (${formatMoney(item.line_total)})`).join(', ');
+          const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
           const request: ConfirmationRequest = {
             question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
             total: cart.total,
@@ -70,5 +67,5 @@ export function createCheckoutTools(clients: DomainClients, checkout: CheckoutSe
     },
   );
 
-  return { viewCart: createViewCartTool(clients), checkout: checkoutTool };
+  return { viewCart: createViewCartTool(shopping), checkout: checkoutTool };
 }

@@ -1,49 +1,16 @@
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
-import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
-import type { DomainClients } from '../../clients/domain-clients.js';
-import { describeCart } from './cart-view.js';
-import { failure, formatMoney, relayRefusals, shopperContext, success } from './tool-context.js';
+import type { ShoppingService } from '../../shopping/shopping-service.js';
+import { relayRefusals, shopperContext, success } from './tool-context.js';
 
 const productIdArgument = z.number().describe('The id of a product, exactly as returned by search_products');
-
-/** Whatever the model sends, a quantity is a whole number of at least 1. */
-function parseQuantity(raw: unknown): number | string {
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `"${String(raw)}" is not a number; a quantity must be a whole number of at least 1.`;
-  if (!Number.isInteger(value)) return `${value} is not a whole number; a quantity must be a whole number of at least 1.`;
-  if (value < 1) return `A quantity must be at least 1; ${value} is not allowed.`;
-  return value;
-}
 
 const cartLineArguments = (quantity: string) =>
   z.object({ product_id: productIdArgument, quantity: z.union([z.number(), z.string()]).describe(quantity) });
 
-/** The product and quantity a cart write asks for, or the refusal to send back to the model. */
-async function readLineRequest(clients: DomainClients, input: { product_id: number; quantity: unknown }) {
-  const quantity = parseQuantity(input.quantity);
-  if (typeof quantity === 'string') return quantity;
-  try {
-    return { product: await clients.products.get(input.product_id), quantity };
-  } catch (error) {
-    if (isAppError(error) && error.statusCode < 500) return `Product ${input.product_id} does not exist. Search the catalog to find the right product.`;
-    throw error;
-  }
-}
-
-export function createSalesTools(clients: DomainClients) {
+export function createSalesTools(shopping: ShoppingService) {
   const searchProducts = tool(
-    async (input) => {
-      const page = await clients.products.search({
-        ...(input.query ? { query: input.query } : {}),
-        ...(input.category ? { category: input.category } : {}),
-        ...(input.max_price !== undefined ? { max_price: input.max_price } : {}),
-        ...(input.sort ? { sort: input.sort } : {}),
-        limit: input.limit ?? 20,
-      });
-      const products = page.items.map(({ id, name, price, stock, category }) => ({ id, name, price, stock, category }));
-      return success({ products, total: page.total });
-    },
+    async (input) => success(await shopping.searchProducts(input)),
     {
       name: 'search_products',
       description:
@@ -62,25 +29,7 @@ export function createSalesTools(clients: DomainClients) {
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
         const shopper = shopperContext(config);
-        const request = await readLineRequest(clients, input);
-        if (typeof request === 'string') return failure(request);
-        const { product, quantity } = request;
-        const cart = await clients.carts.get(shopper.sessionId);
-        const inCart = cart.items.find((item) => item.product_id === product.id)?.quantity ?? 0;
-        if (inCart + quantity > product.stock) {
-          const room = Math.max(product.stock - inCart, 0);
-          const already = inCart > 0 ? ` and ${inCart} are already in your cart` : '';
-          return failure(
-            `Only ${product.stock} ${product.name} in stock${already}, so I can't add ${quantity}. ` +
-              (room > 0 ? `I can add up to ${room}.` : 'I cannot add more.'),
-          );
-        }
-        const updated = await clients.carts.addItem(shopper.sessionId, product.id, quantity, shopper.callKey);
-        return success({
-          added: { product_id: product.id, name: product.name, quantity, unit_price: product.price },
-          message: `Added ${quantity} × ${product.name} (${formatMoney(product.price)} each) to the cart.`,
-          cart: await describeCart(clients, updated),
-        });
+        return success(await shopping.addToCart(shopper.sessionId, input, shopper.callKey));
       }),
     {
       name: 'add_to_cart',
@@ -93,19 +42,7 @@ export function createSalesTools(clients: DomainClients) {
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
         const shopper = shopperContext(config);
-        const request = await readLineRequest(clients, input);
-        if (typeof request === 'string') return failure(request);
-        const { product, quantity } = request;
-        if (quantity > product.stock) {
-          return failure(`Only ${product.stock} ${product.name} in stock, so I can't make it ${quantity}. I can set up to ${product.stock}.`);
-        }
-        // A PUT sets the line: repeating it changes nothing.
-        const updated = await clients.carts.setItem(shopper.sessionId, product.id, quantity);
-        return success({
-          updated: { product_id: product.id, name: product.name, quantity, unit_price: product.price },
-          message: `The cart now has ${quantity} × ${product.name}.`,
-          cart: await describeCart(clients, updated),
-        });
+        return success(await shopping.setQuantity(shopper.sessionId, input));
       }),
     {
       name: 'update_cart_quantity',
@@ -118,13 +55,7 @@ export function createSalesTools(clients: DomainClients) {
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => {
         const shopper = shopperContext(config);
-        try {
-          const updated = await clients.carts.removeItem(shopper.sessionId, input.product_id);
-          return success({ removed: input.product_id, cart: await describeCart(clients, updated) });
-        } catch (error) {
-          if (isAppError(error) && error.statusCode === 404) return failure(`Product ${input.product_id} is not in the cart.`);
-          throw error;
-        }
+        return success(await shopping.removeFromCart(shopper.sessionId, input.product_id));
       }),
     {
       name: 'remove_from_cart',
@@ -133,15 +64,12 @@ export function createSalesTools(clients: DomainClients) {
     },
   );
 
-  return { searchProducts, addToCart, updateCartQuantity, removeFromCart, viewCart: createViewCartTool(clients) };
+  return { searchProducts, addToCart, updateCartQuantity, removeFromCart, viewCart: createViewCartTool(shopping) };
 }
 
-export function createViewCartTool(clients: DomainClients) {
+export function createViewCartTool(shopping: ShoppingService) {
   return tool(
-    async (_input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      return success({ cart: await describeCart(clients, await clients.carts.get(shopper.sessionId)) });
-    },
+    async (_input, config: ToolRunnableConfig) => success({ cart: await shopping.viewCart(shopperContext(config).sessionId) }),
     { name: 'view_cart', description: 'Show what is in the shopper\'s cart, with current prices and the total.', schema: z.object({}) },
   );
 }
