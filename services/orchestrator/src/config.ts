@@ -1,4 +1,4 @@
-import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
+import { baseConfigSchema, booleanSchema, portSchema, rateLimitSchema } from '@ecomm/platform';
 import { z } from 'zod';
 import { agentConfigShape, resolveProvider } from './agents/agent-config.js';
 
@@ -26,6 +26,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   MCP_AUTHORIZATION_SERVER: z.url().default('http://localhost:8005'),
   /** How long an MCP checkout, cancellation or return preview can be confirmed. */
   MCP_CONFIRMATION_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Finished runs (completed, compensated) are deleted this long after they finished; others are kept. */
+  SAGA_RETENTION_HOURS: z.coerce.number().min(1).default(720),
+  /** Per user on /checkout, shared by all replicas. */
+  RATE_LIMIT_CHECKOUT: rateLimitSchema.prefault('10/minute'),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {

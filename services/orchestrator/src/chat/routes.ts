@@ -18,9 +18,9 @@ export async function chatRoutes(app: ServiceApp, options: ChatRoutesOptions) {
       try {
         const header = request.headers.authorization ?? '';
         const user = await options.tokens.verify(header.replace(/^Bearer\s+/i, ''));
-        return `user:${user.id}`;
+        return `chat:user:${user.id}`;
       } catch {
-        return `ip:${request.ip}`;
+        return `chat:ip:${request.ip}`;
       }
     },
   });

@@ -1,9 +1,11 @@
-import { idempotencyTable } from '@ecomm/platform';
+import { idempotencyTable, rateLimitTable } from '@ecomm/platform';
 import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const orchestratorSchema = pgSchema('orchestrator');
 
 export const idempotencyKeys = idempotencyTable(orchestratorSchema);
+
+export const rateLimitCounters = rateLimitTable(orchestratorSchema);
 
 export const sagaRunStatuses = ['running', 'compensating', 'completed', 'compensated', 'compensation_failed', 'needs_attention'] as const;
 export const sagaStepStatuses = ['pending', 'running', 'succeeded', 'failed', 'compensated', 'compensation_failed'] as const;

@@ -97,6 +97,20 @@ export function createSagaRepository(db: Database) {
       return claimed ? { sagaId: claimed.id, version: claimed.owner_version } : undefined;
     },
 
+    /** Deletes runs finished for good longer ago than the retention; needs_attention and compensation_failed stay. */
+    async pruneFinished(retentionHours: number) {
+      const pruned = await db
+        .delete(sagaRuns)
+        .where(
+          and(
+            inArray(sagaRuns.status, ['completed', 'compensated']),
+            sql`${sagaRuns.finishedAt} < now() - make_interval(secs => ${retentionHours * 3600})`,
+          ),
+        )
+        .returning({ id: sagaRuns.id });
+      return pruned.length;
+    },
+
     /**
      * Takes a run an operator retries back up: a compensation_failed run compensates what is still undone, a run
      * that needs attention goes forward again.
