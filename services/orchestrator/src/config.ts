@@ -30,6 +30,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_RETENTION_HOURS: z.coerce.number().min(1).default(720),
   /** Per user on /checkout, shared by all replicas. */
   RATE_LIMIT_CHECKOUT: rateLimitSchema.prefault('10/minute'),
+  /** Ship each order paid here after FULFILLMENT_SHIP_AFTER_MS and deliver it FULFILLMENT_DELIVER_AFTER_MS later (demos, evals). */
+  FULFILLMENT_SIMULATION: booleanSchema(false),
+  FULFILLMENT_SHIP_AFTER_MS: milliseconds(30_000),
+  FULFILLMENT_DELIVER_AFTER_MS: milliseconds(60_000),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {
