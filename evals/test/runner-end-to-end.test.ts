@@ -42,6 +42,23 @@ after(async () => {
   await database.drop();
 });
 
+test('after-purchase cases: the operator fulfils, and cancellations and returns are graded on the database', async () => {
+  const cases = pick('cancel-last-order-confirmed', 'return-2-of-5-balls', 'cancel-shipped-refused');
+  const { report } = await runEvals({ target, cases, progress: null, reportDirectory: null });
+  assert.deepEqual(report.cases.map((result) => [result.name, result.runs.map((run) => run.failures)]), [
+    ['cancel-last-order-confirmed', [[]]],
+    ['return-2-of-5-balls', [[]]],
+    ['cancel-shipped-refused', [[]]],
+  ]);
+  const returned = report.cases[1]!.runs[0]!.observation!.shoppers.shopper!;
+  assert.deepEqual(returned.orders[0]!.returned, [{ product: 'Tennis Ball', quantity: 2 }]);
+  assert.deepEqual([returned.payments[0]!.status, returned.payments[0]!.refunded], ['partially_refunded', 10]);
+  const broken = structuredClone(cases[1]!);
+  broken.expect.shoppers.shopper!.payments[0]!.refunded = 25;
+  const { report: failed } = await runEvals({ target, cases: [broken], progress: null, reportDirectory: null });
+  assert.deepEqual(failed.cases[0]!.runs[0]!.failures, ['payments: partially_refunded $25.00 ($10.00 refunded), expected partially_refunded $25.00 ($25.00 refunded)']);
+});
+
 test('dataset cases pass on the offline model, and the report records them with pass^k', async () => {
   const reportDirectory = mkdtempSync(join(tmpdir(), 'evals-report-'));
   const cases = pick('buy-by-full-name', 'price-tie-asks', 'other-user-cannot-touch-cart');
