@@ -71,6 +71,11 @@ describe('cancelling', () => {
     const again = await orders.cancel(shopper, orderId);
     assert.deepEqual([again.status, again.body.code, again.body.message], [409, 'ORDER_CANCELLED', `Order ${orderId} is already cancelled`]);
     await expectConsistent(shop, placed, start);
+
+    const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
+    assert.match(metrics, /^ecomm_order_operations_total\{operation="cancellation",outcome="completed",service="orchestrator"\} 1$/m);
+    assert.match(metrics, /^ecomm_refunds_total\{operation="cancellation",service="orchestrator"\} 1$/m);
+    assert.match(metrics, /^ecomm_refunded_amount_total\{operation="cancellation",service="orchestrator"\} 137\.15$/m);
   });
 
   test('Idempotency-Key: a retry answers the first response and cancels nothing more; the key is per caller', async () => {

@@ -19,6 +19,7 @@ import { idempotencyKeys } from './database/schema.js';
 import { createConfirmations } from './mcp/confirmations.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { cancellationSaga } from './orders/cancellation-saga.js';
+import { createFulfilmentSimulation } from './orders/fulfilment-simulation.js';
 import { createOrderService } from './orders/order-service.js';
 import { returnSaga } from './orders/return-saga.js';
 import { orderRoutes } from './orders/routes.js';
@@ -70,6 +71,9 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     staleAfterMs: config.SAGA_STALE_AFTER_MS,
     intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
   });
+  const fulfilment = config.FULFILLMENT_SIMULATION
+    ? createFulfilmentSimulation({ clients, logger: app.log, shipAfterMs: config.FULFILLMENT_SHIP_AFTER_MS, deliverAfterMs: config.FULFILLMENT_DELIVER_AFTER_MS })
+    : undefined;
   const checkout = createCheckoutService({
     clients,
     runner,
@@ -78,6 +82,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
         metrics.checkouts.inc({ status });
         metrics.checkoutDuration.observe(seconds);
       },
+      ...(fulfilment ? { paid: fulfilment.orderPaid } : {}),
     },
   });
 
@@ -137,6 +142,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);
+    fulfilment?.stop();
     await recovery.stop();
     await clients.close();
   });

@@ -26,6 +26,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   MCP_AUTHORIZATION_SERVER: z.url().default('http://localhost:8005'),
   /** How long an MCP checkout, cancellation or return preview can be confirmed. */
   MCP_CONFIRMATION_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Ship each order paid here after FULFILLMENT_SHIP_AFTER_MS and deliver it FULFILLMENT_DELIVER_AFTER_MS later (demos, evals). */
+  FULFILLMENT_SIMULATION: booleanSchema(false),
+  FULFILLMENT_SHIP_AFTER_MS: milliseconds(30_000),
+  FULFILLMENT_DELIVER_AFTER_MS: milliseconds(60_000),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {
