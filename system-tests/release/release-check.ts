@@ -23,7 +23,7 @@ let urls: Record<string, string>;
 let internalKey: string;
 
 before(async () => {
-  const build = replayDockerfile(scratch, (line) => console.log(`# ${line}`));
+  const build = replayDockerfile(scratch, (line) => console.log(line));
   const environments = await composeEnvironments();
   internalKey = environments.variables.INTERNAL_API_KEY!;
   database = await startEmbeddedPostgres({

@@ -59,7 +59,7 @@ export async function startRelease(build: ReplayedBuild, environments: Record<Se
     });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
-        if (!line.includes('"level":30')) console.log(`# ${name} | ${line}`);
+        if (!line.includes('"level":30')) console.log(`${name} | ${line}`);
       });
     }
     return { name, port: Number(environments[name].PORT), process: child };

@@ -169,6 +169,7 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
     const autoscaler = find(objects, 'HorizontalPodAutoscaler', 'orchestrator');
     assert.deepEqual(autoscaler.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orchestrator' });
     assert.ok(autoscaler.spec.minReplicas >= 2);
+    assert.equal(find(objects, 'Deployment', 'orchestrator').spec.replicas, undefined, 'the autoscaler owns the count; an apply does not reset it');
     const budget = find(objects, 'PodDisruptionBudget', 'orchestrator');
     const labels = find(objects, 'Deployment', 'orchestrator').spec.template.metadata.labels;
     for (const [label, value] of Object.entries(budget.spec.selector.matchLabels as Record<string, string>)) assert.equal(labels[label], value);
