@@ -4,7 +4,8 @@
 #   docker run --env-file .env -e PORT=8001 -e DATABASE_URL=postgres://... -p 8001:8001 \
 #     ecommerce-agents services/product/dist/src/server.js
 # PORT must be set: the health check reads it. docker-compose.yml runs all six from this image.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS; `pnpm test:release` replays this file's build stage and runs the result on the same Node.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # The version in package.json's packageManager field.

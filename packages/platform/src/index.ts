@@ -14,7 +14,7 @@ export { createServiceClient, type ServiceClient, type ServiceClientOptions } fr
 export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
 export { createTokenService, type AuthenticatedUser, type TokenService } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
-export { packageRoot, runService, type ServiceDefinition } from './run-service.js';
+export { packageRoot, runService, shutdownTimeoutMs, type ServiceDefinition } from './run-service.js';
 export { businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';
 export { spanAttributes, withSpan } from './observability/spans.js';
 export { startTracing, type Tracing } from './observability/tracing.js';

@@ -26,6 +26,9 @@ export interface ServiceDefinition<Config extends BaseConfig & { PORT: number }>
   database?: { schema: string; migrationsFolder: string };
 }
 
+/** How long a service may take to stop after SIGTERM before it exits anyway; deployments wait longer. */
+export const shutdownTimeoutMs = 10_000;
+
 /** Starts a service: config that fails fast, migrations, listen, and a clean stop on SIGINT/SIGTERM. */
 export async function runService<Config extends BaseConfig & { PORT: number }>(definition: ServiceDefinition<Config>) {
   let config: Config;
@@ -46,7 +49,7 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    const forceExit = setTimeout(() => process.exit(1), 10_000).unref();
+    const forceExit = setTimeout(() => process.exit(1), shutdownTimeoutMs).unref();
     // Fastify closes the server first, then runs onClose hooks (the pool) once in-flight requests end.
     await app.close();
     await shutdownTracing();
