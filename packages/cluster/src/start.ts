@@ -59,6 +59,8 @@ if (!adminUrl) {
     port,
     password: environment.POSTGRES_PASSWORD!,
     persistent: true,
+    // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
+    maxConnections: 100,
   });
   adminUrl = database.adminUrl;
   databaseName = 'ecommerce';
@@ -90,6 +92,7 @@ console.log('Starting the six services...');
 try {
   running = await launchServices({
     root,
+    runtime: 'compiled',
     environmentFor: (name) => ({
       // A laptop's services stay on loopback unless HOST says otherwise.
       HOST: '127.0.0.1',
