@@ -8,7 +8,7 @@ import { benchFail, benchUrls, localSecret, targetOptions, targetUsage } from '.
 import { describeCheckoutLoad, runCheckoutLoad } from './checkout-load.js';
 import { readClusterStatus } from './cluster-status.js';
 import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
-import { clusterMemory, clusterStartedAt } from './process-memory.js';
+import { clusterCpuSeconds, clusterMemory, clusterStartedAt } from './process-memory.js';
 import { printTable } from './bench-table.js';
 import { workspaceRoot } from './workspace-root.js';
 
@@ -70,16 +70,21 @@ const idleMemory = status ? clusterMemory(status.pid) : undefined;
 const startedAt = status ? clusterStartedAt(status.pid) : undefined;
 const startupSeconds = status && startedAt ? (status.readyAt - startedAt) / 1000 : undefined;
 
+/** The cluster's CPU seconds so far: what a step cost, which a shared machine disturbs less than latency. */
+const cpu = () => (status ? clusterCpuSeconds(status.pid) : Number.NaN);
+
 async function timed(samples: number, work: (index: number) => Promise<unknown>) {
   await work(-1); // warm-up: the first call pays for lazy initialisation and connection set-up
   const latencies: number[] = [];
+  const cpuBefore = cpu();
   for (let index = 0; index < samples; index++) {
     const begun = performance.now();
     await work(index);
     latencies.push(performance.now() - begun);
   }
+  const cpuMs = ((cpu() - cpuBefore) * 1000) / samples;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), samples };
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), samples, cpuMs };
 }
 
 async function chatLatencies(benchShopClient: BenchShop, samples: number) {
@@ -98,14 +103,14 @@ async function chatLatencies(benchShopClient: BenchShop, samples: number) {
 
 console.log(`Benchmarking the cluster at ${urls.orchestrator} (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
 console.log(`One user: ${positive('samples')} checkouts, then ${positive('samples')} chat turns of each kind...`);
-const single = await runCheckoutLoad(shop, { users: 1, checkouts: positive('samples') + 1, log: () => undefined });
+const single = await runCheckoutLoad(shop, { users: 1, checkouts: positive('samples') + 1, log: () => undefined, meter: cpu });
 const chat = await chatLatencies(shop, positive('samples'));
 let yardstick;
 if (adminUrl && !options['skip-pgbench']) {
   console.log(`pgbench TPC-B, ${positive('pgbench-clients')} clients for ${positive('pgbench-seconds')} s (${pgbench})...`);
   yardstick = await runPgbench(adminUrl, { clients: positive('pgbench-clients'), seconds: positive('pgbench-seconds'), scale: positive('pgbench-scale') });
 }
-const load = await runCheckoutLoad(shop, { users: positive('users'), checkouts: Number.POSITIVE_INFINITY, durationSeconds: positive('duration') });
+const load = await runCheckoutLoad(shop, { users: positive('users'), checkouts: Number.POSITIVE_INFINITY, durationSeconds: positive('duration'), meter: cpu });
 console.log(describeCheckoutLoad(load, urls.orchestrator));
 const loadedMemory = status ? clusterMemory(status.pid) : undefined;
 
@@ -113,9 +118,17 @@ const report = {
   at: new Date().toISOString(),
   machine: { cores: availableParallelism(), memoryBytes: totalmem(), node: process.version },
   cluster: urls,
-  checkoutLoad: { users: positive('users'), seconds: load.seconds, throughput: load.throughput, latency: load.latency, outcomes: Object.fromEntries(load.outcomes) },
+  checkoutLoad: {
+    users: positive('users'),
+    seconds: load.seconds,
+    throughput: load.throughput,
+    latency: load.latency,
+    outcomes: Object.fromEntries(load.outcomes),
+    // The cluster's CPU time per completed checkout, filling its cart included.
+    cpuMsPerCheckout: (load.metered * 1000) / load.completed,
+  },
   pgbench: yardstick,
-  oneUserCheckout: { ...single.latency, samples: single.attempts },
+  oneUserCheckout: { ...single.latency, samples: single.attempts, cpuMsPerCheckout: (single.metered * 1000) / single.completed },
   chat,
   memory: { idle: idleMemory, afterLoad: loadedMemory && { processes: loadedMemory.processes, pssBytes: loadedMemory.pssBytes } },
   startupSeconds,

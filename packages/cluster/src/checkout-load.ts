@@ -8,6 +8,8 @@ export interface CheckoutLoadSettings {
   /** ...or after this many seconds, whichever comes first. */
   durationSeconds?: number;
   log?: (line: string) => void;
+  /** A counter read just before and after the checkouts (not the seeding): the cluster's CPU seconds, say. */
+  meter?: () => number;
 }
 
 interface Attempt { sessionId: string; status: number; code?: string; milliseconds: number }
@@ -17,6 +19,8 @@ export interface CheckoutLoadResult {
   completed: number;
   seconds: number;
   throughput: number;
+  /** How much the meter moved while the users checked out. */
+  metered: number;
   outcomes: Map<string, number>;
   latency: { p50: number; p95: number; p99: number; max: number };
   invariant: { paidOrders: number; capturedPayments: number; unitsTaken: number; unitsInPaidOrders: number; cartsAsExpected: number; problems: string[] };
@@ -60,9 +64,12 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
 
   const budget = Number.isFinite(settings.checkouts) ? `${settings.checkouts} checkouts` : '';
   log(`Checking out with ${settings.users} concurrent users (${settings.durationSeconds ? `${settings.durationSeconds} s` : budget})...`);
+  const meter = settings.meter ?? (() => Number.NaN);
+  const meterBefore = meter();
   const begun = performance.now();
   await Promise.all(shoppers.map(shopper));
   const seconds = (performance.now() - begun) / 1000;
+  const metered = meter() - meterBefore;
 
   const latencies = attempts.map((attempt) => attempt.milliseconds).sort((a, b) => a - b);
   const outcomes = new Map<string, number>();
@@ -110,6 +117,7 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
     completed,
     seconds,
     throughput: completed / seconds,
+    metered,
     outcomes,
     latency: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? Number.NaN },
     invariant: {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface ProcessInfo { pid: number; parent: number; name: string; startTicks: number }
+interface ProcessInfo { pid: number; parent: number; name: string; startTicks: number; cpuTicks: number }
 
 // Linux's USER_HZ: /proc/<pid>/stat counts start times in these ticks on every mainstream architecture.
 const ticksPerSecond = 100;
@@ -11,7 +11,13 @@ function processInfo(pid: number): ProcessInfo | undefined {
     // The name is in parentheses and may itself hold spaces or parentheses: the fields follow the last ")".
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    return { pid, name: stat.slice(stat.indexOf('(') + 1, close), parent: Number(fields[1]), startTicks: Number(fields[19]) };
+    return {
+      pid,
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      parent: Number(fields[1]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      startTicks: Number(fields[19]),
+    };
   } catch {
     return undefined;
   }
@@ -68,6 +74,15 @@ export interface ClusterMemory {
 export function clusterMemory(launcherPid: number): ClusterMemory {
   const byProcess = clusterProcesses(launcherPid).map(({ pid }) => ({ pid, command: commandLine(pid).slice(0, 120), pssBytes: pssBytes(pid) }));
   return { processes: byProcess.length, pssBytes: byProcess.reduce((sum, entry) => sum + entry.pssBytes, 0), byProcess };
+}
+
+/**
+ * CPU time the cluster's processes have used so far, in seconds. The difference across a run is what the run cost,
+ * which a shared machine disturbs far less than it does wall-clock latency. (A process that exits meanwhile, such as
+ * a closed PostgreSQL connection, takes its share with it.)
+ */
+export function clusterCpuSeconds(launcherPid: number) {
+  return clusterProcesses(launcherPid).reduce((sum, info) => sum + info.cpuTicks, 0) / ticksPerSecond;
 }
 
 /** When the cluster's first process (`pnpm start` itself, when it was started that way) began, in ms since the epoch. */

@@ -30,6 +30,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
     routerOptions: { maxParamLength: 256 },
     requestIdHeader: false,
+    // One line per request, written when it is answered (below), instead of Fastify's two: logging was a fifth of a
+    // domain service's CPU time per request, and the launcher parses every line again.
+    disableRequestLogging: true,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
@@ -40,6 +43,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
   installErrorHandler(app);
   installAccessGuard(app, {
