@@ -61,7 +61,8 @@ export function createCheckoutTools(clients: DomainClients, checkout: CheckoutSe
             return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
           }
         }
-        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId });
+        // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
+        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId, ownerVerified: true });
         if (result.status === 'processing') {
           return [success({ message: `Payment received; the order ${result.order_id} is being finalised.` }), null];
         }
