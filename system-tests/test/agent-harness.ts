@@ -13,12 +13,16 @@ interface Order { order_id: string; status: string; total: number; transaction_i
 type ChatBody = ChatResponse & { message?: string };
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
-export async function startAgentShop(database: TestDatabase, orchestratorEnvironment: Record<string, string> = {}) {
+export async function startAgentShop(
+  database: TestDatabase,
+  orchestratorEnvironment: Record<string, string> = {},
+  paymentEnvironment: Record<string, string> = {},
+) {
   const orchestratorSettings = { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute', ...orchestratorEnvironment };
   const cluster = await startTestCluster(
     { product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
     database,
-    { product: { ALLOW_TEST_RESET: 'true' }, orchestrator: orchestratorSettings },
+    { product: { ALLOW_TEST_RESET: 'true' }, payment: paymentEnvironment, orchestrator: orchestratorSettings },
   );
   const urls = cluster.urls as Record<'product' | 'order' | 'payment' | 'session' | 'orchestrator', string>;
 

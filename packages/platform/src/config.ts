@@ -33,6 +33,8 @@ export const baseConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Behind an ingress or load balancer: take the client's address from X-Forwarded-For (per-IP limits, logs). */
+  TRUST_PROXY: booleanSchema(false),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

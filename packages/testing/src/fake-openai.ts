@@ -22,7 +22,14 @@ async function readJson(request: IncomingMessage) {
  * @langchain/openai client is exercised end to end: tool definitions out, tool calls in, tool results back.
  * It stands in for the LLM provider, the one part of the system that cannot run here.
  */
-export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) => FakeDecision) {
+/**
+ * How the fake names its tool calls: `unique` as OpenAI does; `constant` (`call_0` every time) and `missing` (no id)
+ * as some OpenAI-compatible servers do.
+ */
+export type FakeCallIds = 'unique' | 'constant' | 'missing';
+
+export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) => FakeDecision, callIds: FakeCallIds = 'unique') {
+  const callId = (index: number) => ({ unique: { id: `call_${requests.length}_${index}` }, constant: { id: 'call_0' }, missing: {} })[callIds];
   const requests: ChatCompletionRequest[] = [];
   const server = createServer(async (request, response) => {
     if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
@@ -39,7 +46,7 @@ export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) =
             role: 'assistant',
             content: null,
             tool_calls: decision.tool_calls.map((call, index) => ({
-              id: `call_${requests.length}_${index}`,
+              ...callId(index),
               type: 'function',
               function: { name: call.name, arguments: JSON.stringify(call.arguments) },
             })),

@@ -1,7 +1,15 @@
 import rateLimit from '@fastify/rate-limit';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import { AppError, createBusinessMetrics, createDatabaseServiceApp, createTokenService } from '@ecomm/platform';
+import {
+  AppError,
+  createBusinessMetrics,
+  createDatabaseServiceApp,
+  createTokenService,
+  postgresRateLimitStore,
+  pruneRateLimitCounters,
+  withMigrationLock,
+} from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
 import { createChatModel } from './agents/chat-model.js';
 import { buildShoppingGraph } from './agents/graph/shopping-graph.js';
@@ -15,12 +23,12 @@ import { createCheckoutService } from './checkout/checkout-service.js';
 import { checkoutRoutes } from './checkout/routes.js';
 import { createDomainClients } from './clients/domain-clients.js';
 import type { OrchestratorConfig } from './config.js';
-import { idempotencyKeys } from './database/schema.js';
+import { idempotencyKeys, rateLimitCounters } from './database/schema.js';
 import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
 
-const threadPruneIntervalMs = 60 * 60 * 1000;
+const pruneIntervalMs = 60 * 60 * 1000;
 
 export interface AppDependencies {
   /** Replaces the configured model, e.g. with a scripted one in tests. */
@@ -31,6 +39,8 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys });
   await app.register(rateLimit, {
     global: false,
+    // Counters in this service's schema: every replica counts against the same limit.
+    store: postgresRateLimitStore(database.db, rateLimitCounters),
     errorResponseBuilder: (_request, context) =>
       new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
   });
@@ -67,7 +77,8 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
 
   // Conversation memory: LangGraph checkpoints in this service's own schema, one thread per user and session.
   const checkpointer = new PostgresSaver(database.pool, undefined, { schema: 'orchestrator' });
-  await checkpointer.setup();
+  // Its tables are created outside the migrations: under their lock, so replicas starting together do not collide.
+  await withMigrationLock(database.pool, 'orchestrator', () => checkpointer.setup());
   const configured = createChatModel(config);
   const model = dependencies.chatModel ?? configured.model;
   const modelName = dependencies.chatModel ? dependencies.chatModel._llmType() : configured.modelName;
@@ -84,17 +95,26 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const threads = createThreadRepository(database.db);
   const chat = createChatService({ graph, clients, threads, checkpointer, modelName, metrics });
 
-  await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
+  await app.register(checkoutRoutes, {
+    checkout,
+    paymentSimulation: config.PAYMENT_SIMULATION,
+    faultInjection: config.SAGA_FAULT_INJECTION,
+    rateLimit: config.RATE_LIMIT_CHECKOUT,
+  });
   await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
 
-  const pruneThreads = () =>
-    chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));
+  const pruneOldRows = () =>
+    Promise.all([
+      chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS),
+      sagaRepository.pruneFinished(config.SAGA_RETENTION_HOURS),
+      pruneRateLimitCounters(database.db, rateLimitCounters),
+    ]).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old rows failed'));
   let pruneTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     recovery.start();
-    void pruneThreads();
-    pruneTimer = setInterval(pruneThreads, threadPruneIntervalMs).unref();
+    void pruneOldRows();
+    pruneTimer = setInterval(pruneOldRows, pruneIntervalMs).unref();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);

@@ -1,4 +1,4 @@
-import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
+import { baseConfigSchema, booleanSchema, portSchema, rateLimitSchema } from '@ecomm/platform';
 import { z } from 'zod';
 import { agentConfigShape, resolveProvider } from './agents/agent-config.js';
 
@@ -22,6 +22,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   SAGA_BACKOFF_MS: milliseconds(200),
+  /** Finished runs (completed, compensated) are deleted this long after they finished; others are kept. */
+  SAGA_RETENTION_HOURS: z.coerce.number().min(1).default(720),
+  /** Per user on /checkout, shared by all replicas. */
+  RATE_LIMIT_CHECKOUT: rateLimitSchema.prefault('10/minute'),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {

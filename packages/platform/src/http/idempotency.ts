@@ -47,6 +47,15 @@ function readKey(request: FastifyRequest) {
 }
 
 /**
+ * A key belongs to its caller (Stripe semantics): on a route a user is authenticated for, it is stored under that
+ * user, so another user's identical key neither replays this one's answer nor blocks it. Internal routes (callers
+ * holding the internal key) share one space.
+ */
+function scopedKey(request: FastifyRequest, key: string) {
+  return request.user ? `user:${request.user.id}:${key}` : key;
+}
+
+/**
  * Every mutating route accepts an Idempotency-Key: the first response is stored with a hash of its
  * request and replayed for retries; the same key with another request is refused.
  */
@@ -58,8 +67,9 @@ export function installIdempotency(
 
   app.addHook('preHandler', async (request, reply) => {
     if (!mutatingMethods.has(request.method)) return;
-    const key = readKey(request);
-    if (!key) return;
+    const given = readKey(request);
+    if (!given) return;
+    const key = scopedKey(request, given);
     const hash = requestHash(request);
 
     const claimed = await db
@@ -75,7 +85,7 @@ export function installIdempotency(
     const [stored] = await db.select().from(table).where(eq(table.key, key));
     if (!stored) throw AppError.conflict('Idempotency-Key was just released; retry the request');
     if (stored.requestHash !== hash) {
-      throw AppError.unprocessable(`Idempotency-Key "${key}" was already used for a different request`);
+      throw AppError.unprocessable(`Idempotency-Key "${given}" was already used for a different request`);
     }
     if (stored.state === 'completed') {
       return reply
@@ -90,7 +100,7 @@ export function installIdempotency(
       .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
-      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${key}" is still in progress; retry shortly`);
+      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${given}" is still in progress; retry shortly`);
     }
     request.idempotencyKey = key;
   });

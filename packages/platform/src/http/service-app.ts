@@ -27,6 +27,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const app = Fastify({
     logger: loggerOptions(service, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Off by default: a client could otherwise pick its own IP (and rate-limit key) with X-Forwarded-For.
+    trustProxy: config.TRUST_PROXY,
     // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
     routerOptions: { maxParamLength: 256 },
     requestIdHeader: false,

@@ -1,7 +1,7 @@
 import { paginationQuerySchema, pageSchema, sagaRunViewSchema, sagaStatusSchema } from '@ecomm/contracts';
 import { AppError, type ServiceApp } from '@ecomm/platform';
 import { z } from 'zod';
-import type { SagaRepository, SagaRunRecord, SagaStepRecord } from '../saga/saga-repository.js';
+import type { SagaOwner, SagaRepository, SagaRunRecord, SagaStepRecord } from '../saga/saga-repository.js';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -35,7 +35,7 @@ function runView(run: SagaRunRecord, steps?: SagaStepRecord[]) {
 const sagaParamsSchema = z.object({ id: z.uuid('must be a saga id (UUID)') });
 
 /** Internal-key routes for operators: list runs, inspect one step by step, retry a failed compensation or a stuck run. */
-export async function adminRoutes(app: ServiceApp, options: { repository: SagaRepository; resume: (sagaId: string) => Promise<unknown> }) {
+export async function adminRoutes(app: ServiceApp, options: { repository: SagaRepository; resume: (owner: SagaOwner) => Promise<unknown> }) {
   const { repository } = options;
 
   app.get(
@@ -56,10 +56,11 @@ export async function adminRoutes(app: ServiceApp, options: { repository: SagaRe
   app.post('/admin/sagas/:id/retry', { schema: { params: sagaParamsSchema, response: { 200: sagaRunViewSchema } } }, async (request) => {
     const found = await repository.find(request.params.id);
     if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
-    if (!(await repository.reopen(request.params.id))) {
+    const owner = await repository.reopen(request.params.id);
+    if (!owner) {
       throw AppError.conflict(`Saga run ${request.params.id} is ${found.run.status}; only a compensation_failed or needs_attention run can be retried`);
     }
-    await options.resume(request.params.id);
+    await options.resume(owner);
     const after = (await repository.find(request.params.id))!;
     return runView(after.run, after.steps);
   });

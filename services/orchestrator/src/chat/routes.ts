@@ -17,7 +17,7 @@ export async function chatRoutes(app: ServiceApp, options: ChatRoutesOptions) {
     timeWindow: options.rateLimit.windowMs,
     keyGenerator: async (request) => {
       const user = await authenticateUser(request, options.tokens).catch(() => undefined);
-      return user ? `user:${user.id}` : `ip:${request.ip}`;
+      return user ? `chat:user:${user.id}` : `chat:ip:${request.ip}`;
     },
   });
 

@@ -56,7 +56,13 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
         name: 'reserve_stock',
         run: async ({ sagaId, data, idempotencyKey }) => {
           const items = required(data.claim, 'cart claim').items;
-          return { reservation: await products.reserve(sagaId, items, idempotencyKey()) };
+          const reservation = await products.reserve(sagaId, items, idempotencyKey());
+          // A retry is answered with the first, stored reply: the stock may have been put back since (by the
+          // compensation of a process that took the run over), and a released reservation holds nothing.
+          if ((await products.reservation(sagaId)).status !== 'reserved') {
+            throw new AppError(409, 'RESERVATION_RELEASED', 'The stock held for this checkout was released; please check out again');
+          }
+          return { reservation };
         },
         compensate: ({ sagaId, idempotencyKey }) => unlessAbsent(products.release(sagaId, idempotencyKey('compensate'))),
       },
@@ -84,8 +90,10 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
           const captured = items.find((payment) => payment.status === 'captured');
           return captured ? { payment: captured } : undefined;
         },
-        // Reached when the charge failed or its outcome stayed unknown. A lookup then refund would miss a charge still
-        // at the gateway; the void refunds what is captured and makes the payment service refuse any later capture.
+        // Reached when the charge failed, its outcome stayed unknown, or even when this run's record says it never
+        // started (a process that lost the run may be charging): a lookup then refund would miss a charge still at the
+        // gateway; the void refunds what is captured and makes the payment service refuse any later capture.
+        compensateUnstarted: true,
         compensate: async ({ input, idempotencyKey }) => {
           await payments.voidOrder(input.order_id, idempotencyKey('compensate'));
         },

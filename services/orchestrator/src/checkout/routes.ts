@@ -1,4 +1,5 @@
 import { checkoutProcessingSchema, checkoutReceiptSchema, checkoutRequestSchema, paymentSimulationHeader } from '@ecomm/contracts';
+import type {} from '@fastify/rate-limit';
 import { requireUser, type ServiceApp } from '@ecomm/platform';
 import { faultHeader, parseFault } from '../saga/fault-injection.js';
 import type { CheckoutService } from './checkout-service.js';
@@ -7,6 +8,7 @@ export interface CheckoutRoutesOptions {
   checkout: CheckoutService;
   paymentSimulation: boolean;
   faultInjection: boolean;
+  rateLimit: { max: number; windowMs: number };
 }
 
 function header(value: string | string[] | undefined) {
@@ -14,10 +16,18 @@ function header(value: string | string[] | undefined) {
 }
 
 export async function checkoutRoutes(app: ServiceApp, options: CheckoutRoutesOptions) {
+  // Every attempt runs a saga (and leaves rows): limited per user, after the access guard has authenticated them.
+  const limit = app.rateLimit({
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+    keyGenerator: (request) => `checkout:user:${requireUser(request).id}`,
+  });
+
   app.post(
     '/checkout',
     {
       config: { access: 'user' },
+      onRequest: [limit],
       schema: { body: checkoutRequestSchema, response: { 201: checkoutReceiptSchema, 202: checkoutProcessingSchema } },
     },
     async (request, reply) => {

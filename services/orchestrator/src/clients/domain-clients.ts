@@ -30,6 +30,7 @@ export function createDomainClients(config: OrchestratorConfig) {
       get: (productId: number) => product.get(`/${productId}`, { schema: productSchema }),
       reserve: (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
         product.post('/reservations', { body: { reservation_id: reservationId, lines }, schema: reservationSchema, ...key(idempotencyKey) }),
+      reservation: (reservationId: string) => product.get(`/reservations/${reservationId}`, { schema: reservationSchema }),
       release: (reservationId: string, idempotencyKey: string) =>
         product.post(`/reservations/${reservationId}/release`, { body: {}, schema: reservationSchema, ...key(idempotencyKey) }),
     },

@@ -1,9 +1,11 @@
-import { idempotencyTable } from '@ecomm/platform';
+import { idempotencyTable, rateLimitTable } from '@ecomm/platform';
 import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const orchestratorSchema = pgSchema('orchestrator');
 
 export const idempotencyKeys = idempotencyTable(orchestratorSchema);
+
+export const rateLimitCounters = rateLimitTable(orchestratorSchema);
 
 export const sagaRunStatuses = ['running', 'compensating', 'completed', 'compensated', 'compensation_failed', 'needs_attention'] as const;
 export const sagaStepStatuses = ['pending', 'running', 'succeeded', 'failed', 'compensated', 'compensation_failed'] as const;
@@ -17,6 +19,8 @@ export const sagaRuns = orchestratorSchema.table(
     input: jsonb('input').notNull(),
     data: jsonb('data').notNull().default({}),
     failure: jsonb('failure'),
+    /** Fencing token: bumped on every take-over; every write of the run is conditional on it. */
+    ownerVersion: integer('owner_version').notNull().default(0),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

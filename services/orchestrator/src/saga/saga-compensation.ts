@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spanAttributes, withSpan } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { describeError, type SagaDefinition, type SagaFailure, type StepContext } from './saga-definition.js';
-import type { SagaRepository, SagaStepRecord } from './saga-repository.js';
+import { isOwnershipLost, type FencedWrites } from './saga-ownership.js';
+import type { SagaStepRecord } from './saga-repository.js';
 
 export interface CompensationOptions {
-  repository: SagaRepository;
   logger: FastifyBaseLogger;
   attempts: number;
   backoffMs: number;
@@ -14,6 +14,10 @@ export interface CompensationOptions {
 
 // A step that never started has nothing to undo; one that ran, failed or may have run (a crash mid-call) might.
 const compensable = new Set<SagaStepRecord['status']>(['succeeded', 'failed', 'running', 'compensation_failed']);
+// A step marked compensateUnstarted is undone even when this run's record says it never started: a process that lost
+// the run may have its call in flight.
+const mustUndo = (step: { compensateUnstarted?: boolean }, record: SagaStepRecord) =>
+  compensable.has(record.status) || (step.compensateUnstarted === true && record.status === 'pending');
 
 /**
  * Undoes a run in reverse order, from the pivot down. Each compensation is retried with backoff; one that still
@@ -26,44 +30,48 @@ export function createCompensation<Input, Data>(
   contextFor: (sagaId: string, input: Input, data: Partial<Data>, stepIndex: number) => StepContext<Input, Data>,
   options: CompensationOptions,
 ) {
-  const { repository, logger } = options;
+  const { logger } = options;
 
-  async function undo(sagaId: string, input: Input, data: Partial<Data>, index: number, record: SagaStepRecord) {
+  async function undo(writes: FencedWrites, input: Input, data: Partial<Data>, index: number, record: SagaStepRecord) {
+    const { sagaId } = writes.owner;
     const step = definition.steps[index]!;
     let lastError: unknown;
     for (let attempt = 1; attempt <= options.attempts; attempt++) {
       try {
-        await repository.updateStep(sagaId, step.name, { compensationAttempts: record.compensationAttempts + attempt });
+        await writes.step(step.name, { compensationAttempts: record.compensationAttempts + attempt });
         await withSpan(
           `saga compensate ${step.name}`,
           { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name, [spanAttributes.sagaOutcome]: 'compensating' },
           () => step.compensate!(contextFor(sagaId, input, data, index)),
         );
-        await repository.updateStep(sagaId, step.name, { status: 'compensated', compensatedAt: new Date() });
+        await writes.step(step.name, { status: 'compensated', compensatedAt: new Date() });
         options.onCompensation?.(step.name, 'compensated');
         return true;
       } catch (error) {
+        if (isOwnershipLost(error)) throw error;
         lastError = error;
         if (attempt < options.attempts) await sleep(options.backoffMs * 2 ** (attempt - 1));
       }
     }
     const message = describeError(step.name, lastError).message;
-    await repository.updateStep(sagaId, step.name, { status: 'compensation_failed', error: `compensation failed: ${message}` });
+    await writes.step(step.name, { status: 'compensation_failed', error: `compensation failed: ${message}` });
     options.onCompensation?.(step.name, 'failed');
     logger.error({ sagaId, step: step.name, err: lastError }, 'saga compensation failed');
     return false;
   }
 
-  return async function compensate(sagaId: string, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
-    await repository.updateRun(sagaId, { status: 'compensating', failure });
+  return async function compensate(writes: FencedWrites, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
+    const { sagaId } = writes.owner;
+    await writes.run({ status: 'compensating', failure });
     const failedSteps: string[] = [];
     for (let index = pivotIndex; index >= 0; index--) {
       const record = records[index]!;
-      if (!definition.steps[index]!.compensate || !compensable.has(record.status)) continue;
-      if (!(await undo(sagaId, input, data, index, record))) failedSteps.push(record.name);
+      const step = definition.steps[index]!;
+      if (!step.compensate || !mustUndo(step, record)) continue;
+      if (!(await undo(writes, input, data, index, record))) failedSteps.push(record.name);
     }
     const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
-    await repository.updateRun(sagaId, { status });
+    await writes.run({ status });
     if (failedSteps.length > 0) {
       logger.error({ sagaId, failedSteps, failure }, 'saga run ended compensation_failed; retry it with POST /admin/sagas/:id/retry');
     }

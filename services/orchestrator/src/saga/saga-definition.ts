@@ -17,6 +17,11 @@ interface SagaStep<Input, Data> {
   /** Undoes the step. Must accept missing data: the step may have failed before producing anything. */
   compensate?: (context: StepContext<Input, Data>) => Promise<void>;
   /**
+   * Compensate even when the run's record says the step never started (it must then be idempotent and accept
+   * missing data): a process that lost the run may still have this step's call in flight, e.g. a charge.
+   */
+  compensateUnstarted?: boolean;
+  /**
    * For a step whose outcome is unknown (a timeout, or a crash mid-call): asks the other service whether
    * the effect happened, returning the step's output if it did and undefined if it did not.
    */

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { SagaRepository } from './saga-repository.js';
+import type { SagaOwner, SagaRepository } from './saga-repository.js';
 
 interface Resumable {
-  resume: (sagaId: string) => Promise<unknown>;
+  resume: (owner: SagaOwner) => Promise<unknown>;
 }
 
 export interface SagaRecoveryOptions {
@@ -12,6 +12,8 @@ export interface SagaRecoveryOptions {
   /** A run whose heartbeat is older than this is presumed orphaned (its process died). */
   staleAfterMs: number;
   intervalMs: number;
+  /** Runs taken up per sweep at most. */
+  batch?: number;
 }
 
 /** Takes up orphaned runs at start and then periodically, from any replica. */
@@ -20,10 +22,14 @@ export function createSagaRecovery(options: SagaRecoveryOptions) {
   let sweeping: Promise<void> | undefined;
 
   async function sweepOnce() {
-    const sagaIds = await options.repository.claimStale(options.staleAfterMs, 20);
-    for (const sagaId of sagaIds) {
-      options.logger.info({ sagaId }, 'taking up an orphaned saga run');
-      await options.runner.resume(sagaId).catch((error: unknown) => options.logger.error({ sagaId, err: error }, 'saga recovery failed'));
+    // One at a time: a run is claimed only when this process is ready to drive it, so none waits in a queue here
+    // while its heartbeat ages and another replica claims it too.
+    for (let taken = 0; taken < (options.batch ?? 20); taken++) {
+      const owner = await options.repository.claimStale(options.staleAfterMs);
+      if (!owner) return;
+      const { sagaId } = owner;
+      options.logger.info({ sagaId, ownerVersion: owner.version }, 'taking up an orphaned saga run');
+      await options.runner.resume(owner).catch((error: unknown) => options.logger.error({ sagaId, err: error }, 'saga recovery failed'));
     }
   }
 

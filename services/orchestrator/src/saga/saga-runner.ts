@@ -4,7 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { applyFault, type Fault } from './fault-injection.js';
 import { createCompensation } from './saga-compensation.js';
 import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
-import type { SagaRepository, SagaStepRecord } from './saga-repository.js';
+import { fencedWrites, isOwnershipLost, type FencedWrites } from './saga-ownership.js';
+import type { SagaOwner, SagaRepository, SagaStepRecord } from './saga-repository.js';
 
 export interface SagaRunnerOptions {
   repository: SagaRepository;
@@ -53,12 +54,14 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
-  async function attemptStep(sagaId: string, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, fault?: Fault) {
+  async function attemptStep(writes: FencedWrites, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, fault?: Fault) {
+    const { sagaId } = writes.owner;
     const step = definition.steps[stepIndex]!;
     const pastPivot = stepIndex > pivotIndex;
     for (let attempt = 1; ; attempt++) {
       record.status = 'running';
-      await repository.updateStep(sagaId, step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
+      // Recorded before the call, and fenced: a process that lost the run stops here, before the side effect.
+      await writes.step(step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
       try {
         applyFault(fault, step.name, 'before', attempt);
         const patch = await step.run(context);
@@ -73,7 +76,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
           if (found) return { outcome: 'succeeded', patch: found } satisfies StepResult<Data>;
           if (step.isInDoubt?.(error)) {
             if (attempt >= options.attempts) {
-              await repository.updateStep(sagaId, step.name, { error: `outcome unknown: ${describeError(step.name, error).message}` });
+              await writes.step(step.name, { error: `outcome unknown: ${describeError(step.name, error).message}` });
               return { outcome: 'in_doubt' } satisfies StepResult<Data>;
             }
             await backoff(attempt);
@@ -82,21 +85,22 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
         }
         const failure = describeError(step.name, error);
         record.status = 'failed';
-        await repository.updateStep(sagaId, step.name, { status: 'failed', error: failure.message, finishedAt: new Date() });
+        await writes.step(step.name, { status: 'failed', error: failure.message, finishedAt: new Date() });
         if (!pastPivot || attempt >= options.attempts) return { outcome: 'failed', failure } satisfies StepResult<Data>;
         await backoff(attempt);
       }
     }
   }
 
-  async function execute(sagaId: string, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
+  async function execute(writes: FencedWrites, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
+    const { sagaId } = writes.owner;
     const found = await repository.find(sagaId);
     if (!found) throw new Error(`Saga run ${sagaId} not found`);
     const input = found.run.input as Input;
     let data = found.run.data as Partial<Data>;
     const records = found.steps;
     const { status, failure } = found.run;
-    if (status === 'compensating') return compensate(sagaId, input, data, records, failure as SagaFailure);
+    if (status === 'compensating') return compensate(writes, input, data, records, failure as SagaFailure);
     // Taken up by a sweep just as its first owner finished it: nothing left to do.
     if (status === 'completed') return { status, data };
     if (status !== 'running') return { status, data, failure: failure as SagaFailure };
@@ -115,37 +119,42 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
           else if (found) outcome = { outcome: 'succeeded', patch: found };
         }
         if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
-        outcome ??= await attemptStep(sagaId, index, record, contextFor(sagaId, input, data, index), fault);
+        outcome ??= await attemptStep(writes, index, record, contextFor(sagaId, input, data, index), fault);
         span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
         return outcome;
       });
-      if (result === 'interrupted') return compensate(sagaId, input, data, records, interrupted(step.name));
+      if (result === 'interrupted') return compensate(writes, input, data, records, interrupted(step.name));
 
       if (result.outcome === 'succeeded') {
         data = { ...data, ...result.patch };
         record.status = 'succeeded';
-        await repository.updateRun(sagaId, { data });
-        await repository.updateStep(sagaId, step.name, { status: 'succeeded', finishedAt: new Date(), error: null });
+        await writes.run({ data });
+        await writes.step(step.name, { status: 'succeeded', finishedAt: new Date(), error: null });
         continue;
       }
-      if (result.outcome === 'failed' && !pastPivot) return compensate(sagaId, input, data, records, result.failure);
+      if (result.outcome === 'failed' && !pastPivot) return compensate(writes, input, data, records, result.failure);
       if (result.outcome === 'failed' && refusedForGood(result.failure)) {
         // Retrying a refusal forever would hide it: the run waits for an operator instead.
-        await repository.updateRun(sagaId, { status: 'needs_attention', failure: result.failure });
+        await writes.run({ status: 'needs_attention', failure: result.failure });
         logger.error({ sagaId, step: step.name, failure: result.failure }, 'saga run past the payment needs attention');
         return { status: 'needs_attention', data, failure: result.failure };
       }
       logger.warn({ sagaId, step: step.name, outcome: result.outcome }, 'saga run left for the sweep to finish');
       return { status: 'running', data };
     }
-    await repository.updateRun(sagaId, { status: 'completed' });
+    await writes.run({ status: 'completed' });
     return { status: 'completed', data };
   }
 
-  async function withHeartbeat<T>(sagaId: string, work: () => Promise<T>): Promise<T> {
-    const timer = setInterval(() => void repository.beat(sagaId).catch(() => undefined), options.heartbeatMs);
+  /** Drives the run as `owner` while beating; a run lost to another process is that process's to finish. */
+  async function drive(owner: SagaOwner, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
+    const timer = setInterval(() => void repository.beat(owner).catch(() => undefined), options.heartbeatMs);
     try {
-      return await work();
+      return await execute(fencedWrites(repository, owner), recovering, fault);
+    } catch (error) {
+      if (!isOwnershipLost(error)) throw error;
+      logger.warn({ sagaId: owner.sagaId, ownerVersion: owner.version }, 'saga run taken over by another process; stopped before its next step');
+      return { status: 'running', data: {} };
     } finally {
       clearInterval(timer);
     }
@@ -154,12 +163,15 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   return {
     definition,
     async start(sagaId: string, input: Input, fault?: Fault) {
-      await repository.create({ id: sagaId, type: definition.type, input, stepNames: definition.steps.map((step) => step.name) });
-      return withHeartbeat(sagaId, () => execute(sagaId, false, fault));
+      const owner = await repository.create({ id: sagaId, type: definition.type, input, stepNames: definition.steps.map((step) => step.name) });
+      return drive(owner, false, fault);
     },
-    /** Takes up a run after a crash or a stalled step: compensates before the pivot, rolls forward after. */
-    resume(sagaId: string) {
-      return withHeartbeat(sagaId, () => execute(sagaId, true));
+    /**
+     * Takes up a run claimed after a crash or a stalled step (or reopened by an operator): compensates before the
+     * pivot, rolls forward after.
+     */
+    resume(owner: SagaOwner) {
+      return drive(owner, true);
     },
   };
 }

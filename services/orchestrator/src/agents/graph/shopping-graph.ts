@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
@@ -26,6 +27,16 @@ const transferToCheckout = tool(async () => 'Transferred to the checkout agent.'
   description: 'Hand the conversation to the checkout agent, which checks out and pays for the cart.',
   schema: z.object({}),
 });
+
+/**
+ * Providers' tool-call ids may repeat (`call_0` every time) or be missing. Each call gets an id of the server's instead,
+ * saved with the reply in the checkpoint: unique, and the same if the graph replays the tools. Cart writes use it in
+ * their idempotency key, so it must never come from the model's provider.
+ */
+function withServerCallIds<Reply extends AIMessageWithCalls>(reply: Reply) {
+  for (const call of reply.tool_calls ?? []) call.id = `call_${randomUUID()}`;
+  return reply;
+}
 
 type AIMessageWithCalls = BaseMessage & { tool_calls?: { id?: string; name: string; args: Record<string, unknown> }[] };
 
@@ -104,7 +115,7 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
 
   const agentNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
     const messages = [new SystemMessage(agents[name].prompt), ...recent(state.messages, historyLimit)];
-    const reply = await callModel(name, agentModels[name], messages, config);
+    const reply = withServerCallIds(await callModel(name, agentModels[name], messages, config));
     return new Command({ goto: reply.tool_calls?.length ? `${name}_tools` : END, update: { messages: [reply] } });
   };
 

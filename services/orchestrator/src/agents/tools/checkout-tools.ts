@@ -22,6 +22,14 @@ function describeReceipt(receipt: CheckoutReceipt) {
   ].join('\n');
 }
 
+function paymentBeingConfirmed(orderId: string) {
+  return (
+    `Your payment for order ${orderId} is being confirmed; the order is not final yet and nothing more is needed from you. ` +
+    'If the payment goes through, your cart is emptied; if not, nothing is charged and your cart is restored. ' +
+    'Ask me to show your cart in a minute to see which it was.'
+  );
+}
+
 // The whole answer must be a plain yes: "ok, wait, no" or "sure, but first remove the keychain" are not.
 const yes = /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
 
@@ -64,7 +72,8 @@ export function createCheckoutTools(clients: DomainClients, checkout: CheckoutSe
         // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
         const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId, ownerVerified: true });
         if (result.status === 'processing') {
-          return [success({ message: `Payment received; the order ${result.order_id} is being finalised.` }), null];
+          // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
+          return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
         }
         return [success({ receipt: result, message: describeReceipt(result) }), result];
       } catch (error) {

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '@ecomm/platform';
 export interface ShopperContext {
   userId: string;
   sessionId: string;
-  /** Unique per tool call, stable if the graph replays the call: the idempotency key of its writes. */
+  /** Session and the server-assigned id of the tool call (never the provider's): unique, stable on replay; the key of its writes. */
   callKey: string;
 }
 

@@ -1,0 +1,20 @@
+import type pg from 'pg';
+
+/**
+ * Runs start-up DDL of a service (beyond its migrations, e.g. a library's own setup) under the advisory lock its
+ * migrations take, so replicas starting together on a fresh database do it one after the other.
+ */
+export async function withMigrationLock<Result>(pool: pg.Pool, schema: string, work: () => Promise<Result>): Promise<Result> {
+  const client = await pool.connect();
+  const lock = `migrate:${schema}`;
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [lock]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [lock]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { quickRecovery } from './checkout-fixtures.js';
+
+let database: TestDatabase;
+let shop: AgentShop;
+
+before(async () => {
+  database = await createTestDatabase();
+  // The gateway answers after 4 s, the orchestrator gives up on a charge after 0.5 s: the checkout answers 202.
+  shop = await startAgentShop(
+    database,
+    { ...quickRecovery, PAYMENT_TIMEOUT_MS: '500', SAGA_STEP_ATTEMPTS: '2', SAGA_BACKOFF_MS: '100' },
+    { PAYMENT_LATENCY_MS: '4000' },
+  );
+  await shop.resetCatalog();
+});
+
+after(async () => {
+  await shop.stop();
+  await database.drop();
+});
+
+test('a checkout whose payment is in doubt is never reported as paid; a later turn shows how it ended', async () => {
+  const shopper = await shop.newShopper();
+  const { status, body } = await shop.chat(shopper, 'Buy 1 MacBook Pro');
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.doesNotMatch(body.response, /payment received|paid/i, body.response);
+  assert.match(body.response, /being confirmed/);
+  assert.match(body.response, /show your cart/);
+  assert.deepEqual(body.orders, []);
+
+  // The sweep finishes the run (here it undoes it: the charge was still at the gateway when the run was taken up).
+  const deadline = Date.now() + 30_000;
+  let orders = await shop.orders(shopper.userId);
+  while (orders.some((order) => order.status === 'pending') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    orders = await shop.orders(shopper.userId);
+  }
+  const [order] = orders;
+  assert.ok(order && order.status !== 'pending', JSON.stringify(orders));
+  const later = await shop.chat(shopper, 'Show my cart');
+  assert.equal(later.status, 200);
+  if (order.status === 'cancelled') assert.match(later.body.response, /MacBook Pro/);
+  else assert.doesNotMatch(later.body.response, /MacBook Pro/);
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop, type Shopper } from './checkout-fixtures.js';
+import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
+import { clockAheadOptions, startHoldingProxy } from './holding-proxy.js';
+
+const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
+const creatingAnOrder = (request: { method?: string; url?: string }) => request.method === 'POST' && request.url === '/';
+
+let database: TestDatabase;
+let cluster: TestCluster;
+let proxy: Awaited<ReturnType<typeof startHoldingProxy>>;
+/** The sweeper: a second orchestrator on the same database whose clock runs 40 s ahead. */
+let sweeper: OrchestratorProcess;
+let shop: Shop;
+
+before(async () => {
+  database = await createTestDatabase();
+  cluster = await startTestCluster(domainServices, database, testHooks);
+  proxy = await startHoldingProxy(cluster.urls.order!);
+  sweeper = await spawnOrchestrator(database, cluster, { NODE_OPTIONS: clockAheadOptions(40_000) });
+  shop = shopClient(urlsOf(cluster, sweeper.url));
+});
+
+after(async () => {
+  await sweeper.stop();
+  await proxy.close();
+  await cluster.stop();
+  await database.drop();
+});
+
+/** An owner whose calls to the order service go through the proxy, so the answer to its order can be held back. */
+const startOwner = () => spawnOrchestrator(database, cluster, { ORDER_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' });
+
+async function newShopper() {
+  const laptop = await shop.createProduct('Laptop', 999.99, 3);
+  const shopper = await shop.newShopper([{ product: laptop, quantity: 1 }]);
+  return { shopper, before: await snapshot(shop, shopper) };
+}
+
+/** The promise, whatever happened: all of {paid, captured, stock taken, cart emptied} or none of it. */
+async function expectAllOrNothing(shopper: Shopper, before: Awaited<ReturnType<typeof snapshot>>) {
+  const run = await shop.waitForSaga(shopper.sessionId, finished, 60_000);
+  if (run.status === 'completed') await expectCheckedOut(shop, shopper, before);
+  else await expectUntouched(shop, shopper, before);
+  return run;
+}
+
+/** Waits up to `ms` for the run to leave `running`; answers its status then. */
+async function statusAfter(shopper: Shopper, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const [run] = await shop.sagasOf(shopper.sessionId);
+    if (run?.status !== 'running' || Date.now() > deadline) return run?.status;
+    await sleep(100);
+  }
+}
+
+describe('one owner per checkout run', () => {
+  test('a replica whose clock is 40 s ahead does not take over a run whose owner is alive and waiting', async () => {
+    const owner = await startOwner();
+    try {
+      const { shopper, before } = await newShopper();
+      const held = proxy.holdNext(creatingAnOrder);
+      const reply = shopClient(urlsOf(cluster, owner.url)).checkout(shopper);
+      await held;
+      // Several sweeps of the skewed replica (every 250 ms, stale after 1 s by its own clock) pass meanwhile.
+      assert.equal(await statusAfter(shopper, 3_000), 'running', 'the live run was left to its owner');
+      proxy.release();
+      assert.equal((await reply).status, 201);
+      const run = await expectAllOrNothing(shopper, before);
+      assert.equal(run.status, 'completed');
+    } finally {
+      proxy.release();
+      await owner.stop();
+    }
+  });
+
+  test('an owner paused past the stale limit is fenced off: it never charges after the sweeper undid the run', async () => {
+    const owner = await startOwner();
+    try {
+      const { shopper, before } = await newShopper();
+      const held = proxy.holdNext(creatingAnOrder);
+      const reply = shopClient(urlsOf(cluster, owner.url)).checkout(shopper);
+      await held;
+      // A long GC or VM pause: the owner stops beating while its order exists and its answer is on the way.
+      owner.child.kill('SIGSTOP');
+      const run = await shop.waitForSaga(shopper.sessionId, finished, 60_000);
+      assert.equal(run.status, 'compensated', JSON.stringify(run));
+      proxy.release();
+      owner.child.kill('SIGCONT');
+      // The owner wakes up, hears its order was created, and finds the run is no longer its own.
+      assert.equal((await reply).status, 202);
+      await expectAllOrNothing(shopper, before);
+      const [order] = await shop.ordersOf(shopper.userId);
+      assert.deepEqual(await shop.paymentsFor(order!.order_id), [], 'no charge was even attempted');
+      assert.ok(owner.lines.some((line) => line.includes('taken over by another process')), owner.lines.join('\n'));
+    } finally {
+      proxy.release();
+      owner.child.kill('SIGCONT');
+      await owner.stop();
+    }
+  });
+});

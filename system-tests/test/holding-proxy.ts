@@ -1,0 +1,60 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+async function bodyOf(request: IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A pass-through HTTP proxy in front of one service that can hold back the answer to one request: the request
+ * reaches the service (its effect happens), the caller hears nothing until `release()`.
+ */
+export async function startHoldingProxy(target: string) {
+  let armed: ((request: IncomingMessage) => boolean) | undefined;
+  let markHeld = () => {};
+  let release = () => {};
+  const server = createServer((request, reply) => {
+    void (async () => {
+      const body = await bodyOf(request);
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const upstream = await fetch(`${target}${request.url}`, {
+        method: request.method!,
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      });
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      if (armed?.(request)) {
+        armed = undefined;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        markHeld();
+        await released;
+      }
+      reply.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
+    })().catch(() => reply.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** Holds back the answer to the next request matching; resolves once that request has been served upstream. */
+    holdNext(matches: (request: IncomingMessage) => boolean) {
+      armed = matches;
+      return new Promise<void>((resolve) => (markHeld = resolve));
+    },
+    release: () => release(),
+    close: () => {
+      release();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** NODE_OPTIONS for a process whose clock runs `skewMs` ahead (Date.now and new Date()), as a badly synced host's. */
+export function clockAheadOptions(skewMs: number) {
+  const code = `const R=Date;class D extends R{constructor(...a){if(a.length===0)super(R.now()+${skewMs});else super(...a)}static now(){return R.now()+${skewMs}}}globalThis.Date=D;`;
+  return `--import=data:text/javascript,${encodeURIComponent(code)}`;
+}
