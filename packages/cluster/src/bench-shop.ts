@@ -68,6 +68,11 @@ export function benchShop(urls: BenchUrls, internalApiKey: string) {
 
     checkout: (user: BenchUser, sessionId: string) =>
       call(urls.orchestrator, 'POST', '/checkout', { session_id: sessionId }, { authorization: `Bearer ${user.token}` }),
+    chat: (user: BenchUser, sessionId: string, message: string) =>
+      expect<{ response: string; orders: unknown[] }>(
+        call(urls.orchestrator, 'POST', '/chat', { session_id: sessionId, message }, { authorization: `Bearer ${user.token}` }),
+        'chat',
+      ),
 
     async ordersOf(userId: string): Promise<Order[]> {
       const orders: Order[] = [];
@@ -82,6 +87,7 @@ export function benchShop(urls: BenchUrls, internalApiKey: string) {
   };
 }
 
+export type BenchShop = ReturnType<typeof benchShop>;
 
 export function percentile(sorted: number[], share: number) {
   if (sorted.length === 0) return Number.NaN;

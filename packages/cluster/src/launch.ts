@@ -3,8 +3,16 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
 
+/**
+ * How a service's code is loaded: `compiled` runs the JavaScript `tsc -b` wrote to dist (what `pnpm start` does:
+ * less memory and a faster start than compiling in every process), `source` runs the TypeScript through tsx (tests
+ * and evals, which need no build step).
+ */
+export type ServiceRuntime = 'compiled' | 'source';
+
 export interface LaunchSettings {
   root: string;
+  runtime?: ServiceRuntime;
   /** The environment of each service, given its name. */
   environmentFor: (service: ServiceName) => Record<string, string>;
   onOutput: (service: ServiceName, line: string) => void;
@@ -17,9 +25,20 @@ export interface RunningService {
   process: ChildProcess;
 }
 
-export function spawnService(root: string, name: ServiceName, environment: Record<string, string>) {
-  // Runs the TypeScript sources through tsx, resolving workspace packages to their sources too.
-  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`], {
+/**
+ * V8 grows each young-generation semi-space to 16 MB by default, and a service never gives that back: capped at
+ * 4 MB, an idle service holds about 13 MB less (measured with PSS), for a few more, quick, scavenges under load.
+ */
+const laptopHeap = ['--max-semi-space-size=4'];
+
+export function spawnService(root: string, name: ServiceName, environment: Record<string, string>, runtime: ServiceRuntime = 'source') {
+  const argv =
+    runtime === 'compiled'
+      ? // Without the `source` condition the workspace packages resolve to their dist too; stack traces map to the .ts.
+        ['--enable-source-maps', ...laptopHeap, `services/${name}/dist/src/server.js`]
+      : // The TypeScript sources through tsx, resolving workspace packages to their sources too.
+        ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`];
+  return spawn(process.execPath, argv, {
     cwd: root,
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +77,7 @@ export async function stopServices(running: RunningService[]) {
 export async function launchServices(settings: LaunchSettings): Promise<RunningService[]> {
   const running = serviceCatalog.map(({ name }) => {
     const environment = settings.environmentFor(name);
-    const child = spawnService(settings.root, name, environment);
+    const child = spawnService(settings.root, name, environment, settings.runtime);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => settings.onOutput(name, line));
     }

@@ -1,12 +1,13 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { acquireClusterLock } from './cluster-lock.js';
+import { removeClusterStatus, writeClusterStatus } from './cluster-status.js';
 import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService } from './launch.js';
 import { formatLogLine } from './log-format.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
-import { serviceCatalog, serviceUrlVariable } from './service-catalog.js';
+import { serviceCatalog, servicePorts, serviceUrlVariable } from './service-catalog.js';
 import { workspaceRoot } from './workspace-root.js';
 
 const root = workspaceRoot();
@@ -28,29 +29,38 @@ const lock = acquireClusterLock(join(root, '.data', 'cluster.lock'));
 if ('heldBy' in lock) {
   fail(`The cluster is already running (pid ${lock.heldBy}). Use it, or stop it with Ctrl-C in its terminal first.`);
 }
-const releaseLock = lock.release;
-for (const { name, port } of serviceCatalog) {
-  if (!(await portIsFree(port))) {
+const releaseLock = () => {
+  removeClusterStatus(root);
+  lock.release();
+};
+const environment = loadDevEnvironment(root);
+// CLUSTER_BASE_PORT=9000 puts the services on 9000-9005, next to a cluster on the usual 8000-8005.
+const ports = servicePorts(Number(environment.CLUSTER_BASE_PORT ?? 8000));
+for (const { name } of serviceCatalog) {
+  if (!(await portIsFree(ports[name]))) {
     releaseLock();
-    fail(`Port ${port}, needed by the ${name} service, is in use by another program. Free it and run pnpm start again.`);
+    fail(`Port ${ports[name]}, needed by the ${name} service, is in use by another program. Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`);
   }
 }
 
-const environment = loadDevEnvironment(root);
 // The services get their own database role only: never the superuser's password or the secret the roles derive from.
 const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
 const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
 let stopDatabase = async () => {};
 let adminUrl = environment.DATABASE_URL;
 let databaseName = adminUrl ? new URL(adminUrl).pathname.slice(1) || 'postgres' : 'ecommerce';
+let postgresPort: number | undefined;
 if (!adminUrl) {
   const port = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
+  postgresPort = port;
   console.log(`Starting the embedded PostgreSQL on port ${port} (data in .data/postgres)...`);
   const database = await startEmbeddedPostgres({
     dataDirectory: join(root, '.data', 'postgres'),
     port,
     password: environment.POSTGRES_PASSWORD!,
     persistent: true,
+    // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
+    maxConnections: 100,
   });
   adminUrl = database.adminUrl;
   databaseName = 'ecommerce';
@@ -61,7 +71,7 @@ await ensureServiceRoles(adminUrl, passwordFor);
 await ensureServiceSchemas(adminUrl, databaseName);
 const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
 const serviceUrls = Object.fromEntries(
-  serviceCatalog.map(({ name, port }) => [serviceUrlVariable(name), `http://127.0.0.1:${port}`]),
+  serviceCatalog.map(({ name }) => [serviceUrlVariable(name), `http://127.0.0.1:${ports[name]}`]),
 );
 
 let running: RunningService[] = [];
@@ -82,12 +92,13 @@ console.log('Starting the six services...');
 try {
   running = await launchServices({
     root,
+    runtime: 'compiled',
     environmentFor: (name) => ({
       // A laptop's services stay on loopback unless HOST says otherwise.
       HOST: '127.0.0.1',
       ...serviceEnvironment,
       ...serviceUrls,
-      PORT: String(serviceCatalog.find((service) => service.name === name)!.port),
+      PORT: String(ports[name]),
       DATABASE_URL: databaseUrls[name],
     }),
     onOutput: (name, line) => console.log(formatLogLine(name, line)),
@@ -96,6 +107,7 @@ try {
   console.error(`\n${(error as Error).message}. See its output above.`);
   await stopEverything(1);
 }
+writeClusterStatus(root, { pid: process.pid, ports, ...(postgresPort ? { postgresPort } : {}), readyAt: Date.now() });
 for (const service of running) {
   service.process.once('exit', (code) => {
     if (!stopping) {
@@ -107,7 +119,7 @@ for (const service of running) {
 
 console.log(`
 The cluster is up:
-${serviceCatalog.map(({ name, port }) => `  ${name.padEnd(13)} http://localhost:${port}`).join('\n')}
+${serviceCatalog.map(({ name }) => `  ${name.padEnd(13)} http://localhost:${ports[name]}`).join('\n')}
 The agents use ${environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL ? 'the OpenAI-compatible model you configured' : 'the offline model (no LLM key set; see the README)'}.
 
 Try it in another terminal, from this folder:

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BaseConfig } from '../config.js';
@@ -22,6 +22,19 @@ export interface ServiceAppOptions {
   docsAccess?: ApiDocsOptions['access'];
 }
 
+/**
+ * One line per request, written when it is answered and naming the request, instead of Fastify's two (incoming and
+ * completed): logging was a fifth of a domain service's CPU time per request, and the launcher parses every line.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The part every service shares: logging, errors, access guard, API docs, health, readiness and metrics. */
@@ -35,6 +48,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
     routerOptions: { maxParamLength: 256 },
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError, type BusinessMetrics } from '@ecomm/platform';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
@@ -71,9 +72,8 @@ export function createChatService(dependencies: {
       throw AppError.unprocessable('That request needed too many steps for one message; ask for fewer things at a time');
     }
     const added = (result.messages as BaseMessage[]).slice(known);
-
-    const after = await graph.getState(config);
-    const question = after.tasks.flatMap((task) => task.interrupts).map((each) => (each.value as { question?: string })?.question)[0];
+    // A turn that stops to ask (checkout confirmation) says so in its result: no second read of the checkpoint.
+    const question = isInterrupted<{ question?: string }>(result) ? result[INTERRUPT][0]?.value?.question : undefined;
 
     metrics.llmCalls.inc({ model: modelName }, tracker.usage.modelCalls);
     metrics.llmTokens.inc({ model: modelName, type: 'input' }, tracker.usage.inputTokens);
@@ -91,15 +91,16 @@ export function createChatService(dependencies: {
   return {
     async reply(turn: ChatTurn): Promise<ChatResponse> {
       const threadId = `${turn.userId}:${turn.sessionId}`;
+      const token = randomUUID();
+      let lease = await threads.take(threadId, token);
       // A thread of this user and session exists only once the session was bound to them: bind on first use only.
-      if (!(await threads.touch(threadId))) {
+      if (lease === 'absent') {
         // The session id names both the cart and the conversation.
         await bindSession(clients, turn.userId, turn.sessionId);
-        await threads.create(threadId, turn.userId, turn.sessionId);
+        lease = await threads.create(threadId, turn.userId, turn.sessionId, token);
       }
-      const locked = await threads.withLock(threadId, () => runTurn(threadId, turn));
-      if (!locked) throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
-      return locked.result;
+      if (lease === 'busy') throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
+      return threads.holding(threadId, token, () => runTurn(threadId, turn));
     },
 
     /** Forgets conversations idle for longer than the configured age: their checkpoints and their binding. */

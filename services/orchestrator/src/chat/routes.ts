@@ -10,18 +10,14 @@ export interface ChatRoutesOptions {
 }
 
 export async function chatRoutes(app: ServiceApp, options: ChatRoutesOptions) {
-  // The limit comes before authentication: per user for a valid token, per IP otherwise.
+  // The limit comes before authentication: per user for a valid token, per IP otherwise. The token is verified once:
+  // the user found here is the request's user, and only a request without one is authenticated again, for its 401.
   const limit = app.rateLimit({
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowMs,
     keyGenerator: async (request) => {
-      try {
-        const header = request.headers.authorization ?? '';
-        const user = await options.tokens.verify(header.replace(/^Bearer\s+/i, ''));
-        return `chat:user:${user.id}`;
-      } catch {
-        return `chat:ip:${request.ip}`;
-      }
+      const user = await authenticateUser(request, options.tokens).catch(() => undefined);
+      return user ? `chat:user:${user.id}` : `chat:ip:${request.ip}`;
     },
   });
 
@@ -29,7 +25,7 @@ export async function chatRoutes(app: ServiceApp, options: ChatRoutesOptions) {
     '/chat',
     {
       config: { access: 'public' },
-      onRequest: [limit, async (request) => void (await authenticateUser(request, options.tokens))],
+      onRequest: [limit, async (request) => void (request.user ?? (await authenticateUser(request, options.tokens)))],
       schema: { body: chatRequestSchema, response: { 200: chatResponseSchema } },
     },
     async (request) =>

@@ -9,6 +9,11 @@ import type { CheckoutData, CheckoutInput } from './checkout-saga.js';
 export interface CheckoutRequest {
   userId: string;
   sessionId: string;
+  /**
+   * The caller has proven the cart is the user's: a chat turn runs only in a conversation whose session was bound to
+   * its user on the first turn, and a cart never changes owner. Saves a lookup; the claim still finds a missing cart.
+   */
+  ownerVerified?: boolean;
   paymentSimulation?: string;
   fault?: Fault;
 }
@@ -47,7 +52,7 @@ export function createCheckoutService(dependencies: { clients: DomainClients; ru
     ownedCart,
 
     async checkout(request: CheckoutRequest) {
-      await ownedCart(request.userId, request.sessionId);
+      if (!request.ownerVerified) await ownedCart(request.userId, request.sessionId);
       const sagaId = randomUUID();
       const input: CheckoutInput = {
         user_id: request.userId,

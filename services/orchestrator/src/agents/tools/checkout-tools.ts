@@ -47,7 +47,8 @@ export function createCheckoutTools(shopping: ShoppingService, checkout: Checkou
             return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
           }
         }
-        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId });
+        // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
+        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId, ownerVerified: true });
         if (result.status === 'processing') {
           // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
           return [success({ message: paymentBeingConfirmed(result.order_id) }), null];

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchShop, percentile, type BenchShop } from './bench-shop.js';
+import { benchFail, benchUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
+import { describeCheckoutLoad, runCheckoutLoad } from './checkout-load.js';
+import { readClusterStatus } from './cluster-status.js';
+import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
+import { clusterCpuSeconds, clusterMemory, clusterStartedAt } from './process-memory.js';
+import { printTable } from './bench-table.js';
+import { workspaceRoot } from './workspace-root.js';
+
+const usage = `Measures every figure of the performance table against a running cluster (pnpm start): checkout throughput
+and latency under load next to pgbench TPC-B on the same PostgreSQL, one user's checkout and chat latencies on the
+offline model, the memory (PSS) of the cluster's processes and its start-up time. Prints the table, writes a JSON
+report. It measures; it asserts nothing about time, but exits 1 when the checkout invariant breaks.
+
+  pnpm bench [--users 32] [--duration 20] [--samples 20] [--pgbench-clients 16] [--pgbench-seconds 10]
+             [--pgbench-scale 16] [--skip-pgbench] [--report .data/bench/<time>.json] [--url ...]
+
+${targetUsage} pgbench connects as the superuser: to the embedded PostgreSQL with POSTGRES_PASSWORD from
+.env.local, or to BENCH_ADMIN_DATABASE_URL. Memory and start-up time need the cluster's pid from .data/cluster.json
+(a cluster started with pnpm start from this folder). Start the cluster with RATE_LIMIT_AUTH=1000/minute and
+RATE_LIMIT_CHAT=1000/minute, or the rate limits will slow the seeding and the chat samples.`;
+
+const { values: options } = parseArgs({
+  options: {
+    users: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '20' },
+    samples: { type: 'string', default: '20' },
+    'pgbench-clients': { type: 'string', default: '16' },
+    'pgbench-seconds': { type: 'string', default: '10' },
+    'pgbench-scale': { type: 'string', default: '16' },
+    'skip-pgbench': { type: 'boolean', default: false },
+    report: { type: 'string' },
+    ...targetOptions,
+    help: { type: 'boolean', default: false },
+  },
+});
+if (options.help) {
+  console.log(usage);
+  process.exit(0);
+}
+function positive(name: keyof typeof options) {
+  const number = Number(options[name]);
+  if (!Number.isInteger(number) || number < 1) benchFail(`--${name} must be a positive whole number, got "${String(options[name])}"`);
+  return number;
+}
+
+const root = workspaceRoot();
+const status = readClusterStatus(root);
+const urls = benchUrls(options);
+const internalApiKey = localSecret('INTERNAL_API_KEY');
+if (!internalApiKey) benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
+const shop = benchShop(urls, internalApiKey);
+await shop.ready().catch((error: Error) => benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`));
+const adminUrl =
+  process.env.BENCH_ADMIN_DATABASE_URL ??
+  (status?.postgresPort && localSecret('POSTGRES_PASSWORD')
+    ? `postgres://postgres:${encodeURIComponent(localSecret('POSTGRES_PASSWORD')!)}@127.0.0.1:${status.postgresPort}/postgres`
+    : undefined);
+const pgbench = options['skip-pgbench'] ? undefined : await pgbenchVersion();
+if (!options['skip-pgbench'] && !pgbench) benchFail(pgbenchMissing);
+if (!options['skip-pgbench'] && !adminUrl) benchFail('No PostgreSQL to run pgbench against: set BENCH_ADMIN_DATABASE_URL, or use --skip-pgbench.');
+
+// Memory first, while the cluster is idle; start-up from the status the launcher wrote when it was ready.
+const idleMemory = status ? clusterMemory(status.pid) : undefined;
+const startedAt = status ? clusterStartedAt(status.pid) : undefined;
+const startupSeconds = status && startedAt ? (status.readyAt - startedAt) / 1000 : undefined;
+
+/** The cluster's CPU seconds so far: what a step cost, which a shared machine disturbs less than latency. */
+const cpu = () => (status ? clusterCpuSeconds(status.pid) : Number.NaN);
+
+async function timed(samples: number, work: (index: number) => Promise<unknown>) {
+  await work(-1); // warm-up: the first call pays for lazy initialisation and connection set-up
+  const latencies: number[] = [];
+  const cpuBefore = cpu();
+  for (let index = 0; index < samples; index++) {
+    const begun = performance.now();
+    await work(index);
+    latencies.push(performance.now() - begun);
+  }
+  const cpuMs = ((cpu() - cpuBefore) * 1000) / samples;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), samples, cpuMs };
+}
+
+async function chatLatencies(benchShopClient: BenchShop, samples: number) {
+  const run = randomUUID().slice(0, 8);
+  const product = `Benchwidget${run}`;
+  await benchShopClient.createProduct(product, 3.5, 1_000_000);
+  const browsing = await benchShopClient.registerUser(`bench-chat-${run}-a@example.com`, `bench-password-${run}`);
+  const buying = await benchShopClient.registerUser(`bench-chat-${run}-b@example.com`, `bench-password-${run}`);
+  const browse = await timed(samples, () => benchShopClient.chat(browsing, `bench-chat-${run}-browse`, 'show me products'));
+  const buy = await timed(samples, async (index) => {
+    const reply = await benchShopClient.chat(buying, `bench-chat-${run}-buy-${index + 1}`, `buy 1 ${product}`);
+    if (reply.orders.length !== 1) throw new Error(`"buy 1 ${product}" placed no order: ${reply.response}`);
+  });
+  return { browse, buy };
+}
+
+console.log(`Benchmarking the cluster at ${urls.orchestrator} (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+console.log(`One user: ${positive('samples')} checkouts, then ${positive('samples')} chat turns of each kind...`);
+const single = await runCheckoutLoad(shop, { users: 1, checkouts: positive('samples') + 1, log: () => undefined, meter: cpu });
+const chat = await chatLatencies(shop, positive('samples'));
+let yardstick;
+if (adminUrl && !options['skip-pgbench']) {
+  console.log(`pgbench TPC-B, ${positive('pgbench-clients')} clients for ${positive('pgbench-seconds')} s (${pgbench})...`);
+  yardstick = await runPgbench(adminUrl, { clients: positive('pgbench-clients'), seconds: positive('pgbench-seconds'), scale: positive('pgbench-scale') });
+}
+const load = await runCheckoutLoad(shop, { users: positive('users'), checkouts: Number.POSITIVE_INFINITY, durationSeconds: positive('duration'), meter: cpu });
+console.log(describeCheckoutLoad(load, urls.orchestrator));
+const loadedMemory = status ? clusterMemory(status.pid) : undefined;
+
+const report = {
+  at: new Date().toISOString(),
+  machine: { cores: availableParallelism(), memoryBytes: totalmem(), node: process.version },
+  cluster: urls,
+  checkoutLoad: {
+    users: positive('users'),
+    seconds: load.seconds,
+    throughput: load.throughput,
+    latency: load.latency,
+    outcomes: Object.fromEntries(load.outcomes),
+    // The cluster's CPU time per completed checkout, filling its cart included.
+    cpuMsPerCheckout: (load.metered * 1000) / load.completed,
+  },
+  pgbench: yardstick,
+  oneUserCheckout: { ...single.latency, samples: single.attempts, cpuMsPerCheckout: (single.metered * 1000) / single.completed },
+  chat,
+  memory: { idle: idleMemory, afterLoad: loadedMemory && { processes: loadedMemory.processes, pssBytes: loadedMemory.pssBytes } },
+  startupSeconds,
+  invariant: { ok: load.invariant.problems.length === 0 && single.invariant.problems.length === 0, problems: [...single.invariant.problems, ...load.invariant.problems] },
+};
+printTable(report);
+const reportPath = options.report ?? join(root, '.data', 'bench', `${report.at.replace(/[:.]/g, '-')}.json`);
+mkdirSync(join(reportPath, '..'), { recursive: true });
+writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nReport written to ${reportPath}`);
+process.exitCode = report.invariant.ok ? 0 : 1;
+
+export type BenchReport = typeof report;

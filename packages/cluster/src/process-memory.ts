@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface ProcessInfo { pid: number; parent: number; name: string; startTicks: number; cpuTicks: number }
+
+// Linux's USER_HZ: /proc/<pid>/stat counts start times in these ticks on every mainstream architecture.
+const ticksPerSecond = 100;
+
+function processInfo(pid: number): ProcessInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The name is in parentheses and may itself hold spaces or parentheses: the fields follow the last ")".
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return {
+      pid,
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      parent: Number(fields[1]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      startTicks: Number(fields[19]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLine(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Proportional set size in bytes: shared pages split between the processes sharing them, so sums are honest. */
+function pssBytes(pid: number) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The processes of a cluster whose launcher has the given pid: the `pnpm start` (and its shell) above the launcher,
+ * the launcher, and everything below it (the services, PostgreSQL and its backends).
+ */
+function clusterProcesses(launcherPid: number): ProcessInfo[] {
+  const all = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((entry) => processInfo(Number(entry)))
+    .filter((info): info is ProcessInfo => info !== undefined);
+  const byPid = new Map(all.map((info) => [info.pid, info]));
+  const isPnpm = (info: ProcessInfo | undefined) => info !== undefined && /\bpnpm\b/.test(commandLine(info.pid));
+  let top = byPid.get(launcherPid);
+  if (!top) return [];
+  // pnpm runs a script through `sh -c`: the launcher's parent is that shell, whose parent is pnpm.
+  const shell = byPid.get(top.parent);
+  if (shell?.name === 'sh' && isPnpm(byPid.get(shell.parent))) top = byPid.get(shell.parent)!;
+  else if (isPnpm(shell)) top = shell!;
+  const members = [top];
+  for (let index = 0; index < members.length; index++) {
+    members.push(...all.filter((info) => info.parent === members[index]!.pid));
+  }
+  return members;
+}
+
+export interface ClusterMemory {
+  processes: number;
+  pssBytes: number;
+  byProcess: { pid: number; command: string; pssBytes: number }[];
+}
+
+export function clusterMemory(launcherPid: number): ClusterMemory {
+  const byProcess = clusterProcesses(launcherPid).map(({ pid }) => ({ pid, command: commandLine(pid).slice(0, 120), pssBytes: pssBytes(pid) }));
+  return { processes: byProcess.length, pssBytes: byProcess.reduce((sum, entry) => sum + entry.pssBytes, 0), byProcess };
+}
+
+/**
+ * CPU time the cluster's processes have used so far, in seconds. The difference across a run is what the run cost,
+ * which a shared machine disturbs far less than it does wall-clock latency. (A process that exits meanwhile, such as
+ * a closed PostgreSQL connection, takes its share with it.)
+ */
+export function clusterCpuSeconds(launcherPid: number) {
+  return clusterProcesses(launcherPid).reduce((sum, info) => sum + info.cpuTicks, 0) / ticksPerSecond;
+}
+
+/** When the cluster's first process (`pnpm start` itself, when it was started that way) began, in ms since the epoch. */
+export function clusterStartedAt(launcherPid: number) {
+  const first = clusterProcesses(launcherPid)[0];
+  if (!first) return undefined;
+  // Seconds since boot, to the hundredth (the boot time in /proc/stat is whole seconds only).
+  const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptimeSeconds - first.startTicks / ticksPerSecond) * 1000;
+}
