@@ -6,3 +6,4 @@ export * from './product.js';
 export * from './session.js';
 export * from './orchestrator.js';
 export * from './chat.js';
+export * from './web.js';

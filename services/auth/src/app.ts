@@ -26,6 +26,6 @@ export async function buildApp(config: AuthConfig) {
     bcryptRounds: config.BCRYPT_ROUNDS,
     adminEmails: config.ADMIN_EMAILS,
   });
-  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH });
+  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH, internalApiKey: config.INTERNAL_API_KEY });
   return app;
 }

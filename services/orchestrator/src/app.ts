@@ -19,6 +19,9 @@ import { idempotencyKeys } from './database/schema.js';
 import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
+import { accountRoutes } from './web/account-routes.js';
+import { operatorRoutes } from './web/operator-routes.js';
+import { shopRoutes } from './web/shop-routes.js';
 
 const threadPruneIntervalMs = 60 * 60 * 1000;
 
@@ -87,6 +90,9 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
+  await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
+  await app.register(shopRoutes, { clients });
+  await app.register(operatorRoutes, { clients, sagas: sagaRepository });
 
   const pruneThreads = () =>
     chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));

@@ -1,4 +1,4 @@
-import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
+import { baseConfigSchema, booleanSchema, portSchema, rateLimitSchema } from '@ecomm/platform';
 import { z } from 'zod';
 import { agentConfigShape, resolveProvider } from './agents/agent-config.js';
 
@@ -11,6 +11,9 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   ORDER_SERVICE_URL: serviceUrl(8002),
   PAYMENT_SERVICE_URL: serviceUrl(8003),
   SESSION_SERVICE_URL: serviceUrl(8004),
+  AUTH_SERVICE_URL: serviceUrl(8005),
+  /** Per client IP, for the login and registration the web app sends through this service. */
+  RATE_LIMIT_AUTH: rateLimitSchema.prefault('10/minute'),
   SERVICE_TIMEOUT_MS: milliseconds(5_000),
   PAYMENT_TIMEOUT_MS: milliseconds(10_000),
   /** Forward X-Payment-Simulate from /checkout to the payment service (tests and demos). */
