@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { acquireClusterLock } from './cluster-lock.js';
+import { seedDemoCatalogIfEmpty } from './demo-seed.js';
 import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService } from './launch.js';
@@ -103,6 +104,11 @@ for (const service of running) {
       void stopEverything(1);
     }
   });
+}
+
+if (environment.DEMO_CATALOG !== 'off') {
+  const seeded = await seedDemoCatalogIfEmpty({ url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY! });
+  if (seeded) console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
 }
 
 console.log(`
