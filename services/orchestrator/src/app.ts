@@ -89,7 +89,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
 
   await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
-  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
+  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT, heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS });
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
   await app.register(operatorRoutes, { clients, sagas: sagaRepository });

@@ -21,6 +21,8 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   /** Honour X-Saga-Fault on /checkout (tests only). */
   SAGA_FAULT_INJECTION: booleanSchema(false),
   SAGA_HEARTBEAT_MS: milliseconds(5_000),
+  /** /chat/stream sends an SSE keep-alive comment after this long without a part, e.g. while a payment runs. */
+  CHAT_STREAM_HEARTBEAT_MS: milliseconds(5_000),
   SAGA_STALE_AFTER_MS: milliseconds(30_000),
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
