@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { authService } from '@ecomm/auth-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
@@ -32,11 +35,13 @@ async function account(email: string) {
 }
 
 before(async () => {
+  const site = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>Agent Shop</title>');
   database = await createTestDatabase();
   cluster = await startTestCluster(
     { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
     database,
-    { auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute' } },
+    { auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site } },
   );
   base = cluster.urls.orchestrator!;
 });
@@ -65,6 +70,17 @@ describe('the web app talks to the orchestrator only', () => {
     assert.equal(restocked.body.stock, 40);
     assert.equal((await call('POST', '/admin/products', { token: shopper, body: { name: 'X', price: 1, stock: 1 } })).status, 403);
     assert.equal((await call('DELETE', `/admin/products/${created.body.id}`, { token: operator })).status, 200);
+  });
+
+  test('the built page is served at / without a token; the API keeps its paths and its access rules', async () => {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    assert.match(await page.text(), /Agent Shop/);
+    assert.equal((await fetch(`${base}/admin/sagas`)).status, 403);
+    assert.equal((await fetch(`${base}/health`)).status, 200);
+    assert.equal((await fetch(`${base}/no-such-file.js`)).status, 404);
   });
 
   test('bad credentials are refused with the auth service\'s message, and bad input before it', async () => {

@@ -6,6 +6,7 @@ import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService } from './launch.js';
 import { formatLogLine } from './log-format.js';
+import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 import { serviceCatalog, serviceUrlVariable } from './service-catalog.js';
 import { workspaceRoot } from './workspace-root.js';
@@ -38,6 +39,13 @@ for (const { name, port } of serviceCatalog) {
 }
 
 const environment = loadDevEnvironment(root);
+let webDist: string;
+try {
+  webDist = ensureWebBuild(root);
+} catch (error) {
+  releaseLock();
+  fail((error as Error).message);
+}
 // The services get their own database role only: never the superuser's password or the secret the roles derive from.
 const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
 const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
@@ -90,6 +98,7 @@ try {
       ...serviceUrls,
       PORT: String(serviceCatalog.find((service) => service.name === name)!.port),
       DATABASE_URL: databaseUrls[name],
+      ...(name === 'orchestrator' ? { WEB_DIST_DIR: webDist } : {}),
     }),
     onOutput: (name, line) => console.log(formatLogLine(name, line)),
   });
@@ -112,6 +121,8 @@ if (environment.DEMO_CATALOG !== 'off') {
 }
 
 console.log(`
+Open the shop: http://localhost:${serviceCatalog[0].port}/
+
 The cluster is up:
 ${serviceCatalog.map(({ name, port }) => `  ${name.padEnd(13)} http://localhost:${port}`).join('\n')}
 The agents use ${environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL ? 'the OpenAI-compatible model you configured' : 'the offline model (no LLM key set; see the README)'}.

@@ -22,6 +22,7 @@ import { createSagaRunner } from './saga/saga-runner.js';
 import { accountRoutes } from './web/account-routes.js';
 import { operatorRoutes } from './web/operator-routes.js';
 import { shopRoutes } from './web/shop-routes.js';
+import { staticSite } from './web/static-site.js';
 
 const threadPruneIntervalMs = 60 * 60 * 1000;
 
@@ -93,6 +94,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
   await app.register(operatorRoutes, { clients, sagas: sagaRepository });
+  if (config.WEB_DIST_DIR) await app.register(staticSite, { root: config.WEB_DIST_DIR });
 
   const pruneThreads = () =>
     chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning chat threads failed'));

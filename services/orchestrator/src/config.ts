@@ -12,6 +12,8 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   PAYMENT_SERVICE_URL: serviceUrl(8003),
   SESSION_SERVICE_URL: serviceUrl(8004),
   AUTH_SERVICE_URL: serviceUrl(8005),
+  /** The built web app to serve at `/` (pnpm start points it at web/dist); unset, only the API is served. */
+  WEB_DIST_DIR: z.string().optional(),
   /** Per client IP, for the login and registration the web app sends through this service. */
   RATE_LIMIT_AUTH: rateLimitSchema.prefault('10/minute'),
   SERVICE_TIMEOUT_MS: milliseconds(5_000),
