@@ -6,3 +6,4 @@ export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from '
 export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';
+export { ensureWebBuild } from './web-build.js';
