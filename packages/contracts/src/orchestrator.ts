@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientIdSchema } from './common.js';
+import { orderSchema } from './order.js';
 
 export const checkoutRequestSchema = z.strictObject({ session_id: clientIdSchema });
 
@@ -53,3 +54,17 @@ export const sagaRunViewSchema = z.object({
 
 export type CheckoutReceipt = z.infer<typeof checkoutReceiptSchema>;
 export type SagaRunView = z.infer<typeof sagaRunViewSchema>;
+
+/**
+ * The answer to a shopper's cancellation or return: `completed` once refunded, restocked and recorded (200);
+ * `processing` when the refund is made or under way and the rest finishes in the background (202).
+ */
+export const orderOperationResultSchema = z.object({
+  status: z.enum(['completed', 'processing']),
+  saga_id: z.string(),
+  order_id: z.string(),
+  refund_amount: z.number(),
+  order: orderSchema,
+});
+
+export type OrderOperationResult = z.infer<typeof orderOperationResultSchema>;

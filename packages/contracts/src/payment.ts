@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priceSchema } from './common.js';
+import { clientIdSchema, priceSchema } from './common.js';
 
 export const createPaymentSchema = z.strictObject({
   order_id: z.uuid('must be a UUID'),
@@ -7,7 +7,15 @@ export const createPaymentSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code such as USD').default('USD'),
 });
 
-export const paymentStatusSchema = z.enum(['captured', 'declined', 'refunded']);
+export const paymentStatusSchema = z.enum(['captured', 'partially_refunded', 'refunded', 'declined']);
+
+export const refundSchema = z.object({ refund_id: z.string(), amount: z.number(), created_at: z.string() });
+
+/** A refund of part or all of what is left of a payment; `refund_id` makes it idempotent. */
+export const createRefundSchema = z.strictObject({
+  refund_id: clientIdSchema,
+  amount: priceSchema.refine((amount) => amount >= 0.01, 'must be at least 0.01'),
+});
 
 export const paymentSchema = z.object({
   transaction_id: z.string(),
@@ -17,7 +25,11 @@ export const paymentSchema = z.object({
   status: paymentStatusSchema,
   reason: z.string().nullable(),
   created_at: z.string(),
+  /** The sum of its refunds; what the shop keeps is amount − refunded_amount. */
+  refunded_amount: z.number(),
+  /** When the last refund was made. */
   refunded_at: z.string().nullable(),
+  refunds: z.array(refundSchema),
 });
 
 /** The 402 body of a declined charge: the usual error shape plus the decline, which is recorded. */
@@ -50,3 +62,5 @@ export type PaymentDeclined = z.infer<typeof paymentDeclinedSchema>;
 export type PaymentList = z.infer<typeof paymentListSchema>;
 export type PaymentSimulation = z.infer<typeof paymentSimulationSchema>;
 export type CreatePayment = z.infer<typeof createPaymentSchema>;
+export type CreateRefund = z.infer<typeof createRefundSchema>;
+export type Refund = z.infer<typeof refundSchema>;

@@ -57,6 +57,17 @@ export const createReservationSchema = z.strictObject({
   lines: z.array(reservationLineSchema).min(1, 'must have at least one line').max(100, 'must have at most 100 lines'),
 });
 
+/** Units coming back to stock (a cancelled order, returned items); `restock_id` makes it happen once. */
+export const createRestockSchema = z.strictObject({
+  restock_id: clientIdSchema,
+  lines: z.array(reservationLineSchema).min(1, 'must have at least one line').max(100, 'must have at most 100 lines'),
+});
+
+export const restockSchema = z.object({
+  restock_id: z.string(),
+  lines: z.array(z.object({ product_id: z.number().int(), quantity: z.number().int() })),
+});
+
 /** A reserved line carries the product's name and its current unit price, read from the database. */
 export const reservedLineSchema = z.object({
   product_id: z.number().int(),
@@ -87,4 +98,6 @@ export type UpdateProduct = z.infer<typeof updateProductSchema>;
 export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
 export type CreateReservation = z.infer<typeof createReservationSchema>;
 export type Reservation = z.infer<typeof reservationSchema>;
+export type CreateRestock = z.infer<typeof createRestockSchema>;
+export type Restock = z.infer<typeof restockSchema>;
 export type StockShortage = z.infer<typeof stockShortageSchema>;

@@ -16,7 +16,13 @@ import { checkoutRoutes } from './checkout/routes.js';
 import { createDomainClients } from './clients/domain-clients.js';
 import type { OrchestratorConfig } from './config.js';
 import { idempotencyKeys } from './database/schema.js';
+import { cancellationSaga } from './orders/cancellation-saga.js';
+import { createFulfilmentSimulation } from './orders/fulfilment-simulation.js';
+import { createOrderService } from './orders/order-service.js';
+import { returnSaga } from './orders/return-saga.js';
+import { orderRoutes } from './orders/routes.js';
 import { createSagaRecovery } from './saga/saga-recovery.js';
+import { createSagaRegistry } from './saga/saga-registry.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
 import { accountRoutes } from './web/account-routes.js';
@@ -43,21 +49,32 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
 
   const clients = createDomainClients(config);
   const sagaRepository = createSagaRepository(database.db);
-  const runner = createSagaRunner(checkoutSaga(clients), {
+  const runnerOptions = {
     repository: sagaRepository,
     logger: app.log,
     heartbeatMs: config.SAGA_HEARTBEAT_MS,
     attempts: config.SAGA_STEP_ATTEMPTS,
     backoffMs: config.SAGA_BACKOFF_MS,
-    onCompensation: (step, outcome) => metrics.sagaCompensations.inc({ step_name: step, outcome }),
+    onCompensation: (step: string, outcome: 'compensated' | 'failed') => metrics.sagaCompensations.inc({ step_name: step, outcome }),
+  };
+  const runner = createSagaRunner(checkoutSaga(clients), runnerOptions);
+  const cancellations = createSagaRunner(cancellationSaga(clients), runnerOptions);
+  const returns = createSagaRunner(returnSaga(clients), runnerOptions);
+  const sagas = createSagaRegistry(sagaRepository, {
+    [runner.definition.type]: runner,
+    [cancellations.definition.type]: cancellations,
+    [returns.definition.type]: returns,
   });
   const recovery = createSagaRecovery({
     repository: sagaRepository,
-    runner,
+    runner: sagas,
     logger: app.log,
     staleAfterMs: config.SAGA_STALE_AFTER_MS,
     intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
   });
+  const fulfilment = config.FULFILLMENT_SIMULATION
+    ? createFulfilmentSimulation({ clients, logger: app.log, shipAfterMs: config.FULFILLMENT_SHIP_AFTER_MS, deliverAfterMs: config.FULFILLMENT_DELIVER_AFTER_MS })
+    : undefined;
   const checkout = createCheckoutService({
     clients,
     runner,
@@ -65,6 +82,22 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
       finished: (status, seconds) => {
         metrics.checkouts.inc({ status });
         metrics.checkoutDuration.observe(seconds);
+      },
+      ...(fulfilment ? { paid: fulfilment.orderPaid } : {}),
+    },
+  });
+
+  const orders = createOrderService({
+    clients,
+    cancellations,
+    returns,
+    observer: {
+      finished: (operation, outcome, refunded) => {
+        metrics.orderOperations.inc({ operation, outcome });
+        if (refunded > 0) {
+          metrics.refunds.inc({ operation });
+          metrics.refundedAmount.inc({ operation }, refunded);
+        }
       },
     },
   });
@@ -89,7 +122,8 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const chat = createChatService({ graph, clients, threads, checkpointer, modelName, metrics });
 
   await app.register(checkoutRoutes, { checkout, paymentSimulation: config.PAYMENT_SIMULATION, faultInjection: config.SAGA_FAULT_INJECTION });
-  await app.register(adminRoutes, { repository: sagaRepository, resume: runner.resume });
+  await app.register(orderRoutes, { orders, faultInjection: config.SAGA_FAULT_INJECTION });
+  await app.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT, heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS });
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
@@ -106,6 +140,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);
+    fulfilment?.stop();
     await recovery.stop();
     await clients.close();
   });

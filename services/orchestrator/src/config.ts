@@ -29,6 +29,10 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   SAGA_BACKOFF_MS: milliseconds(200),
+  /** Ship each order paid here after FULFILLMENT_SHIP_AFTER_MS and deliver it FULFILLMENT_DELIVER_AFTER_MS later (demos, evals). */
+  FULFILLMENT_SIMULATION: booleanSchema(false),
+  FULFILLMENT_SHIP_AFTER_MS: milliseconds(30_000),
+  FULFILLMENT_DELIVER_AFTER_MS: milliseconds(60_000),
   ...agentConfigShape,
 })
   .superRefine((config, context) => {

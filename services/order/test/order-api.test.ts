@@ -55,9 +55,10 @@ describe('creating and reading orders', () => {
     assert.equal(order.transaction_id, null);
     assert.equal(order.total, 60.27);
     assert.deepEqual(order.lines, [
-      { product_id: 7, name: 'Trail shoes', unit_price: 19.99, quantity: 3, line_total: 59.97 },
-      { product_id: 8, name: 'Socks', unit_price: 0.1, quantity: 3, line_total: 0.3 },
+      { product_id: 7, name: 'Trail shoes', unit_price: 19.99, quantity: 3, line_total: 59.97, returned_quantity: 0 },
+      { product_id: 8, name: 'Socks', unit_price: 0.1, quantity: 3, line_total: 0.3, returned_quantity: 0 },
     ]);
+    assert.deepEqual([order.shipped_at, order.delivered_at, order.return_deadline], [null, null, null]);
     const read = await get(`/${body.order_id}`);
     assert.equal(read.statusCode, 200);
     assert.deepEqual(read.json(), response.json());

@@ -6,7 +6,8 @@ import { buildTestService, createTestDatabase, internalHeaders, type TestDatabas
 import type { FastifyInstance } from 'fastify';
 import { orderService } from '../src/service.js';
 
-type Action = 'confirm' | 'cancel' | 'refund';
+type Action = 'confirm' | 'cancel' | 'ship' | 'deliver';
+const actions: Action[] = ['confirm', 'cancel', 'ship', 'deliver'];
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -32,8 +33,11 @@ async function orderIn(status: OrderStatus) {
     payload: { order_id: orderId, user_id: 'lifecycle-user', session_id: 's1', lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 2 }] },
   });
   assert.equal(created.statusCode, 201);
-  if (status === 'paid' || status === 'refunded') assert.equal((await act(orderId, 'confirm', transactionId)).statusCode, 200);
-  if (status === 'refunded') assert.equal((await act(orderId, 'refund')).statusCode, 200);
+  const fulfilment: OrderStatus[] = ['paid', 'shipped', 'delivered'];
+  const steps = fulfilment.slice(0, fulfilment.indexOf(status) + 1);
+  if (steps.includes('paid')) assert.equal((await act(orderId, 'confirm', transactionId)).statusCode, 200);
+  if (steps.includes('shipped')) assert.equal((await act(orderId, 'ship')).statusCode, 200);
+  if (steps.includes('delivered')) assert.equal((await act(orderId, 'deliver')).statusCode, 200);
   if (status === 'cancelled') assert.equal((await act(orderId, 'cancel')).statusCode, 200);
   assert.equal((await read(orderId)).status, status);
   return { orderId, transactionId };
@@ -50,13 +54,13 @@ after(async () => {
 });
 
 describe('every (state, action) pair', () => {
-  const target: Record<Action, OrderStatus> = { confirm: 'paid', cancel: 'cancelled', refund: 'refunded' };
-  const legal = new Set(['pending confirm', 'pending cancel', 'paid refund']);
-  const repeats = new Set(['paid confirm', 'cancelled cancel', 'refunded refund']);
-  const states: OrderStatus[] = ['pending', 'paid', 'cancelled', 'refunded'];
+  const target: Record<Action, OrderStatus> = { confirm: 'paid', cancel: 'cancelled', ship: 'shipped', deliver: 'delivered' };
+  const legal = new Set(['pending confirm', 'pending cancel', 'paid ship', 'shipped deliver']);
+  const repeats = new Set(['paid confirm', 'cancelled cancel', 'shipped ship', 'delivered deliver']);
+  const states: OrderStatus[] = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'];
 
   for (const from of states) {
-    for (const action of ['confirm', 'cancel', 'refund'] as const) {
+    for (const action of actions) {
       const pair = `${from} ${action}`;
       const to = target[action];
       const outcome = legal.has(pair) ? `moves to ${to}` : repeats.has(pair) ? 'is an idempotent repeat' : 'is a 409';
@@ -113,7 +117,7 @@ describe('transition details', () => {
 
   test('transitions of an unknown order are 404 and bad bodies 400', async () => {
     const unknown = randomUUID();
-    for (const action of ['confirm', 'cancel', 'refund'] as const) {
+    for (const action of actions) {
       const response = await act(unknown, action);
       assert.equal(response.statusCode, 404);
       assert.equal(response.json().message, `Order ${unknown} not found`);
@@ -152,7 +156,7 @@ describe('a cancel that overtakes its create', () => {
     assert.deepEqual(late.json().details, { order_id: orderId, status: 'cancelled' });
     assert.equal((await app.inject({ method: 'GET', url: `/${orderId}`, headers: internalHeaders })).statusCode, 404);
     assert.deepEqual((await app.inject({ method: 'GET', url: `/?user_id=${userId}`, headers: internalHeaders })).json().items, []);
-    for (const action of ['confirm', 'refund'] as const) assert.equal((await act(orderId, action)).statusCode, 404);
+    for (const action of ['confirm', 'ship', 'deliver'] as const) assert.equal((await act(orderId, action)).statusCode, 404);
   });
 
   test('a confirm of an unknown order leaves no trace: the order can still be created', async () => {

@@ -18,8 +18,8 @@ function get(url: string) {
   return app.inject({ method: 'GET', url, headers: internalHeaders });
 }
 
-function refund(transactionId: string) {
-  return app.inject({ method: 'POST', url: `/${transactionId}/refund`, headers: internalHeaders });
+function refund(transactionId: string, amount: number, refundId = `refund-${randomUUID()}`) {
+  return app.inject({ method: 'POST', url: `/${transactionId}/refunds`, headers: internalHeaders, payload: { refund_id: refundId, amount } });
 }
 
 async function paymentsOf(orderId: string) {
@@ -45,7 +45,18 @@ describe('charging', () => {
     assert.match(payment.transaction_id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(
       { ...payment, transaction_id: 'x', created_at: 'x' },
-      { transaction_id: 'x', order_id: orderId, amount: 59.97, currency: 'USD', status: 'captured', reason: null, created_at: 'x', refunded_at: null },
+      {
+        transaction_id: 'x',
+        order_id: orderId,
+        amount: 59.97,
+        currency: 'USD',
+        status: 'captured',
+        reason: null,
+        created_at: 'x',
+        refunded_amount: 0,
+        refunded_at: null,
+        refunds: [],
+      },
     );
     assert.deepEqual((await get(`/${payment.transaction_id}`)).json(), response.json());
     assert.deepEqual(await paymentsOf(orderId), [payment]);
@@ -58,7 +69,7 @@ describe('charging', () => {
     assert.equal(second.statusCode, 409);
     assert.equal(second.json().message, `Order ${orderId} already has a payment (captured): transaction ${first.transaction_id}`);
     assert.deepEqual(second.json().details, { order_id: orderId, transaction_id: first.transaction_id });
-    assert.equal((await refund(first.transaction_id)).statusCode, 200);
+    assert.equal((await refund(first.transaction_id, 10)).statusCode, 201);
     const afterRefund = await charge({ order_id: orderId, amount: 10 });
     assert.equal(afterRefund.statusCode, 409);
     assert.match(afterRefund.json().message, new RegExp(`\\(refunded\\): transaction ${first.transaction_id}`));
@@ -93,24 +104,44 @@ describe('charging', () => {
 });
 
 describe('refunds', () => {
-  test('a captured payment is refunded once; refunding it again changes nothing', async () => {
+  test('partial refunds add up to the capture in exact cents; the status follows; a replay refunds nothing more', async () => {
     const orderId = randomUUID();
     const payment = (await charge({ order_id: orderId, amount: 42.5 })).json();
-    const refunded = await refund(payment.transaction_id);
-    assert.equal(refunded.statusCode, 200);
-    assert.equal(refunded.json().status, 'refunded');
-    assert.equal(refunded.json().amount, 42.5);
-    assert.ok(refunded.json().refunded_at);
-    const again = await refund(payment.transaction_id);
-    assert.equal(again.statusCode, 200);
-    assert.deepEqual(again.json(), refunded.json());
-    assert.deepEqual(await paymentsOf(orderId), [refunded.json()]);
+    const first = await refund(payment.transaction_id, 10.1, 'r-1');
+    assert.equal(first.statusCode, 201);
+    assert.deepEqual([first.json().status, first.json().refunded_amount], ['partially_refunded', 10.1]);
+    const replay = await refund(payment.transaction_id, 10.1, 'r-1');
+    assert.equal(replay.statusCode, 200);
+    assert.deepEqual(replay.json(), first.json());
+    const other = await refund(payment.transaction_id, 5, 'r-1');
+    assert.equal(other.statusCode, 409);
+    assert.match(other.json().message, /Refund r-1 was already made with another amount/);
+
+    const tooMuch = await refund(payment.transaction_id, 32.41);
+    assert.equal(tooMuch.statusCode, 409);
+    assert.equal(tooMuch.json().code, 'REFUND_EXCEEDS_PAYMENT');
+    assert.equal(tooMuch.json().message, `Payment ${payment.transaction_id} has only 32.4 left to refund, not 32.41`);
+    const rest = await refund(payment.transaction_id, 32.4, 'r-2');
+    assert.deepEqual([rest.json().status, rest.json().refunded_amount], ['refunded', 42.5]);
+    assert.ok(rest.json().refunded_at);
+    assert.deepEqual(rest.json().refunds.map((each: { refund_id: string; amount: number }) => [each.refund_id, each.amount]), [['r-1', 10.1], ['r-2', 32.4]]);
+    assert.equal((await refund(payment.transaction_id, 0.01)).statusCode, 409);
+    assert.deepEqual(await paymentsOf(orderId), [rest.json()]);
+  });
+
+  test('concurrent refunds never add up to more than was captured', async () => {
+    const payment = (await charge({ order_id: randomUUID(), amount: 10 })).json();
+    const replies = await Promise.all(Array.from({ length: 6 }, () => refund(payment.transaction_id, 3)));
+    assert.deepEqual(replies.map((reply) => reply.statusCode).sort(), [201, 201, 201, 409, 409, 409]);
+    const final = (await get(`/${payment.transaction_id}`)).json();
+    assert.deepEqual([final.status, final.refunded_amount], ['partially_refunded', 9]);
   });
 
   test('an unknown payment is a 404 and a malformed id a 400', async () => {
     const unknown = randomUUID();
-    assert.equal((await refund(unknown)).statusCode, 404);
-    assert.match((await refund('not-a-uuid')).json().message, /params\.transaction_id: must be a UUID/);
+    assert.equal((await refund(unknown, 1)).statusCode, 404);
+    assert.match((await refund('not-a-uuid', 1)).json().message, /params\.transaction_id: must be a UUID/);
+    assert.match((await refund(unknown, 0)).json().message, /body\.amount: must be at least 0\.01/);
   });
 });
 

@@ -70,7 +70,12 @@ describe('X-Payment-Simulate', () => {
   test('a declined payment cannot be refunded, and a later charge of its order can capture', async () => {
     const orderId = randomUUID();
     const declined = (await charge(simulating, orderId, 'decline')).json();
-    const refund = await plain.inject({ method: 'POST', url: `/${declined.transaction_id}/refund`, headers: internalHeaders });
+    const refund = await plain.inject({
+      method: 'POST',
+      url: `/${declined.transaction_id}/refunds`,
+      headers: internalHeaders,
+      payload: { refund_id: 'refund-declined', amount: 1 },
+    });
     assert.equal(refund.statusCode, 409);
     assert.equal(refund.json().message, `Payment ${declined.transaction_id} was declined; there is nothing to refund`);
     assert.equal((await charge(simulating, orderId)).statusCode, 201);

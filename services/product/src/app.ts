@@ -7,6 +7,8 @@ import { productRoutes } from './products/routes.js';
 import { createReservationRepository } from './reservations/reservation-repository.js';
 import { createReservationService } from './reservations/reservation-service.js';
 import { reservationRoutes } from './reservations/routes.js';
+import { createRestockRepository } from './restocks/restock-repository.js';
+import { restockRoutes } from './restocks/routes.js';
 import { createResetRepository } from './reset/reset-repository.js';
 import { resetRoutes } from './reset/routes.js';
 
@@ -17,6 +19,7 @@ export async function buildApp(config: ProductConfig) {
   await app.register(reservationRoutes, {
     reservations: createReservationService({ reservations: createReservationRepository(database.db) }),
   });
+  await app.register(restockRoutes, { restocks: createRestockRepository(database.db) });
   if (config.ALLOW_TEST_RESET) await app.register(resetRoutes, { reset: createResetRepository(database.db) });
   return app;
 }

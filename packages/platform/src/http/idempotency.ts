@@ -58,8 +58,10 @@ export function installIdempotency(
 
   app.addHook('preHandler', async (request, reply) => {
     if (!mutatingMethods.has(request.method)) return;
-    const key = readKey(request);
-    if (!key) return;
+    const given = readKey(request);
+    if (!given) return;
+    // A shopper's key is theirs alone: two users who happen to pick the same key never see each other's answers.
+    const key = request.user ? `user:${request.user.id}:${given}` : given;
     const hash = requestHash(request);
 
     const claimed = await db
@@ -75,7 +77,7 @@ export function installIdempotency(
     const [stored] = await db.select().from(table).where(eq(table.key, key));
     if (!stored) throw AppError.conflict('Idempotency-Key was just released; retry the request');
     if (stored.requestHash !== hash) {
-      throw AppError.unprocessable(`Idempotency-Key "${key}" was already used for a different request`);
+      throw AppError.unprocessable(`Idempotency-Key "${given}" was already used for a different request`);
     }
     if (stored.state === 'completed') {
       return reply
@@ -90,7 +92,7 @@ export function installIdempotency(
       .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
-      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${key}" is still in progress; retry shortly`);
+      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${given}" is still in progress; retry shortly`);
     }
     request.idempotencyKey = key;
   });

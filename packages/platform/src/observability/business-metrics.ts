@@ -8,6 +8,9 @@ export const businessMetricNames = {
   llmTokens: 'ecomm_llm_tokens_total',
   llmCalls: 'ecomm_llm_calls_total',
   activeCarts: 'ecomm_active_carts',
+  orderOperations: 'ecomm_order_operations_total',
+  refunds: 'ecomm_refunds_total',
+  refundedAmount: 'ecomm_refunded_amount_total',
 } as const;
 
 /**
@@ -45,6 +48,24 @@ export function createBusinessMetrics(registry: Registry, sources: { activeCarts
       name: businessMetricNames.llmCalls,
       help: 'Language-model calls, by model',
       labelNames: ['model'] as const,
+      registers,
+    }),
+    orderOperations: new Counter({
+      name: businessMetricNames.orderOperations,
+      help: "Shoppers' cancellations and returns, by operation and outcome (completed, processing, refused, failed)",
+      labelNames: ['operation', 'outcome'] as const,
+      registers,
+    }),
+    refunds: new Counter({
+      name: businessMetricNames.refunds,
+      help: 'Refunds made, by the operation that made them (cancellation or return)',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+    refundedAmount: new Counter({
+      name: businessMetricNames.refundedAmount,
+      help: 'Money refunded, in the currency unit (USD), by operation (cancellation or return)',
+      labelNames: ['operation'] as const,
       registers,
     }),
     activeCarts: new Gauge({

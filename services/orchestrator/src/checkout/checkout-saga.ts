@@ -1,7 +1,7 @@
 import type { CheckoutClaim, Order, Payment, Reservation } from '@ecomm/contracts';
-import { AppError, idempotencyInProgressCode, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
+import { required, unanswered, unlessAbsent } from '../saga/step-helpers.js';
 
 export interface CheckoutInput {
   user_id: string;
@@ -16,27 +16,6 @@ export interface CheckoutData {
   reservation: Reservation;
   order: Order;
   payment: Payment;
-}
-
-/** A compensation whose target never came to exist has nothing to undo. */
-async function unlessAbsent(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (isAppError(error) && error.statusCode === 404) return;
-    throw error;
-  }
-}
-
-/** No answer from the payment service, or its answer that the same charge (same key) is still being processed. */
-function unanswered(error: unknown) {
-  if (!isAppError(error)) return false;
-  return ['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', idempotencyInProgressCode].includes(error.code);
-}
-
-function required<Value>(value: Value | undefined, what: string): Value {
-  if (value === undefined) throw new AppError(500, 'SAGA_STATE_MISSING', `Checkout state is missing its ${what}`);
-  return value;
 }
 
 /** Cart → stock → order → payment (the pivot) → order paid → cart emptied. */

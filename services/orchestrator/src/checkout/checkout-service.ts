@@ -15,6 +15,8 @@ export interface CheckoutRequest {
 
 export interface CheckoutObserver {
   finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing' | 'needs_attention', seconds: number) => void;
+  /** An order paid and confirmed by this checkout. */
+  paid?: (orderId: string) => void;
 }
 
 /** A refusal from a service (empty cart, short stock, declined card) is answered as is; anything else is a 502. */
@@ -69,6 +71,7 @@ export function createCheckoutService(dependencies: { clients: DomainClients; ru
       }
       observer.finished('completed', seconds);
       const order = outcome.data.order!;
+      observer.paid?.(order.order_id);
       return {
         status: 'completed' as const,
         saga_id: sagaId,

@@ -3,18 +3,23 @@ import {
   cartPageSchema,
   cartSchema,
   checkoutClaimSchema,
+  orderPageSchema,
+  orderReturnSchema,
   orderSchema,
   paymentListSchema,
   paymentSchema,
   paymentSimulationHeader,
   productPageSchema,
   productSchema,
+  refundQuoteSchema,
   reservationSchema,
+  restockSchema,
   sessionStatsSchema,
   userProfileSchema,
   type CreateProduct,
   type Credentials,
   type ListProductsQuery,
+  type ReturnLines,
   type UpdateProduct,
 } from '@ecomm/contracts';
 import { createServiceClient, type ServiceClient } from '@ecomm/platform';
@@ -43,6 +48,8 @@ export function createDomainClients(config: OrchestratorConfig) {
         product.post('/reservations', { body: { reservation_id: reservationId, lines }, schema: reservationSchema, ...key(idempotencyKey) }),
       release: (reservationId: string, idempotencyKey: string) =>
         product.post(`/reservations/${reservationId}/release`, { body: {}, schema: reservationSchema, ...key(idempotencyKey) }),
+      restock: (restockId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
+        product.post('/restocks', { body: { restock_id: restockId, lines }, schema: restockSchema, ...key(idempotencyKey) }),
     },
     carts: {
       get: (sessionId: string) => session.get(`/${sessionId}`, { schema: cartSchema }),
@@ -69,6 +76,19 @@ export function createDomainClients(config: OrchestratorConfig) {
       confirm: (orderId: string, transactionId: string, idempotencyKey: string) =>
         order.post(`/${orderId}/confirm`, { body: { transaction_id: transactionId }, schema: orderSchema, ...key(idempotencyKey) }),
       cancel: (orderId: string, idempotencyKey: string) => order.patch(`/${orderId}/cancel`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+      list: (userId: string, page: { limit: number; offset: number }) =>
+        order.get('/', { query: { user_id: userId, ...page }, schema: orderPageSchema }),
+      ship: (orderId: string, idempotencyKey: string) => order.post(`/${orderId}/ship`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+      deliver: (orderId: string, idempotencyKey: string) => order.post(`/${orderId}/deliver`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+      quoteCancellation: (orderId: string) => order.get(`/${orderId}/cancellation-quote`, { schema: refundQuoteSchema }),
+      /** `step`: '' holds the order for this cancellation, 'abort' gives it back, 'complete' cancels it. */
+      cancellation: (orderId: string, step: '' | 'abort' | 'complete', cancellationId: string, idempotencyKey: string) =>
+        order.post(`/${orderId}/cancellation${step ? `/${step}` : ''}`, { body: { cancellation_id: cancellationId }, schema: orderSchema, ...key(idempotencyKey) }),
+      quoteReturn: (orderId: string, lines: ReturnLines) => order.post(`/${orderId}/return-quote`, { body: { lines }, schema: refundQuoteSchema }),
+      startReturn: (orderId: string, returnId: string, lines: ReturnLines, idempotencyKey: string) =>
+        order.post(`/${orderId}/returns`, { body: { return_id: returnId, lines }, schema: orderReturnSchema, ...key(idempotencyKey) }),
+      finishReturn: (orderId: string, returnId: string, step: 'complete' | 'abort', idempotencyKey: string) =>
+        order.post(`/${orderId}/returns/${returnId}/${step}`, { body: {}, schema: orderReturnSchema, ...key(idempotencyKey) }),
     },
     payments: {
       charge: (orderId: string, amount: number, idempotencyKey: string, simulate?: string) =>
@@ -79,6 +99,9 @@ export function createDomainClients(config: OrchestratorConfig) {
           ...key(idempotencyKey),
         }),
       forOrder: (orderId: string) => payment.get('/', { query: { order_id: orderId }, schema: paymentListSchema }),
+      get: (transactionId: string) => payment.get(`/${transactionId}`, { schema: paymentSchema }),
+      refund: (transactionId: string, refundId: string, amount: number, idempotencyKey: string) =>
+        payment.post(`/${transactionId}/refunds`, { body: { refund_id: refundId, amount }, schema: paymentSchema, ...key(idempotencyKey) }),
       /** Refunds the order's captures and fences it off, so a charge still in flight can no longer capture. */
       voidOrder: (orderId: string, idempotencyKey: string) =>
         payment.post(`/orders/${orderId}/void`, { body: {}, schema: paymentListSchema, ...key(idempotencyKey) }),

@@ -8,10 +8,12 @@ type StoredOrder = typeof orders.$inferSelect;
 export type OrderRow = StoredOrder & { userId: string; sessionId: string };
 export type NewOrder = typeof orders.$inferInsert & { userId: string; sessionId: string };
 type OrderLineRow = typeof orderLines.$inferSelect;
-export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'lineNumber'>;
+export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'lineNumber' | 'returnedQuantity'>;
 export type OrderRecord = OrderRow & { lines: OrderLineRow[] };
+/** Column changes that go with a move: the paying transaction, the holding cancellation, fulfilment times. */
+export type MoveChanges = Partial<Pick<StoredOrder, 'transactionId' | 'cancellationId' | 'shippedAt' | 'deliveredAt'>>;
 
-function realOrder(row: StoredOrder | undefined): OrderRow | undefined {
+export function realOrder(row: StoredOrder | undefined): OrderRow | undefined {
   if (!row || row.userId === null || row.sessionId === null) return undefined;
   return { ...row, userId: row.userId, sessionId: row.sessionId };
 }
@@ -72,12 +74,15 @@ export function createOrderRepository(db: Database) {
       return { records, total };
     },
 
-    /** Moves an order only if it is still in `from`: one statement, so concurrent moves cannot both win. */
-    async moveStatus(id: string, from: OrderStatus, to: OrderStatus, changes: { transactionId?: string } = {}) {
+    /**
+     * Moves an order only if it is still in `from` (and, when given, still held by `cancellationId`): one statement,
+     * so concurrent moves cannot both win.
+     */
+    async moveStatus(id: string, from: OrderStatus, to: OrderStatus, changes: MoveChanges = {}, heldBy?: string) {
       const [row] = await db
         .update(orders)
         .set({ status: to, updatedAt: sql`now()`, ...changes })
-        .where(and(eq(orders.id, id), eq(orders.status, from)))
+        .where(and(eq(orders.id, id), eq(orders.status, from), heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy)))
         .returning();
       const moved = realOrder(row);
       return moved && withLines(moved);

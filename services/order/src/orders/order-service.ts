@@ -1,28 +1,9 @@
-import { fromCents, toCents, type CreateOrder, type ListOrdersQuery, type Order, type OrderPage } from '@ecomm/contracts';
+import { toCents, type CreateOrder, type ListOrdersQuery, type Order, type OrderPage, type RefundQuote } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
-import type { NewOrderLine, OrderRecord, OrderRepository } from './order-repository.js';
+import type { MoveChanges, NewOrderLine, OrderRecord, OrderRepository } from './order-repository.js';
+import { cancellationRefusal } from './order-rules.js';
 import { illegalTransition, orderTransitions, type OrderAction } from './order-transitions.js';
-
-function toOrder(record: OrderRecord): Order {
-  return {
-    order_id: record.id,
-    user_id: record.userId,
-    session_id: record.sessionId,
-    status: record.status,
-    currency: record.currency,
-    total: fromCents(record.totalCents),
-    transaction_id: record.transactionId,
-    lines: record.lines.map((line) => ({
-      product_id: line.productId,
-      name: line.name,
-      unit_price: fromCents(line.unitPriceCents),
-      quantity: line.quantity,
-      line_total: fromCents(line.unitPriceCents * line.quantity),
-    })),
-    created_at: record.createdAt.toISOString(),
-    updated_at: record.updatedAt.toISOString(),
-  };
-}
+import { quoteFor, toOrder as view } from './order-view.js';
 
 function toLines(input: CreateOrder): NewOrderLine[] {
   return input.lines.map((line) => ({
@@ -50,8 +31,9 @@ function sameContent(existing: OrderRecord, input: CreateOrder, lines: NewOrderL
 
 const notFound = (orderId: string) => AppError.notFound(`Order ${orderId} not found`);
 
-export function createOrderService(dependencies: { orders: OrderRepository }) {
-  const { orders } = dependencies;
+export function createOrderService(dependencies: { orders: OrderRepository; returnWindowDays: number }) {
+  const { orders, returnWindowDays } = dependencies;
+  const toOrder = (record: OrderRecord) => view(record, returnWindowDays);
 
   async function find(orderId: string) {
     const record = await orders.findById(orderId);
@@ -59,21 +41,37 @@ export function createOrderService(dependencies: { orders: OrderRepository }) {
     return record;
   }
 
-  /** Applies one lifecycle move; repeating a move that already happened returns the order unchanged. */
-  async function move(orderId: string, action: OrderAction, transactionId?: string): Promise<Order> {
+  /**
+   * Applies one lifecycle move; repeating a move that already happened returns the order unchanged. A move made for
+   * a cancellation applies only to the order it holds (`heldBy`), and its repeat only counts for that cancellation.
+   */
+  async function move(orderId: string, action: OrderAction, changes: MoveChanges = {}, heldBy?: string): Promise<Order> {
     const { from, to } = orderTransitions[action];
-    const moved = await orders.moveStatus(orderId, from, to, transactionId ? { transactionId } : {});
+    const moved = await orders.moveStatus(orderId, from, to, changes, heldBy);
     if (moved) return toOrder(moved);
-    // The move did not apply; statuses never return to an earlier one, so what we read now explains why.
+    // The move did not apply; what we read now explains why.
     const current = await find(orderId);
     if (current.status !== to) throw illegalTransition(orderId, current.status, to);
-    if (transactionId && current.transactionId !== transactionId) {
-      throw AppError.conflict(`Order ${orderId} is already paid by transaction ${current.transactionId}, not ${transactionId}`, {
+    if (changes.transactionId && current.transactionId !== changes.transactionId) {
+      throw AppError.conflict(`Order ${orderId} is already paid by transaction ${current.transactionId}, not ${changes.transactionId}`, {
         order_id: orderId,
         transaction_id: current.transactionId,
       });
     }
+    const cancellationId = changes.cancellationId ?? heldBy;
+    if (cancellationId && current.cancellationId !== cancellationId) {
+      throw AppError.conflict(`Order ${orderId} is already ${current.status} by another request`, { order_id: orderId, status: current.status });
+    }
     return toOrder(current);
+  }
+
+  /** The full refund of an order that may still be cancelled, or a 409 saying why it may not. */
+  async function quoteCancellation(orderId: string): Promise<RefundQuote> {
+    const record = await find(orderId);
+    const refusal = cancellationRefusal(record);
+    if (refusal) throw refusal;
+    const { amountCents: _amountCents, ...quote } = quoteFor(record, record.lines);
+    return quote;
   }
 
   return {
@@ -106,13 +104,33 @@ export function createOrderService(dependencies: { orders: OrderRepository }) {
       return { items: records.map(toOrder), total, limit: query.limit, offset: query.offset };
     },
 
-    confirm: (orderId: string, transactionId: string) => move(orderId, 'confirm', transactionId),
+    confirm: (orderId: string, transactionId: string) => move(orderId, 'confirm', { transactionId }),
     /** Cancelling an id that has no order yet is remembered (still a 404), so the order cannot be created after it. */
     async cancel(orderId: string): Promise<Order> {
       if (!(await orders.findById(orderId)) && (await orders.insertPlaceholder(orderId))) throw notFound(orderId);
       return move(orderId, 'cancel');
     },
-    refund: (orderId: string) => move(orderId, 'refund'),
+    ship: (orderId: string) => move(orderId, 'ship', { shippedAt: new Date() }),
+    deliver: (orderId: string) => move(orderId, 'deliver', { deliveredAt: new Date() }),
+
+    quoteCancellation,
+    /** Holds a paid order for one cancellation: from here a shipment is refused, and any other cancellation too. */
+    async beginCancellation(orderId: string, cancellationId: string): Promise<Order> {
+      const current = await find(orderId);
+      if (current.cancellationId !== cancellationId) {
+        const refusal = cancellationRefusal(current);
+        if (refusal) throw refusal;
+      }
+      return move(orderId, 'beginCancellation', { cancellationId });
+    },
+    /** Gives the order back to fulfilment: the cancellation was undone before its refund. */
+    async abortCancellation(orderId: string, cancellationId: string): Promise<Order> {
+      const current = await find(orderId);
+      // Never held by this cancellation (its begin was refused), or already given back: nothing to undo.
+      if (current.cancellationId !== cancellationId) return toOrder(current);
+      return move(orderId, 'abortCancellation', { cancellationId: null }, cancellationId);
+    },
+    completeCancellation: (orderId: string, cancellationId: string) => move(orderId, 'completeCancellation', {}, cancellationId),
   };
 }
 

@@ -2,9 +2,11 @@ import { confirmOrderSchema, createOrderSchema, listOrdersQuerySchema, orderIdPa
 import type { ServiceApp } from '@ecomm/platform';
 import type { OrderService } from './order-service.js';
 
+/** Internal routes: the checkout and cancellation sagas, and operators moving orders through fulfilment. */
 export async function orderRoutes(app: ServiceApp, options: { orders: OrderService }) {
   const { orders } = options;
   const params = orderIdParamsSchema;
+  const answersOrder = { params, response: { 200: orderSchema } };
 
   app.post('/', { schema: { body: createOrderSchema, response: { 200: orderSchema, 201: orderSchema } } }, async (request, reply) => {
     const { order, created } = await orders.create(request.body);
@@ -15,17 +17,14 @@ export async function orderRoutes(app: ServiceApp, options: { orders: OrderServi
     orders.list(request.query),
   );
 
-  app.get('/:order_id', { schema: { params, response: { 200: orderSchema } } }, async (request) => orders.get(request.params.order_id));
+  app.get('/:order_id', { schema: answersOrder }, async (request) => orders.get(request.params.order_id));
 
-  app.post('/:order_id/confirm', { schema: { params, body: confirmOrderSchema, response: { 200: orderSchema } } }, async (request) =>
+  app.post('/:order_id/confirm', { schema: { ...answersOrder, body: confirmOrderSchema } }, async (request) =>
     orders.confirm(request.params.order_id, request.body.transaction_id),
   );
 
-  app.patch('/:order_id/cancel', { schema: { params, response: { 200: orderSchema } } }, async (request) =>
-    orders.cancel(request.params.order_id),
-  );
+  app.patch('/:order_id/cancel', { schema: answersOrder }, async (request) => orders.cancel(request.params.order_id));
 
-  app.post('/:order_id/refund', { schema: { params, response: { 200: orderSchema } } }, async (request) =>
-    orders.refund(request.params.order_id),
-  );
+  app.post('/:order_id/ship', { schema: answersOrder }, async (request) => orders.ship(request.params.order_id));
+  app.post('/:order_id/deliver', { schema: answersOrder }, async (request) => orders.deliver(request.params.order_id));
 }

@@ -6,7 +6,7 @@ export const paymentSchema = pgSchema('payment');
 
 export const idempotencyKeys = idempotencyTable(paymentSchema);
 
-export const paymentStatus = paymentSchema.enum('payment_status', ['captured', 'declined', 'refunded']);
+export const paymentStatus = paymentSchema.enum('payment_status', ['captured', 'partially_refunded', 'refunded', 'declined']);
 
 export const payments = paymentSchema.table(
   'payments',
@@ -17,15 +17,22 @@ export const payments = paymentSchema.table(
     currency: text('currency').notNull(),
     status: paymentStatus('status').notNull(),
     reason: text('reason'),
+    // The sum of its refunds: kept beside them so a refund checks what is left under the payment's row lock.
+    refundedCents: integer('refunded_cents').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     refundedAt: timestamp('refunded_at', { withTimezone: true }),
   },
   (table) => [
     // The database, not the code, guarantees one capture per order: concurrent charges cannot both win.
-    uniqueIndex('payments_one_capture_per_order').on(table.orderId).where(sql`status in ('captured', 'refunded')`),
+    uniqueIndex('payments_one_capture_per_order').on(table.orderId).where(sql`status in ('captured', 'partially_refunded', 'refunded')`),
     index().on(table.orderId, table.createdAt),
     check('payments_amount_positive', sql`amount_cents > 0`),
-    check('payments_refunded_at_set', sql`(status = 'refunded') = (refunded_at is not null)`),
+    check('payments_refunded_within_amount', sql`refunded_cents between 0 and amount_cents`),
+    check(
+      'payments_status_matches_refunds',
+      sql`case status when 'captured' then refunded_cents = 0 when 'partially_refunded' then refunded_cents between 1 and amount_cents - 1 when 'refunded' then refunded_cents = amount_cents else refunded_cents = 0 end`,
+    ),
+    check('payments_refunded_at_set', sql`(refunded_cents > 0) = (refunded_at is not null)`),
   ],
 );
 
@@ -34,3 +41,17 @@ export const voidedOrders = paymentSchema.table('voided_orders', {
   orderId: uuid('order_id').primaryKey(),
   voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Each refund of a payment, under the caller's id so that asking again refunds nothing more. */
+export const refunds = paymentSchema.table(
+  'refunds',
+  {
+    id: text('id').primaryKey(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    amountCents: integer('amount_cents').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.paymentId), check('refunds_amount_positive', sql`amount_cents > 0`)],
+);

@@ -1,10 +1,18 @@
 import type { Database } from '@ecomm/platform';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { payments, voidedOrders } from '../database/schema.js';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { payments, refunds, voidedOrders } from '../database/schema.js';
 
-export type PaymentRow = typeof payments.$inferSelect;
+type StoredPayment = typeof payments.$inferSelect;
+type RefundRow = typeof refunds.$inferSelect;
+export type PaymentRow = StoredPayment & { refunds: RefundRow[] };
 export type NewPayment = typeof payments.$inferInsert;
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Executor = Database | Transaction;
+
+export type RefundOutcome =
+  | { outcome: 'refunded' | 'replayed'; payment: PaymentRow }
+  | { outcome: 'not_found' | 'declined' | 'other_refund' }
+  | { outcome: 'exceeds'; payment: PaymentRow };
 
 /**
  * Serializes, per order, a void with the recording of a charge: whichever comes second sees the first, so a charge
@@ -14,18 +22,47 @@ async function lockOrder(tx: Transaction, orderId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`payment-order:${orderId}`}))`);
 }
 
-async function isVoided(db: Database | Transaction, orderId: string) {
+async function isVoided(db: Executor, orderId: string) {
   const [row] = await db.select().from(voidedOrders).where(eq(voidedOrders.orderId, orderId));
   return row !== undefined;
 }
 
+async function withRefunds(db: Executor, rows: StoredPayment[]): Promise<PaymentRow[]> {
+  if (rows.length === 0) return [];
+  const all = await db
+    .select()
+    .from(refunds)
+    .where(inArray(refunds.paymentId, rows.map((row) => row.id)))
+    .orderBy(asc(refunds.createdAt), asc(refunds.id));
+  return rows.map((row) => ({ ...row, refunds: all.filter((refund) => refund.paymentId === row.id) }));
+}
+
+/** Adds a refund and its amount to the payment, whose status then says whether anything is left. */
+async function applyRefund(tx: Transaction, payment: StoredPayment, refundId: string, amountCents: number) {
+  await tx.insert(refunds).values({ id: refundId, paymentId: payment.id, amountCents });
+  const refundedCents = payment.refundedCents + amountCents;
+  await tx
+    .update(payments)
+    .set({ refundedCents, status: refundedCents === payment.amountCents ? 'refunded' : 'partially_refunded', refundedAt: sql`now()` })
+    .where(eq(payments.id, payment.id));
+}
+
+const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
+
 export function createPaymentRepository(db: Database) {
   async function listByOrder(orderId: string): Promise<PaymentRow[]> {
-    return db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt), desc(payments.id));
+    const rows = await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt), desc(payments.id));
+    return withRefunds(db, rows);
+  }
+
+  async function findById(id: string, executor: Executor = db): Promise<PaymentRow | undefined> {
+    const [row] = await executor.select().from(payments).where(eq(payments.id, id));
+    return row && (await withRefunds(executor, [row]))[0];
   }
 
   return {
     listByOrder,
+    findById: (id: string) => findById(id),
     isVoided: (orderId: string) => isVoided(db, orderId),
 
     /**
@@ -37,26 +74,19 @@ export function createPaymentRepository(db: Database) {
         await lockOrder(tx, payment.orderId);
         if (await isVoided(tx, payment.orderId)) return 'voided';
         const [row] = await tx.insert(payments).values(payment).onConflictDoNothing().returning();
-        return row;
+        return row && { ...row, refunds: [] };
       });
     },
 
-    /** Fences the order off from any later charge and refunds what it has captured; repeating it changes nothing. */
+    /** Fences the order off from any later charge and refunds what is left of its capture; repeating it changes nothing. */
     async voidOrder(orderId: string): Promise<PaymentRow[]> {
       await db.transaction(async (tx) => {
         await lockOrder(tx, orderId);
         await tx.insert(voidedOrders).values({ orderId }).onConflictDoNothing();
-        await tx
-          .update(payments)
-          .set({ status: 'refunded', refundedAt: sql`now()` })
-          .where(and(eq(payments.orderId, orderId), eq(payments.status, 'captured')));
+        const open = await tx.select().from(payments).where(and(eq(payments.orderId, orderId), refundable)).for('update');
+        for (const payment of open) await applyRefund(tx, payment, `void-${payment.id}`, payment.amountCents - payment.refundedCents);
       });
       return listByOrder(orderId);
-    },
-
-    async findById(id: string): Promise<PaymentRow | undefined> {
-      const [row] = await db.select().from(payments).where(eq(payments.id, id));
-      return row;
     },
 
     /** The order's captured (or since refunded) payment, if it has one. */
@@ -64,18 +94,28 @@ export function createPaymentRepository(db: Database) {
       const [row] = await db
         .select()
         .from(payments)
-        .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'refunded'])));
-      return row;
+        .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'partially_refunded', 'refunded'])));
+      return row && (await withRefunds(db, [row]))[0];
     },
 
-    /** Refunds a captured payment in one statement, so a refund can only happen once. */
-    async markRefunded(id: string): Promise<PaymentRow | undefined> {
-      const [row] = await db
-        .update(payments)
-        .set({ status: 'refunded', refundedAt: sql`now()` })
-        .where(and(eq(payments.id, id), eq(payments.status, 'captured')))
-        .returning();
-      return row;
+    /**
+     * Refunds part of a payment under the payment's row lock, so concurrent refunds see each other and never add up
+     * to more than was captured. The refund id makes a repeat answer the first refund.
+     */
+    async refund(paymentId: string, refundId: string, amountCents: number): Promise<RefundOutcome> {
+      return db.transaction(async (tx) => {
+        const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+        if (!payment) return { outcome: 'not_found' };
+        const [earlier] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
+        if (earlier) {
+          if (earlier.paymentId !== paymentId || earlier.amountCents !== amountCents) return { outcome: 'other_refund' };
+          return { outcome: 'replayed', payment: (await findById(paymentId, tx))! };
+        }
+        if (payment.status === 'declined') return { outcome: 'declined' };
+        if (amountCents > payment.amountCents - payment.refundedCents) return { outcome: 'exceeds', payment: (await findById(paymentId, tx))! };
+        await applyRefund(tx, payment, refundId, amountCents);
+        return { outcome: 'refunded', payment: (await findById(paymentId, tx))! };
+      });
     },
   };
 }

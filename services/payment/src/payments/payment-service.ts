@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromCents, orderVoidedCode, toCents, type CreatePayment, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
+import { fromCents, orderVoidedCode, toCents, type CreatePayment, type CreateRefund, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { PaymentRepository, PaymentRow } from './payment-repository.js';
@@ -13,7 +13,9 @@ function toPayment(row: PaymentRow): Payment {
     status: row.status,
     reason: row.reason,
     created_at: row.createdAt.toISOString(),
+    refunded_amount: fromCents(row.refundedCents),
     refunded_at: row.refundedAt?.toISOString() ?? null,
+    refunds: row.refunds.map((refund) => ({ refund_id: refund.id, amount: fromCents(refund.amountCents), created_at: refund.createdAt.toISOString() })),
   };
 }
 
@@ -64,15 +66,29 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
       return toPayment(row);
     },
 
-    /** Refunds a captured payment; refunding it again returns it unchanged. */
-    async refund(transactionId: string): Promise<Payment> {
-      const refunded = await payments.markRefunded(transactionId);
-      if (refunded) return toPayment(refunded);
-      const current = await find(transactionId);
-      if (current.status === 'declined') {
-        throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, { transaction_id: transactionId });
+    /** Refunds part or all of what is left of a payment, exactly once per refund id. */
+    async refund(transactionId: string, request: CreateRefund): Promise<{ payment: Payment; created: boolean }> {
+      const result = await payments.refund(transactionId, request.refund_id, toCents(request.amount));
+      switch (result.outcome) {
+        case 'refunded':
+        case 'replayed':
+          return { payment: toPayment(result.payment), created: result.outcome === 'refunded' };
+        case 'not_found':
+          throw AppError.notFound(`Payment ${transactionId} not found`);
+        case 'declined':
+          throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, { transaction_id: transactionId });
+        case 'other_refund':
+          throw AppError.conflict(`Refund ${request.refund_id} was already made with another amount or payment; use a new refund id`, {
+            refund_id: request.refund_id,
+          });
+        case 'exceeds': {
+          const left = fromCents(result.payment.amountCents - result.payment.refundedCents);
+          throw new AppError(409, 'REFUND_EXCEEDS_PAYMENT', `Payment ${transactionId} has only ${left} left to refund, not ${request.amount}`, {
+            transaction_id: transactionId,
+            refundable: left,
+          });
+        }
       }
-      return toPayment(current);
     },
 
     /** Fences the order off from charges, in flight or later, and refunds whatever it has captured. */

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import {
   createPaymentSchema,
+  createRefundSchema,
   listPaymentsQuerySchema,
   orderIdParamsSchema,
   paymentDeclinedSchema,
@@ -52,8 +53,13 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
     payments.get(request.params.transaction_id),
   );
 
-  app.post('/:transaction_id/refund', { schema: { params, response: { 200: paymentSchema } } }, async (request) =>
-    payments.refund(request.params.transaction_id),
+  app.post(
+    '/:transaction_id/refunds',
+    { schema: { params, body: createRefundSchema, response: { 200: paymentSchema, 201: paymentSchema } } },
+    async (request, reply) => {
+      const { payment, created } = await payments.refund(request.params.transaction_id, request.body);
+      return reply.status(created ? 201 : 200).send(payment);
+    },
   );
 
   app.post(

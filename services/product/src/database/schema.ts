@@ -54,3 +54,22 @@ export const reservationLines = productSchema.table(
     check('reservation_lines_quantity_positive', sql`quantity > 0`),
   ],
 );
+
+/** Units put back on sale (a cancelled order, returned items), once per restock id. */
+export const restocks = productSchema.table('restocks', {
+  id: text('id').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const restockLines = productSchema.table(
+  'restock_lines',
+  {
+    restockId: text('restock_id')
+      .notNull()
+      .references(() => restocks.id, { onDelete: 'cascade' }),
+    // No foreign key, as for reservation lines: the restock stays as history if its product is deleted.
+    productId: integer('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.restockId, table.productId] }), check('restock_lines_quantity_positive', sql`quantity > 0`)],
+);

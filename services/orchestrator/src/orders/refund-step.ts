@@ -1,0 +1,32 @@
+import type { Payment } from '@ecomm/contracts';
+import type { DomainClients } from '../clients/domain-clients.js';
+import type { StepContext } from '../saga/saga-definition.js';
+import { required, unanswered } from '../saga/step-helpers.js';
+
+/** What the refund step needs from the steps before it: the paying transaction and the amount the order computed. */
+export interface RefundData {
+  transactionId: string;
+  refundAmount: number;
+  payment: Payment;
+}
+
+/**
+ * The pivot of both after-purchase sagas: the refund, under the saga's id. Before it everything can be undone; once
+ * it is made the saga only goes forward. A refund whose answer was lost is looked up by its id, never made twice.
+ */
+export function refundStep<Input, Data extends RefundData>(clients: DomainClients) {
+  const findRefund = async ({ sagaId, data }: StepContext<Input, Data>) => {
+    const payment = await clients.payments.get(required(data.transactionId, 'transaction'));
+    return payment.refunds.some((refund) => refund.refund_id === sagaId) ? ({ payment } as Partial<Data>) : undefined;
+  };
+  return {
+    name: 'refund_payment',
+    run: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
+      const transactionId = required(data.transactionId, 'transaction');
+      const payment = await clients.payments.refund(transactionId, sagaId, required(data.refundAmount, 'refund amount'), idempotencyKey());
+      return { payment } as Partial<Data>;
+    },
+    isInDoubt: unanswered,
+    resolveInDoubt: findRefund,
+  };
+}
