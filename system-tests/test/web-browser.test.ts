@@ -75,7 +75,7 @@ after(async () => {
 });
 
 describe('the web app in Chromium', () => {
-  test('a shopper registers, buys by chatting, sees the steps and the receipt; the order is in the database', async () => {
+  test('a shopper registers, buys by chatting, sees the steps and the receipt; the order is in the database; Orders cancels it', async () => {
     const page = await openPage();
     await register(page, 'ada@example.com');
     await page.getByLabel('Message').fill('Find a MacBook Pro and buy 1 unit.');
@@ -91,6 +91,23 @@ describe('the web app in Chromium', () => {
     assert.deepEqual({ status: order.status, total: order.total }, { status: 'paid', total: 2000 });
     await page.screenshot({ path: join(docs, 'web-shop.png'), fullPage: true });
 
+    await page.getByRole('link', { name: 'Orders' }).click();
+    const card = page.locator('.order', { hasText: `Order ${orderId.slice(0, 8)}` });
+    await card.getByText('paid', { exact: true }).waitFor();
+    await page.screenshot({ path: join(docs, 'web-orders.png'), fullPage: true });
+    await card.getByRole('button', { name: 'Cancel order' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this order?' });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /\$2,000\.00 refunded/);
+    await dialog.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await page.getByRole('status').filter({ hasText: /is now (cancelled|cancelling)/ }).waitFor();
+    let cancelled = await internal<{ status: string }>(cluster.urls.order!, `/${orderId}`);
+    for (let attempt = 0; attempt < 50 && cancelled.status !== 'cancelled'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      cancelled = await internal<{ status: string }>(cluster.urls.order!, `/${orderId}`);
+    }
+    assert.equal(cancelled.status, 'cancelled');
+    await page.goto(`${base}/#/shop`);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: join(docs, 'web-shop-375.png'), fullPage: true });
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');

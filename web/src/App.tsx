@@ -2,13 +2,15 @@ import { useEffect, useState } from 'react';
 import { ConsolePage } from './ConsolePage';
 import { newSessionId } from './Conversations';
 import { LoginForm } from './LoginForm';
+import { OrdersPage } from './OrdersPage';
 import { session, useSession } from './session';
 import { ShopPage } from './ShopPage';
 
-type Page = 'shop' | 'console';
+type Page = 'shop' | 'orders' | 'console';
 
 function pageFromHash(): Page {
-  return window.location.hash === '#/console' ? 'console' : 'shop';
+  const page = window.location.hash.replace('#/', '');
+  return page === 'console' || page === 'orders' ? page : 'shop';
 }
 
 const sessionKey = 'agent-shop.conversation';
@@ -33,6 +35,7 @@ export function App() {
         {current && !current.expired && (
           <nav aria-label="Main">
             <a href="#/shop" aria-current={page === 'shop' ? 'page' : undefined}>Shop</a>
+            <a href="#/orders" aria-current={page === 'orders' ? 'page' : undefined}>Orders</a>
             {isAdmin && <a href="#/console" aria-current={page === 'console' ? 'page' : undefined}>Operator console</a>}
             <span className="muted who">{current.email}</span>
             <button className="secondary" onClick={() => session.signOut()}>Log out</button>
@@ -47,6 +50,7 @@ export function App() {
           </div>
         )}
         {current && page === 'shop' && <ShopPage key={sessionId} sessionId={sessionId} onSwitch={setSessionId} />}
+        {current && page === 'orders' && <OrdersPage />}
         {current && page === 'console' && (isAdmin ? <ConsolePage /> : <p className="card" role="alert">The operator console is for admins only.</p>)}
       </main>
     </>
