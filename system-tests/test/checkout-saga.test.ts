@@ -202,11 +202,13 @@ describe('the admin API', () => {
     assert.equal((await shop.admin('GET', '?status=lost')).status, 400);
   });
 
-  test('requires the internal API key', async () => {
+  test('requires the internal API key or an admin token', async () => {
     assert.equal((await fetch(`${shop.urls.orchestrator}/admin/sagas`)).status, 403);
     const wrongKey = { headers: { 'x-internal-api-key': 'not-the-internal-api-key' } };
     assert.equal((await fetch(`${shop.urls.orchestrator}/admin/sagas`, wrongKey)).status, 403);
     const user = { headers: { authorization: `Bearer ${await signTestToken(randomUUID())}` } };
     assert.equal((await fetch(`${shop.urls.orchestrator}/admin/sagas`, user)).status, 403);
+    const admin = { headers: { authorization: `Bearer ${await signTestToken(randomUUID(), { role: 'admin' })}` } };
+    assert.equal((await fetch(`${shop.urls.orchestrator}/admin/sagas`, admin)).status, 200);
   });
 });

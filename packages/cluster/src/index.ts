@@ -4,3 +4,6 @@ export { launchServices, spawnService, stopServices, waitUntilReady, type Runnin
 export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
 export { workspaceRoot } from './workspace-root.js';
+export { demoCatalog } from './demo-catalog.js';
+export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';
+export { ensureWebBuild } from './web-build.js';

@@ -2,10 +2,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { acquireClusterLock } from './cluster-lock.js';
 import { removeClusterStatus, writeClusterStatus } from './cluster-status.js';
+import { seedDemoCatalogIfEmpty } from './demo-seed.js';
 import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService } from './launch.js';
 import { formatLogLine } from './log-format.js';
+import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 import { serviceCatalog, servicePorts, serviceUrlVariable } from './service-catalog.js';
 import { workspaceRoot } from './workspace-root.js';
@@ -43,6 +45,13 @@ for (const { name } of serviceCatalog) {
   }
 }
 
+let webDist: string;
+try {
+  webDist = ensureWebBuild(root);
+} catch (error) {
+  releaseLock();
+  fail((error as Error).message);
+}
 // The services get their own database role only: never the superuser's password or the secret the roles derive from.
 const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
 const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
@@ -100,6 +109,7 @@ try {
       ...serviceUrls,
       PORT: String(ports[name]),
       DATABASE_URL: databaseUrls[name],
+      ...(name === 'orchestrator' ? { WEB_DIST_DIR: webDist } : {}),
     }),
     onOutput: (name, line) => console.log(formatLogLine(name, line)),
   });
@@ -117,7 +127,14 @@ for (const service of running) {
   });
 }
 
+if (environment.DEMO_CATALOG !== 'off') {
+  const seeded = await seedDemoCatalogIfEmpty({ url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY! });
+  if (seeded) console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
+}
+
 console.log(`
+Open the shop: http://localhost:${ports.orchestrator}/
+
 The cluster is up:
 ${serviceCatalog.map(({ name }) => `  ${name.padEnd(13)} http://localhost:${ports[name]}`).join('\n')}
 The agents use ${environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL ? 'the OpenAI-compatible model you configured' : 'the offline model (no LLM key set; see the README)'}.

@@ -15,6 +15,7 @@ export const credentialsSchema = z.strictObject({
 export const userProfileSchema = z.object({
   id: z.uuid(),
   email: z.string(),
+  role: z.enum(['user', 'admin']),
   created_at: z.string(),
 });
 

@@ -8,3 +8,4 @@ export * from './orchestrator.js';
 export * from './chat.js';
 export * from './components.js';
 export * from './mcp.js';
+export * from './web.js';

@@ -43,6 +43,7 @@ export const productSummarySchema = productSchema.pick({ id: true, name: true, p
 
 export const productSearchResultSchema = z.object({ products: z.array(productSummarySchema), total: z.number().int() });
 
+/** A cart as shoppers see it (the shop page, MCP): each line's name and current price read from the catalog. */
 export const cartViewSchema = z.object({
   session_id: z.string(),
   status: z.enum(['open', 'checking_out']),

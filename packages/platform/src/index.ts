@@ -12,7 +12,7 @@ export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http
 export { idempotencyInProgressCode, idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
 export { createServiceClient, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
 export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
-export { createTokenService, type AuthenticatedUser, type TokenService } from './security/tokens.js';
+export { createTokenService, type AuthenticatedUser, type TokenService, type UserRole } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
 export { packageRoot, runService, shutdownTimeoutMs, type ServiceDefinition } from './run-service.js';
 export { businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';

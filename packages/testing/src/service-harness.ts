@@ -1,5 +1,5 @@
 import type { ServiceName } from '@ecomm/cluster';
-import { createTokenService, loadConfig, migrateSchema, type BaseConfig, type ServiceDefinition } from '@ecomm/platform';
+import { createTokenService, loadConfig, migrateSchema, type BaseConfig, type ServiceDefinition, type UserRole } from '@ecomm/platform';
 import type { FastifyInstance } from 'fastify';
 import type { TestDatabase } from './test-database.js';
 
@@ -42,7 +42,7 @@ export async function startTestService<Config extends BaseConfig & { PORT: numbe
 /** Signs a user token the way the auth service does; options let tests forge bad ones. */
 export async function signTestToken(
   userId: string,
-  options: { secret?: string; expiresInSeconds?: number; issuer?: string; audience?: string } = {},
+  options: { secret?: string; expiresInSeconds?: number; issuer?: string; audience?: string; role?: UserRole } = {},
 ) {
   const tokens = createTokenService({
     secret: options.secret ?? testSecrets.JWT_SECRET,
@@ -50,5 +50,5 @@ export async function signTestToken(
     audience: options.audience ?? 'ecomm',
     expiresInSeconds: options.expiresInSeconds ?? 3600,
   });
-  return tokens.sign({ id: userId });
+  return tokens.sign({ id: userId, ...(options.role ? { role: options.role } : {}) });
 }

@@ -24,7 +24,8 @@ export async function buildApp(config: AuthConfig) {
     users: createUserRepository(database.db),
     tokens,
     bcryptRounds: config.BCRYPT_ROUNDS,
+    adminEmails: config.ADMIN_EMAILS,
   });
-  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH });
+  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH, internalApiKey: config.INTERNAL_API_KEY });
   return app;
 }

@@ -23,7 +23,11 @@ function login(body: unknown) {
 
 before(async () => {
   database = await createTestDatabase();
-  app = await buildTestService(authService, database, { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute' });
+  app = await buildTestService(authService, database, {
+    BCRYPT_ROUNDS: '4',
+    RATE_LIMIT_AUTH: '1000/minute',
+    ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com',
+  });
 });
 
 after(async () => {
@@ -50,6 +54,19 @@ describe('register, login, me', () => {
     const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${token.access_token}` } });
     assert.equal(me.statusCode, 200);
     assert.deepEqual(me.json(), profile);
+  });
+
+  test('an email listed in ADMIN_EMAILS gets the admin role in its token and profile; others are users', async () => {
+    const roleOf = async (email: string) => {
+      await register({ email, password: 'correct-horse' });
+      const token = (await login({ email, password: 'correct-horse' })).json().access_token as string;
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { role: string };
+      const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(me.json().role, claims.role);
+      return claims.role;
+    };
+    assert.equal(await roleOf('operator@example.com'), 'admin');
+    assert.equal(await roleOf(uniqueEmail()), 'user');
   });
 
   test('an email that is taken gets 409, whatever its case', async () => {

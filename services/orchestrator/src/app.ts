@@ -37,6 +37,10 @@ import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRegistry } from './saga/saga-registry.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
+import { accountRoutes } from './web/account-routes.js';
+import { operatorRoutes } from './web/operator-routes.js';
+import { shopRoutes } from './web/shop-routes.js';
+import { staticSite } from './web/static-site.js';
 
 const pruneIntervalMs = 60 * 60 * 1000;
 
@@ -142,13 +146,17 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
   await app.register(orderRoutes, { orders, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
-  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT });
   const confirmations = createConfirmations({ db: database.db, secret: config.JWT_SECRET, ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS });
   await app.register(mcpRoutes, {
     dependencies: { clients, shopping, checkout, orders, confirmations, log: app.log },
     tokens,
     authorizationServer: config.MCP_AUTHORIZATION_SERVER,
   });
+  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT, heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS });
+  await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
+  await app.register(shopRoutes, { clients });
+  await app.register(operatorRoutes, { clients, sagas: sagaRepository });
+  if (config.WEB_DIST_DIR) await app.register(staticSite, { root: config.WEB_DIST_DIR });
 
   const pruneOldRows = () =>
     Promise.all([

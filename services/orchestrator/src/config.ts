@@ -11,6 +11,11 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   ORDER_SERVICE_URL: serviceUrl(8002),
   PAYMENT_SERVICE_URL: serviceUrl(8003),
   SESSION_SERVICE_URL: serviceUrl(8004),
+  AUTH_SERVICE_URL: serviceUrl(8005),
+  /** The built web app to serve at `/` (pnpm start points it at web/dist); unset, only the API is served. */
+  WEB_DIST_DIR: z.string().optional(),
+  /** Per client IP, for the login and registration the web app sends through this service. */
+  RATE_LIMIT_AUTH: rateLimitSchema.prefault('10/minute'),
   SERVICE_TIMEOUT_MS: milliseconds(5_000),
   PAYMENT_TIMEOUT_MS: milliseconds(10_000),
   /** Forward X-Payment-Simulate from /checkout to the payment service (tests and demos). */
@@ -18,6 +23,8 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   /** Honour X-Saga-Fault on /checkout (tests only). */
   SAGA_FAULT_INJECTION: booleanSchema(false),
   SAGA_HEARTBEAT_MS: milliseconds(5_000),
+  /** /chat/stream sends an SSE keep-alive comment after this long without a part, e.g. while a payment runs. */
+  CHAT_STREAM_HEARTBEAT_MS: milliseconds(5_000),
   SAGA_STALE_AFTER_MS: milliseconds(30_000),
   SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
   SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),

@@ -3,8 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { AuthenticatedUser, TokenService } from './tokens.js';
 
-/** Who may call a route: anyone, a user with a JWT, or another service with the internal key (the default). */
-export type RouteAccess = 'public' | 'user' | 'internal';
+/**
+ * Who may call a route: anyone, a user with a JWT, another service with the internal key (the default), or
+ * `admin`: another service with the internal key or an operator whose JWT carries the admin role.
+ */
+export type RouteAccess = 'public' | 'user' | 'internal' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,9 +53,13 @@ export function installAccessGuard(app: FastifyInstance, options: { internalApiK
       return;
     }
     const given = request.headers[internalKeyHeader];
-    if (typeof given !== 'string' || !keysMatch(given, options.internalApiKey)) {
-      throw AppError.forbidden('Missing or invalid X-Internal-API-Key header');
+    if (typeof given === 'string' && keysMatch(given, options.internalApiKey)) return;
+    if (access === 'admin' && given === undefined && request.headers.authorization) {
+      const user = await authenticateUser(request, options.tokens);
+      if (user.role !== 'admin') throw AppError.forbidden('This page is for operators; your account is not an admin');
+      return;
     }
+    throw AppError.forbidden('Missing or invalid X-Internal-API-Key header');
   });
 }
 

@@ -8,9 +8,13 @@ export interface TokenSettings {
   expiresInSeconds?: number;
 }
 
+/** `admin` may use the operator routes; every other account is a `user`. */
+export type UserRole = 'user' | 'admin';
+
 export interface AuthenticatedUser {
   id: string;
   email?: string;
+  role?: UserRole;
 }
 
 /** HS256 access tokens: `sub` is the user id; issuer, audience and expiry are always checked. */
@@ -22,7 +26,7 @@ export function createTokenService(settings: TokenSettings) {
     expiresInSeconds,
 
     async sign(user: AuthenticatedUser): Promise<string> {
-      return new SignJWT(user.email ? { email: user.email } : {})
+      return new SignJWT({ ...(user.email ? { email: user.email } : {}), role: user.role ?? 'user' })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(user.id)
         .setIssuer(settings.issuer)
@@ -41,7 +45,9 @@ export function createTokenService(settings: TokenSettings) {
           requiredClaims: ['sub', 'exp'],
         });
         const email = typeof payload.email === 'string' ? payload.email : undefined;
-        return { id: payload.sub as string, ...(email ? { email } : {}) };
+        // Tokens signed before roles existed carry none: they are plain users.
+        const role: UserRole = payload.role === 'admin' ? 'admin' : 'user';
+        return { id: payload.sub as string, ...(email ? { email } : {}), role };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw AppError.unauthorized('Token has expired; log in again');
         throw AppError.unauthorized('Invalid token');

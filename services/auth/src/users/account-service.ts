@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AccessToken, Credentials, UserProfile } from '@ecomm/contracts';
-import { AppError, type TokenService } from '@ecomm/platform';
+import { AppError, type TokenService, type UserRole } from '@ecomm/platform';
 import bcrypt from 'bcryptjs';
 import type { User, UserRepository } from './user-repository.js';
 
@@ -15,12 +15,21 @@ function prehash(password: string) {
   return createHash('sha256').update(password, 'utf8').digest('base64');
 }
 
-function toProfile(user: User): UserProfile {
-  return { id: user.id, email: user.email, created_at: user.createdAt.toISOString() };
-}
-
-export function createAccountService(dependencies: { users: UserRepository; tokens: TokenService; bcryptRounds: number }) {
+export function createAccountService(dependencies: {
+  users: UserRepository;
+  tokens: TokenService;
+  bcryptRounds: number;
+  adminEmails: ReadonlySet<string>;
+}) {
   const { users, tokens } = dependencies;
+  // The role follows the configured list at every login, so removing an email demotes its next token.
+  const roleOf = (email: string): UserRole => (dependencies.adminEmails.has(email.toLowerCase()) ? 'admin' : 'user');
+  const toProfile = (user: User): UserProfile => ({
+    id: user.id,
+    email: user.email,
+    role: roleOf(user.email),
+    created_at: user.createdAt.toISOString(),
+  });
   // Comparing against a real hash for unknown emails keeps both failures equally slow.
   const decoyHash = bcrypt.hashSync(prehash('decoy-password-never-matches'), dependencies.bcryptRounds);
 
@@ -36,7 +45,7 @@ export function createAccountService(dependencies: { users: UserRepository; toke
       const user = await users.findByEmail(credentials.email);
       const matches = await bcrypt.compare(prehash(credentials.password), user?.passwordHash ?? decoyHash);
       if (!user || !matches) throw AppError.unauthorized(invalidCredentials);
-      const accessToken = await tokens.sign({ id: user.id, email: user.email });
+      const accessToken = await tokens.sign({ id: user.id, email: user.email, role: roleOf(user.email) });
       return { access_token: accessToken, token_type: 'bearer', expires_in: tokens.expiresInSeconds };
     },
 

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { AppError, type BusinessMetrics } from '@ecomm/platform';
+import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
+import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
+import { createPartTranslator } from './ui-message-parts.js';
 import type { DomainClients } from '../clients/domain-clients.js';
 import { bindSession } from '../shopping/session-binding.js';
 import type { ThreadRepository } from './thread-repository.js';
+
+/** What a shopper may read of a failure: a refusal's own sentence, never a fault's internals. */
+function shopperMessage(error: unknown) {
+  if (isAppError(error) && error.statusCode < 500) return error.message;
+  return 'Something went wrong while answering; your cart is unchanged unless a step above says otherwise. Try again.';
+}
 
 export interface ChatTurn {
   userId: string;
@@ -52,7 +60,8 @@ export function createChatService(dependencies: {
 }) {
   const { graph, clients, threads, metrics, modelName } = dependencies;
 
-  async function runTurn(threadId: string, turn: ChatTurn): Promise<ChatResponse> {
+  /** Where a turn starts: the thread's config, and the input (a new message, or the answer to a pending question). */
+  async function prepareTurn(threadId: string, turn: ChatTurn) {
     const tracker = new UsageTracker();
     const config = {
       configurable: { thread_id: threadId, user_id: turn.userId, session_id: turn.sessionId },
@@ -62,46 +71,121 @@ export function createChatService(dependencies: {
     const before = await graph.getState(config);
     const pending = before.tasks.flatMap((task) => task.interrupts)[0];
     const known = (before.values.messages as BaseMessage[] | undefined)?.length ?? 0;
+    const input: Parameters<ShoppingGraph['invoke']>[0] = pending
+      ? new Command({ resume: { answer: turn.message, asked: pending.value } })
+      : { messages: [new HumanMessage(turn.message)] };
+    return { tracker, config, known, input };
+  }
+
+  /** After a turn: the confirmation question it paused on, if any; the usage is counted. */
+  async function finishTurn(prepared: Awaited<ReturnType<typeof prepareTurn>>) {
+    const after = await graph.getState(prepared.config);
+    const asked = after.tasks.flatMap((task) => task.interrupts).map((each) => each.value as { question?: string; total?: number })[0];
+    const { usage } = prepared.tracker;
+    metrics.llmCalls.inc({ model: modelName }, usage.modelCalls);
+    metrics.llmTokens.inc({ model: modelName, type: 'input' }, usage.inputTokens);
+    metrics.llmTokens.inc({ model: modelName, type: 'output' }, usage.outputTokens);
+    return { question: asked?.question, total: asked?.total ?? null, after };
+  }
+
+  const tooManySteps = (error: unknown) => {
+    if (!(error instanceof GraphRecursionError)) return error;
+    return AppError.unprocessable('That request needed too many steps for one message; ask for fewer things at a time');
+  };
+
+  async function runTurn(threadId: string, turn: ChatTurn): Promise<ChatResponse> {
+    const prepared = await prepareTurn(threadId, turn);
     let result;
     try {
-      result = pending
-        ? await graph.invoke(new Command({ resume: { answer: turn.message, asked: pending.value } }), config)
-        : await graph.invoke({ messages: [new HumanMessage(turn.message)] }, config);
+      result = await graph.invoke(prepared.input, prepared.config);
     } catch (error) {
-      if (!(error instanceof GraphRecursionError)) throw error;
-      throw AppError.unprocessable('That request needed too many steps for one message; ask for fewer things at a time');
+      throw tooManySteps(error);
     }
-    const added = (result.messages as BaseMessage[]).slice(known);
-    // A turn that stops to ask (checkout confirmation) says so in its result: no second read of the checkpoint.
-    const question = isInterrupted<{ question?: string }>(result) ? result[INTERRUPT][0]?.value?.question : undefined;
-
-    metrics.llmCalls.inc({ model: modelName }, tracker.usage.modelCalls);
-    metrics.llmTokens.inc({ model: modelName, type: 'input' }, tracker.usage.inputTokens);
-    metrics.llmTokens.inc({ model: modelName, type: 'output' }, tracker.usage.outputTokens);
+    const added = (result.messages as BaseMessage[]).slice(prepared.known);
+    const { question } = await finishTurn(prepared);
+    const { usage } = prepared.tracker;
     return {
       response: question ?? finalText(added),
       session_id: turn.sessionId,
       orders: receipts(added),
       steps: steps(added),
       awaiting_confirmation: Boolean(question),
-      usage: { model: modelName, model_calls: tracker.usage.modelCalls, input_tokens: tracker.usage.inputTokens, output_tokens: tracker.usage.outputTokens },
+      usage: { model: modelName, model_calls: usage.modelCalls, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
     };
   }
 
-  return {
-    async reply(turn: ChatTurn): Promise<ChatResponse> {
-      const threadId = `${turn.userId}:${turn.sessionId}`;
-      const token = randomUUID();
-      let lease = await threads.take(threadId, token);
-      // A thread of this user and session exists only once the session was bound to them: bind on first use only.
-      if (lease === 'absent') {
-        // The session id names both the cart and the conversation.
-        await bindSession(clients, turn.userId, turn.sessionId);
-        lease = await threads.create(threadId, turn.userId, turn.sessionId, token);
+  /** The same turn, streamed: tokens and node updates become UI message parts as they happen. */
+  async function streamTurn(threadId: string, turn: ChatTurn, parts: ReturnType<typeof createPartTranslator>) {
+    const prepared = await prepareTurn(threadId, turn);
+    try {
+      const stream = await graph.stream(prepared.input, { ...prepared.config, streamMode: ['messages', 'updates'] });
+      for await (const [mode, chunk] of stream) {
+        if (mode === 'messages') {
+          const [message, metadata] = chunk as [BaseMessage, { langgraph_node?: string }];
+          parts.token(message, metadata);
+        } else {
+          for (const update of Object.values(chunk as Record<string, { messages?: BaseMessage[] } | undefined>)) {
+            if (Array.isArray(update?.messages)) parts.messages(update.messages);
+          }
+        }
       }
-      if (lease === 'busy') throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
-      return threads.holding(threadId, token, () => runTurn(threadId, turn));
-    },
+    } catch (error) {
+      throw tooManySteps(error);
+    }
+    parts.finish();
+    const { question, total } = await finishTurn(prepared);
+    if (question) {
+      parts.text(`question-${Date.now()}`, question);
+      parts.finish();
+      parts.confirmation({ question, total });
+    } else if (!parts.wroteText) {
+      parts.text('fallback', finalText([]));
+      parts.finish();
+    }
+  }
+
+  /** Binds the session on the conversation's first turn, then runs the work holding the conversation's lease. */
+  async function withConversation<Result>(turn: ChatTurn, work: (threadId: string) => Promise<Result>) {
+    const threadId = `${turn.userId}:${turn.sessionId}`;
+    const token = randomUUID();
+    let lease = await threads.take(threadId, token);
+    // A thread of this user and session exists only once the session was bound to them: bind on first use only.
+    if (lease === 'absent') {
+      // The session id names both the cart and the conversation.
+      await bindSession(clients, turn.userId, turn.sessionId);
+      lease = await threads.create(threadId, turn.userId, turn.sessionId, token);
+    }
+    if (lease === 'busy') throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
+    return threads.holding(threadId, token, () => work(threadId));
+  }
+
+  return {
+    reply: (turn: ChatTurn): Promise<ChatResponse> => withConversation(turn, (threadId) => runTurn(threadId, turn)),
+
+    /**
+     * Streams a turn as UI message parts. `open` receives the stream once the conversation is ours, so a busy
+     * conversation (409) or a foreign session (403) is still an ordinary HTTP error. The turn runs to its end even
+     * when nobody reads the stream any more: a client that goes away never cancels a checkout that has started.
+     */
+    stream: (turn: ChatTurn, open: (stream: ReadableStream<UIMessageChunk>) => void) =>
+      withConversation(turn, async (threadId) => {
+        let resolve = () => {};
+        const finished = new Promise<void>((done) => (resolve = done));
+        const stream = createUIMessageStream({
+          execute: async ({ writer }) => {
+            try {
+              writer.write({ type: 'start' });
+              await streamTurn(threadId, turn, createPartTranslator((part) => writer.write(part)));
+              writer.write({ type: 'finish' });
+            } finally {
+              resolve();
+            }
+          },
+          onError: shopperMessage,
+        });
+        open(stream);
+        await finished;
+      }),
 
     /** Forgets conversations idle for longer than the configured age: their checkpoints and their binding. */
     async pruneIdleThreads(maxAgeHours: number) {

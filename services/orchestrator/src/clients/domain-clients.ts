@@ -1,4 +1,6 @@
 import {
+  accessTokenSchema,
+  cartPageSchema,
   cartSchema,
   checkoutClaimSchema,
   orderPageSchema,
@@ -12,8 +14,13 @@ import {
   refundQuoteSchema,
   reservationSchema,
   restockSchema,
+  sessionStatsSchema,
+  userProfileSchema,
+  type CreateProduct,
+  type Credentials,
   type ListProductsQuery,
   type ReturnLines,
+  type UpdateProduct,
 } from '@ecomm/contracts';
 import { createServiceClient, type ServiceClient } from '@ecomm/platform';
 import type { OrchestratorConfig } from '../config.js';
@@ -26,13 +33,17 @@ export function createDomainClients(config: OrchestratorConfig) {
   const session = client('session', config.SESSION_SERVICE_URL);
   const order = client('order', config.ORDER_SERVICE_URL);
   const payment = client('payment', config.PAYMENT_SERVICE_URL, config.PAYMENT_TIMEOUT_MS);
-  const all: ServiceClient[] = [product, session, order, payment];
+  const auth = client('auth', config.AUTH_SERVICE_URL);
+  const all: ServiceClient[] = [product, session, order, payment, auth];
   const key = (idempotencyKey: string) => ({ idempotencyKey });
 
   return {
     products: {
       search: (query: Partial<ListProductsQuery>) => product.get('/', { query, schema: productPageSchema }),
       get: (productId: number) => product.get(`/${productId}`, { schema: productSchema }),
+      create: (body: CreateProduct, idempotencyKey: string) => product.post('/', { body, schema: productSchema, ...key(idempotencyKey) }),
+      update: (productId: number, body: UpdateProduct) => product.patch(`/${productId}`, { body, schema: productSchema }),
+      remove: (productId: number) => product.delete(`/${productId}`, { schema: productSchema }),
       reserve: (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
         product.post('/reservations', { body: { reservation_id: reservationId, lines }, schema: reservationSchema, ...key(idempotencyKey) }),
       reservation: (reservationId: string) => product.get(`/reservations/${reservationId}`, { schema: reservationSchema }),
@@ -43,6 +54,8 @@ export function createDomainClients(config: OrchestratorConfig) {
     },
     carts: {
       get: (sessionId: string) => session.get(`/${sessionId}`, { schema: cartSchema }),
+      ofUser: (userId: string) => session.get('/', { query: { user_id: userId, limit: 100 }, schema: cartPageSchema }),
+      stats: () => session.get('/stats', { schema: sessionStatsSchema }),
       open: (sessionId: string, userId: string) =>
         session.post('/', { body: { session_id: sessionId, user_id: userId }, schema: cartSchema, ...key(`open:${sessionId}:${userId}`) }),
       addItem: (sessionId: string, productId: number, quantity: number, idempotencyKey: string) =>
@@ -93,6 +106,11 @@ export function createDomainClients(config: OrchestratorConfig) {
       /** Refunds the order's captures and fences it off, so a charge still in flight can no longer capture. */
       voidOrder: (orderId: string, idempotencyKey: string) =>
         payment.post(`/orders/${orderId}/void`, { body: {}, schema: paymentListSchema, ...key(idempotencyKey) }),
+    },
+    accounts: {
+      register: (credentials: Credentials) => auth.post('/auth/register', { body: credentials, schema: userProfileSchema }),
+      login: (credentials: Credentials) => auth.post('/auth/login', { body: credentials, schema: accessTokenSchema }),
+      me: (authorization: string) => auth.get('/auth/me', { headers: { authorization }, schema: userProfileSchema }),
     },
     close: () => Promise.all(all.map((each) => each.close())),
   };

@@ -43,6 +43,18 @@ export function createSagaRepository(db: Database) {
       return { items, total: counted?.total ?? 0 };
     },
 
+    /** How many runs are in each status, and how many of each finished since the given time. */
+    async countByStatus(finishedSince: Date) {
+      return db
+        .select({
+          status: sagaRuns.status,
+          total: sql<number>`count(*)::int`,
+          recent: sql<number>`(count(*) filter (where ${sagaRuns.finishedAt} >= ${finishedSince}))::int`,
+        })
+        .from(sagaRuns)
+        .groupBy(sagaRuns.status);
+    },
+
     /** Writes the run only while `owner` still holds it; false when another process has taken it over. */
     async updateRun(owner: SagaOwner, changes: { status?: SagaRunStatus; data?: unknown; failure?: SagaFailure | null }) {
       const finished = changes.status && !['running', 'compensating', 'needs_attention'].includes(changes.status);

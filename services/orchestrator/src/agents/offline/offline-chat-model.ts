@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ChatResult } from '@langchain/core/outputs';
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
+import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { readConversation } from './conversation.js';
 import type { Intent } from './intents.js';
 import { parseMessage } from './message-parser.js';
@@ -78,6 +79,31 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     message.usage_metadata = { input_tokens: input, output_tokens: output, total_tokens: input + output };
     message.response_metadata = { model_name: offlineModelName };
     return { generations: [{ message, text: typeof message.content === 'string' ? message.content : '' }] };
+  }
+
+  /** Streaming (the /chat/stream route) sends a reply word by word and a tool call whole, like a real model would. */
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const [generation] = (await this._generate(messages, options)).generations;
+    const message = generation!.message as AIMessage;
+    const calls = message.tool_calls ?? [];
+    const pieces = calls.length ? [''] : String(message.content).split(/(?<= )/);
+    for (const [index, piece] of pieces.entries()) {
+      const last = index === pieces.length - 1;
+      const chunk = new ChatGenerationChunk({
+        text: piece,
+        message: new AIMessageChunk({
+          content: piece,
+          tool_call_chunks: last ? calls.map((call, position) => ({ id: call.id, name: call.name, args: JSON.stringify(call.args), index: position, type: 'tool_call_chunk' as const })) : [],
+          ...(last ? { usage_metadata: message.usage_metadata, response_metadata: message.response_metadata } : {}),
+        }),
+      });
+      yield chunk;
+      await runManager?.handleLLMNewToken(piece, undefined, undefined, undefined, undefined, { chunk });
+    }
   }
 
   /** The tool to call for a needed one: itself when bound, otherwise the hand-off to the agent that has it. */

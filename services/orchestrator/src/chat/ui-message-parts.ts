@@ -1,0 +1,82 @@
+import type { CheckoutReceipt } from '@ecomm/contracts';
+import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { UIMessageChunk } from 'ai';
+
+/** The data parts of the chat stream beyond text and tool calls: what the page renders as cards and buttons. */
+export type ChatDataParts = {
+  receipt: CheckoutReceipt;
+  confirmation: { question: string; total: number | null };
+};
+
+type Write = (part: UIMessageChunk) => void;
+
+const agentNodes = new Set(['sales', 'checkout']);
+
+function parseToolContent(content: unknown): { ok: boolean; value: unknown } {
+  try {
+    const value = JSON.parse(String(content)) as { ok?: boolean; error?: string };
+    return { ok: value.ok !== false, value };
+  } catch {
+    return { ok: true, value: String(content) };
+  }
+}
+
+/**
+ * Turns LangGraph's `messages` and `updates` stream into UI message stream parts: the agents' words as text
+ * deltas, each tool call when the model asks for it, each result when its tool has run, receipts as data parts.
+ */
+export function createPartTranslator(write: Write) {
+  let openTextId: string | undefined;
+  let wroteText = false;
+  const endText = () => {
+    if (openTextId) write({ type: 'text-end', id: openTextId });
+    openTextId = undefined;
+  };
+
+  return {
+    get wroteText() {
+      return wroteText;
+    },
+
+    text(id: string, delta: string) {
+      if (id !== openTextId) {
+        endText();
+        openTextId = id;
+        write({ type: 'text-start', id });
+      }
+      write({ type: 'text-delta', id, delta });
+      wroteText = true;
+    },
+
+    /** A chunk of the `messages` mode: a token of a model reply, kept only when an agent (not the router) speaks. */
+    token(message: BaseMessage, metadata: { langgraph_node?: string }) {
+      const content = typeof message.content === 'string' ? message.content : '';
+      if (content && agentNodes.has(metadata.langgraph_node ?? '')) this.text(message.id ?? 'reply', content);
+    },
+
+    /** The messages a node added, from the `updates` mode. */
+    messages(added: BaseMessage[]) {
+      for (const message of added) {
+        if (AIMessage.isInstance(message) && message.tool_calls?.length) {
+          endText();
+          for (const call of message.tool_calls) {
+            write({ type: 'tool-input-available', toolCallId: call.id ?? call.name, toolName: call.name, input: call.args, dynamic: true });
+          }
+        } else if (ToolMessage.isInstance(message)) {
+          const { ok, value } = parseToolContent(message.content);
+          if (ok) write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
+          else write({ type: 'tool-output-error', toolCallId: message.tool_call_id, errorText: String((value as { error?: string }).error ?? value), dynamic: true });
+          const receipt = message.name === 'checkout' ? (message.artifact as CheckoutReceipt | null | undefined) : undefined;
+          if (receipt) write({ type: 'data-receipt', id: `receipt-${receipt.order_id}`, data: receipt });
+        }
+      }
+    },
+
+    /** The checkout's question, for buttons beside the text that asks it. */
+    confirmation(data: ChatDataParts['confirmation']) {
+      write({ type: 'data-confirmation', id: `confirmation-${Date.now()}`, data });
+    },
+
+    finish: endText,
+  };
+}

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { CartView } from '@ecomm/contracts';
+import { api, formatMoney } from './api';
+
+/** The conversation's cart, read again whenever the agent finished a step (`version` changes). */
+export function CartPanel({ sessionId, version }: { sessionId: string; version: number }) {
+  const [cart, setCart] = useState<CartView>();
+  useEffect(() => {
+    let current = true;
+    api<CartView>(`/cart/${encodeURIComponent(sessionId)}`)
+      .then((next) => current && setCart(next))
+      .catch(() => current && setCart(undefined));
+    return () => {
+      current = false;
+    };
+  }, [sessionId, version]);
+
+  return (
+    <aside className="card cart" aria-labelledby="cart-title" aria-live="polite">
+      <h2 id="cart-title">Cart</h2>
+      {!cart || cart.items.length === 0 ? (
+        <p className="muted">Empty. Ask the agent to find something.</p>
+      ) : (
+        <>
+          <ul>
+            {cart.items.map((item) => (
+              <li key={item.product_id}>
+                <span>{item.quantity} × {item.name}</span>
+                <span>{formatMoney(item.line_total)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="total">
+            <span>Total</span>
+            <strong>{formatMoney(cart.total)}</strong>
+          </p>
+          {cart.status === 'checking_out' && <p className="muted">Checking out…</p>}
+        </>
+      )}
+    </aside>
+  );
+}
