@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { clientIdSchema } from './common.js';
+import { sessionIdSchema } from './common.js';
 
-export const checkoutRequestSchema = z.strictObject({ session_id: clientIdSchema });
+export const checkoutRequestSchema = z.strictObject({ session_id: sessionIdSchema });
 
 export const receiptLineSchema = z.object({
   product_id: z.number().int(),

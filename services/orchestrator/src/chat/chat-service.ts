@@ -1,7 +1,8 @@
-import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sessionTakenCode, type ChatResponse, type CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
+import { AppError, idempotencyInProgressCode, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
 import type { DomainClients } from '../clients/domain-clients.js';
@@ -26,6 +27,8 @@ function receipts(messages: BaseMessage[]): CheckoutReceipt[] {
     .map((message) => message.artifact as CheckoutReceipt | null | undefined)
     .filter((receipt): receipt is CheckoutReceipt => Boolean(receipt));
 }
+
+const bindAttempts = 5;
 
 type WithToolCalls = BaseMessage & { tool_calls?: { id?: string; name: string; args: Record<string, unknown> }[] };
 
@@ -52,11 +55,19 @@ export function createChatService(dependencies: {
 
   /** The session id names both the cart and the conversation; on first use it is bound to the caller. */
   async function bindSession(userId: string, sessionId: string) {
-    try {
-      await clients.carts.open(sessionId, userId);
-    } catch (error) {
-      if (isAppError(error) && error.statusCode === 409) throw AppError.forbidden('This session belongs to another user');
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await clients.carts.open(sessionId, userId);
+        return;
+      } catch (error) {
+        if (isAppError(error) && error.code === sessionTakenCode) throw AppError.forbidden('This session belongs to another user');
+        // The same binding sent a moment ago by this user's other request, not answered yet: ask again.
+        if (isAppError(error) && error.code === idempotencyInProgressCode && attempt < bindAttempts) {
+          await sleep(100 * attempt);
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
