@@ -26,7 +26,7 @@ export const domainServices = { product: productService, order: orderService, pa
 /** Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. */
 export const testHooks = {
   payment: { PAYMENT_SIMULATION: 'true', PAYMENT_SIMULATED_DELAY_MS: '1500' },
-  orchestrator: { PAYMENT_SIMULATION: 'true', SAGA_FAULT_INJECTION: 'true', PAYMENT_TIMEOUT_MS: '500', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '3' },
+  orchestrator: { PAYMENT_SIMULATION: 'true', SAGA_FAULT_INJECTION: 'true', PAYMENT_TIMEOUT_MS: '500', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '3', RATE_LIMIT_CHECKOUT: '1000/minute' },
 };
 
 /** The five services the checkout touches, in this process, each on its own port: real HTTP between them. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { clientIdSchema } from './common.js';
+import { sessionIdSchema } from './common.js';
 import { checkoutReceiptSchema } from './orchestrator.js';
 
 export const chatRequestSchema = z.strictObject({
-  session_id: clientIdSchema,
+  session_id: sessionIdSchema,
   message: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
 });
 

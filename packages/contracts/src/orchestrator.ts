@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { clientIdSchema } from './common.js';
+import { clientIdSchema, sessionIdSchema } from './common.js';
 import { orderSchema } from './order.js';
 
-export const checkoutRequestSchema = z.strictObject({ session_id: clientIdSchema });
+export const checkoutRequestSchema = z.strictObject({ session_id: sessionIdSchema });
 
 export const receiptLineSchema = z.object({
   product_id: z.number().int(),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { clientIdSchema, priceSchema } from './common.js';
+import { clientIdSchema, priceSchema, salePriceSchema } from './common.js';
 
 export const createPaymentSchema = z.strictObject({
   order_id: z.uuid('must be a UUID'),
-  amount: priceSchema.refine((amount) => amount >= 0.01, 'must be at least 0.01'),
+  amount: salePriceSchema,
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code such as USD').default('USD'),
 });
 

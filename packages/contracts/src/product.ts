@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientIdSchema, pageSchema, paginationQuerySchema, priceSchema, productIdSchema, quantitySchema, stockSchema } from './common.js';
+import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, quantitySchema, salePriceSchema, stockSchema } from './common.js';
 
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const descriptionSchema = z.string().trim().max(2000, 'must be at most 2000 characters');
@@ -7,7 +7,7 @@ const categorySchema = z.string().trim().min(1, 'must not be empty').max(100, 'm
 
 export const createProductSchema = z.strictObject({
   name: nameSchema,
-  price: priceSchema,
+  price: salePriceSchema,
   stock: stockSchema,
   description: descriptionSchema.optional(),
   category: categorySchema.optional(),
@@ -16,7 +16,7 @@ export const createProductSchema = z.strictObject({
 export const updateProductSchema = z
   .strictObject({
     name: nameSchema,
-    price: priceSchema,
+    price: salePriceSchema,
     stock: stockSchema,
     description: descriptionSchema.nullable(),
     category: categorySchema.nullable(),

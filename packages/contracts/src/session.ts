@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, quantitySchema, userIdSchema } from './common.js';
+import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, quantitySchema, sessionIdSchema, userIdSchema } from './common.js';
 
-/** "stats" is a route of its own (GET /stats), so a cart by that name could never be read. */
-const newSessionIdSchema = clientIdSchema.refine((id) => id !== 'stats', '"stats" is reserved; choose another session id');
+export const createSessionSchema = z.strictObject({ user_id: userIdSchema, session_id: sessionIdSchema.optional() });
 
-export const createSessionSchema = z.strictObject({ user_id: userIdSchema, session_id: newSessionIdSchema.optional() });
+/** The code of the 409 for a session id already bound to another user (told apart from other conflicts). */
+export const sessionTakenCode = 'SESSION_BELONGS_TO_ANOTHER_USER';
 
 export const cartItemSchema = z.object({ product_id: z.number().int(), quantity: z.number().int() });
 

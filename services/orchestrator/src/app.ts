@@ -92,6 +92,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const checkout = createCheckoutService({
     clients,
     runner,
+    logger: app.log,
     observer: {
       finished: (status, seconds) => {
         metrics.checkouts.inc({ status });

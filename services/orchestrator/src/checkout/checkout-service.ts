@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '@ecomm/platform';
+import type { FastifyBaseLogger } from 'fastify';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
 import type { SagaFailure } from '../saga/saga-definition.js';
@@ -24,8 +25,17 @@ export interface CheckoutObserver {
   paid?: (orderId: string) => void;
 }
 
-/** A refusal from a service (empty cart, short stock, declined card) is answered as is; anything else is a 502. */
+// A 400 from a service is our own request it found invalid: its wording names internal fields, not the shopper's cart.
+const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
+
+/**
+ * A refusal from a service (empty cart, short stock, declined card) is answered as is; a request a service found
+ * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502.
+ */
 function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): AppError {
+  if (requestRejected(failure)) {
+    return new AppError(422, 'CHECKOUT_NOT_POSSIBLE', `This cart cannot be checked out as it is (reference ${sagaId}). Nothing was charged and the cart is unchanged.`, { saga_id: sagaId });
+  }
   if (failure.statusCode < 500) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
   const aftermath = undone
     ? 'Nothing was charged and the cart is unchanged.'
@@ -33,8 +43,13 @@ function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): 
   return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
 }
 
-export function createCheckoutService(dependencies: { clients: DomainClients; runner: SagaRunner<CheckoutInput, CheckoutData>; observer: CheckoutObserver }) {
-  const { clients, runner, observer } = dependencies;
+export function createCheckoutService(dependencies: {
+  clients: DomainClients;
+  runner: SagaRunner<CheckoutInput, CheckoutData>;
+  observer: CheckoutObserver;
+  logger: FastifyBaseLogger;
+}) {
+  const { clients, runner, observer, logger } = dependencies;
 
   /** The cart must exist and belong to the caller. */
   async function ownedCart(userId: string, sessionId: string) {
@@ -72,6 +87,7 @@ export function createCheckoutService(dependencies: { clients: DomainClients; ru
       }
       if (outcome.status !== 'completed') {
         observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
+        if (requestRejected(outcome.failure)) logger.error({ sagaId, failure: outcome.failure }, 'a service rejected a checkout request as invalid');
         throw failureToError(sagaId, outcome.failure, outcome.status === 'compensated');
       }
       observer.finished('completed', seconds);

@@ -1,12 +1,26 @@
-import { AppError, isAppError } from '@ecomm/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sessionTakenCode } from '@ecomm/contracts';
+import { AppError, idempotencyInProgressCode, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 
-/** A session id names a cart; on first use it is bound to the caller, and another user's is refused. */
+const bindAttempts = 5;
+
+/**
+ * A session id names a cart; on first use it is bound to the caller. Only the session service's word that the
+ * session is another user's is a 403: the same binding still being answered for this user's other request is asked again.
+ */
 export async function bindSession(clients: DomainClients, userId: string, sessionId: string) {
-  try {
-    await clients.carts.open(sessionId, userId);
-  } catch (error) {
-    if (isAppError(error) && error.statusCode === 409) throw AppError.forbidden('This session belongs to another user');
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await clients.carts.open(sessionId, userId);
+      return;
+    } catch (error) {
+      if (isAppError(error) && error.code === sessionTakenCode) throw AppError.forbidden('This session belongs to another user');
+      if (isAppError(error) && error.code === idempotencyInProgressCode && attempt < bindAttempts) {
+        await sleep(100 * attempt);
+        continue;
+      }
+      throw error;
+    }
   }
 }
