@@ -41,7 +41,14 @@ before(async () => {
   await psql(database.adminUrl.replace(/\/postgres$/, `/${databaseName}`), '--file', join(root, 'deploy/postgres/init.sql'));
   running = await startRelease(build, environments.services, scratch);
   urls = Object.fromEntries(running.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
-  for (const service of running) await waitUntilReady(`${urls[service.name]}/ready`, service.process, 60_000);
+  // Patience: six processes run their migrations and start together, on a machine that may be busy.
+  await Promise.all(
+    running.map(({ name, process: child }) =>
+      waitUntilReady(`${urls[name]}/ready`, child, 180_000).catch((error: Error) => {
+        throw new Error(`The released ${name} service ${error.message}`);
+      }),
+    ),
+  );
 });
 
 after(async () => {
