@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientIdSchema, sessionIdSchema } from './common.js';
+import { sessionIdSchema } from './common.js';
 import { orderSchema } from './order.js';
 
 export const checkoutRequestSchema = z.strictObject({ session_id: sessionIdSchema });
