@@ -22,6 +22,7 @@ before(async () => {
     ORDER_SERVICE_URL: unused,
     PAYMENT_SERVICE_URL: unused,
     SESSION_SERVICE_URL: unused,
+    AUTH_SERVICE_URL: unused,
     ...cluster.serviceUrls,
     INTERNAL_API_KEY: testSecrets.INTERNAL_API_KEY,
     SERVICE_TIMEOUT_MS: 5_000,

@@ -138,14 +138,16 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
     for (const name of ['shared-secrets', 'orchestrator-llm']) assert.ok(readme.includes(name), `the README says how to create ${name}`);
   });
 
-  test('the Ingress routes the web app, chat, MCP and orders to the orchestrator and /auth to auth, nothing else', () => {
+  test('the Ingress routes the web app and its API, MCP and the docs to the orchestrator and /auth to auth, nothing else', () => {
     for (const objects of Object.values(overlays)) {
       const ingress = find(objects, 'Ingress', 'shop');
       const paths = (ingress.spec.rules as { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[]).flatMap(
         (rule) => rule.http.paths,
       );
       const routes = Object.fromEntries(paths.map(({ path, backend }) => [path, backend.service.name]));
-      assert.deepEqual(routes, { '/': 'orchestrator', '/chat': 'orchestrator', '/mcp': 'orchestrator', '/orders': 'orchestrator', '/auth': 'auth' });
+      const orchestratorRoutes = ['/', '/assets', '/chat', '/mcp', '/.well-known/oauth-protected-resource', '/checkout', '/orders', '/cart', '/conversations', '/admin', '/docs', '/openapi.json'];
+      assert.deepEqual(routes, { ...Object.fromEntries(orchestratorRoutes.map((path) => [path, 'orchestrator'])), '/auth': 'auth' });
+      assert.ok(!paths.some(({ path }) => ['/metrics', '/health', '/ready'].some((internal) => internal.startsWith(path) && path !== '/')), 'no operational route is public');
       for (const { backend } of paths) assert.equal(find(objects, 'Service', backend.service.name).spec.ports[0].name, backend.service.port.name);
     }
     const production = find(overlays.production, 'Ingress', 'shop');
@@ -155,7 +157,9 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
   test('the NetworkPolicy lets only the orchestrator reach the services it calls', () => {
     const called = serviceCatalog
       .filter(({ name }) => configKeys(definitions.orchestrator.configSchema).includes(serviceUrlVariable(name)))
-      .map(({ name }) => name);
+      .map(({ name }) => name)
+      // Auth is public (the Ingress routes /auth to it); the orchestrator relays the web app's logins to it too.
+      .filter((name) => name !== 'auth');
     assert.deepEqual(called.sort(), [...domainServices].sort());
     const policy = find(overlays.production, 'NetworkPolicy', 'domain-services-from-orchestrator');
     assert.deepEqual(policy.spec.podSelector.matchExpressions, [{ key: 'app.kubernetes.io/name', operator: 'In', values: domainServices }]);

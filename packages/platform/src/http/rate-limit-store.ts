@@ -10,7 +10,11 @@ type Callback = (error: Error | null, result?: { current: number; ttl: number })
  */
 export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
   return class PostgresRateLimitStore {
-    incr(key: string, callback: Callback, timeWindow: number) {
+    /** Set on a route's own store (see child); the plugin constructs the first one with its options. */
+    scope = '';
+
+    incr(requestKey: string, callback: Callback, timeWindow: number) {
+      const key = this.scope + requestKey;
       const window = sql`make_interval(secs => ${timeWindow / 1000})`;
       db.execute<{ hits: number; ttl: number }>(sql`
         insert into ${table} (key, hits, window_ends_at) values (${key}, 1, now() + ${window})
@@ -22,9 +26,15 @@ export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
         .catch((error: Error) => callback(error));
     }
 
-    child() {
-      // Keys already name their route (see the key generators); one table serves every route.
-      return new PostgresRateLimitStore();
+    /**
+     * A route's own limit (`config.rateLimit`) counts apart from every other route's, as the plugin's memory store
+     * does; limits made with `app.rateLimit()` carry no route and name it in their key generators instead.
+     */
+    child(options: object) {
+      const route = (options as { routeInfo?: { method: string | string[]; url: string } }).routeInfo;
+      const store = new PostgresRateLimitStore();
+      store.scope = route ? `${[route.method].flat().join(',')} ${route.url}:` : '';
+      return store;
     }
   };
 }
