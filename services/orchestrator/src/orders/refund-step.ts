@@ -25,7 +25,10 @@ export function refundStep<Input, Data extends RefundData>(clients: DomainClient
     name: 'refund_payment',
     run: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
       const transactionId = required(data.transactionId, 'transaction');
-      const payment = await clients.payments.refund(transactionId, sagaId, required(data.refundAmount, 'refund amount'), idempotencyKey());
+      const amount = required(data.refundAmount, 'refund amount');
+      // Free items come back for nothing: there is no refund to make (a payment refund is at least a cent).
+      if (amount === 0) return { payment: await clients.payments.get(transactionId) } as Partial<Data>;
+      const payment = await clients.payments.refund(transactionId, sagaId, amount, idempotencyKey());
       return { payment } as Partial<Data>;
     },
     compensate: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
