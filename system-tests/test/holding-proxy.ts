@@ -10,15 +10,24 @@ async function bodyOf(request: IncomingMessage) {
 
 /**
  * A pass-through HTTP proxy in front of one service that can hold back the answer to one request: the request
- * reaches the service (its effect happens), the caller hears nothing until `release()`.
+ * reaches the service (its effect happens), the caller hears nothing until `release()`. Armed with `beforeUpstream`,
+ * it holds the request itself instead: its effect happens only on `release()` (a packet delayed in the network).
  */
 export async function startHoldingProxy(target: string) {
   let armed: ((request: IncomingMessage) => boolean) | undefined;
+  let holdBeforeUpstream = false;
   let markHeld = () => {};
   let release = () => {};
   const server = createServer((request, reply) => {
     void (async () => {
       const body = await bodyOf(request);
+      const hold = async () => {
+        armed = undefined;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        markHeld();
+        await released;
+      };
+      if (holdBeforeUpstream && armed?.(request)) await hold();
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
       const upstream = await fetch(`${target}${request.url}`, {
         method: request.method!,
@@ -26,12 +35,7 @@ export async function startHoldingProxy(target: string) {
         ...(body.length > 0 ? { body } : {}),
       });
       const answer = Buffer.from(await upstream.arrayBuffer());
-      if (armed?.(request)) {
-        armed = undefined;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        markHeld();
-        await released;
-      }
+      if (!holdBeforeUpstream && armed?.(request)) await hold();
       reply.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
     })().catch(() => reply.destroy());
   });
@@ -39,9 +43,13 @@ export async function startHoldingProxy(target: string) {
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** Holds back the answer to the next request matching; resolves once that request has been served upstream. */
-    holdNext(matches: (request: IncomingMessage) => boolean) {
+    /**
+     * Holds back the answer to the next request matching; resolves once that request has been served upstream (or,
+     * with `beforeUpstream`, once it has arrived, not yet forwarded).
+     */
+    holdNext(matches: (request: IncomingMessage) => boolean, options: { beforeUpstream?: boolean } = {}) {
       armed = matches;
+      holdBeforeUpstream = options.beforeUpstream ?? false;
       return new Promise<void>((resolve) => (markHeld = resolve));
     },
     release: () => release(),

@@ -27,6 +27,11 @@ export const createOrderSchema = z
   .refine((order) => order.lines.reduce((cents, line) => cents + toCents(line.unit_price) * line.quantity, 0) <= toCents(maxOrderTotal), {
     path: ['lines'],
     message: `must add up to at most ${maxOrderTotal}`,
+  })
+  // Returns are counted per product: two lines of one product would each count a returned unit, refunded only once.
+  .refine((order) => new Set(order.lines.map((line) => line.product_id)).size === order.lines.length, {
+    path: ['lines'],
+    message: 'must name each product once',
   });
 
 export const orderLineSchema = z.object({

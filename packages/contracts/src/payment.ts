@@ -44,6 +44,7 @@ export const paymentDeclinedSchema = z.object({
 });
 
 export const transactionIdParamsSchema = z.object({ transaction_id: z.uuid('must be a UUID') });
+export const refundParamsSchema = transactionIdParamsSchema.extend({ refund_id: clientIdSchema });
 
 export const listPaymentsQuerySchema = z.object({ order_id: z.uuid('must be a UUID') });
 

@@ -165,6 +165,8 @@ describe('bad input gets a 400 naming the field', () => {
     ['an over-long user id', newOrder({ user_id: 'u'.repeat(129) }), /body\.user_id: must be at most 128 characters/],
     ['a session id with spaces', newOrder({ session_id: 'my session' }), /body\.session_id: must be 1-128 characters/],
     ['no lines', newOrder({ lines: [] }), /body\.lines: must have at least one line/],
+    // Returns are counted per product: two lines of one product would both count a returned unit, refunded once.
+    ['two lines of one product', newOrder({ lines: [line, { ...line, unit_price: 18.99 }] }), /body\.lines: must name each product once/],
     ['an unknown field', newOrder({ total: 1 }), /Unrecognized key: "total"/],
     ['an empty object', {}, /body\.order_id: .*body\.user_id: .*body\.session_id: .*body\.lines: /],
   ];

@@ -138,3 +138,31 @@ describe('a void racing a charge, over real HTTP', () => {
     }
   });
 });
+
+describe('calling a refund off', () => {
+  const refund = (transactionId: string, refundId: string, amount: number) =>
+    app.inject({ method: 'POST', url: `/${transactionId}/refunds`, headers: internalHeaders, payload: { refund_id: refundId, amount } });
+  const voidRefund = (transactionId: string, refundId: string) =>
+    app.inject({ method: 'POST', url: `/${transactionId}/refunds/${refundId}/void`, headers: internalHeaders, payload: {} });
+
+  test('a refund arriving after its id was called off is refused and refunds nothing', async () => {
+    const payment = paymentSchema.parse((await charge(randomUUID())).json());
+    assert.equal((await voidRefund(payment.transaction_id, 'late-1')).statusCode, 200);
+    assert.equal((await voidRefund(payment.transaction_id, 'late-1')).statusCode, 200, 'calling it off again changes nothing');
+    const late = await refund(payment.transaction_id, 'late-1', 10);
+    assert.equal(late.statusCode, 409);
+    assert.match(late.json().message, /called off/);
+    const after = paymentSchema.parse((await app.inject({ method: 'GET', url: `/${payment.transaction_id}`, headers: internalHeaders })).json());
+    assert.equal(after.status, 'captured');
+    assert.equal(after.refunded_amount, 0);
+  });
+
+  test('a refund already made cannot be called off', async () => {
+    const payment = paymentSchema.parse((await charge(randomUUID())).json());
+    assert.equal((await refund(payment.transaction_id, 'made-1', 10)).statusCode, 201);
+    const refused = await voidRefund(payment.transaction_id, 'made-1');
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().code, 'REFUND_ALREADY_MADE');
+    assert.equal((await voidRefund(randomUUID(), 'made-1')).statusCode, 404);
+  });
+});

@@ -103,6 +103,9 @@ export function createDomainClients(config: OrchestratorConfig) {
       get: (transactionId: string) => payment.get(`/${transactionId}`, { schema: paymentSchema }),
       refund: (transactionId: string, refundId: string, amount: number, idempotencyKey: string) =>
         payment.post(`/${transactionId}/refunds`, { body: { refund_id: refundId, amount }, schema: paymentSchema, ...key(idempotencyKey) }),
+      /** Calls a refund off so that it can never be made late; a 409 if it was already made. */
+      voidRefund: (transactionId: string, refundId: string, idempotencyKey: string) =>
+        payment.post(`/${transactionId}/refunds/${refundId}/void`, { body: {}, schema: paymentSchema, ...key(idempotencyKey) }),
       /** Refunds the order's captures and fences it off, so a charge still in flight can no longer capture. */
       voidOrder: (orderId: string, idempotencyKey: string) =>
         payment.post(`/orders/${orderId}/void`, { body: {}, schema: paymentListSchema, ...key(idempotencyKey) }),

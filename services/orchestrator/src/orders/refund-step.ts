@@ -1,7 +1,7 @@
 import type { Payment } from '@ecomm/contracts';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { StepContext } from '../saga/saga-definition.js';
-import { required, unanswered } from '../saga/step-helpers.js';
+import { required, unanswered, unlessAbsent } from '../saga/step-helpers.js';
 
 /** What the refund step needs from the steps before it: the paying transaction and the amount the order computed. */
 export interface RefundData {
@@ -13,6 +13,8 @@ export interface RefundData {
 /**
  * The pivot of both after-purchase sagas: the refund, under the saga's id. Before it everything can be undone; once
  * it is made the saga only goes forward. A refund whose answer was lost is looked up by its id, never made twice.
+ * Undoing the saga calls the refund id off at the payment service first: a refund of a process that lost the run,
+ * still on its way, is then refused rather than made after the order was given back.
  */
 export function refundStep<Input, Data extends RefundData>(clients: DomainClients) {
   const findRefund = async ({ sagaId, data }: StepContext<Input, Data>) => {
@@ -23,8 +25,15 @@ export function refundStep<Input, Data extends RefundData>(clients: DomainClient
     name: 'refund_payment',
     run: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
       const transactionId = required(data.transactionId, 'transaction');
-      const payment = await clients.payments.refund(transactionId, sagaId, required(data.refundAmount, 'refund amount'), idempotencyKey());
+      const amount = required(data.refundAmount, 'refund amount');
+      // Free items come back for nothing: there is no refund to make (a payment refund is at least a cent).
+      if (amount === 0) return { payment: await clients.payments.get(transactionId) } as Partial<Data>;
+      const payment = await clients.payments.refund(transactionId, sagaId, amount, idempotencyKey());
       return { payment } as Partial<Data>;
+    },
+    compensate: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
+      // No transaction known: the step before never answered, so no refund was ever sent.
+      if (data.transactionId) await unlessAbsent(clients.payments.voidRefund(data.transactionId, sagaId, idempotencyKey('compensate')));
     },
     isInDoubt: unanswered,
     resolveInDoubt: findRefund,

@@ -77,7 +77,7 @@ export const orderReturns = orderSchema.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index().on(table.orderId), check('order_returns_amount_positive', sql`amount_cents > 0`)],
+  (table) => [index().on(table.orderId), check('order_returns_amount_not_negative', sql`amount_cents >= 0`)],
 );
 
 export const orderReturnLines = orderSchema.table(

@@ -55,3 +55,15 @@ export const refunds = paymentSchema.table(
   },
   (table) => [index().on(table.paymentId), check('refunds_amount_positive', sql`amount_cents > 0`)],
 );
+
+/**
+ * Refund ids called off before their refund was made (a cancellation or return undone before its pivot): a refund
+ * still in flight under such an id arrives late and is refused, so an undone saga can never refund after all.
+ */
+export const voidedRefunds = paymentSchema.table('voided_refunds', {
+  id: text('id').primaryKey(),
+  paymentId: uuid('payment_id')
+    .notNull()
+    .references(() => payments.id),
+  voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,6 +1,6 @@
 import type { Database } from '@ecomm/platform';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { payments, refunds, voidedOrders } from '../database/schema.js';
+import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
 
 type StoredPayment = typeof payments.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
@@ -11,7 +11,7 @@ type Executor = Database | Transaction;
 
 export type RefundOutcome =
   | { outcome: 'refunded' | 'replayed'; payment: PaymentRow }
-  | { outcome: 'not_found' | 'declined' | 'other_refund' }
+  | { outcome: 'not_found' | 'declined' | 'other_refund' | 'voided' }
   | { outcome: 'exceeds'; payment: PaymentRow };
 
 /**
@@ -111,10 +111,26 @@ export function createPaymentRepository(db: Database) {
           if (earlier.paymentId !== paymentId || earlier.amountCents !== amountCents) return { outcome: 'other_refund' };
           return { outcome: 'replayed', payment: (await findById(paymentId, tx))! };
         }
+        const [voided] = await tx.select().from(voidedRefunds).where(eq(voidedRefunds.id, refundId));
+        if (voided) return { outcome: 'voided' };
         if (payment.status === 'declined') return { outcome: 'declined' };
         if (amountCents > payment.amountCents - payment.refundedCents) return { outcome: 'exceeds', payment: (await findById(paymentId, tx))! };
         await applyRefund(tx, payment, refundId, amountCents);
         return { outcome: 'refunded', payment: (await findById(paymentId, tx))! };
+      });
+    },
+
+    /**
+     * Calls a refund id off unless its refund was made ('made'): under the payment's row lock, so a refund racing
+     * it is either made first (and seen here) or refused after.
+     */
+    async voidRefund(paymentId: string, refundId: string): Promise<{ outcome: 'not_found' } | { outcome: 'made' | 'voided'; payment: PaymentRow }> {
+      return db.transaction(async (tx) => {
+        const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+        if (!payment) return { outcome: 'not_found' };
+        const [made] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
+        if (!made) await tx.insert(voidedRefunds).values({ id: refundId, paymentId }).onConflictDoNothing();
+        return { outcome: made ? 'made' : 'voided', payment: (await findById(paymentId, tx))! };
       });
     },
   };

@@ -81,6 +81,8 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
           throw AppError.conflict(`Refund ${request.refund_id} was already made with another amount or payment; use a new refund id`, {
             refund_id: request.refund_id,
           });
+        case 'voided':
+          throw AppError.conflict(`Refund ${request.refund_id} was called off; nothing was refunded`, { refund_id: request.refund_id });
         case 'exceeds': {
           const left = fromCents(result.payment.amountCents - result.payment.refundedCents);
           throw new AppError(409, 'REFUND_EXCEEDS_PAYMENT', `Payment ${transactionId} has only ${left} left to refund, not ${request.amount}`, {
@@ -89,6 +91,19 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
           });
         }
       }
+    },
+
+    /** Calls a refund off for good, so that it cannot arrive late; a 409 if it was already made. */
+    async voidRefund(transactionId: string, refundId: string): Promise<Payment> {
+      const result = await payments.voidRefund(transactionId, refundId);
+      if (result.outcome === 'not_found') throw AppError.notFound(`Payment ${transactionId} not found`);
+      if (result.outcome === 'made') {
+        throw new AppError(409, 'REFUND_ALREADY_MADE', `Refund ${refundId} of payment ${transactionId} was already made; it cannot be called off`, {
+          transaction_id: transactionId,
+          refund_id: refundId,
+        });
+      }
+      return toPayment(result.payment);
     },
 
     /** Fences the order off from charges, in flight or later, and refunds whatever it has captured. */

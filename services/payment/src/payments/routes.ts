@@ -8,6 +8,7 @@ import {
   paymentListSchema,
   paymentSchema,
   paymentSimulationHeader,
+  refundParamsSchema,
   transactionIdParamsSchema,
   type PaymentDeclined,
 } from '@ecomm/contracts';
@@ -60,6 +61,10 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
       const { payment, created } = await payments.refund(request.params.transaction_id, request.body);
       return reply.status(created ? 201 : 200).send(payment);
     },
+  );
+
+  app.post('/:transaction_id/refunds/:refund_id/void', { schema: { params: refundParamsSchema, response: { 200: paymentSchema } } }, async (request) =>
+    payments.voidRefund(request.params.transaction_id, request.params.refund_id),
   );
 
   app.post(

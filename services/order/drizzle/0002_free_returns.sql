@@ -1,0 +1,2 @@
+ALTER TABLE "orders"."order_returns" DROP CONSTRAINT "order_returns_amount_positive";--> statement-breakpoint
+ALTER TABLE "orders"."order_returns" ADD CONSTRAINT "order_returns_amount_not_negative" CHECK (amount_cents >= 0);
