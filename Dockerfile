@@ -18,16 +18,18 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
 RUN pnpm build
+# The web app, built to static files the orchestrator serves at /.
+RUN pnpm --filter @ecomm/web build
 # Production dependencies of the six services and the two packages they load at run time, nothing
 # else (no TypeScript, tsx, drizzle-kit, test tools or embedded PostgreSQL), then the compiled
-# JavaScript, package manifests and migrations gathered into /release.
+# JavaScript, package manifests, migrations and the built web app gathered into /release.
 RUN find . -name node_modules -prune -exec rm -rf {} + \
   && pnpm --filter '@ecomm/*-service' --filter @ecomm/platform --filter @ecomm/contracts install --prod --frozen-lockfile --offline \
   && mkdir /release \
   && cp -a --parents package.json node_modules \
     packages/platform/package.json packages/platform/dist/src packages/platform/node_modules \
     packages/contracts/package.json packages/contracts/dist/src packages/contracts/node_modules \
-    services/*/package.json services/*/dist/src services/*/drizzle services/*/node_modules \
+    services/*/package.json services/*/dist/src services/*/drizzle services/*/node_modules web/dist \
     /release
 
 FROM ${NODE_IMAGE}

@@ -93,6 +93,10 @@ test('the release tree runs on Node 24 in production mode, and a shopper buys th
   const stock = await call<{ stock: number }>(`${urls.product}/${product.body.id}`, { headers: internal });
   assert.equal(stock.body.stock, 9);
 
+  const page = await fetch(`${urls.orchestrator}/`);
+  assert.equal(page.status, 200, 'the orchestrator serves the web app the image carries');
+  assert.match(await page.text(), /<div id="root">/);
+
   for (const { name } of serviceCatalog) {
     const health = await call<Record<string, unknown>>(`${urls[name]}/health`);
     assert.equal(health.status, 200, `${name} is healthy after the purchase`);

@@ -40,7 +40,7 @@ import { createSagaRunner } from './saga/saga-runner.js';
 import { accountRoutes } from './web/account-routes.js';
 import { operatorRoutes } from './web/operator-routes.js';
 import { shopRoutes } from './web/shop-routes.js';
-import { staticSite } from './web/static-site.js';
+import { bundledWebDist, staticSite } from './web/static-site.js';
 
 const pruneIntervalMs = 60 * 60 * 1000;
 
@@ -157,7 +157,9 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
   await app.register(operatorRoutes, { clients, sagas: sagaRepository });
-  if (config.WEB_DIST_DIR) await app.register(staticSite, { root: config.WEB_DIST_DIR });
+  // In production the image's own copy of the page is served unless WEB_DIST_DIR names another; `pnpm start` sets it.
+  const webRoot = config.WEB_DIST_DIR || (config.NODE_ENV === 'production' ? bundledWebDist() : undefined);
+  if (webRoot) await app.register(staticSite, { root: webRoot });
 
   const pruneOldRows = () =>
     Promise.all([

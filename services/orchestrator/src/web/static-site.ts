@@ -1,6 +1,20 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { ServiceApp } from '@ecomm/platform';
+
+/**
+ * The web app the release image carries at web/dist beside services/ (see the Dockerfile), found from this module's
+ * own folder whether it runs compiled (dist/src/web) or from source (src/web).
+ */
+export function bundledWebDist(): string | undefined {
+  for (let folder = dirname(fileURLToPath(import.meta.url)), depth = 0; depth < 6; folder = dirname(folder), depth++) {
+    const candidate = join(folder, 'web', 'dist');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  return undefined;
+}
 
 /**
  * The built web app (web/dist) at `/`: one origin for the page and the API. Its files are public; every API
