@@ -11,6 +11,7 @@ let cluster: TestCluster;
 let orchestrator: Awaited<ReturnType<typeof startTestService>>;
 let paymentProxy: Awaited<ReturnType<typeof startHoldingProxy>>;
 let orderProxy: Awaited<ReturnType<typeof startHoldingProxy>>;
+let sessionProxy: Awaited<ReturnType<typeof startHoldingProxy>>;
 let shop: Shop;
 
 // Far beyond the deadline: without one, the request would wait as long as the service is held.
@@ -22,12 +23,14 @@ before(async () => {
   cluster = await startTestCluster(domainServices, database, { payment: testHooks.payment });
   paymentProxy = await startHoldingProxy(cluster.urls.payment!);
   orderProxy = await startHoldingProxy(cluster.urls.order!);
+  sessionProxy = await startHoldingProxy(cluster.urls.session!);
   // The orchestrator waits a minute for any one answer, but gives the shopper one after two seconds.
   orchestrator = await startTestService(orchestratorService, database, {
     ...cluster.serviceUrls,
     ...testHooks.orchestrator,
     PAYMENT_SERVICE_URL: paymentProxy.url,
     ORDER_SERVICE_URL: orderProxy.url,
+    SESSION_SERVICE_URL: sessionProxy.url,
     SERVICE_TIMEOUT_MS: String(patience),
     PAYMENT_TIMEOUT_MS: String(patience),
     CHECKOUT_DEADLINE_MS: '2000',
@@ -38,6 +41,7 @@ before(async () => {
 after(async () => {
   await paymentProxy.close();
   await orderProxy.close();
+  await sessionProxy.close();
   await orchestrator.app.close();
   await cluster.stop();
   await database.drop();
@@ -89,6 +93,22 @@ describe('a checkout past its deadline', () => {
     const run = await shop.waitForSaga(shopper.sessionId, (candidate) => !['running', 'compensating'].includes(candidate.status));
     assert.equal(run.status, 'compensated', JSON.stringify(run.steps));
     assert.equal(run.steps!.find((step) => step.name === 'charge_payment')!.attempts, 0, 'the charge was never attempted');
+    await expectUntouched(shop, shopper, before);
+  });
+
+  test('with the cart lookup unanswered: 503 before any run starts, nothing touched', async () => {
+    const product = await shop.createProduct('Mixer', 120, 2);
+    const shopper = await shop.newShopper([{ product, quantity: 1 }]);
+    const before = await snapshot(shop, shopper);
+
+    const looked = sessionProxy.holdNext((request) => request.method === 'GET' && request.url === `/${shopper.sessionId}`);
+    const reply = checkoutAnswer(shopper);
+    await looked;
+    const { status, body } = await reply;
+    assert.equal(status, 503, JSON.stringify(body));
+    assert.equal(body.code, 'CHECKOUT_TIMED_OUT');
+    sessionProxy.release();
+    assert.deepEqual(await shop.sagasOf(shopper.sessionId), []);
     await expectUntouched(shop, shopper, before);
   });
 });

@@ -103,7 +103,10 @@ export function createCheckoutService(dependencies: {
     ownedCart,
 
     async checkout(request: CheckoutRequest) {
-      if (!request.ownerVerified) await ownedCart(request.userId, request.sessionId);
+      const started = performance.now();
+      if (!request.ownerVerified && !(await byDeadline(ownedCart(request.userId, request.sessionId), deadlineMs))) {
+        throw new AppError(503, 'CHECKOUT_TIMED_OUT', 'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.');
+      }
       const sagaId = randomUUID();
       const input: CheckoutInput = {
         user_id: request.userId,
@@ -112,10 +115,9 @@ export function createCheckoutService(dependencies: {
         claim_id: `checkout-${sagaId}`,
         ...(request.paymentSimulation ? { payment_simulation: request.paymentSimulation } : {}),
       };
-      const started = performance.now();
       const gate = createPivotGate();
       const run = runner.start(sagaId, input, request.fault, gate);
-      const outcome = await byDeadline(run, deadlineMs);
+      const outcome = await byDeadline(run, deadlineMs - (performance.now() - started));
       const seconds = (performance.now() - started) / 1000;
       if (!outcome) return pastDeadline(sagaId, input.order_id, run, gate.shut(), seconds);
 
