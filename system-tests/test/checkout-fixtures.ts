@@ -23,10 +23,23 @@ export interface ShopUrls { orchestrator: string; product: string; order: string
 
 export const domainServices = { product: productService, order: orderService, payment: paymentService, session: sessionService };
 
-/** Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. */
+/**
+ * Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. These tests time
+ * charges out on purpose and run many checkouts at once on a busy machine: breakers that never open and a distant
+ * deadline keep them on their subject (checkout-breaker and checkout-deadline tests set their own).
+ */
 export const testHooks = {
   payment: { PAYMENT_SIMULATION: 'true', PAYMENT_SIMULATED_DELAY_MS: '1500' },
-  orchestrator: { PAYMENT_SIMULATION: 'true', SAGA_FAULT_INJECTION: 'true', PAYMENT_TIMEOUT_MS: '500', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '3', RATE_LIMIT_CHECKOUT: '1000/minute' },
+  orchestrator: {
+    PAYMENT_SIMULATION: 'true',
+    SAGA_FAULT_INJECTION: 'true',
+    PAYMENT_TIMEOUT_MS: '500',
+    SAGA_BACKOFF_MS: '20',
+    SAGA_STEP_ATTEMPTS: '3',
+    RATE_LIMIT_CHECKOUT: '1000/minute',
+    CIRCUIT_BREAKER_THRESHOLD: '1000',
+    CHECKOUT_DEADLINE_MS: '120000',
+  },
 };
 
 /** The five services the checkout touches, in this process, each on its own port: real HTTP between them. */

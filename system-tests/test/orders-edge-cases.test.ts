@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
 import { startShop, type Shop } from './checkout-fixtures.js';
-import { expectConsistent, orderClient, purchase, settled, type OrderClient } from './order-fixtures.js';
+import { expectConsistent, orderClient, purchase, type OrderClient } from './order-fixtures.js';
 
 let database: TestDatabase;
 let cluster: TestCluster;

@@ -10,11 +10,11 @@ export { postgresRateLimitStore, pruneRateLimitCounters } from './http/rate-limi
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyInProgressCode, idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
-export { createServiceClient, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
+export { createServiceClient, type BreakerOptions, type BreakerState, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
 export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
 export { createTokenService, type AuthenticatedUser, type TokenService, type UserRole } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
 export { packageRoot, runService, shutdownTimeoutMs, type ServiceDefinition } from './run-service.js';
-export { businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';
+export { breakerStateValues, businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';
 export { spanAttributes, withSpan } from './observability/spans.js';
 export { startTracing, type Tracing } from './observability/tracing.js';

@@ -13,6 +13,7 @@ const config = loadConfig(baseConfigSchema, {
 });
 
 let app: ServiceApp;
+let outage = true;
 let baseUrl: string;
 const calls = new Map<string, number>();
 function count(name: string) {
@@ -38,6 +39,10 @@ before(async () => {
     const attempt = count(`busy:${request.headers['idempotency-key']}`);
     if (attempt === 1) return reply.status(409).send({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'still in progress' });
     return { attempt };
+  });
+  app.get('/outage', async (_request, reply) => {
+    count('outage');
+    return outage ? reply.status(503).send({ message: 'down' }) : { ok: true };
   });
   app.post('/conflict', async () => {
     throw AppError.conflict('Cart is empty', { reason: 'empty' });
@@ -108,6 +113,39 @@ describe('service client over real HTTP', () => {
   test('an unreachable service is reported as unavailable', async () => {
     const closed = createServiceClient({ service: 'ghost', baseUrl: 'http://127.0.0.1:9', internalApiKey, retries: 0 });
     await assert.rejects(closed.get('/health'), (error: AppError) => error.statusCode === 503 && /ghost service is unreachable/.test(error.message));
+  });
+
+  test('a breaker opens after repeated failures, then fails fast until a test call finds the service back', async () => {
+    const states: string[] = [];
+    const guarded = createServiceClient({
+      service: 'echo',
+      baseUrl,
+      internalApiKey,
+      retries: 0,
+      breaker: { threshold: 3, halfOpenAfterMs: 300, onStateChange: (state) => states.push(state) },
+    });
+    for (let failure = 0; failure < 3; failure++) await assert.rejects(guarded.get('/outage'), (error: AppError) => error.statusCode === 502);
+    assert.equal(guarded.breakerState(), 'open');
+    await assert.rejects(guarded.get('/outage'), (error: AppError) => {
+      assert.equal(error.statusCode, 503);
+      assert.equal(error.code, 'UPSTREAM_UNAVAILABLE');
+      assert.match(error.message, /echo service is unreachable \(circuit open/);
+      return true;
+    });
+    assert.equal(calls.get('outage'), 3, 'the open breaker did not call the service');
+
+    outage = false;
+    await sleep(400);
+    assert.deepEqual(await guarded.get('/outage'), { ok: true });
+    assert.equal(guarded.breakerState(), 'closed');
+    assert.deepEqual(states, ['open', 'half_open', 'closed']);
+  });
+
+  test('"still in progress" and 4xx answers never open a breaker', async () => {
+    const guarded = createServiceClient({ service: 'echo', baseUrl, internalApiKey, retries: 0, breaker: { threshold: 1 } });
+    await assert.rejects(guarded.post('/conflict', { body: {} }), (error: AppError) => error.statusCode === 409);
+    await assert.rejects(guarded.post('/busy-then-done', { body: {}, idempotencyKey: 'k-breaker' }), (error: AppError) => error.statusCode === 409);
+    assert.equal(guarded.breakerState(), 'closed');
   });
 
   test('an unexpected error answers 500 without internals', async () => {

@@ -3,6 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import {
   AppError,
+  breakerStateValues,
   createBusinessMetrics,
   createDatabaseServiceApp,
   createTokenService,
@@ -61,7 +62,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const metrics = createBusinessMetrics(app.metrics);
   const tokens = createTokenService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
-  const clients = createDomainClients(config);
+  const clients = createDomainClients(config, (upstream, state) => metrics.circuitBreakerState.set({ upstream }, breakerStateValues[state]));
   const sagaRepository = createSagaRepository(database.db);
   const runnerOptions = {
     repository: sagaRepository,
@@ -93,6 +94,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     clients,
     runner,
     logger: app.log,
+    deadlineMs: config.CHECKOUT_DEADLINE_MS,
     observer: {
       finished: (status, seconds) => {
         metrics.checkouts.inc({ status });

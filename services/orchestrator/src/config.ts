@@ -18,6 +18,12 @@ export const orchestratorConfigSchema = baseConfigSchema.extend({
   RATE_LIMIT_AUTH: rateLimitSchema.prefault('10/minute'),
   SERVICE_TIMEOUT_MS: milliseconds(5_000),
   PAYMENT_TIMEOUT_MS: milliseconds(10_000),
+  /** Failed calls in a row (timeouts, refused connections, 502/503/504) to one service that open its breaker. */
+  CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open breaker fails calls fast before it lets one through to test the service. */
+  CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS: milliseconds(10_000),
+  /** /checkout answers by then: 202 if the payment may have started (the run goes on), else 503 (nothing charged). */
+  CHECKOUT_DEADLINE_MS: milliseconds(25_000),
   /** Forward X-Payment-Simulate from /checkout to the payment service (tests and demos). */
   PAYMENT_SIMULATION: booleanSchema(false),
   /** Honour X-Saga-Fault on /checkout (tests only). */

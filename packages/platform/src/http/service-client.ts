@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { errors as undiciErrors, Pool } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
@@ -12,7 +13,24 @@ export interface ServiceClientOptions {
   internalApiKey: string;
   timeoutMs?: number;
   retries?: number;
+  breaker?: BreakerOptions;
 }
+
+export interface BreakerOptions {
+  /** Failed attempts in a row (timeouts, refused connections, 502/503/504) that open the breaker. */
+  threshold?: number;
+  /** How long an open breaker refuses calls before it lets one through to test the service. */
+  halfOpenAfterMs?: number;
+  onStateChange?: (state: BreakerState) => void;
+}
+
+export type BreakerState = 'closed' | 'half_open' | 'open';
+const breakerStates: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'open',
+};
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -30,7 +48,11 @@ const safeToRepeat = new Set<Method>(['GET', 'PUT', 'DELETE']);
 const retryableStatus = new Set([502, 503, 504]);
 
 class RetryableFailure extends Error {
-  constructor(readonly failure: AppError) {
+  constructor(
+    readonly failure: AppError,
+    /** The service did not answer properly (as opposed to "still in progress"): counts against its breaker. */
+    readonly unhealthy = true,
+  ) {
     super(failure.message);
   }
 }
@@ -42,11 +64,23 @@ function withQuery(path: string, query: CallOptions<z.ZodType>['query']) {
   return text ? `${path}?${text}` : path;
 }
 
-/** Service-to-service HTTP: the internal key attached, timeouts, retries only where repeating is safe. */
+/**
+ * Service-to-service HTTP: the internal key attached, timeouts, retries only where repeating is safe, and a circuit
+ * breaker per called service, so a service that hangs costs its callers a fast refusal instead of every timeout.
+ */
 export function createServiceClient(options: ServiceClientOptions) {
   const pool = new Pool(options.baseUrl, { connections: 64, keepAliveTimeout: 10_000 });
   const defaultTimeout = options.timeoutMs ?? 5_000;
   const retries = options.retries ?? 2;
+  const halfOpenAfterMs = options.breaker?.halfOpenAfterMs ?? 10_000;
+  const breaker = circuitBreaker(
+    handleWhen((error) => error instanceof RetryableFailure && error.unhealthy),
+    { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? 5) },
+  );
+  breaker.onStateChange((state) => options.breaker?.onStateChange?.(breakerStates[state]));
+  // An open breaker is the same refusal as an unreachable service: one the saga knows may pass by itself.
+  const circuitOpen = () =>
+    new AppError(503, 'UPSTREAM_UNAVAILABLE', `${options.service} service is unreachable (circuit open after repeated failures; next try within ${halfOpenAfterMs} ms)`);
 
   async function attempt(method: Method, path: string, call: CallOptions<z.ZodType>) {
     const timeoutMs = call.timeoutMs ?? defaultTimeout;
@@ -82,7 +116,7 @@ export function createServiceClient(options: ServiceClientOptions) {
       const code = typeof payload?.code === 'string' ? payload.code : 'UPSTREAM_REJECTED';
       const rejection = new AppError(response.statusCode, code, message, payload?.details);
       // The same request (same key) is still running over there: asking again shortly replays its answer.
-      if (code === idempotencyInProgressCode) throw new RetryableFailure(rejection);
+      if (code === idempotencyInProgressCode) throw new RetryableFailure(rejection, false);
       throw rejection;
     }
     const failure = AppError.upstream(`${options.service} service failed: ${message}`);
@@ -98,12 +132,13 @@ export function createServiceClient(options: ServiceClientOptions) {
     const repeatable = safeToRepeat.has(method) || Boolean(call.idempotencyKey);
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
-        const payload = await attempt(method, path, call);
+        const payload = await breaker.execute(() => attempt(method, path, call));
         if (!call.schema) return payload as z.infer<Schema>;
         const parsed = call.schema.safeParse(payload);
         if (!parsed.success) throw AppError.upstream(`${options.service} service returned an unexpected response`);
         return parsed.data;
       } catch (error) {
+        if (error instanceof BrokenCircuitError) throw circuitOpen();
         if (!(error instanceof RetryableFailure)) throw error;
         if (!repeatable || attemptNumber >= retries) throw error.failure;
         await sleep(100 * 2 ** attemptNumber + Math.random() * 50);
@@ -117,6 +152,7 @@ export function createServiceClient(options: ServiceClientOptions) {
     put: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PUT', path, options),
     patch: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PATCH', path, options),
     delete: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('DELETE', path, options),
+    breakerState: () => breakerStates[breaker.state],
     close: () => pool.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { BreakerState } from '../http/service-client.js';
 
 /** The business metrics' names: the dashboards and alerts query these. */
 export const businessMetricNames = {
@@ -11,7 +12,11 @@ export const businessMetricNames = {
   orderOperations: 'ecomm_order_operations_total',
   refunds: 'ecomm_refunds_total',
   refundedAmount: 'ecomm_refunded_amount_total',
+  circuitBreakerState: 'ecomm_circuit_breaker_state',
 } as const;
+
+/** The gauge's value for each breaker state: a dashboard can show the worst with max(). */
+export const breakerStateValues: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
  * The one definition of the business metrics (names, help, labels, buckets), created on an app's
@@ -66,6 +71,12 @@ export function createBusinessMetrics(registry: Registry, sources: { activeCarts
       name: businessMetricNames.refundedAmount,
       help: 'Money refunded, in the currency unit (USD), by operation (cancellation or return)',
       labelNames: ['operation'] as const,
+      registers,
+    }),
+    circuitBreakerState: new Gauge({
+      name: businessMetricNames.circuitBreakerState,
+      help: 'Circuit breaker in front of each upstream service: 0 closed, 1 half-open (testing), 2 open (failing fast)',
+      labelNames: ['upstream'] as const,
       registers,
     }),
     activeCarts: new Gauge({

@@ -3,7 +3,9 @@ import { AppError, isAppError } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
+import { createPivotGate } from '../saga/pivot-gate.js';
 import type { SagaFailure } from '../saga/saga-definition.js';
+import type { SagaOutcome } from '../saga/saga-definition.js';
 import type { SagaRunner } from '../saga/saga-runner.js';
 import type { CheckoutData, CheckoutInput } from './checkout-saga.js';
 
@@ -43,13 +45,47 @@ function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): 
   return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
 }
 
+/** The run's outcome, or undefined if it is still going at the deadline (it goes on regardless). */
+async function byDeadline<Outcome>(run: Promise<Outcome>, deadlineMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deadlineMs)));
+  try {
+    return await Promise.race([run, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createCheckoutService(dependencies: {
   clients: DomainClients;
   runner: SagaRunner<CheckoutInput, CheckoutData>;
   observer: CheckoutObserver;
   logger: FastifyBaseLogger;
+  /** The caller has an answer by then, whatever the services do; the run goes on in the background or the sweep. */
+  deadlineMs: number;
 }) {
-  const { clients, runner, observer, logger } = dependencies;
+  const { clients, runner, observer, logger, deadlineMs } = dependencies;
+
+  /** The run outlived the deadline: stopped before the payment (503), or left to finish once it may have charged (202). */
+  function pastDeadline(sagaId: string, orderId: string, run: Promise<SagaOutcome<CheckoutData>>, stopped: boolean, seconds: number) {
+    void run
+      .then((outcome) => {
+        if (outcome.status === 'completed') observer.paid?.(orderId);
+        logger.info({ sagaId, status: outcome.status }, 'checkout run finished after its deadline');
+      })
+      .catch((error: unknown) => logger.error({ sagaId, err: error }, 'checkout run failed after its deadline; the sweep takes it up'));
+    if (stopped) {
+      observer.finished('failed', seconds);
+      throw new AppError(
+        503,
+        'CHECKOUT_TIMED_OUT',
+        `The checkout took too long because a service is not answering, and was stopped before payment (reference ${sagaId}). Nothing was charged and the cart is being restored; please try again in a minute.`,
+        { saga_id: sagaId },
+      );
+    }
+    observer.finished('processing', seconds);
+    return { status: 'processing' as const, saga_id: sagaId, order_id: orderId };
+  }
 
   /** The cart must exist and belong to the caller. */
   async function ownedCart(userId: string, sessionId: string) {
@@ -67,7 +103,10 @@ export function createCheckoutService(dependencies: {
     ownedCart,
 
     async checkout(request: CheckoutRequest) {
-      if (!request.ownerVerified) await ownedCart(request.userId, request.sessionId);
+      const started = performance.now();
+      if (!request.ownerVerified && !(await byDeadline(ownedCart(request.userId, request.sessionId), deadlineMs))) {
+        throw new AppError(503, 'CHECKOUT_TIMED_OUT', 'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.');
+      }
       const sagaId = randomUUID();
       const input: CheckoutInput = {
         user_id: request.userId,
@@ -76,9 +115,11 @@ export function createCheckoutService(dependencies: {
         claim_id: `checkout-${sagaId}`,
         ...(request.paymentSimulation ? { payment_simulation: request.paymentSimulation } : {}),
       };
-      const started = performance.now();
-      const outcome = await runner.start(sagaId, input, request.fault);
+      const gate = createPivotGate();
+      const run = runner.start(sagaId, input, request.fault, gate);
+      const outcome = await byDeadline(run, deadlineMs - (performance.now() - started));
       const seconds = (performance.now() - started) / 1000;
+      if (!outcome) return pastDeadline(sagaId, input.order_id, run, gate.shut(), seconds);
 
       // Paid, and the order will be finished by the sweep or, for a run that needs attention, by an operator.
       if (outcome.status === 'running' || outcome.status === 'needs_attention') {

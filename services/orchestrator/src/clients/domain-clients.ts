@@ -22,13 +22,25 @@ import {
   type ReturnLines,
   type UpdateProduct,
 } from '@ecomm/contracts';
-import { createServiceClient, type ServiceClient } from '@ecomm/platform';
+import { createServiceClient, type BreakerState, type ServiceClient } from '@ecomm/platform';
 import type { OrchestratorConfig } from '../config.js';
 
 /** Typed calls to the domain services; each response is parsed with the callee's own contract. */
-export function createDomainClients(config: OrchestratorConfig) {
-  const client = (service: string, baseUrl: string, timeoutMs = config.SERVICE_TIMEOUT_MS) =>
-    createServiceClient({ service, baseUrl, internalApiKey: config.INTERNAL_API_KEY, timeoutMs });
+export function createDomainClients(config: OrchestratorConfig, onBreakerState?: (service: string, state: BreakerState) => void) {
+  const client = (service: string, baseUrl: string, timeoutMs = config.SERVICE_TIMEOUT_MS) => {
+    onBreakerState?.(service, 'closed');
+    return createServiceClient({
+      service,
+      baseUrl,
+      internalApiKey: config.INTERNAL_API_KEY,
+      timeoutMs,
+      breaker: {
+        threshold: config.CIRCUIT_BREAKER_THRESHOLD,
+        halfOpenAfterMs: config.CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS,
+        onStateChange: (state) => onBreakerState?.(service, state),
+      },
+    });
+  };
   const product = client('product', config.PRODUCT_SERVICE_URL);
   const session = client('session', config.SESSION_SERVICE_URL);
   const order = client('order', config.ORDER_SERVICE_URL);

@@ -5,6 +5,7 @@ import { applyFault, type Fault } from './fault-injection.js';
 import { createCompensation } from './saga-compensation.js';
 import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
 import { fencedWrites, isOwnershipLost, type FencedWrites } from './saga-ownership.js';
+import type { PivotGate } from './pivot-gate.js';
 import type { SagaOwner, SagaRepository, SagaStepRecord } from './saga-repository.js';
 
 export interface SagaRunnerOptions {
@@ -28,6 +29,13 @@ const interrupted = (step: string): SagaFailure => ({
   statusCode: 503,
   code: 'INTERRUPTED',
   message: 'The checkout was interrupted before payment and has been undone',
+});
+
+const stoppedBeforePivot = (step: string): SagaFailure => ({
+  step,
+  statusCode: 503,
+  code: 'DEADLINE_EXCEEDED',
+  message: 'The checkout took too long and was stopped before payment; it has been undone',
 });
 
 /** Runs a saga durably: state is saved before and after every step, so any process can take a run up again. */
@@ -92,7 +100,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
-  async function execute(writes: FencedWrites, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
+  async function execute(writes: FencedWrites, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
     const { sagaId } = writes.owner;
     const found = await repository.find(sagaId);
     if (!found) throw new Error(`Saga run ${sagaId} not found`);
@@ -109,6 +117,9 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       const record = records[index]!;
       if (record.status === 'succeeded') continue;
       const pastPivot = index > pivotIndex;
+      if (gate && !pastPivot && !gate.mayProceed(index === pivotIndex)) {
+        return compensate(writes, input, data, records, stoppedBeforePivot(step.name));
+      }
       const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
       const result = await withSpan(`saga ${step.name}`, attributes, async (span): Promise<StepResult<Data> | 'interrupted'> => {
         let outcome: StepResult<Data> | 'interrupted' | undefined;
@@ -147,10 +158,10 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   }
 
   /** Drives the run as `owner` while beating; a run lost to another process is that process's to finish. */
-  async function drive(owner: SagaOwner, recovering: boolean, fault?: Fault): Promise<SagaOutcome<Data>> {
+  async function drive(owner: SagaOwner, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
     const timer = setInterval(() => void repository.beat(owner).catch(() => undefined), options.heartbeatMs);
     try {
-      return await execute(fencedWrites(repository, owner), recovering, fault);
+      return await execute(fencedWrites(repository, owner), recovering, fault, gate);
     } catch (error) {
       if (!isOwnershipLost(error)) throw error;
       logger.warn({ sagaId: owner.sagaId, ownerVersion: owner.version }, 'saga run taken over by another process; stopped before its next step');
@@ -162,9 +173,10 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
 
   return {
     definition,
-    async start(sagaId: string, input: Input, fault?: Fault) {
+    /** `gate` lets the caller stop the run before its pivot, e.g. at a deadline. */
+    async start(sagaId: string, input: Input, fault?: Fault, gate?: PivotGate) {
       const owner = await repository.create({ id: sagaId, type: definition.type, input, stepNames: definition.steps.map((step) => step.name) });
-      return drive(owner, false, fault);
+      return drive(owner, false, fault, gate);
     },
     /**
      * Takes up a run claimed after a crash or a stalled step (or reopened by an operator): compensates before the
