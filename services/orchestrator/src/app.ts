@@ -154,6 +154,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     dependencies: { clients, shopping, checkout, orders, confirmations, log: app.log },
     tokens,
     authorizationServer: config.MCP_AUTHORIZATION_SERVER,
+    rateLimit: config.RATE_LIMIT_MCP,
   });
   await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT, heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS });
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });

@@ -10,6 +10,8 @@ export const agentConfigShape = {
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   RATE_LIMIT_CHAT: rateLimitSchema.prefault('30/minute'),
+  /** Per user on /mcp: every MCP message (a tool call, a listing) counts, so it allows more than the chat. */
+  RATE_LIMIT_MCP: rateLimitSchema.prefault('120/minute'),
   CHECKOUT_CONFIRMATION: z.enum(['required', 'off']).default('off'),
   CHAT_HISTORY_LIMIT: z.coerce.number().int().min(4).max(500).default(40),
   CHAT_THREAD_TTL_HOURS: z.coerce.number().min(1).default(720),

@@ -1,3 +1,4 @@
+import type {} from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { authenticateUser, requireUser, type ServiceApp, type TokenService } from '@ecomm/platform';
@@ -10,6 +11,8 @@ export interface McpRoutesOptions {
   tokens: TokenService;
   /** The auth service's public address: where clients get the token this resource accepts. */
   authorizationServer: string;
+  /** Per user (per IP without a valid token), shared by replicas like the chat's: MCP tools can pay and refund. */
+  rateLimit: { max: number; windowMs: number };
 }
 
 const metadataPath = '/.well-known/oauth-protected-resource';
@@ -40,12 +43,22 @@ export async function mcpRoutes(app: ServiceApp, options: McpRoutesOptions) {
     app.get(path, { config: { access: 'public' }, schema: { response: { 200: protectedResourceSchema } } }, metadata);
   }
 
+  // The rate limiter's key generator has verified the token already when it is valid: only a refusal is left to make.
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.user) return;
     reply.header('www-authenticate', `Bearer resource_metadata="${origin(request)}${metadataPath}"`);
     await authenticateUser(request, options.tokens);
     reply.removeHeader('www-authenticate');
   };
-  const route = { config: { access: 'public' as const }, onRequest: authenticate, schema: { security: [{ bearerAuth: [] }] } };
+  const limit = app.rateLimit({
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+    keyGenerator: async (request) => {
+      const user = await authenticateUser(request, options.tokens).catch(() => undefined);
+      return user ? `mcp:user:${user.id}` : `mcp:ip:${request.ip}`;
+    },
+  });
+  const route = { config: { access: 'public' as const }, onRequest: [limit, authenticate], schema: { security: [{ bearerAuth: [] }] } };
 
   app.post('/mcp', { ...route, schema: { ...route.schema, body: z.unknown().describe('A JSON-RPC message of the MCP protocol') } }, async (request, reply) => {
     const server = createShopMcpServer({ ...options.dependencies, log: request.log }, requireUser(request));

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { startAgentShop, type AgentShop } from './agent-harness.js';
+
+let database: TestDatabase;
+let shop: AgentShop;
+const clients: Client[] = [];
+
+before(async () => {
+  database = await createTestDatabase();
+  shop = await startAgentShop(database, { RATE_LIMIT_MCP: '6/minute' });
+  await shop.resetCatalog();
+});
+after(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await shop?.stop();
+  await database?.drop();
+});
+
+async function connect() {
+  const shopper = await shop.newShopper();
+  const client = new Client({ name: 'rate-limit-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${shop.urls.orchestrator}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${shopper.token}` } },
+    }),
+  );
+  clients.push(client);
+  return client;
+}
+
+test('MCP messages are limited per user: past the limit a call is refused with 429, another user is still served', async () => {
+  const first = await connect();
+  const outcomes: string[] = [];
+  for (let call = 0; call < 8; call++) {
+    outcomes.push(
+      await first.callTool({ name: 'view_cart', arguments: {} }).then(
+        () => 'served',
+        (error: Error) => (/429/.test(error.message) ? 'limited' : `failed: ${error.message}`),
+      ),
+    );
+  }
+  assert.ok(outcomes.includes('served'), outcomes.join(', '));
+  assert.equal(outcomes.at(-1), 'limited', outcomes.join(', '));
+  assert.deepEqual(outcomes.filter((outcome) => outcome.startsWith('failed')), []);
+
+  const second = await connect();
+  const { tools } = await second.listTools();
+  assert.ok(tools.some((tool) => tool.name === 'view_cart'), 'another user has a limit of their own');
+});
