@@ -7,7 +7,8 @@ import { createTestDatabase, internalHeaders, startTestCluster, startTestService
 import { domainServices, quickRecovery, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectUntouched, snapshot } from './checkout-invariants.js';
 
-const gatewayLatencyMs = 4000;
+// Long enough that the sweep compensates well before the gateway answers, even on a loaded machine.
+const gatewayLatencyMs = 12_000;
 
 let database: TestDatabase;
 let cluster: TestCluster;
