@@ -1,15 +1,20 @@
 import rateLimit from '@fastify/rate-limit';
-import { AppError, createDatabaseServiceApp, createTokenService } from '@ecomm/platform';
+import { AppError, createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters } from '@ecomm/platform';
 import type { AuthConfig } from './config.js';
+import { rateLimitCounters } from './database/schema.js';
 import { createAccountService } from './users/account-service.js';
 import { accountRoutes } from './users/routes.js';
 import { createUserRepository } from './users/user-repository.js';
+
+const pruneIntervalMs = 60 * 60 * 1000;
 
 export async function buildApp(config: AuthConfig) {
   const { app, database } = createDatabaseServiceApp({ service: 'auth', config, docsAccess: 'public' });
 
   await app.register(rateLimit, {
     global: false,
+    // Counters in this service's schema: every replica counts one IP against the same limit.
+    store: postgresRateLimitStore(database.db, rateLimitCounters),
     errorResponseBuilder: (_request, context) =>
       new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
   });
@@ -27,5 +32,14 @@ export async function buildApp(config: AuthConfig) {
     adminEmails: config.ADMIN_EMAILS,
   });
   await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH, internalApiKey: config.INTERNAL_API_KEY });
+
+  const pruneOldCounters = () =>
+    pruneRateLimitCounters(database.db, rateLimitCounters).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old rate-limit counters failed'));
+  let pruneTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    void pruneOldCounters();
+    pruneTimer = setInterval(pruneOldCounters, pruneIntervalMs).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(pruneTimer));
   return app;
 }

@@ -7,6 +7,8 @@ import type { SessionConfig } from './config.js';
 import { createCartStore } from './database/repositories.js';
 import { idempotencyKeys } from './database/schema.js';
 
+const pruneIntervalMs = 60 * 60 * 1000;
+
 export async function buildApp(config: SessionConfig) {
   const { app, database } = createDatabaseServiceApp({ service: 'session', config, idempotencyTable: idempotencyKeys });
 
@@ -14,5 +16,14 @@ export async function buildApp(config: SessionConfig) {
   createBusinessMetrics(app.metrics, { activeCarts: () => store.carts.countOpenWithItems() });
   await app.register(cartRoutes, { carts: createCartService(store) });
   await app.register(claimRoutes, { claims: createClaimService(store) });
+
+  const pruneOldClaims = () =>
+    store.claims.pruneFinished(config.CLAIM_RETENTION_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old checkout claims failed'));
+  let pruneTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    void pruneOldClaims();
+    pruneTimer = setInterval(pruneOldClaims, pruneIntervalMs).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(pruneTimer));
   return app;
 }

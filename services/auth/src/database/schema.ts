@@ -1,3 +1,4 @@
+import { rateLimitTable } from '@ecomm/platform';
 import { pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const authSchema = pgSchema('auth');
@@ -8,3 +9,6 @@ export const users = authSchema.table('users', {
   passwordHash: text('password_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Login/register counters: every replica counts one IP against the same limit. */
+export const rateLimitCounters = rateLimitTable(authSchema);

@@ -1,5 +1,5 @@
 import type { CartItem, CheckoutClaimStatus } from '@ecomm/contracts';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../database/executor.js';
 import { checkoutClaims } from '../database/schema.js';
 
@@ -30,6 +30,23 @@ export function createClaimRepository(db: Executor) {
         .returning();
       if (!claim) throw new Error(`checkout claim ${claimId} vanished inside its cart's lock`);
       return claim;
+    },
+
+    /**
+     * Deletes released and completed claims finished more than `retentionHours` ago: they only guard against a late
+     * retry of the same claim id, which no saga makes after that long. An active claim is never touched.
+     */
+    async pruneFinished(retentionHours: number) {
+      const pruned = await db
+        .delete(checkoutClaims)
+        .where(
+          and(
+            inArray(checkoutClaims.status, ['released', 'completed']),
+            sql`${checkoutClaims.updatedAt} < now() - make_interval(secs => ${retentionHours * 3600})`,
+          ),
+        )
+        .returning({ claimId: checkoutClaims.claimId });
+      return pruned.length;
     },
   };
 }
