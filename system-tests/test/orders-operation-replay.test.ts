@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { createDomainClients } from '@ecomm/orchestrator-service/domain-clients';
 import { cancellationSaga } from '@ecomm/orchestrator-service/cancellation-saga';
 import { createOrderService, type OrderService } from '@ecomm/orchestrator-service/order-service';
+import { createOrderTools } from '@ecomm/orchestrator-service/order-tools';
 import { returnSaga } from '@ecomm/orchestrator-service/return-saga';
 import { createSagaRepository } from '@ecomm/orchestrator-service/saga-repository';
 import { createSagaRunner } from '@ecomm/orchestrator-service/saga-runner';
@@ -91,4 +92,21 @@ test('a cancellation replayed with its operation id answers the first result; th
   const theirs = await orders.cancelOrder(other.shopper.userId, other.orderId, { operationId: 'confirmation-nonce' });
   assert.notEqual(theirs.saga_id, first.saga_id);
   await expectConsistent(shop, [orderId, other.orderId], new Map([[racket.id, 5]]));
+});
+
+test('an operation undone entirely (nothing refunded) is tried again under the same id, then replays that try', async () => {
+  const racket = await shop.createProduct('Racket', 120.5, 5);
+  const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }]);
+  const failing = { operationId: 'tool-call-undone', fault: { step: 'refund_payment', mode: 'error' as const } };
+  await assert.rejects(orders.cancelOrder(shopper.userId, orderId, failing), (error) => isAppError(error) && error.statusCode === 502);
+  const retried = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'tool-call-undone' });
+  const replay = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'tool-call-undone' });
+  assert.deepEqual([retried.status, replay.saga_id, replay.order.status], ['completed', retried.saga_id, 'cancelled']);
+  await expectConsistent(shop, [orderId], new Map([[racket.id, 5]]));
+});
+
+test('the chat order tools take only an order id shaped as one, and say so in words a model can act on', async () => {
+  const getOrder = createOrderTools(orders).find((each) => each.name === 'get_order')!;
+  const config = { configurable: { user_id: 'someone', session_id: 'a-session' } };
+  await assert.rejects(getOrder.invoke({ order_id: 'my last order' }, config), /must be an order id \(a UUID\) as list_orders returns it/);
 });

@@ -85,15 +85,21 @@ export function createOrderService(dependencies: {
     checkRules: () => Promise<unknown>,
     input: Input,
   ): Promise<{ sagaId: string; outcome: SagaOutcome<Data> }> {
-    const sagaId = options.operationId ? operationSagaId({ userId, operation, orderId, operationId: options.operationId }) : randomUUID();
-    const earlier = options.operationId ? await runner.outcomeOf(sagaId) : undefined;
-    if (earlier) return { sagaId, outcome: earlier };
+    const { operationId } = options;
+    let sagaId: string = randomUUID();
+    // A run undone entirely (nothing refunded) is tried again, as a 5xx is, under the id's next attempt.
+    for (let attempt = 0; operationId; attempt++) {
+      sagaId = operationSagaId({ userId, operation, orderId, operationId, attempt });
+      const earlier = await runner.outcomeOf(sagaId);
+      if (!earlier) break;
+      if (earlier.status !== 'compensated') return { sagaId, outcome: earlier };
+    }
     // Refused at once when the rules say no, so a refusal leaves no saga run behind.
     await checkRules();
     try {
       return { sagaId, outcome: await runner.start(sagaId, input, options.fault) };
     } catch (error) {
-      const raced = options.operationId ? await runner.outcomeOf(sagaId) : undefined;
+      const raced = operationId ? await runner.outcomeOf(sagaId) : undefined;
       if (raced) return { sagaId, outcome: raced };
       throw error;
     }
