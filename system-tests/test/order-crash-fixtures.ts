@@ -25,6 +25,7 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
   let balls: Product;
   const start = new Map<number, number>();
   const placed: string[] = [];
+  let refundsCounted = 0;
 
   before(async () => {
     database = await createTestDatabase();
@@ -64,6 +65,12 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
         );
         assert.equal((await orderClient(shop).get(shopper, orderId)).body.status, ends);
         await expectConsistent(shop, placed, start);
+        // The refund the killed process made is counted by the replica that completed its run, once.
+        if (run === 'completed') refundsCounted++;
+        const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
+        const label = operation === 'cancel' ? 'cancellation' : 'return';
+        const counted = new RegExp(`^ecomm_refunds_total\\{operation="${label}",service="orchestrator"\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+        assert.equal(Number(counted ?? 0), refundsCounted, 'refunds counted by the surviving replica');
       });
     }
   });

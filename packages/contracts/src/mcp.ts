@@ -80,19 +80,20 @@ export const checkoutResultSchema = z.object({
 export type CartView = z.infer<typeof cartViewSchema>;
 export type CheckoutResult = z.infer<typeof checkoutResultSchema>;
 
-const orderIdArgument = z.uuid('must be an order id (a UUID) as list_orders returns it').describe('The order id, as list_orders returns it');
+/** An order id as a tool argument (MCP and chat): a model sent something else learns what to send. */
+export const orderIdArgumentSchema = z.uuid('must be an order id (a UUID) as list_orders returns it').describe('The order id, as list_orders returns it');
 
 export const listOrdersArgumentsSchema = z.object({
   limit: z.number().int().min(1).max(100).optional().describe('How many orders to return, newest first (default 20)'),
   offset: z.number().int().min(0).optional().describe('How many to skip, to page through older orders'),
 });
 
-export const orderArgumentsSchema = z.object({ order_id: orderIdArgument });
+export const orderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema });
 
-export const cancelOrderArgumentsSchema = z.object({ order_id: orderIdArgument, confirmation: confirmationArgument });
+export const cancelOrderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema, confirmation: confirmationArgument });
 
 export const returnItemsArgumentsSchema = z.object({
-  order_id: orderIdArgument,
+  order_id: orderIdArgumentSchema,
   lines: returnLinesSchema.describe('Which products of the order to send back, and how many units of each'),
   confirmation: confirmationArgument,
 });

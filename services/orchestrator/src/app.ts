@@ -31,6 +31,7 @@ import { mcpRoutes } from './mcp/routes.js';
 import { cancellationSaga } from './orders/cancellation-saga.js';
 import { createFulfilmentSimulation } from './orders/fulfilment-simulation.js';
 import { createOrderService } from './orders/order-service.js';
+import { countRefund } from './orders/refund-metrics.js';
 import { returnSaga } from './orders/return-saga.js';
 import { orderRoutes } from './orders/routes.js';
 import { createShoppingService } from './shopping/shopping-service.js';
@@ -71,6 +72,8 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     attempts: config.SAGA_STEP_ATTEMPTS,
     backoffMs: config.SAGA_BACKOFF_MS,
     onCompensation: (step: string, outcome: 'compensated' | 'failed') => metrics.sagaCompensations.inc({ step_name: step, outcome }),
+    // Refunds are counted when their saga completes, so one finished later by the sweep counts too, and only once.
+    onCompleted: (type: string, data: unknown) => countRefund(metrics, type, data),
   };
   const runner = createSagaRunner(checkoutSaga(clients), runnerOptions);
   const cancellations = createSagaRunner(cancellationSaga(clients), runnerOptions);
@@ -108,15 +111,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     clients,
     cancellations,
     returns,
-    observer: {
-      finished: (operation, outcome, refunded) => {
-        metrics.orderOperations.inc({ operation, outcome });
-        if (refunded > 0) {
-          metrics.refunds.inc({ operation });
-          metrics.refundedAmount.inc({ operation }, refunded);
-        }
-      },
-    },
+    observer: { finished: (operation, outcome) => metrics.orderOperations.inc({ operation, outcome }) },
   });
 
   // Conversation memory: LangGraph checkpoints in this service's own schema, one thread per user and session.

@@ -42,8 +42,8 @@ export function createConfirmations(options: { db: Database; secret: string; ttl
     },
 
     /**
-     * Acts once on a token issued for exactly this subject; otherwise throws a refusal saying why. The caller
-     * then shows a fresh preview.
+     * Acts once on a token issued for exactly this subject, answering its nonce (the id of what it confirms);
+     * otherwise throws a refusal saying why. The caller then shows a fresh preview.
      */
     async redeem(token: string, subject: ConfirmationSubject) {
       const [payload = '', signature = ''] = token.split('.');
@@ -60,6 +60,7 @@ export function createConfirmations(options: { db: Database; secret: string; ttl
         .returning({ nonce: usedConfirmations.nonce });
       if (inserted.length === 0) throw AppError.conflict('That confirmation was already used.');
       await options.db.delete(usedConfirmations).where(lt(usedConfirmations.expiresAt, new Date(Date.now() - 3_600_000)));
+      return claims.nonce;
     },
   };
 }

@@ -15,15 +15,17 @@ export async function confirmedAction(options: {
   confirmation: string | undefined;
   subject: ConfirmationSubject;
   preview: (token: IssuedConfirmation) => Record<string, unknown> & { message: string };
-  act: () => Promise<CallToolResult>;
+  /** `confirmed`: the confirmation's nonce, the id of this one action (a replay of it acts no more). */
+  act: (confirmed: string) => Promise<CallToolResult>;
 }): Promise<CallToolResult> {
   const preview = options.preview(options.confirmations.issue(options.subject));
   if (!options.confirmation) return toolResult(preview);
+  let confirmed: string;
   try {
-    await options.confirmations.redeem(options.confirmation, options.subject);
+    confirmed = await options.confirmations.redeem(options.confirmation, options.subject);
   } catch (error) {
     if (!isAppError(error) || error.statusCode >= 500) throw error;
     return toolResult(preview, { isError: true, text: `${error.message} Nothing was charged or refunded. ${preview.message}` });
   }
-  return options.act();
+  return options.act(confirmed);
 }

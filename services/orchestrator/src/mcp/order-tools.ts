@@ -71,7 +71,7 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
           confirmation: input.confirmation,
           subject: { action: 'cancel_order', userId: user.id, target: input.order_id, lines: quote.lines, amount: quote.refund_amount },
           preview: previewOf(`Cancelling order ${input.order_id}`, 'cancel_order', quote),
-          act: async () => done('Cancellation', await orders.cancelOrder(user.id, input.order_id)),
+          act: async (confirmed) => done('Cancellation', await orders.cancelOrder(user.id, input.order_id, { operationId: confirmed })),
         });
       }),
   );
@@ -94,7 +94,7 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
           confirmation: input.confirmation,
           subject: { action: 'return_items', userId: user.id, target: input.order_id, lines: quote.lines, amount: quote.refund_amount },
           preview: previewOf(`Returning from order ${input.order_id}`, 'return_items', quote),
-          act: async () => done('Return', await orders.returnItems(user.id, input.order_id, input.lines)),
+          act: async (confirmed) => done('Return', await orders.returnItems(user.id, input.order_id, input.lines, { operationId: confirmed })),
         });
       }),
   );

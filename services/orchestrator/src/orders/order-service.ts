@@ -6,17 +6,22 @@ import type { Fault } from '../saga/fault-injection.js';
 import type { SagaFailure, SagaOutcome } from '../saga/saga-definition.js';
 import type { SagaRunner } from '../saga/saga-runner.js';
 import type { CancellationData, CancellationInput } from './cancellation-saga.js';
+import { operationSagaId } from './operation-id.js';
 import type { ReturnData, ReturnInput } from './return-saga.js';
 
 export type OrderOperation = 'cancellation' | 'return';
 
 export interface OrderOperationObserver {
-  /** `refunded`: the amount given back, once the refund (the pivot) is made. */
-  finished: (operation: OrderOperation, outcome: 'completed' | 'processing' | 'refused' | 'failed', refunded: number) => void;
+  finished: (operation: OrderOperation, outcome: 'completed' | 'processing' | 'refused' | 'failed') => void;
 }
 
 export interface OrderOperationOptions {
   fault?: Fault;
+  /**
+   * The caller's id of this operation (a tool call, a confirmation, an Idempotency-Key): the same id answers with
+   * the first run's result instead of starting another, so a replayed call never refunds twice.
+   */
+  operationId?: string;
 }
 
 /** A refusal (already shipped, outside the window...) is answered as the order service worded it; anything else is a 502. */
@@ -57,15 +62,47 @@ export function createOrderService(dependencies: {
     orderId: string,
     outcome: SagaOutcome<{ order: Order; refundAmount: number; payment: unknown }>,
   ): Promise<OrderOperationResult> {
-    const refunded = outcome.data.payment ? (outcome.data.refundAmount ?? 0) : 0;
     if (outcome.status === 'completed' || outcome.status === 'running' || outcome.status === 'needs_attention') {
       const status = outcome.status === 'completed' ? 'completed' : 'processing';
-      observer.finished(operation, status, refunded);
+      observer.finished(operation, status);
       const order = outcome.status === 'completed' && outcome.data.order ? outcome.data.order : await clients.orders.get(orderId);
       return { status, saga_id: sagaId, order_id: orderId, refund_amount: outcome.data.refundAmount ?? 0, order };
     }
-    observer.finished(operation, outcome.failure.statusCode < 500 ? 'refused' : 'failed', 0);
+    observer.finished(operation, outcome.failure.statusCode < 500 ? 'refused' : 'failed');
     throw failureToError(operation, sagaId, outcome.failure, outcome.status === 'compensated');
+  }
+
+  /**
+   * Runs the operation once per caller's id: a replay gets the first run's outcome (checked before the rules, which
+   * would now refuse what was already done); two racing calls with one id meet at the run's primary key.
+   */
+  async function runOnce<Input, Data>(
+    runner: SagaRunner<Input, Data>,
+    operation: OrderOperation,
+    userId: string,
+    orderId: string,
+    options: OrderOperationOptions,
+    checkRules: () => Promise<unknown>,
+    input: Input,
+  ): Promise<{ sagaId: string; outcome: SagaOutcome<Data> }> {
+    const { operationId } = options;
+    let sagaId: string = randomUUID();
+    // A run undone entirely (nothing refunded) is tried again, as a 5xx is, under the id's next attempt.
+    for (let attempt = 0; operationId; attempt++) {
+      sagaId = operationSagaId({ userId, operation, orderId, operationId, attempt });
+      const earlier = await runner.outcomeOf(sagaId);
+      if (!earlier) break;
+      if (earlier.status !== 'compensated') return { sagaId, outcome: earlier };
+    }
+    // Refused at once when the rules say no, so a refusal leaves no saga run behind.
+    await checkRules();
+    try {
+      return { sagaId, outcome: await runner.start(sagaId, input, options.fault) };
+    } catch (error) {
+      const raced = operationId ? await runner.outcomeOf(sagaId) : undefined;
+      if (raced) return { sagaId, outcome: raced };
+      throw error;
+    }
   }
 
   return {
@@ -84,10 +121,8 @@ export function createOrderService(dependencies: {
 
     async cancelOrder(userId: string, orderId: string, options: OrderOperationOptions = {}): Promise<OrderOperationResult> {
       await getOrder(userId, orderId);
-      // Refused at once when the rules say no, so a refusal leaves no saga run behind.
-      await clients.orders.quoteCancellation(orderId);
-      const sagaId = randomUUID();
-      const outcome = await cancellations.start(sagaId, { user_id: userId, order_id: orderId }, options.fault);
+      const checkRules = () => clients.orders.quoteCancellation(orderId);
+      const { sagaId, outcome } = await runOnce(cancellations, 'cancellation', userId, orderId, options, checkRules, { user_id: userId, order_id: orderId });
       return conclude('cancellation', sagaId, orderId, outcome);
     },
 
@@ -99,9 +134,8 @@ export function createOrderService(dependencies: {
 
     async returnItems(userId: string, orderId: string, lines: ReturnLines, options: OrderOperationOptions = {}): Promise<OrderOperationResult> {
       await getOrder(userId, orderId);
-      await clients.orders.quoteReturn(orderId, lines);
-      const sagaId = randomUUID();
-      const outcome = await returns.start(sagaId, { user_id: userId, order_id: orderId, lines }, options.fault);
+      const checkRules = () => clients.orders.quoteReturn(orderId, lines);
+      const { sagaId, outcome } = await runOnce(returns, 'return', userId, orderId, options, checkRules, { user_id: userId, order_id: orderId, lines });
       return conclude('return', sagaId, orderId, outcome);
     },
   };

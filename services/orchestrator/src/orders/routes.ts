@@ -14,9 +14,15 @@ export async function orderRoutes(app: ServiceApp, options: OrderRoutesOptions) 
   const { orders } = options;
   const params = orderIdParamsSchema;
   const operation = { params, response: { 200: orderOperationResultSchema, 202: orderOperationResultSchema } };
-  const faultOf = (request: FastifyRequest) => {
+  // The Idempotency-Key also names the operation, so a retry after a crash past the refund (no stored answer yet)
+  // finds the first run rather than starting a second refund.
+  const optionsOf = (request: FastifyRequest) => {
     const header = request.headers[faultHeader];
-    return options.faultInjection && typeof header === 'string' ? { fault: parseFault(header) } : {};
+    const key = request.headers['idempotency-key'];
+    return {
+      ...(options.faultInjection && typeof header === 'string' ? { fault: parseFault(header) } : {}),
+      ...(typeof key === 'string' ? { operationId: key } : {}),
+    };
   };
 
   app.get('/orders', { config: { access: 'user' }, schema: { querystring: paginationQuerySchema, response: { 200: orderPageSchema } } }, async (request) =>
@@ -28,12 +34,12 @@ export async function orderRoutes(app: ServiceApp, options: OrderRoutesOptions) 
   );
 
   app.post('/orders/:order_id/cancel', { config: { access: 'user' }, schema: operation }, async (request, reply) => {
-    const result = await orders.cancelOrder(requireUser(request).id, request.params.order_id, faultOf(request));
+    const result = await orders.cancelOrder(requireUser(request).id, request.params.order_id, optionsOf(request));
     return reply.status(result.status === 'completed' ? 200 : 202).send(result);
   });
 
   app.post('/orders/:order_id/returns', { config: { access: 'user' }, schema: { ...operation, body: orderReturnRequestSchema } }, async (request, reply) => {
-    const result = await orders.returnItems(requireUser(request).id, request.params.order_id, request.body.lines, faultOf(request));
+    const result = await orders.returnItems(requireUser(request).id, request.params.order_id, request.body.lines, optionsOf(request));
     return reply.status(result.status === 'completed' ? 200 : 202).send(result);
   });
 }

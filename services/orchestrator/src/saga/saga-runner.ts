@@ -16,6 +16,8 @@ export interface SagaRunnerOptions {
   attempts: number;
   backoffMs: number;
   onCompensation?: (step: string, outcome: 'compensated' | 'failed') => void;
+  /** Once per run: only the owner whose fenced write marks it completed is told, whoever started it. */
+  onCompleted?: (type: string, data: unknown) => void;
 }
 
 type StepResult<Data> = { outcome: 'succeeded'; patch: Partial<Data> } | { outcome: 'failed'; failure: SagaFailure } | { outcome: 'in_doubt' };
@@ -154,6 +156,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       return { status: 'running', data };
     }
     await writes.run({ status: 'completed' });
+    options.onCompleted?.(definition.type, data);
     return { status: 'completed', data };
   }
 
@@ -177,6 +180,16 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     async start(sagaId: string, input: Input, fault?: Fault, gate?: PivotGate) {
       const owner = await repository.create({ id: sagaId, type: definition.type, input, stepNames: definition.steps.map((step) => step.name) });
       return drive(owner, false, fault, gate);
+    },
+    /** Where an earlier run with this id stands, as `start` would have answered it; undefined if there is none. */
+    async outcomeOf(sagaId: string): Promise<SagaOutcome<Data> | undefined> {
+      const found = await repository.find(sagaId);
+      if (!found) return undefined;
+      const { status, failure } = found.run;
+      const data = found.run.data as Partial<Data>;
+      if (status === 'completed') return { status, data };
+      if (status === 'running' || status === 'compensating') return { status: 'running', data };
+      return { status, data, failure: failure as SagaFailure };
     },
     /**
      * Takes up a run claimed after a crash or a stalled step (or reopened by an operator): compensates before the

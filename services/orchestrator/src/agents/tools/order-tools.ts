@@ -1,4 +1,4 @@
-import type { Order, RefundQuote } from '@ecomm/contracts';
+import { orderIdArgumentSchema, type Order, type RefundQuote } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { OrderService } from '../../orders/order-service.js';
@@ -24,7 +24,6 @@ function summarise(order: Order) {
 }
 
 const describeLines = (preview: RefundQuote) => preview.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
-const orderIdArgument = z.string().describe('The order id, exactly as list_orders or get_order returned it');
 
 /**
  * list_orders, get_order, cancel_order and return_items. The user is the request's, never the model's; amounts
@@ -41,7 +40,7 @@ export function createOrderTools(orders: OrderService) {
   const getOrder = tool(
     async (input, config: ToolRunnableConfig) =>
       relayRefusals(async () => success({ order: summarise(await orders.getOrder(shopperContext(config).userId, input.order_id)) })),
-    { name: 'get_order', description: "One of the customer's orders: status, items, returned units, return deadline.", schema: z.object({ order_id: orderIdArgument }) },
+    { name: 'get_order', description: "One of the customer's orders: status, items, returned units, return deadline.", schema: z.object({ order_id: orderIdArgumentSchema }) },
   );
 
   const cancelOrder = tool(
@@ -52,7 +51,7 @@ export function createOrderTools(orders: OrderService) {
         const summary = `cancel order ${input.order_id} (${describeLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
         const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
         if (answer !== 'confirmed') return failure(`Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`);
-        const result = await orders.cancelOrder(shopper.userId, input.order_id);
+        const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
         const message = result.status === 'completed'
           ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
           : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
@@ -61,7 +60,7 @@ export function createOrderTools(orders: OrderService) {
     {
       name: 'cancel_order',
       description: 'Cancel an order that has not shipped: refunds the whole payment and releases the stock. Asks the customer to confirm first.',
-      schema: z.object({ order_id: orderIdArgument }),
+      schema: z.object({ order_id: orderIdArgumentSchema }),
     },
   );
 
@@ -73,7 +72,7 @@ export function createOrderTools(orders: OrderService) {
         const summary = `return ${describeLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
         const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
         if (answer !== 'confirmed') return failure(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
-        const result = await orders.returnItems(shopper.userId, input.order_id, input.lines);
+        const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, { operationId: shopper.callKey });
         const message = result.status === 'completed'
           ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
           : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
@@ -84,7 +83,7 @@ export function createOrderTools(orders: OrderService) {
       description:
         'Return units of a delivered order within the return window and refund exactly them. Asks the customer to confirm first.',
       schema: z.object({
-        order_id: orderIdArgument,
+        order_id: orderIdArgumentSchema,
         lines: z
           .array(z.object({ product_id: z.number().int().describe('A product id of the order'), quantity: z.number().int().min(1).describe('Units to return') }))
           .min(1),
