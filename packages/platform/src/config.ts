@@ -33,8 +33,21 @@ export const baseConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  /** Behind an ingress or load balancer: take the client's address from X-Forwarded-For (per-IP limits, logs). */
-  TRUST_PROXY: booleanSchema(false),
+  /**
+   * Behind an ingress or load balancer: which proxies to believe about the client's address (per-IP limits, logs).
+   * `false` (default) ignores X-Forwarded-For; `true` or a number trusts that many hops (true = 1, the ingress: the
+   * address it appended, never one the client wrote); or a comma-separated list of the proxies' addresses or CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value): false | number | string[] => {
+      if (value === 'false' || value === '0' || value === '') return false;
+      if (value === 'true') return 1;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value.split(',').map((address) => address.trim()).filter(Boolean);
+    }),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -38,13 +38,18 @@ class OneLinePerRequest extends LogController {
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The part every service shares: logging, errors, access guard, API docs, health, readiness and metrics. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { service, config } = options;
   const app = Fastify({
     logger: loggerOptions(service, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Off by default: a client could otherwise pick its own IP (and rate-limit key) with X-Forwarded-For.
-    trustProxy: config.TRUST_PROXY,
+    // A hop count as proxy-addr reads it: the first `hops` addresses from the socket inward are proxies.
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
     routerOptions: { maxParamLength: 256 },
     requestIdHeader: false,

@@ -101,6 +101,8 @@ export function createServiceClient(options: ServiceClientOptions) {
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
         throw new RetryableFailure(AppError.upstreamTimeout(`${options.service} service did not answer within ${timeoutMs} ms`));
       }
+      // A request refused here before it was sent (a path undici will not send) says nothing of the service's health.
+      if (error instanceof undiciErrors.InvalidArgumentError) throw AppError.badRequest(`Invalid request to the ${options.service} service`);
       throw new RetryableFailure(new AppError(503, 'UPSTREAM_UNAVAILABLE', `${options.service} service is unreachable`));
     }
     const text = await response.body.text();

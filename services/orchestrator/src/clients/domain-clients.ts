@@ -65,22 +65,22 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
         product.post('/restocks', { body: { restock_id: restockId, lines }, schema: restockSchema, ...key(idempotencyKey) }),
     },
     carts: {
-      get: (sessionId: string) => session.get(`/${sessionId}`, { schema: cartSchema }),
+      get: (sessionId: string) => session.get(`/${encodeURIComponent(sessionId)}`, { schema: cartSchema }),
       ofUser: (userId: string) => session.get('/', { query: { user_id: userId, limit: 100 }, schema: cartPageSchema }),
       stats: () => session.get('/stats', { schema: sessionStatsSchema }),
       open: (sessionId: string, userId: string) =>
         session.post('/', { body: { session_id: sessionId, user_id: userId }, schema: cartSchema, ...key(`open:${sessionId}:${userId}`) }),
       addItem: (sessionId: string, productId: number, quantity: number, idempotencyKey: string) =>
-        session.post(`/${sessionId}/items`, { body: { product_id: productId, quantity }, schema: cartSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/items`, { body: { product_id: productId, quantity }, schema: cartSchema, ...key(idempotencyKey) }),
       setItem: (sessionId: string, productId: number, quantity: number) =>
-        session.put(`/${sessionId}/items/${productId}`, { body: { quantity }, schema: cartSchema }),
-      removeItem: (sessionId: string, productId: number) => session.delete(`/${sessionId}/items/${productId}`, { schema: cartSchema }),
+        session.put(`/${encodeURIComponent(sessionId)}/items/${productId}`, { body: { quantity }, schema: cartSchema }),
+      removeItem: (sessionId: string, productId: number) => session.delete(`/${encodeURIComponent(sessionId)}/items/${productId}`, { schema: cartSchema }),
       claim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${sessionId}/checkout-claims`, { body: { claim_id: claimId }, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims`, { body: { claim_id: claimId }, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
       releaseClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${sessionId}/checkout-claims/${claimId}/release`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/release`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
       completeClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${sessionId}/checkout-claims/${claimId}/complete`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/complete`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
     },
     orders: {
       create: (body: { order_id: string; user_id: string; session_id: string; lines: { product_id: number; name: string; unit_price: number; quantity: number }[] }, idempotencyKey: string) =>

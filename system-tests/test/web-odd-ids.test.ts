@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { authService } from '@ecomm/auth-service/service';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { orderService } from '@ecomm/order-service/service';
+import { paymentService } from '@ecomm/payment-service/service';
+import { productService } from '@ecomm/product-service/service';
+import { sessionService } from '@ecomm/session-service/service';
+import { createTestDatabase, signTestToken, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+
+// Adversarial probes of what a browser or agent reaches on the orchestrator: bad input must be a 4xx, never a 500.
+let database: TestDatabase;
+let cluster: TestCluster;
+let base: string;
+
+async function raw(method: string, path: string, options: { token?: string; body?: string; contentType?: string } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
+    },
+    body: options.body,
+  });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+async function account(email: string) {
+  const body = JSON.stringify({ email, password: 'correct-horse' });
+  assert.equal((await raw('POST', '/auth/register', { body })).status, 201);
+  const login = await raw('POST', '/auth/login', { body });
+  return JSON.parse(login.text).access_token as string;
+}
+
+before(async () => {
+  database = await createTestDatabase();
+  cluster = await startTestCluster(
+    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+    database,
+    { auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' } },
+  );
+  base = cluster.urls.orchestrator!;
+});
+
+after(async () => {
+  await cluster.stop();
+  await database.drop();
+});
+
+describe('review probes', () => {
+  test('tokens of another audience, issuer, secret, expired or unsigned are refused with 401', async () => {
+    const id = '11111111-1111-4111-8111-111111111111';
+    for (const token of [
+      await signTestToken(id, { audience: 'elsewhere', role: 'admin' }),
+      await signTestToken(id, { issuer: 'elsewhere', role: 'admin' }),
+      await signTestToken(id, { secret: 'x'.repeat(40), role: 'admin' }),
+      await signTestToken(id, { expiresInSeconds: -10, role: 'admin' }),
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: id, role: 'admin', iss: 'ecomm-auth', aud: 'ecomm', exp: 9999999999 })).toString('base64url')}.`,
+    ]) {
+      assert.equal((await raw('GET', '/admin/summary', { token })).status, 401, token);
+      assert.equal((await raw('GET', '/conversations', { token })).status, 401, token);
+    }
+  });
+
+  test('a role field in registration does not make an admin', async () => {
+    const reply = await raw('POST', '/auth/register', { body: JSON.stringify({ email: 'mallory@example.com', password: 'correct-horse', role: 'admin' }) });
+    assert.ok(reply.status >= 400 && reply.status < 500, reply.text);
+    const upper = await account('OPS2@example.com');
+    assert.equal((await raw('GET', '/admin/summary', { token: upper })).status, 403);
+  });
+
+  test('odd input on the auth relay is a 4xx', async () => {
+    const cases = [
+      { body: '{not json' },
+      { body: JSON.stringify({ email: 'a\u0000b@example.com', password: 'correct-horse' }) },
+      { body: JSON.stringify({ email: 42, password: ['x'] }) },
+      { body: JSON.stringify([]) },
+      { body: 'null' },
+      { body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(5_000_000) }) },
+      { body: 'email=a', contentType: 'application/x-www-form-urlencoded' },
+    ];
+    for (const options of cases) {
+      for (const path of ['/auth/register', '/auth/login']) {
+        const reply = await raw('POST', path, options);
+        assert.ok(reply.status >= 400 && reply.status < 500, `${path} ${options.body.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 200)}`);
+      }
+    }
+  });
+
+  test('odd bodies and headers on /chat, /mcp, /orders and /admin/sagas are a 4xx', async () => {
+    const shopper = await account('zed@example.com');
+    const operator = (await raw('POST', '/auth/login', { body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }) })).text;
+    const admin = JSON.parse(operator).access_token as string;
+    const order = '7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b';
+    const failures: string[] = [];
+    const probe = async (label: string, reply: Promise<{ status: number; text: string }>) => {
+      const { status, text } = await reply;
+      if (status >= 500) failures.push(`${label} -> ${status} ${text.slice(0, 160)}`);
+    };
+    await probe('chat huge', raw('POST', '/chat', { token: shopper, body: JSON.stringify({ session_id: 's1', message: 'x'.repeat(3_000_000) }) }));
+    await probe('chat array', raw('POST', '/chat', { token: shopper, body: '[]' }));
+    await probe('chat nul', raw('POST', '/chat/stream', { token: shopper, body: JSON.stringify({ session_id: 's1', message: 'hi\u0000' }) }));
+    await probe('mcp junk', raw('POST', '/mcp', { token: shopper, body: '{junk' }));
+    await probe('mcp array', raw('POST', '/mcp', { token: shopper, body: '[1,2]' }));
+    await probe('mcp text', raw('POST', '/mcp', { token: shopper, body: 'hello', contentType: 'text/plain' }));
+    await probe('sagas status', raw('GET', '/admin/sagas?status=bogus', { token: admin }));
+    await probe('sagas odd id', raw('GET', '/admin/sagas/%00', { token: admin }));
+    await probe('sagas retry odd', raw('POST', '/admin/sagas/7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/retry', { token: admin }));
+    for (const key of ['x'.repeat(8000), '\u00e9t\u00e9']) {
+      const response = await fetch(`${base}/orders/${order}/cancel`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shopper}`, 'idempotency-key': key },
+      }).catch((error: Error) => ({ status: 0, text: async () => error.message }));
+      if (response.status >= 500) failures.push(`cancel key ${key.length} -> ${response.status} ${(await response.text()).slice(0, 160)}`);
+    }
+    await probe('returns odd lines', raw('POST', `/orders/${order}/returns`, { token: shopper, body: JSON.stringify({ lines: [{ product_id: 1e30, quantity: -1 }] }) }));
+    await probe('shopper on sagas', raw('GET', '/admin/sagas', { token: shopper }).then((r) => (r.status === 403 ? r : { status: 599, text: `shopper got ${r.status}` })));
+    assert.deepEqual(failures, []);
+  });
+
+  test('odd ids on the cart, admin product and order routes are a 4xx, never a 5xx', async () => {
+    const shopper = await account('ada@example.com');
+    const operator = await account('ops@example.com');
+    const odd = ['stats', '..%2F..%2Fhealth', '%3Fuser_id%3Dx', '9'.repeat(40), '-1', '1.5', '%F0%9F%98%80', 'x'.repeat(5000)];
+    const failures: string[] = [];
+    for (const id of odd) {
+      for (const [method, path, token] of [
+        ['GET', `/cart/${id}`, shopper],
+        ['GET', `/orders/${id}`, shopper],
+        ['GET', `/admin/products/${id}`, operator],
+        ['DELETE', `/admin/products/${id}`, operator],
+      ] as const) {
+        const reply = await raw(method, path, { token });
+        if (reply.status >= 500) failures.push(`${method} ${path.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 160)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('a session id with a NUL byte is a 400, not an unreachable session service', async () => {
+    const shopper = await account('nul@example.com');
+    const reply = await raw('GET', '/cart/a%00b', { token: shopper });
+    assert.equal(reply.status, 400, reply.text);
+  });
+
+  test('one shopper asking for odd cart ids does not open the session service breaker for everyone', async () => {
+    const attacker = await account('eve@example.com');
+    const victim = await account('bob@example.com');
+    for (let i = 0; i < 4; i++) await raw('GET', '/cart/%00', { token: attacker });
+    const reply = await raw('GET', '/conversations', { token: victim });
+    assert.equal(reply.status, 200, reply.text);
+  });
+
+  test('wrong types and huge numbers on the operator catalog are a 4xx', async () => {
+    const operator = await account('ops@example.com').catch(async () => {
+      const login = await raw('POST', '/auth/login', { body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }) });
+      return JSON.parse(login.text).access_token as string;
+    });
+    for (const body of [
+      { name: 'Lamp', price: '25', stock: 3 },
+      { name: 'Lamp', price: 1e308, stock: 3 },
+      { name: 'Lamp', price: 25, stock: 1e20 },
+      { name: 'Lamp', price: -1, stock: 3 },
+      { name: 'Lamp\u0000', price: 25, stock: 3 },
+      { name: 'x'.repeat(100_000), price: 25, stock: 3 },
+      { name: 'Lamp', price: 25, stock: 2 ** 31 },
+      { name: 'Lamp', price: 0.001, stock: 3 },
+    ]) {
+      const reply = await raw('POST', '/admin/products', { token: operator, body: JSON.stringify(body) });
+      assert.ok(reply.status < 500, `${JSON.stringify(body).slice(0, 80)} -> ${reply.status} ${reply.text.slice(0, 200)}`);
+    }
+    for (const query of ['?limit=-1', '?limit=abc', '?offset=1e30', '?q=%00', '?min_price=abc', '?sort=;drop']) {
+      const reply = await raw('GET', `/admin/products${query}`, { token: operator });
+      assert.ok(reply.status < 500, `${query} -> ${reply.status} ${reply.text.slice(0, 200)}`);
+    }
+  });
+});
