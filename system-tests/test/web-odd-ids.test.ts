@@ -48,7 +48,7 @@ after(async () => {
   await database.drop();
 });
 
-describe('review probes', () => {
+describe('odd ids from outside', () => {
   test('tokens of another audience, issuer, secret, expired or unsigned are refused with 401', async () => {
     const id = '11111111-1111-4111-8111-111111111111';
     for (const token of [
