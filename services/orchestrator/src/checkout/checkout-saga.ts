@@ -1,4 +1,4 @@
-import type { CheckoutClaim, Order, Payment, Reservation } from '@ecomm/contracts';
+import { toCents, type CheckoutClaim, type Order, type Payment, type Reservation } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
@@ -10,6 +10,8 @@ export interface CheckoutInput {
   order_id: string;
   claim_id: string;
   payment_simulation?: string;
+  /** The total the shopper confirmed: a cart that no longer adds up to it is not charged. */
+  expected_total?: number;
 }
 
 export interface CheckoutData {
@@ -18,6 +20,9 @@ export interface CheckoutData {
   order: Order;
   payment: Payment;
 }
+
+const reservedCents = (reservation: Reservation) =>
+  reservation.lines.reduce((cents, line) => cents + toCents(line.unit_price) * line.quantity, 0);
 
 /** Cart → stock → order → payment (the pivot) → order paid → cart emptied. */
 export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInput, CheckoutData> {
@@ -34,13 +39,17 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
       },
       {
         name: 'reserve_stock',
-        run: async ({ sagaId, data, idempotencyKey }) => {
+        run: async ({ sagaId, input, data, idempotencyKey }) => {
           const items = required(data.claim, 'cart claim').items;
           const reservation = await products.reserve(sagaId, items, idempotencyKey());
           // A retry is answered with the first, stored reply: the stock may have been put back since (by the
           // compensation of a process that took the run over), and a released reservation holds nothing.
           if ((await products.reservation(sagaId)).status !== 'reserved') {
             throw new AppError(409, 'RESERVATION_RELEASED', 'The stock held for this checkout was released; please check out again');
+          }
+          // The cart may have changed between the confirmation and the claim; failing here undoes claim and reservation.
+          if (input.expected_total !== undefined && reservedCents(reservation) !== toCents(input.expected_total)) {
+            throw new AppError(409, 'CART_CHANGED', 'The cart changed after you confirmed; nothing was charged. Ask for a new preview.');
           }
           return { reservation };
         },

@@ -18,6 +18,8 @@ export interface CheckoutRequest {
    */
   ownerVerified?: boolean;
   paymentSimulation?: string;
+  /** The total the shopper confirmed; the checkout refuses, before any charge, a cart that no longer comes to it. */
+  expectedTotal?: number;
   fault?: Fault;
 }
 
@@ -114,6 +116,7 @@ export function createCheckoutService(dependencies: {
         order_id: randomUUID(),
         claim_id: `checkout-${sagaId}`,
         ...(request.paymentSimulation ? { payment_simulation: request.paymentSimulation } : {}),
+        ...(request.expectedTotal !== undefined ? { expected_total: request.expectedTotal } : {}),
       };
       const gate = createPivotGate();
       const run = runner.start(sagaId, input, request.fault, gate);

@@ -34,7 +34,7 @@ export function registerCheckoutTool(server: McpServer, context: McpContext) {
             preview: { ...token, cart: { session_id: session, ...cart } },
           }),
           act: async () => {
-            const paid = await checkout.checkout({ userId: user.id, sessionId: session });
+            const paid = await checkout.checkout({ userId: user.id, sessionId: session, expectedTotal: cart.total });
             if (paid.status === 'processing') {
               return toolResult({ status: 'processing', message: `Payment received; the order ${paid.order_id} is being finalised.`, order_id: paid.order_id });
             }

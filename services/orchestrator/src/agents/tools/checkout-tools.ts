@@ -34,6 +34,7 @@ export function createCheckoutTools(shopping: ShoppingService, checkout: Checkou
     async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
       const shopper = shopperContext(config);
       try {
+        let expectedTotal: number | undefined;
         if (options.confirmation) {
           const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
           const request: ConfirmationRequest = {
@@ -46,9 +47,15 @@ export function createCheckoutTools(shopping: ShoppingService, checkout: Checkou
           if (answer === 'changed') {
             return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
           }
+          expectedTotal = request.total;
         }
         // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
-        const result = await checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId, ownerVerified: true });
+        const result = await checkout.checkout({
+          userId: shopper.userId,
+          sessionId: shopper.sessionId,
+          ownerVerified: true,
+          ...(expectedTotal !== undefined ? { expectedTotal } : {}),
+        });
         if (result.status === 'processing') {
           // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
           return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
