@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { idempotencyInProgressCode } from '@ecomm/platform';
+import { errorCodes } from '@ecomm/contracts';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { createTestDatabase, internalHeaders, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
 import { domainServices, quickRecovery, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
@@ -47,7 +47,7 @@ async function answerOfSlowCharge(sagaId: string, orderId: string, amount: numbe
       body: JSON.stringify({ order_id: orderId, amount }),
     });
     const body = (await response.json()) as { code?: string; status?: string };
-    if (body.code !== idempotencyInProgressCode) return { status: response.status, body };
+    if (body.code !== errorCodes.IDEMPOTENCY_IN_PROGRESS) return { status: response.status, body };
     if (Date.now() > deadline) assert.fail(`the charge of order ${orderId} never answered`);
     await sleep(200);
   }

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './common.js';
+export * from './error-codes.js';
 export * from './order.js';
 export * from './payment.js';
 export * from './product.js';

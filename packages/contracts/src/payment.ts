@@ -50,9 +50,6 @@ export const listPaymentsQuerySchema = z.object({ order_id: z.uuid('must be a UU
 
 export const paymentListSchema = z.object({ items: z.array(paymentSchema) });
 
-/** The 409 code of a charge for an order that was voided (its checkout undone), before or while it was charged. */
-export const orderVoidedCode = 'ORDER_VOIDED';
-
 /** Test and demo switch, honoured only when the payment service runs with PAYMENT_SIMULATION=true. */
 export const paymentSimulationHeader = 'x-payment-simulate';
 export const paymentSimulationSchema = z.enum(['decline', 'error', 'timeout']);

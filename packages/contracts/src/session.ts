@@ -3,9 +3,6 @@ import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, qua
 
 export const createSessionSchema = z.strictObject({ user_id: userIdSchema, session_id: sessionIdSchema.optional() });
 
-/** The code of the 409 for a session id already bound to another user (told apart from other conflicts). */
-export const sessionTakenCode = 'SESSION_BELONGS_TO_ANOTHER_USER';
-
 export const cartItemSchema = z.object({ product_id: z.number().int(), quantity: z.number().int() });
 
 export const cartStatusSchema = z.enum(['open', 'checking_out']);

@@ -9,7 +9,7 @@ export { withMigrationLock } from './database/startup-lock.js';
 export { postgresRateLimitStore, pruneRateLimitCounters } from './http/rate-limit-store.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
-export { idempotencyInProgressCode, idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
+export { idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
 export { createServiceClient, type BreakerOptions, type BreakerState, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
 export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
 export { createTokenService, type AuthenticatedUser, type TokenService, type UserRole } from './security/tokens.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { orderVoidedCode, paymentListSchema, paymentSchema } from '@ecomm/contracts';
+import { errorCodes, paymentListSchema, paymentSchema } from '@ecomm/contracts';
 import { AppError, createServiceClient } from '@ecomm/platform';
 import { buildTestService, createTestDatabase, internalHeaders, startTestService, testSecrets, type TestDatabase } from '@ecomm/testing';
 import type { FastifyInstance } from 'fastify';
@@ -81,7 +81,7 @@ describe('voiding an order', () => {
     assert.deepEqual(voided.json(), { items: [] });
     const response = await charge(orderId);
     assert.equal(response.statusCode, 409);
-    assert.equal(response.json().code, orderVoidedCode);
+    assert.equal(response.json().code, errorCodes.ORDER_VOIDED);
     assert.equal(response.json().message, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`);
     assert.deepEqual(response.json().details, { order_id: orderId });
     assert.deepEqual(await paymentsOf(orderId), []);
@@ -111,7 +111,7 @@ describe('a void racing a charge, over real HTTP', () => {
       const error = await inFlight;
       assert.ok(error instanceof AppError, 'the in-flight charge failed');
       assert.equal(error.statusCode, 409);
-      assert.equal(error.code, orderVoidedCode);
+      assert.equal(error.code, errorCodes.ORDER_VOIDED);
       assert.deepEqual(paymentListSchema.parse(await client.get('/', { query: { order_id: orderId } })).items, []);
     } finally {
       await client.close();

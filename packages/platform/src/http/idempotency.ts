@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { errorCodes } from '@ecomm/contracts';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../database/connection.js';
@@ -6,8 +7,6 @@ import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { AppError } from '../errors.js';
 
 export const idempotencyKeyHeader = 'idempotency-key';
-/** The code of the 409 a retry gets while the first request with its key is still running. */
-export const idempotencyInProgressCode = 'IDEMPOTENCY_IN_PROGRESS';
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A first attempt that has held its key this long is presumed dead (its process crashed mid-request): longer than
 // any request should take, measured on the database's clock.
@@ -100,7 +99,7 @@ export function installIdempotency(
       .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
-      throw new AppError(409, idempotencyInProgressCode, `A request with Idempotency-Key "${given}" is still in progress; retry shortly`);
+      throw new AppError(409, errorCodes.IDEMPOTENCY_IN_PROGRESS, `A request with Idempotency-Key "${given}" is still in progress; retry shortly`);
     }
     request.idempotencyKey = key;
   });

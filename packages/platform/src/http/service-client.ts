@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCodes, isRetryable } from '@ecomm/contracts';
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { errors as undiciErrors, Pool } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { internalKeyHeader } from '../security/access-guard.js';
-import { idempotencyInProgressCode, idempotencyKeyHeader } from './idempotency.js';
+import { idempotencyKeyHeader } from './idempotency.js';
 
 export interface ServiceClientOptions {
   /** The called service's name, used in error messages. */
@@ -45,7 +46,6 @@ interface CallOptions<Schema extends z.ZodType> {
 }
 
 const safeToRepeat = new Set<Method>(['GET', 'PUT', 'DELETE']);
-const retryableStatus = new Set([502, 503, 504]);
 
 class RetryableFailure extends Error {
   constructor(
@@ -80,7 +80,7 @@ export function createServiceClient(options: ServiceClientOptions) {
   breaker.onStateChange((state) => options.breaker?.onStateChange?.(breakerStates[state]));
   // An open breaker is the same refusal as an unreachable service: one the saga knows may pass by itself.
   const circuitOpen = () =>
-    new AppError(503, 'UPSTREAM_UNAVAILABLE', `${options.service} service is unreachable (circuit open after repeated failures; next try within ${halfOpenAfterMs} ms)`);
+    new AppError(503, errorCodes.UPSTREAM_UNAVAILABLE, `${options.service} service is unreachable (circuit open after repeated failures; next try within ${halfOpenAfterMs} ms)`);
 
   async function attempt(method: Method, path: string, call: CallOptions<z.ZodType>) {
     const timeoutMs = call.timeoutMs ?? defaultTimeout;
@@ -103,7 +103,7 @@ export function createServiceClient(options: ServiceClientOptions) {
       }
       // A request refused here before it was sent (a path undici will not send) says nothing of the service's health.
       if (error instanceof undiciErrors.InvalidArgumentError) throw AppError.badRequest(`Invalid request to the ${options.service} service`);
-      throw new RetryableFailure(new AppError(503, 'UPSTREAM_UNAVAILABLE', `${options.service} service is unreachable`));
+      throw new RetryableFailure(new AppError(503, errorCodes.UPSTREAM_UNAVAILABLE, `${options.service} service is unreachable`));
     }
     const text = await response.body.text();
     let payload: Record<string, unknown> | undefined;
@@ -114,15 +114,15 @@ export function createServiceClient(options: ServiceClientOptions) {
     }
     if (response.statusCode < 400) return payload;
     const message = typeof payload?.message === 'string' ? payload.message : `${options.service} service answered ${response.statusCode}`;
+    const code = typeof payload?.code === 'string' ? payload.code : errorCodes.UPSTREAM_REJECTED;
     if (response.statusCode < 500) {
-      const code = typeof payload?.code === 'string' ? payload.code : 'UPSTREAM_REJECTED';
       const rejection = new AppError(response.statusCode, code, message, payload?.details);
       // The same request (same key) is still running over there: asking again shortly replays its answer.
-      if (code === idempotencyInProgressCode) throw new RetryableFailure(rejection, false);
+      if (code === errorCodes.IDEMPOTENCY_IN_PROGRESS) throw new RetryableFailure(rejection, false);
       throw rejection;
     }
     const failure = AppError.upstream(`${options.service} service failed: ${message}`);
-    if (retryableStatus.has(response.statusCode)) throw new RetryableFailure(failure);
+    if (isRetryable({ statusCode: response.statusCode, code })) throw new RetryableFailure(failure);
     throw failure;
   }
 

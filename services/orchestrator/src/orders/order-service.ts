@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Order, OrderOperationResult, OrderPage, RefundQuote, ReturnLines } from '@ecomm/contracts';
+import { errorCodes, type Order, type OrderOperationResult, type OrderPage, type RefundQuote, type ReturnLines } from '@ecomm/contracts';
 import { AppError, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
@@ -26,7 +26,7 @@ export interface OrderOperationOptions {
 
 /** A refusal (already shipped, outside the window...) is answered as the order service worded it; anything else is a 502. */
 function failureToError(operation: OrderOperation, sagaId: string, failure: SagaFailure, undone: boolean): AppError {
-  if (failure.statusCode < 500 && failure.code !== 'INTERRUPTED') return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
+  if (failure.statusCode < 500 && failure.code !== errorCodes.INTERRUPTED) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
   const aftermath = undone ? 'Nothing was refunded and the order is as it was; try again.' : 'Undoing it is not finished; it has been reported.';
   return AppError.upstream(`The ${operation} could not be completed: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRetryable } from '@ecomm/contracts';
 import { spanAttributes, withSpan } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import { applyFault, type Fault } from './fault-injection.js';
@@ -22,9 +23,7 @@ export interface SagaRunnerOptions {
 
 type StepResult<Data> = { outcome: 'succeeded'; patch: Partial<Data> } | { outcome: 'failed'; failure: SagaFailure } | { outcome: 'in_doubt' };
 
-// Refusals that may pass by themselves: asking again later can succeed.
-const passingRefusals = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'INJECTED_FAULT']);
-const refusedForGood = (failure: SagaFailure) => failure.statusCode < 500 && !passingRefusals.has(failure.code);
+const refusedForGood = (failure: SagaFailure) => failure.statusCode < 500 && !isRetryable(failure);
 
 const interrupted = (step: string): SagaFailure => ({
   step,

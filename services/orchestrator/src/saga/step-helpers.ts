@@ -1,4 +1,5 @@
-import { AppError, idempotencyInProgressCode, isAppError } from '@ecomm/platform';
+import { isUnanswered } from '@ecomm/contracts';
+import { AppError, isAppError } from '@ecomm/platform';
 
 /** A compensation whose target never came to exist has nothing to undo. */
 export async function unlessAbsent(call: Promise<unknown>) {
@@ -12,8 +13,7 @@ export async function unlessAbsent(call: Promise<unknown>) {
 
 /** No answer from the service, or its answer that the same call (same key) is still being processed. */
 export function unanswered(error: unknown) {
-  if (!isAppError(error)) return false;
-  return ['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', idempotencyInProgressCode].includes(error.code);
+  return isAppError(error) && isUnanswered(error.code);
 }
 
 export function required<Value>(value: Value | undefined, what: string): Value {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sessionTakenCode } from '@ecomm/contracts';
-import { AppError, idempotencyInProgressCode, isAppError } from '@ecomm/platform';
+import { errorCodes } from '@ecomm/contracts';
+import { AppError, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 
 const bindAttempts = 5;
@@ -15,8 +15,8 @@ export async function bindSession(clients: DomainClients, userId: string, sessio
       await clients.carts.open(sessionId, userId);
       return;
     } catch (error) {
-      if (isAppError(error) && error.code === sessionTakenCode) throw AppError.forbidden('This session belongs to another user');
-      if (isAppError(error) && error.code === idempotencyInProgressCode && attempt < bindAttempts) {
+      if (isAppError(error) && error.code === errorCodes.SESSION_BELONGS_TO_ANOTHER_USER) throw AppError.forbidden('This session belongs to another user');
+      if (isAppError(error) && error.code === errorCodes.IDEMPOTENCY_IN_PROGRESS && attempt < bindAttempts) {
         await sleep(100 * attempt);
         continue;
       }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromCents, orderVoidedCode, toCents, type CreatePayment, type CreateRefund, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
+import { errorCodes, fromCents, toCents, type CreatePayment, type CreateRefund, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { PaymentRepository, PaymentRow } from './payment-repository.js';
@@ -25,7 +25,7 @@ function alreadyCaptured(orderId: string, capture: PaymentRow | undefined) {
 }
 
 function orderVoided(orderId: string) {
-  return new AppError(409, orderVoidedCode, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`, { order_id: orderId });
+  return new AppError(409, errorCodes.ORDER_VOIDED, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`, { order_id: orderId });
 }
 
 export function createPaymentService(dependencies: { payments: PaymentRepository; gateway: PaymentGateway }) {

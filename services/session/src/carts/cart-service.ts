@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sessionTakenCode, type AddCartItem, type Cart, type CartItem, type CartPage, type CreateSession, type ListSessionsQuery, type SessionStats } from '@ecomm/contracts';
+import { errorCodes, type AddCartItem, type Cart, type CartItem, type CartPage, type CreateSession, type ListSessionsQuery, type SessionStats } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { CartStore } from '../database/repositories.js';
 import { maxLineQuantity, type CartRow } from './cart-repository.js';
@@ -42,7 +42,7 @@ export function createCartService(store: CartStore) {
       // Carts are never deleted, so a taken id always has a row to compare owners with.
       const existing = await store.carts.find(sessionId);
       if (!existing || existing.userId !== request.user_id) {
-        throw new AppError(409, sessionTakenCode, `Session "${sessionId}" already exists and belongs to another user`);
+        throw new AppError(409, errorCodes.SESSION_BELONGS_TO_ANOTHER_USER, `Session "${sessionId}" already exists and belongs to another user`);
       }
       return { cart: toCart(existing, await store.carts.items(sessionId)), created: false };
     },
