@@ -43,7 +43,7 @@ function steps(messages: BaseMessage[]) {
   const outcomes = new Map<string, boolean>();
   for (const message of messages) {
     if (!ToolMessage.isInstance(message)) continue;
-    outcomes.set(message.tool_call_id, !/^\{"ok":false/.test(String(message.content)));
+    outcomes.set(message.tool_call_id, message.status !== 'error');
   }
   return messages.flatMap((message) =>
     ((message as WithToolCalls).tool_calls ?? []).map((call) => ({ tool: call.name, args: call.args, ok: outcomes.get(call.id ?? '') ?? false })),

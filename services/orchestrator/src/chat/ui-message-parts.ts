@@ -12,12 +12,11 @@ type Write = (part: UIMessageChunk) => void;
 
 const agentNodes = new Set(['sales', 'checkout']);
 
-function parseToolContent(content: unknown): { ok: boolean; value: unknown } {
+function parseToolContent(content: unknown): unknown {
   try {
-    const value = JSON.parse(String(content)) as { ok?: boolean; error?: string };
-    return { ok: value.ok !== false, value };
+    return JSON.parse(String(content)) as unknown;
   } catch {
-    return { ok: true, value: String(content) };
+    return String(content);
   }
 }
 
@@ -63,8 +62,8 @@ export function createPartTranslator(write: Write) {
             write({ type: 'tool-input-available', toolCallId: call.id ?? call.name, toolName: call.name, input: call.args, dynamic: true });
           }
         } else if (ToolMessage.isInstance(message)) {
-          const { ok, value } = parseToolContent(message.content);
-          if (ok) write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
+          const value = parseToolContent(message.content);
+          if (message.status !== 'error') write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
           else write({ type: 'tool-output-error', toolCallId: message.tool_call_id, errorText: String((value as { error?: string }).error ?? value), dynamic: true });
           const receipt = message.name === 'checkout' ? (message.artifact as CheckoutReceipt | null | undefined) : undefined;
           if (receipt) write({ type: 'data-receipt', id: `receipt-${receipt.order_id}`, data: receipt });

@@ -3,18 +3,16 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { tool, ToolInputParsingException, type StructuredToolInterface } from '@langchain/core/tools';
-import { Annotation, Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
-import { failure } from '../tools/tool-context.js';
+import { refusalMessage, ToolRefusal } from '../tools/tool-context.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
 export type AgentName = 'sales' | 'checkout' | 'orders';
 
-const ShoppingState = Annotation.Root({
-  ...MessagesAnnotation.spec,
-  activeAgent: Annotation<AgentName | undefined>(),
-});
+// Only the messages: a channel older checkpoints still hold (the former activeAgent) is ignored when they load.
+const ShoppingState = MessagesAnnotation;
 
 const transferToSales = tool(async () => 'Transferred to the sales agent.', {
   name: 'transfer_to_sales',
@@ -119,7 +117,7 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
   async function supervisor(state: typeof ShoppingState.State, config: RunnableConfig) {
     const reply = await callModel('supervisor', supervisorModel, [new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)], config);
     const target = transferTargets[reply.tool_calls?.[0]?.name ?? ''] ?? 'sales';
-    return new Command({ goto: target, update: { activeAgent: target } });
+    return new Command({ goto: target });
   }
 
   const agentNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
@@ -132,13 +130,13 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
   const toolsNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
     const toolsByName = new Map(agents[name].tools.map((each) => [each.name, each]));
     const reply = state.messages.at(-1) as AIMessageWithCalls;
-    const results: ToolMessage[] = [];
+    let results: ToolMessage[] = [];
     let transferTo: AgentName | undefined;
     for (const call of reply.tool_calls ?? []) {
       const id = call.id ?? `${call.name}-${results.length}`;
       const selected = toolsByName.get(call.name) as ToolRunner | undefined;
       if (!selected) {
-        results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(`There is no tool named ${call.name}.`) }));
+        results.push(refusalMessage(id, call.name, `There is no tool named ${call.name}.`));
         continue;
       }
       transferTo = transferTargets[call.name] ?? transferTo;
@@ -150,26 +148,26 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
         // A refusal or malformed arguments go back to the model as the call's result; anything else is a fault.
-        const message = isAppError(error)
+        const message = isAppError(error) || error instanceof ToolRefusal
           ? error.message
           : error instanceof ToolInputParsingException
             ? `Invalid arguments for ${call.name}: ${error.message}`
             : undefined;
         if (message === undefined) throw error;
-        results.push(new ToolMessage({ tool_call_id: id, name: call.name, content: failure(message) }));
+        results.push(refusalMessage(id, call.name, message));
       }
     }
     // A hand-off made in the same reply as an action that failed is not followed: checking out after a refused
     // add_to_cart would buy whatever else the cart holds. The agent explains instead.
-    const refused = results.some((result) => String(result.content).startsWith('{"ok":false'));
-    if (transferTo && refused) {
-      for (const result of results.filter((each) => transferTargets[each.name ?? ''])) {
-        result.content = failure('Not handed over, because another action in this step failed. Tell the customer what happened.');
-      }
+    if (transferTo && results.some((result) => result.status === 'error')) {
+      const notHandedOver = 'Not handed over, because another action in this step failed. Tell the customer what happened.';
+      results = results.map((result) => {
+        const toolName = result.name ?? '';
+        return transferTargets[toolName] ? refusalMessage(result.tool_call_id, toolName, notHandedOver) : result;
+      });
       transferTo = undefined;
     }
-    const next = transferTo ?? name;
-    return new Command({ goto: next, update: { messages: results, activeAgent: next } });
+    return new Command({ goto: transferTo ?? name, update: { messages: results } });
   };
 
   return new StateGraph(ShoppingState)

@@ -34,9 +34,11 @@ export interface ToolResult {
 
 const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
 
+/** A result's content holds what the tool said; its status says whether the call was refused. */
 function parseResult(message: ToolMessage): ToolResult {
+  const ok = message.status !== 'error';
   try {
-    return JSON.parse(String(message.content)) as ToolResult;
+    return { ...(JSON.parse(String(message.content)) as Omit<ToolResult, 'ok'>), ok };
   } catch {
     return { ok: false, error: String(message.content) };
   }

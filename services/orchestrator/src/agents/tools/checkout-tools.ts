@@ -1,12 +1,11 @@
 import type { CheckoutReceipt } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
-import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { ShoppingService } from '../../shopping/shopping-service.js';
 import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
 import { createViewCartTool } from './sales-tools.js';
-import { failure, formatMoney, shopperContext, success } from './tool-context.js';
+import { formatMoney, shopperContext, success, ToolRefusal } from './tool-context.js';
 
 function describeReceipt(receipt: CheckoutReceipt) {
   const lines = receipt.items.map(
@@ -33,38 +32,33 @@ export function createCheckoutTools(shopping: ShoppingService, checkout: Checkou
   const checkoutTool = tool(
     async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
       const shopper = shopperContext(config);
-      try {
-        let expectedTotal: number | undefined;
-        if (options.confirmation) {
-          const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
-          const request: ConfirmationRequest = {
-            question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
-            total: cart.total,
-            summary,
-          };
-          const answer = askToConfirm(request);
-          if (answer === 'declined') return [failure('Checkout not confirmed, so nothing was charged and the cart is unchanged.'), null];
-          if (answer === 'changed') {
-            return [failure(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`), null];
-          }
-          expectedTotal = request.total;
+      let expectedTotal: number | undefined;
+      if (options.confirmation) {
+        const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
+        const request: ConfirmationRequest = {
+          question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
+          total: cart.total,
+          summary,
+        };
+        const answer = askToConfirm(request);
+        if (answer === 'declined') throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
+        if (answer === 'changed') {
+          throw new ToolRefusal(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`);
         }
-        // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
-        const result = await checkout.checkout({
-          userId: shopper.userId,
-          sessionId: shopper.sessionId,
-          ownerVerified: true,
-          ...(expectedTotal !== undefined ? { expectedTotal } : {}),
-        });
-        if (result.status === 'processing') {
-          // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
-          return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
-        }
-        return [success({ receipt: result, message: describeReceipt(result) }), result];
-      } catch (error) {
-        if (isAppError(error)) return [failure(error.message), null];
-        throw error;
+        expectedTotal = request.total;
       }
+      // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
+      const result = await checkout.checkout({
+        userId: shopper.userId,
+        sessionId: shopper.sessionId,
+        ownerVerified: true,
+        ...(expectedTotal !== undefined ? { expectedTotal } : {}),
+      });
+      if (result.status === 'processing') {
+        // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
+        return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
+      }
+      return [success({ receipt: result, message: describeReceipt(result) }), result];
     },
     {
       name: 'checkout',

@@ -1,5 +1,6 @@
+import { ToolMessage } from '@langchain/core/messages';
 import type { ToolRunnableConfig } from '@langchain/core/tools';
-import { AppError, isAppError } from '@ecomm/platform';
+import { AppError } from '@ecomm/platform';
 
 export interface ShopperContext {
   userId: string;
@@ -19,23 +20,20 @@ export function shopperContext(config: ToolRunnableConfig): ShopperContext {
   return { userId, sessionId, callKey: `${sessionId}:${config.toolCall?.id ?? crypto.randomUUID()}` };
 }
 
-/** Tool results are JSON: `{ ok: true, ... }` or `{ ok: false, error }` with a sentence a shopper can read. */
+/** Tool results are JSON: `{ ok: true, ... }`, or `{ ok: false, error }` with a sentence a shopper can read. */
 export function success(payload: Record<string, unknown>) {
   return JSON.stringify({ ok: true, ...payload });
 }
 
-export function failure(error: string) {
-  return JSON.stringify({ ok: false, error });
-}
+/** A tool's own refusal (a confirmation not given): thrown like a service's refusal, returned to the model as one. */
+export class ToolRefusal extends Error {}
 
-/** Expected refusals (4xx from a service) become a failure the agent can relay; anything else propagates. */
-export async function relayRefusals(work: () => Promise<string>): Promise<string> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isAppError(error) && error.statusCode < 500) return failure(error.message);
-    throw error;
-  }
+/**
+ * A refused call's result: `status: 'error'` is how the graph and the chat read it; the content still says
+ * `ok: false` because the model reads only the content (the OpenAI API carries no status).
+ */
+export function refusalMessage(toolCallId: string, name: string, error: string) {
+  return new ToolMessage({ tool_call_id: toolCallId, name, content: JSON.stringify({ ok: false, error }), status: 'error' });
 }
 
 export function formatMoney(amount: number) {
