@@ -1,6 +1,6 @@
 export { baseConfigSchema, booleanSchema, ConfigError, loadConfig, portSchema, rateLimitSchema, type BaseConfig } from './config.js';
 export { AppError, isAppError, type ErrorBody } from './errors.js';
-export { loggerOptions, redactedPaths } from './logger.js';
+export { loggerOptions, redactedPaths, type Logger } from './logger.js';
 export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
 export { migrateSchema } from './database/migrate.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';

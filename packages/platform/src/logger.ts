@@ -1,4 +1,7 @@
-import type { LoggerOptions } from 'pino';
+import type { BaseLogger, LoggerOptions } from 'pino';
+
+/** What code outside the HTTP layer logs through: pino's calls, which Fastify's request and app loggers also have. */
+export type Logger = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export const redactedPaths = [
   'req.headers.authorization',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '@ecomm/platform';
-import type { FastifyBaseLogger } from 'fastify';
+import { AppError, isAppError, type Logger } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
 import { createPivotGate } from '../saga/pivot-gate.js';
@@ -62,7 +61,7 @@ export function createCheckoutService(dependencies: {
   clients: DomainClients;
   runner: SagaRunner<CheckoutInput, CheckoutData>;
   observer: CheckoutObserver;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   /** The caller has an answer by then, whatever the services do; the run goes on in the background or the sweep. */
   deadlineMs: number;
 }) {

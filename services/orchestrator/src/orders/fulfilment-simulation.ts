@@ -1,9 +1,9 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 
 export interface FulfilmentSimulationOptions {
   clients: DomainClients;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   shipAfterMs: number;
   deliverAfterMs: number;
 }

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spanAttributes, withSpan } from '@ecomm/platform';
-import type { FastifyBaseLogger } from 'fastify';
+import { spanAttributes, withSpan, type Logger } from '@ecomm/platform';
 import { describeError, type SagaDefinition, type SagaFailure, type StepContext } from './saga-definition.js';
 import { isOwnershipLost, type FencedWrites } from './saga-ownership.js';
 import type { SagaStepRecord } from './saga-repository.js';
 
 export interface CompensationOptions {
-  logger: FastifyBaseLogger;
+  logger: Logger;
   attempts: number;
   backoffMs: number;
   onCompensation?: (step: string, outcome: 'compensated' | 'failed') => void;

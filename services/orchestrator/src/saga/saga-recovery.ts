@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '@ecomm/platform';
 import type { SagaOwner, SagaRepository } from './saga-repository.js';
 
 interface Resumable {
@@ -8,7 +8,7 @@ interface Resumable {
 export interface SagaRecoveryOptions {
   repository: SagaRepository;
   runner: Resumable;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   /** A run whose heartbeat is older than this is presumed orphaned (its process died). */
   staleAfterMs: number;
   intervalMs: number;

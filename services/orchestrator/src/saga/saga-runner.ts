@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRetryable } from '@ecomm/contracts';
-import { spanAttributes, withSpan } from '@ecomm/platform';
-import type { FastifyBaseLogger } from 'fastify';
+import { spanAttributes, withSpan, type Logger } from '@ecomm/platform';
 import { applyFault, type Fault } from './fault-injection.js';
 import { createCompensation } from './saga-compensation.js';
 import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
@@ -11,7 +10,7 @@ import type { SagaOwner, SagaRepository, SagaStepRecord } from './saga-repositor
 
 export interface SagaRunnerOptions {
   repository: SagaRepository;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   heartbeatMs: number;
   /** In-process attempts for a step past the pivot, an in-doubt step and each compensation, with exponential backoff. */
   attempts: number;
