@@ -20,15 +20,16 @@ RUN pnpm install --frozen-lockfile --offline
 RUN pnpm build
 # The web app, built to static files the orchestrator serves at /.
 RUN pnpm --filter @ecomm/web build
-# Production dependencies of the six services and the two packages they load at run time, nothing
+# Production dependencies of the six services and the three packages they load at run time, nothing
 # else (no TypeScript, tsx, drizzle-kit, test tools or embedded PostgreSQL), then the compiled
 # JavaScript, package manifests, migrations and the built web app gathered into /release.
 RUN find . -name node_modules -prune -exec rm -rf {} + \
-  && pnpm --filter '@ecomm/*-service' --filter @ecomm/platform --filter @ecomm/contracts install --prod --frozen-lockfile --offline \
+  && pnpm --filter '@ecomm/*-service' --filter @ecomm/platform --filter @ecomm/contracts --filter @ecomm/offline-model install --prod --frozen-lockfile --offline \
   && mkdir /release \
   && cp -a --parents package.json node_modules \
     packages/platform/package.json packages/platform/dist/src packages/platform/node_modules \
     packages/contracts/package.json packages/contracts/dist/src packages/contracts/node_modules \
+    packages/offline-model/package.json packages/offline-model/dist/src packages/offline-model/node_modules \
     services/*/package.json services/*/dist/src services/*/drizzle services/*/node_modules web/dist \
     /release
 

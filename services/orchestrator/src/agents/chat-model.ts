@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatOpenAI } from '@langchain/openai';
+import { OfflineChatModel, offlineModelName } from '@ecomm/offline-model';
 import type { OrchestratorConfig } from '../config.js';
-import { OfflineChatModel, offlineModelName } from './offline/offline-chat-model.js';
 
 /** The model behind every agent: any OpenAI-compatible endpoint, or the offline planner. */
 export function createChatModel(config: OrchestratorConfig): { model: BaseChatModel; modelName: string } {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMessage } from '../src/agents/offline/message-parser.js';
+import { parseMessage } from '../src/message-parser.js';
 
 const one = { kind: 'count', value: 1 };
 const named = (text: string) => ({ kind: 'named', text });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { Runnable } from '@langchain/core/runnables';
 import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { readConversation } from './conversation.js';
@@ -51,7 +53,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     return 'offline';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineCallOptions>) {
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions> {
     return this.withConfig({ ...kwargs, tools });
   }
 

@@ -1,0 +1,1 @@
+export { OfflineChatModel, offlineModelName } from './offline-chat-model.js';
