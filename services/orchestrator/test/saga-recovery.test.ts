@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createSagaRecovery } from '../src/saga/saga-recovery.js';
+import { createSagaRegistry } from '../src/saga/saga-registry.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
-import { fakeSaga, heldCall, refusal, runnerOptions, useSagaRepository, type FakeStep } from './saga-harness.js';
+import { fakeSaga, heldCall, refusal, runnerOptions, silentLogger, useSagaRepository, type FakeStep } from './saga-harness.js';
 
 // Two runners of one saga play two processes: the first is cut off mid-step (its call held), the second takes the
 // run over as the sweep would (claimStale bumps the owner version) or as an operator's retry does (reopen).
@@ -156,4 +158,27 @@ test('a run whose compensation failed, reopened, undoes only what is still undon
     ['confirm', 'pending'],
     ['notify', 'pending'],
   ]);
+});
+
+test('the sweep finds an orphaned run and drives it with the runner of its type', async () => {
+  const held = heldCall();
+  const { first, second, trajectory, input, newId } = processes({ confirm: { fail: held.hold } });
+  const id = newId();
+  const cutOff = first.start(id, input);
+  await held.reached;
+  const recovery = createSagaRecovery({
+    repository: database.repository,
+    runner: createSagaRegistry(database.repository, { fake: second }),
+    logger: silentLogger,
+    staleAfterMs: 0,
+    intervalMs: 60_000,
+  });
+
+  await recovery.sweep();
+
+  assert.equal(await statusOf(id), 'completed');
+  // Orphans left by the tests above are older, so swept first; this run is rolled forward last.
+  assert.deepEqual(trajectory.slice(-2), ['run:confirm', 'run:notify']);
+  held.release();
+  assert.equal((await cutOff).status, 'running');
 });
