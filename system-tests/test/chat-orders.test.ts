@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, internalHeaders, startTestService, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, internalHeaders, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
-import { ScriptedChatModel } from './scripted-model.js';
 
 // After the purchase, by chat: the order tools over real HTTP on real PostgreSQL. Every refund is asked first and
 // done only on a plain yes; the user is the request's; amounts come from the order. Each test checks the database.

@@ -3,9 +3,8 @@ import { after, before, test } from 'node:test';
 import { ToolMessage } from '@langchain/core/messages';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, startTestService, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
-import { ScriptedChatModel } from './scripted-model.js';
 
 // The graph with a scripted model, as in LangGraph's supervisor tests: whatever the model asks for, the tools
 // validate it, and the exact trajectory is what runs. The rest of the shop is real.

@@ -3,9 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, startTestService, type TestDatabase } from '@ecomm/testing';
+import { createTestDatabase, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
-import { ScriptedChatModel } from './scripted-model.js';
 
 // /chat/stream at the HTTP level: the UI message stream protocol v1 (server-sent events) of the Vercel AI SDK.
 

@@ -2,3 +2,4 @@ export { buildTestService, internalHeaders, signTestToken, startTestService, tes
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { startTestCluster, type TestCluster } from './test-cluster.js';
 export { startFakeOpenAi, type ChatCompletionRequest, type FakeCallIds, type FakeDecision } from './fake-openai.js';
+export { ScriptedChatModel, type ScriptedCall, type ScriptedTurn } from './scripted-model.js';
