@@ -7,6 +7,8 @@ import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { AppError } from '../errors.js';
 
 export const idempotencyKeyHeader = 'idempotency-key';
+/** Marks a response as the stored answer to an earlier request with the same key. */
+export const idempotentReplayedHeader = 'idempotent-replayed';
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A first attempt that has held its key this long is presumed dead (its process crashed mid-request): longer than
 // any request should take, measured on the database's clock.
@@ -90,7 +92,7 @@ export function installIdempotency(
       return reply
         .status(stored.responseStatus ?? 200)
         .header('content-type', 'application/json; charset=utf-8')
-        .header('idempotent-replayed', 'true')
+        .header(idempotentReplayedHeader, 'true')
         .send(stored.responseBody);
     }
     const takenOver = await db

@@ -5,7 +5,7 @@ import { errors as undiciErrors, Pool } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { internalKeyHeader } from '../security/access-guard.js';
-import { idempotencyKeyHeader } from './idempotency.js';
+import { idempotencyKeyHeader, idempotentReplayedHeader } from './idempotency.js';
 
 export interface ServiceClientOptions {
   /** The called service's name, used in error messages. */
@@ -112,7 +112,7 @@ export function createServiceClient(options: ServiceClientOptions) {
     } catch {
       throw AppError.upstream(`${options.service} service answered ${response.statusCode} with a body that is not JSON`);
     }
-    if (response.statusCode < 400) return payload;
+    if (response.statusCode < 400) return { payload, replayed: response.headers[idempotentReplayedHeader] === 'true' };
     const message = typeof payload?.message === 'string' ? payload.message : `${options.service} service answered ${response.statusCode}`;
     const code = typeof payload?.code === 'string' ? payload.code : errorCodes.UPSTREAM_REJECTED;
     if (response.statusCode < 500) {
@@ -126,19 +126,20 @@ export function createServiceClient(options: ServiceClientOptions) {
     throw failure;
   }
 
-  async function call<Schema extends z.ZodType = z.ZodUnknown>(
+  /** The answer, and whether it is the stored first answer to its Idempotency-Key (which may since be out of date). */
+  async function send<Schema extends z.ZodType = z.ZodUnknown>(
     method: Method,
     path: string,
     call: CallOptions<Schema> = {},
-  ): Promise<z.infer<Schema>> {
+  ): Promise<{ body: z.infer<Schema>; replayed: boolean }> {
     const repeatable = safeToRepeat.has(method) || Boolean(call.idempotencyKey);
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
-        const payload = await breaker.execute(() => attempt(method, path, call));
-        if (!call.schema) return payload as z.infer<Schema>;
+        const { payload, replayed } = await breaker.execute(() => attempt(method, path, call));
+        if (!call.schema) return { body: payload as z.infer<Schema>, replayed };
         const parsed = call.schema.safeParse(payload);
         if (!parsed.success) throw AppError.upstream(`${options.service} service returned an unexpected response`);
-        return parsed.data;
+        return { body: parsed.data, replayed };
       } catch (error) {
         if (error instanceof BrokenCircuitError) throw circuitOpen();
         if (!(error instanceof RetryableFailure)) throw error;
@@ -148,7 +149,12 @@ export function createServiceClient(options: ServiceClientOptions) {
     }
   }
 
+  const call = async <Schema extends z.ZodType>(method: Method, path: string, options?: CallOptions<Schema>) =>
+    (await send(method, path, options)).body;
+
   return {
+    /** A POST told apart from its replay: for a caller that needs the current state rather than a stored answer. */
+    postTellingReplays: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => send('POST', path, options),
     get: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('GET', path, options),
     post: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('POST', path, options),
     put: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PUT', path, options),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { Command, GraphRecursionError, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type BaseCheckpointSaver, type Interrupt } from '@langchain/langgraph';
 import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
@@ -77,15 +77,17 @@ export function createChatService(dependencies: {
     return { tracker, config, known, input };
   }
 
-  /** After a turn: the confirmation question it paused on, if any; the usage is counted. */
-  async function finishTurn(prepared: Awaited<ReturnType<typeof prepareTurn>>) {
-    const after = await graph.getState(prepared.config);
-    const asked = after.tasks.flatMap((task) => task.interrupts).map((each) => each.value as { question?: string; total?: number })[0];
+  /**
+   * After a turn: the confirmation question it paused on, if any (the turn's own result says so; the state need not be
+   * read again); the usage is counted.
+   */
+  function finishTurn(prepared: Awaited<ReturnType<typeof prepareTurn>>, interrupts: Interrupt[]) {
+    const asked = interrupts[0]?.value as { question?: string; total?: number } | undefined;
     const { usage } = prepared.tracker;
     metrics.llmCalls.inc({ model: modelName }, usage.modelCalls);
     metrics.llmTokens.inc({ model: modelName, type: 'input' }, usage.inputTokens);
     metrics.llmTokens.inc({ model: modelName, type: 'output' }, usage.outputTokens);
-    return { question: asked?.question, total: asked?.total ?? null, after };
+    return { question: asked?.question, total: asked?.total ?? null };
   }
 
   const tooManySteps = (error: unknown) => {
@@ -102,7 +104,7 @@ export function createChatService(dependencies: {
       throw tooManySteps(error);
     }
     const added = (result.messages as BaseMessage[]).slice(prepared.known);
-    const { question } = await finishTurn(prepared);
+    const { question } = finishTurn(prepared, isInterrupted(result) ? result[INTERRUPT] : []);
     const { usage } = prepared.tracker;
     return {
       response: question ?? finalText(added),
@@ -117,12 +119,15 @@ export function createChatService(dependencies: {
   /** The same turn, streamed: tokens and node updates become UI message parts as they happen. */
   async function streamTurn(threadId: string, turn: ChatTurn, parts: ReturnType<typeof createPartTranslator>) {
     const prepared = await prepareTurn(threadId, turn);
+    let interrupts: Interrupt[] = [];
     try {
       const stream = await graph.stream(prepared.input, { ...prepared.config, streamMode: ['messages', 'updates'] });
       for await (const [mode, chunk] of stream) {
         if (mode === 'messages') {
           const [message, metadata] = chunk as [BaseMessage, { langgraph_node?: string }];
           parts.token(message, metadata);
+        } else if (isInterrupted(chunk)) {
+          interrupts = chunk[INTERRUPT];
         } else {
           for (const update of Object.values(chunk as Record<string, { messages?: BaseMessage[] } | undefined>)) {
             if (Array.isArray(update?.messages)) parts.messages(update.messages);
@@ -133,7 +138,7 @@ export function createChatService(dependencies: {
       throw tooManySteps(error);
     }
     parts.finish();
-    const { question, total } = await finishTurn(prepared);
+    const { question, total } = finishTurn(prepared, interrupts);
     if (question) {
       parts.text(`question-${Date.now()}`, question);
       parts.finish();

@@ -42,9 +42,9 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
         run: async ({ sagaId, input, data, idempotencyKey }) => {
           const items = required(data.claim, 'cart claim').items;
           const reservation = await products.reserve(sagaId, items, idempotencyKey());
-          // A retry is answered with the first, stored reply: the stock may have been put back since (by the
-          // compensation of a process that took the run over), and a released reservation holds nothing.
-          if ((await products.reservation(sagaId)).status !== 'reserved') {
+          // The stock may have been put back since a first attempt (by the compensation of a process that took the
+          // run over), and a released reservation holds nothing.
+          if (reservation.status !== 'reserved') {
             throw new AppError(409, 'RESERVATION_RELEASED', 'The stock held for this checkout was released; please check out again');
           }
           // The cart may have changed between the confirmation and the claim; failing here undoes claim and reservation.

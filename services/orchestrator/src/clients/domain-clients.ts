@@ -56,9 +56,16 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
       create: (body: CreateProduct, idempotencyKey: string) => product.post('/', { body, schema: productSchema, ...key(idempotencyKey) }),
       update: (productId: number, body: UpdateProduct) => product.patch(`/${productId}`, { body, schema: productSchema }),
       remove: (productId: number) => product.delete(`/${productId}`, { schema: productSchema }),
-      reserve: (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
-        product.post('/reservations', { body: { reservation_id: reservationId, lines }, schema: reservationSchema, ...key(idempotencyKey) }),
-      reservation: (reservationId: string) => product.get(`/reservations/${reservationId}`, { schema: reservationSchema }),
+      /**
+       * The reservation as it stands now. A retry is answered with the first, stored reply, which may be out of date
+       * (the stock put back since by a process that took the run over): only then is it read again.
+       */
+      reserve: async (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) => {
+        const body = { reservation_id: reservationId, lines };
+        const answer = await product.postTellingReplays('/reservations', { body, schema: reservationSchema, ...key(idempotencyKey) });
+        if (!answer.replayed) return answer.body;
+        return product.get(`/reservations/${reservationId}`, { schema: reservationSchema });
+      },
       release: (reservationId: string, idempotencyKey: string) =>
         product.post(`/reservations/${reservationId}/release`, { body: {}, schema: reservationSchema, ...key(idempotencyKey) }),
       restock: (restockId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>

@@ -43,7 +43,8 @@ export function createCompensation<Input, Data>(
           { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name, [spanAttributes.sagaOutcome]: 'compensating' },
           () => step.compensate!(contextFor(sagaId, input, data, index)),
         );
-        await writes.step(step.name, { status: 'compensated', compensatedAt: new Date() });
+        // Written with the next compensation's start or the run's end: undoing again is harmless (same key).
+        writes.later({}, { [step.name]: { status: 'compensated', compensatedAt: new Date() } });
         options.onCompensation?.(step.name, 'compensated');
         return true;
       } catch (error) {

@@ -1,5 +1,4 @@
-import type { SagaRunStatus, SagaFailure } from './saga-definition.js';
-import type { SagaOwner, SagaRepository, SagaStepRecord } from './saga-repository.js';
+import type { RunChanges, SagaOwner, SagaRepository, StepChanges } from './saga-repository.js';
 
 /** Thrown when a write finds the run taken over by another process: this one must stop before any further effect. */
 export class SagaOwnershipLost extends Error {
@@ -11,20 +10,37 @@ export class SagaOwnershipLost extends Error {
 
 export const isOwnershipLost = (error: unknown): error is SagaOwnershipLost => error instanceof SagaOwnershipLost;
 
-type StepChanges = Partial<Omit<SagaStepRecord, 'sagaId' | 'name' | 'position'>>;
-
 /**
  * The writes of one owner of a run. Each is conditional on the owner version; one that finds it changed throws, so
  * the caller never reaches its next side effect (a step starts only after its start is recorded).
+ *
+ * A step's outcome (and the run's data it brings) is kept back and written with the next write instead, e.g. "step 1
+ * succeeded, its output, step 2 started" in one statement: nothing happens in between that a crash could lose (the
+ * next side effect waits for that write), and a crash before it leaves the step recorded as started, which recovery
+ * already treats as a call whose outcome is unknown.
  */
 export function fencedWrites(repository: SagaRepository, owner: SagaOwner) {
-  const check = async (written: Promise<boolean>) => {
-    if (!(await written)) throw new SagaOwnershipLost(owner);
+  let heldRun: RunChanges = {};
+  let heldSteps: Record<string, StepChanges> = {};
+  const hold = (run: RunChanges, steps: Record<string, StepChanges>) => {
+    heldRun = { ...heldRun, ...run };
+    for (const [name, changes] of Object.entries(steps)) heldSteps[name] = { ...heldSteps[name], ...changes };
+  };
+  const write = async (run: RunChanges, steps: Record<string, StepChanges>) => {
+    hold(run, steps);
+    const [runChanges, stepChanges] = [heldRun, heldSteps];
+    heldRun = {};
+    heldSteps = {};
+    if (!(await repository.write(owner, runChanges, stepChanges))) throw new SagaOwnershipLost(owner);
   };
   return {
     owner,
-    run: (changes: { status?: SagaRunStatus; data?: unknown; failure?: SagaFailure | null }) => check(repository.updateRun(owner, changes)),
-    step: (name: string, changes: StepChanges) => check(repository.updateStep(owner, name, changes)),
+    run: (changes: RunChanges) => write(changes, {}),
+    step: (name: string, changes: StepChanges) => write({}, { [name]: changes }),
+    /** Kept back and written with the next write (or `flush`): a step's outcome, which no side effect waits for. */
+    later: (run: RunChanges, steps: Record<string, StepChanges>) => hold(run, steps),
+    /** Writes what was kept back, if anything. */
+    flush: () => (Object.keys(heldRun).length + Object.keys(heldSteps).length > 0 ? write({}, {}) : Promise.resolve()),
   };
 }
 

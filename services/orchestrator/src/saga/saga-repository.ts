@@ -1,11 +1,17 @@
 import type { Database } from '@ecomm/platform';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
 import { sagaRuns, sagaSteps } from '../database/schema.js';
 import type { SagaFailure, SagaRunStatus } from './saga-definition.js';
 
 export type SagaRunRecord = typeof sagaRuns.$inferSelect;
 export type SagaStepRecord = typeof sagaSteps.$inferSelect;
-type StepChanges = Partial<Omit<SagaStepRecord, 'sagaId' | 'name' | 'position'>>;
+export type StepChanges = Partial<Omit<SagaStepRecord, 'sagaId' | 'name' | 'position'>>;
+export type RunChanges = { status?: SagaRunStatus; data?: unknown; failure?: SagaFailure | null };
+/** A run and its steps in order, as read or as just created. */
+export interface SagaState {
+  run: SagaRunRecord;
+  steps: SagaStepRecord[];
+}
 
 /** Who drives a run: the owner version it was started or taken over with. */
 export interface SagaOwner {
@@ -13,21 +19,60 @@ export interface SagaOwner {
   version: number;
 }
 
+const columnOf = (table: typeof sagaRuns | typeof sagaSteps, key: string) => (getTableColumns(table) as Record<string, Column>)[key]!;
+
+/** `column = value` for each change given, each value as its column stores it (jsonb as JSON text). */
+const assignments = (table: typeof sagaRuns | typeof sagaSteps, changes: object) =>
+  Object.entries(changes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => sql`${sql.identifier(columnOf(table, key).name)} = ${sql.param(value, columnOf(table, key))}`);
+
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
 export function createSagaRepository(db: Database) {
   return {
+    /**
+     * Creates the run with its first step already recorded as started, in one statement: the caller goes straight to
+     * that step's call and keeps the returned state instead of reading back what it just wrote.
+     */
     async create(run: { id: string; type: string; input: unknown; stepNames: string[] }) {
-      await db.transaction(async (transaction) => {
-        await transaction.insert(sagaRuns).values({ id: run.id, type: run.type, status: 'running', input: run.input, ownerVersion: 0 });
-        await transaction
-          .insert(sagaSteps)
-          .values(run.stepNames.map((name, position) => ({ sagaId: run.id, name, position })));
-      });
-      return { sagaId: run.id, version: 0 } satisfies SagaOwner;
+      const startedAt = new Date();
+      const steps = run.stepNames.map((name, position): SagaStepRecord => ({
+        sagaId: run.id,
+        position,
+        name,
+        ...(position === 0 ? { status: 'running', attempts: 1, startedAt } : { status: 'pending', attempts: 0, startedAt: null }),
+        compensationAttempts: 0,
+        finishedAt: null,
+        compensatedAt: null,
+        error: null,
+      }));
+      const rows = steps.map(
+        (step) => sql`(${step.sagaId}, ${step.position}, ${step.name}, ${step.status}, ${step.attempts}, ${sql.param(step.startedAt, sagaSteps.startedAt)})`,
+      );
+      await db.execute(sql`
+        with run as (
+          insert into ${sagaRuns} (id, type, status, input, owner_version)
+          values (${run.id}, ${run.type}, 'running', ${sql.param(run.input, sagaRuns.input)}, 0)
+        )
+        insert into ${sagaSteps} (saga_id, position, name, status, attempts, started_at) values ${sql.join(rows, sql`, `)}`);
+      const record: SagaRunRecord = {
+        id: run.id,
+        type: run.type,
+        status: 'running',
+        input: run.input,
+        data: {},
+        failure: null,
+        ownerVersion: 0,
+        heartbeatAt: startedAt,
+        createdAt: startedAt,
+        updatedAt: startedAt,
+        finishedAt: null,
+      };
+      return { sagaId: run.id, version: 0, state: { run: record, steps } } satisfies SagaOwner & { state: SagaState };
     },
 
-    async find(id: string) {
+    async find(id: string): Promise<SagaState | undefined> {
       const [run] = await db.select().from(sagaRuns).where(eq(sagaRuns.id, id));
       if (!run) return undefined;
       const steps = await db.select().from(sagaSteps).where(eq(sagaSteps.sagaId, id)).orderBy(asc(sagaSteps.position));
@@ -55,34 +100,31 @@ export function createSagaRepository(db: Database) {
         .groupBy(sagaRuns.status);
     },
 
-    /** Writes the run only while `owner` still holds it; false when another process has taken it over. */
-    async updateRun(owner: SagaOwner, changes: { status?: SagaRunStatus; data?: unknown; failure?: SagaFailure | null }) {
-      const finished = changes.status && !['running', 'compensating', 'needs_attention'].includes(changes.status);
-      const written = await db
-        .update(sagaRuns)
-        .set({ ...changes, updatedAt: sql`now()`, heartbeatAt: sql`now()`, ...(finished ? { finishedAt: sql`now()` } : {}) })
-        .where(owned(owner))
-        .returning({ id: sagaRuns.id });
-      return written.length > 0;
-    },
-
     /**
-     * Writes a step only while `owner` still holds its run. The run's row is share-locked for the statement, so a
-     * take-over waits for this write to commit (and then reads it) or this write sees the new owner and does nothing.
+     * One fenced write: the run's changes and any steps' changes in a single statement, applied only while `owner`
+     * still holds the run (false when another process has taken it over). Updating the run's row locks it, so a
+     * take-over waits for this write to commit (and then reads it), or this write finds the new owner and changes
+     * nothing. Every write also counts as a heartbeat.
      */
-    async updateStep(owner: SagaOwner, name: string, changes: StepChanges) {
-      const written = await db
-        .update(sagaSteps)
-        .set(changes)
-        .where(
-          and(
-            eq(sagaSteps.sagaId, owner.sagaId),
-            eq(sagaSteps.name, name),
-            sql`exists (select 1 from ${sagaRuns} where ${owned(owner)} for share)`,
-          ),
-        )
-        .returning({ name: sagaSteps.name });
-      return written.length > 0;
+    async write(owner: SagaOwner, run: RunChanges, steps: Record<string, StepChanges>) {
+      const finished = run.status && !['running', 'compensating', 'needs_attention'].includes(run.status);
+      const runSet = [...assignments(sagaRuns, run), sql`updated_at = now(), heartbeat_at = now()`];
+      if (finished) runSet.push(sql`finished_at = now()`);
+      const stepUpdates = Object.entries(steps).flatMap(([name, changes], index) => {
+        const stepSet = assignments(sagaSteps, changes);
+        if (stepSet.length === 0) return [];
+        return [sql`, ${sql.identifier(`step_${index}`)} as (
+          update ${sagaSteps} set ${sql.join(stepSet, sql`, `)}
+          where saga_id = ${owner.sagaId} and name = ${name} and exists (select from run))`];
+      });
+      const { rows } = await db.execute<{ written: number }>(sql`
+        with run as (
+          update ${sagaRuns} set ${sql.join(runSet, sql`, `)}
+          where id = ${owner.sagaId} and owner_version = ${owner.version}
+          returning id
+        )${sql.join(stepUpdates)}
+        select count(*)::int as written from run`);
+      return rows[0]!.written > 0;
     },
 
     async beat(owner: SagaOwner) {

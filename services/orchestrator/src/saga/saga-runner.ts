@@ -6,7 +6,7 @@ import { createCompensation } from './saga-compensation.js';
 import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
 import { fencedWrites, isOwnershipLost, type FencedWrites } from './saga-ownership.js';
 import type { PivotGate } from './pivot-gate.js';
-import type { SagaOwner, SagaRepository, SagaStepRecord } from './saga-repository.js';
+import type { SagaOwner, SagaRepository, SagaState, SagaStepRecord } from './saga-repository.js';
 
 export interface SagaRunnerOptions {
   repository: SagaRepository;
@@ -38,7 +38,10 @@ const stoppedBeforePivot = (step: string): SagaFailure => ({
   message: 'The checkout took too long and was stopped before payment; it has been undone',
 });
 
-/** Runs a saga durably: state is saved before and after every step, so any process can take a run up again. */
+/**
+ * Runs a saga durably: a step's start is saved before its call and its outcome with the next write (one write per
+ * step), so any process can take a run up again.
+ */
 export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, Data>, options: SagaRunnerOptions) {
   const { repository, logger } = options;
   const pivotIndex = definition.steps.findIndex((step) => step.name === definition.pivot);
@@ -62,14 +65,18 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
-  async function attemptStep(writes: FencedWrites, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, fault?: Fault) {
+  /** `startRecorded`: the first attempt's start is already written (by the run's creation, for its first step). */
+  async function attemptStep(writes: FencedWrites, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, startRecorded: boolean, fault?: Fault) {
     const { sagaId } = writes.owner;
     const step = definition.steps[stepIndex]!;
     const pastPivot = stepIndex > pivotIndex;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 || !startRecorded) {
+        record.attempts += 1;
+        // Recorded before the call, and fenced: a process that lost the run stops here, before the side effect.
+        await writes.step(step.name, { status: 'running', attempts: record.attempts, startedAt: new Date() });
+      }
       record.status = 'running';
-      // Recorded before the call, and fenced: a process that lost the run stops here, before the side effect.
-      await writes.step(step.name, { status: 'running', attempts: record.attempts + attempt, startedAt: new Date() });
       try {
         applyFault(fault, step.name, 'before', attempt);
         const patch = await step.run(context);
@@ -100,10 +107,8 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
-  async function execute(writes: FencedWrites, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
+  async function execute(writes: FencedWrites, found: SagaState, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
     const { sagaId } = writes.owner;
-    const found = await repository.find(sagaId);
-    if (!found) throw new Error(`Saga run ${sagaId} not found`);
     const input = found.run.input as Input;
     let data = found.run.data as Partial<Data>;
     const records = found.steps;
@@ -130,7 +135,9 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
           else if (found) outcome = { outcome: 'succeeded', patch: found };
         }
         if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
-        outcome ??= await attemptStep(writes, index, record, contextFor(sagaId, input, data, index), fault);
+        // A run just started finds its first step recorded as running by its creation.
+        const startRecorded = !recovering && record.status === 'running';
+        outcome ??= await attemptStep(writes, index, record, contextFor(sagaId, input, data, index), startRecorded, fault);
         span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
         return outcome;
       });
@@ -139,8 +146,8 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       if (result.outcome === 'succeeded') {
         data = { ...data, ...result.patch };
         record.status = 'succeeded';
-        await writes.run({ data });
-        await writes.step(step.name, { status: 'succeeded', finishedAt: new Date(), error: null });
+        // Written with the next step's start (or the run's end): one write per step.
+        writes.later({ data }, { [step.name]: { status: 'succeeded', finishedAt: new Date(), error: null } });
         continue;
       }
       if (result.outcome === 'failed' && !pastPivot) return compensate(writes, input, data, records, result.failure);
@@ -159,10 +166,15 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   }
 
   /** Drives the run as `owner` while beating; a run lost to another process is that process's to finish. */
-  async function drive(owner: SagaOwner, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
+  async function drive(owner: SagaOwner, found: SagaState | undefined, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
     const timer = setInterval(() => void repository.beat(owner).catch(() => undefined), options.heartbeatMs);
     try {
-      return await execute(fencedWrites(repository, owner), recovering, fault, gate);
+      const state = found ?? (await repository.find(owner.sagaId));
+      if (!state) throw new Error(`Saga run ${owner.sagaId} not found`);
+      const writes = fencedWrites(repository, owner);
+      const outcome = await execute(writes, state, recovering, fault, gate);
+      await writes.flush();
+      return outcome;
     } catch (error) {
       if (!isOwnershipLost(error)) throw error;
       logger.warn({ sagaId: owner.sagaId, ownerVersion: owner.version }, 'saga run taken over by another process; stopped before its next step');
@@ -176,8 +188,9 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     definition,
     /** `gate` lets the caller stop the run before its pivot, e.g. at a deadline. */
     async start(sagaId: string, input: Input, fault?: Fault, gate?: PivotGate) {
-      const owner = await repository.create({ id: sagaId, type: definition.type, input, stepNames: definition.steps.map((step) => step.name) });
-      return drive(owner, false, fault, gate);
+      const stepNames = definition.steps.map((step) => step.name);
+      const { state, ...owner } = await repository.create({ id: sagaId, type: definition.type, input, stepNames });
+      return drive(owner, state, false, fault, gate);
     },
     /** Where an earlier run with this id stands, as `start` would have answered it; undefined if there is none. */
     async outcomeOf(sagaId: string): Promise<SagaOutcome<Data> | undefined> {
@@ -194,7 +207,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
      * pivot, rolls forward after.
      */
     resume(owner: SagaOwner) {
-      return drive(owner, true);
+      return drive(owner, undefined, true);
     },
   };
 }

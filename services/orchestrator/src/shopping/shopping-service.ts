@@ -74,7 +74,7 @@ export function createShoppingService(clients: DomainClients) {
       return {
         added: { product_id: product.id, name: product.name, quantity, unit_price: product.price },
         message: `Added ${quantity} × ${product.name} (${formatMoney(product.price)} each) to the cart.`,
-        cart: await describeCart(clients, updated),
+        cart: await describeCart(clients, updated, [product]),
       };
     },
 
@@ -88,7 +88,7 @@ export function createShoppingService(clients: DomainClients) {
       return {
         updated: { product_id: product.id, name: product.name, quantity, unit_price: product.price },
         message: `The cart now has ${quantity} × ${product.name}.`,
-        cart: await describeCart(clients, updated),
+        cart: await describeCart(clients, updated, [product]),
       };
     },
 

@@ -1,11 +1,15 @@
-import type { Cart } from '@ecomm/contracts';
+import type { Cart, Product } from '@ecomm/contracts';
 import type { DomainClients } from '../../clients/domain-clients.js';
 
-/** A cart with each line's current name and price, as the agents and the shopper see it. */
-export async function describeCart(clients: DomainClients, cart: Cart) {
+/**
+ * A cart with each line's current name and price, as the agents and the shopper see it. `known`: products the caller
+ * has just read, not asked for again.
+ */
+export async function describeCart(clients: DomainClients, cart: Cart, known: Product[] = []) {
   const items = await Promise.all(
     cart.items.map(async (item) => {
-      const product = await clients.products.get(item.product_id).catch(() => undefined);
+      const product =
+        known.find((each) => each.id === item.product_id) ?? (await clients.products.get(item.product_id).catch(() => undefined));
       const unitPrice = product?.price ?? 0;
       return {
         product_id: item.product_id,

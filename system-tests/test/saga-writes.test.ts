@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { createSagaRepository, type SagaRepository } from '@ecomm/orchestrator-service/saga-repository';
+import { createSagaRunner, type SagaRunnerOptions } from '@ecomm/orchestrator-service/saga-runner';
+import { orchestratorService } from '@ecomm/orchestrator-service/service';
+import { createDatabase, migrateSchema, type DatabaseConnection } from '@ecomm/platform';
+import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+
+// The saga runner's bookkeeping against the real tables: how many statements a run costs, and that the one write per
+// step still records a step as running before its call and still fences off an owner that lost the run.
+
+let database: TestDatabase;
+let connection: DatabaseConnection;
+let repository: SagaRepository;
+let statements = 0;
+
+const quiet = () => undefined;
+const logger = { info: quiet, warn: quiet, error: quiet, debug: quiet } as unknown as SagaRunnerOptions['logger'];
+
+before(async () => {
+  database = await createTestDatabase();
+  const url = database.urlFor('orchestrator');
+  await migrateSchema({ url, ...orchestratorService.database! });
+  connection = createDatabase({ url });
+  // Every statement any client of the pool sends, begin and commit included.
+  connection.pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...parameters: unknown[]) => {
+      statements++;
+      return query(...parameters);
+    };
+  });
+  repository = createSagaRepository(connection.db);
+});
+
+after(async () => {
+  await connection?.close();
+  await database?.drop();
+});
+
+type Data = { first: string; second: string; third: string };
+type Step = { name: keyof Data; run: () => Promise<Partial<Data>> };
+
+function runner(steps: Step[]) {
+  return createSagaRunner<object, Data>(
+    { type: 'test', pivot: 'second', steps: steps.map((step) => ({ ...step, compensate: async () => undefined })) },
+    { repository, logger, heartbeatMs: 60_000, attempts: 1, backoffMs: 1 },
+  );
+}
+
+const stepStatuses = async (sagaId: string) => (await repository.find(sagaId))!.steps.map((step) => step.status);
+
+test('a run of three steps costs four statements: its creation, one per step transition, its completion', async () => {
+  const sagaId = randomUUID();
+  const steps: Step[] = [
+    { name: 'first', run: async () => ({ first: 'a' }) },
+    { name: 'second', run: async () => ({ second: 'b' }) },
+    { name: 'third', run: async () => ({ third: 'c' }) },
+  ];
+  statements = 0;
+  const outcome = await runner(steps).start(sagaId, {});
+  assert.equal(statements, steps.length + 1);
+  assert.deepEqual(outcome, { status: 'completed', data: { first: 'a', second: 'b', third: 'c' } });
+  const found = (await repository.find(sagaId))!;
+  assert.deepEqual([found.run.status, found.run.data], ['completed', { first: 'a', second: 'b', third: 'c' }]);
+  assert.deepEqual(found.steps.map((step) => [step.status, step.attempts]), Array(3).fill(['succeeded', 1]));
+});
+
+test('each step is recorded as running before its call, with the previous step and its output already saved', async () => {
+  const sagaId = randomUUID();
+  const seen: unknown[] = [];
+  const look = async () => {
+    const found = (await repository.find(sagaId))!;
+    seen.push([found.run.data, found.steps.map((step) => step.status)]);
+  };
+  await runner([
+    { name: 'first', run: async () => (await look(), { first: 'a' }) },
+    { name: 'second', run: async () => (await look(), { second: 'b' }) },
+    { name: 'third', run: async () => (await look(), { third: 'c' }) },
+  ]).start(sagaId, {});
+  assert.deepEqual(seen, [
+    [{}, ['running', 'pending', 'pending']],
+    [{ first: 'a' }, ['succeeded', 'running', 'pending']],
+    [{ first: 'a', second: 'b' }, ['succeeded', 'succeeded', 'running']],
+  ]);
+});
+
+test('an owner whose run was taken over during a call stops before the next step, writing nothing more', async () => {
+  const sagaId = randomUUID();
+  let thirdCalled = false;
+  const outcome = await runner([
+    { name: 'first', run: async () => ({ first: 'a' }) },
+    {
+      name: 'second',
+      run: async () => {
+        // A sweeper takes the run over while this call is in flight.
+        await connection.pool.query('update orchestrator.saga_runs set owner_version = owner_version + 1 where id = $1', [sagaId]);
+        return { second: 'b' };
+      },
+    },
+    { name: 'third', run: async () => ((thirdCalled = true), { third: 'c' }) },
+  ]).start(sagaId, {});
+  assert.equal(thirdCalled, false, 'the third step never ran');
+  assert.equal(outcome.status, 'running');
+  // The new owner finds the second step as it was when taken over: running, its outcome to be looked up.
+  assert.deepEqual(await stepStatuses(sagaId), ['succeeded', 'running', 'pending']);
+  assert.deepEqual((await repository.find(sagaId))!.run.data, { first: 'a' });
+});
