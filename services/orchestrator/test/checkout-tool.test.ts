@@ -76,7 +76,11 @@ test('any answer but a plain yes buys nothing', async () => {
   for (const answer of ['no', 'ok, wait, no', 'yes but remove the mug']) {
     const call = await callConfirmedTool(checkoutTool(true), {}, `declined-${answer}`);
     const { content } = await call.answer(answer);
-    assert.deepEqual(content, { ok: false, error: 'Checkout not confirmed, so nothing was charged and the cart is unchanged.' }, answer);
+    assert.deepEqual(
+      content,
+      { ok: false, error: 'Checkout not confirmed, so nothing was charged and the cart is unchanged.' },
+      answer,
+    );
   }
   assert.deepEqual(writes(), []);
   assert.equal(shop.carts.get(shopper.sessionId)!.items.length, 2);
@@ -100,7 +104,10 @@ test('a price changing between the yes and the checkout is caught before any cha
 
   const { content } = await call.answer('yes');
 
-  assert.deepEqual(content, { ok: false, error: 'The cart changed after you confirmed; nothing was charged. Ask for a new preview.' });
+  assert.deepEqual(content, {
+    ok: false,
+    error: 'The cart changed after you confirmed; nothing was charged. Ask for a new preview.',
+  });
   // The payment is voided though never charged: the saga cannot know that no other process is charging it.
   const undo = ['payments.voidOrder', 'products.release', 'carts.releaseClaim'];
   assert.deepEqual(writes(), ['carts.claim', 'products.reserve', 'products.reservation', ...undo]);

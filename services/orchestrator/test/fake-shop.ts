@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Cart, CheckoutClaim, Order, OrderReturn, Payment, Product, RefundQuote, Reservation, ReturnLines } from '@ecomm/contracts';
+import type {
+  Cart,
+  CheckoutClaim,
+  Order,
+  OrderReturn,
+  Payment,
+  Product,
+  RefundQuote,
+  Reservation,
+  ReturnLines,
+} from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { DomainClients } from '../src/clients/domain-clients.js';
 
@@ -14,7 +24,11 @@ const notFaked = (name: string) => () => Promise.reject(new Error(`${name} is no
 const cents = (amount: number) => Math.round(amount * 100) / 100;
 
 /** Every method of every group records its call before it runs. */
-function recording<Clients extends object>(clients: Clients, calls: ShopCall[], onCall: (name: string) => void): Clients {
+function recording<Clients extends object>(
+  clients: Clients,
+  calls: ShopCall[],
+  onCall: (name: string) => void,
+): Clients {
   return Object.fromEntries(
     Object.entries(clients).map(([group, methods]) => [
       group,
@@ -43,7 +57,14 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
   const products = new Map<number, Product>(
     catalog.map((item, index) => [
       index + 1,
-      { id: index + 1, description: null, category: item.category ?? null, created_at: now(), updated_at: now(), ...item },
+      {
+        id: index + 1,
+        description: null,
+        category: item.category ?? null,
+        created_at: now(),
+        updated_at: now(),
+        ...item,
+      },
     ]),
   );
   const carts = new Map<string, Cart>();
@@ -68,14 +89,31 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
   };
   const quote = (target: Order, lines: ReturnLines): RefundQuote => {
     const quoted = lines.map((line) => {
-      const bought = found(target.lines.find((each) => each.product_id === line.product_id), `Product ${line.product_id} in the order`);
-      return { product_id: line.product_id, name: bought.name, quantity: line.quantity, unit_price: bought.unit_price, amount: cents(bought.unit_price * line.quantity) };
+      const bought = found(
+        target.lines.find((each) => each.product_id === line.product_id),
+        `Product ${line.product_id} in the order`,
+      );
+      return {
+        product_id: line.product_id,
+        name: bought.name,
+        quantity: line.quantity,
+        unit_price: bought.unit_price,
+        amount: cents(bought.unit_price * line.quantity),
+      };
     });
-    return { order_id: target.order_id, refund_amount: cents(quoted.reduce((sum, line) => sum + line.amount, 0)), lines: quoted };
+    return {
+      order_id: target.order_id,
+      refund_amount: cents(quoted.reduce((sum, line) => sum + line.amount, 0)),
+      lines: quoted,
+    };
   };
   const cancellable = (target: Order) => {
-    if (target.status !== 'paid') throw AppError.conflict(`Order ${target.order_id} is ${target.status}, so it can no longer be cancelled`);
-    return quote(target, target.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity })));
+    if (target.status !== 'paid')
+      throw AppError.conflict(`Order ${target.order_id} is ${target.status}, so it can no longer be cancelled`);
+    return quote(
+      target,
+      target.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity })),
+    );
   };
   const returnable = (target: Order, lines: ReturnLines) => {
     if (target.status !== 'delivered' && target.status !== 'partially_returned') {
@@ -92,7 +130,9 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
           .filter((each) => !words || `${each.name} ${each.category ?? ''}`.toLowerCase().includes(words))
           .filter((each) => !query.category || each.category === query.category)
           .filter((each) => query.max_price === undefined || each.price <= query.max_price)
-          .sort((a, b) => (query.sort === 'price_asc' ? a.price - b.price : query.sort === 'price_desc' ? b.price - a.price : 0));
+          .sort((a, b) =>
+            query.sort === 'price_asc' ? a.price - b.price : query.sort === 'price_desc' ? b.price - a.price : 0,
+          );
         return { items: items.slice(0, query.limit ?? 20), total: items.length, limit: query.limit ?? 20, offset: 0 };
       },
       get: async (productId) => ({ ...product(productId) }),
@@ -103,7 +143,11 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         const short = lines.find((line) => product(line.product_id).stock < line.quantity);
         if (short) throw AppError.conflict(`Not enough ${product(short.product_id).name} in stock`);
         moveStock(lines, -1);
-        const reserved = lines.map((line) => ({ ...line, name: product(line.product_id).name, unit_price: product(line.product_id).price }));
+        const reserved = lines.map((line) => ({
+          ...line,
+          name: product(line.product_id).name,
+          unit_price: product(line.product_id).price,
+        }));
         reservations.set(reservationId, { reservation_id: reservationId, status: 'reserved', lines: reserved });
         return reservations.get(reservationId)!;
       },
@@ -141,12 +185,18 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
       },
       setItem: async (sessionId, productId, quantity) => {
         const target = cart(sessionId);
-        found(target.items.find((item) => item.product_id === productId), `Product ${productId} in the cart`).quantity = quantity;
+        found(
+          target.items.find((item) => item.product_id === productId),
+          `Product ${productId} in the cart`,
+        ).quantity = quantity;
         return structuredClone(target);
       },
       removeItem: async (sessionId, productId) => {
         const target = cart(sessionId);
-        found(target.items.find((item) => item.product_id === productId), `Product ${productId} in the cart`);
+        found(
+          target.items.find((item) => item.product_id === productId),
+          `Product ${productId} in the cart`,
+        );
         target.items = target.items.filter((item) => item.product_id !== productId);
         return structuredClone(target);
       },
@@ -154,7 +204,12 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         const target = cart(sessionId);
         if (target.items.length === 0) throw AppError.conflict('Cart is empty');
         target.status = 'checking_out';
-        claims.set(claimId, { session_id: sessionId, claim_id: claimId, status: 'active', items: structuredClone(target.items) });
+        claims.set(claimId, {
+          session_id: sessionId,
+          claim_id: claimId,
+          status: 'active',
+          items: structuredClone(target.items),
+        });
         return claims.get(claimId)!;
       },
       releaseClaim: async (sessionId, claimId) => {
@@ -168,7 +223,11 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
     },
     orders: {
       create: async (body) => {
-        const lines = body.lines.map((line) => ({ ...line, line_total: cents(line.unit_price * line.quantity), returned_quantity: 0 }));
+        const lines = body.lines.map((line) => ({
+          ...line,
+          line_total: cents(line.unit_price * line.quantity),
+          returned_quantity: 0,
+        }));
         const created: Order = {
           ...body,
           lines,
@@ -186,16 +245,23 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         return structuredClone(created);
       },
       get: async (orderId) => structuredClone(order(orderId)),
-      confirm: async (orderId, transactionId) => structuredClone(Object.assign(order(orderId), { status: 'paid', transaction_id: transactionId })),
+      confirm: async (orderId, transactionId) =>
+        structuredClone(Object.assign(order(orderId), { status: 'paid', transaction_id: transactionId })),
       cancel: async (orderId) => structuredClone(Object.assign(order(orderId), { status: 'cancelled' })),
       list: async (userId, page) => {
         const items = [...orders.values()].filter((each) => each.user_id === userId).reverse();
-        return { items: structuredClone(items.slice(page.offset, page.offset + page.limit)), total: items.length, ...page };
+        return {
+          items: structuredClone(items.slice(page.offset, page.offset + page.limit)),
+          total: items.length,
+          ...page,
+        };
       },
       ship: async (orderId) => structuredClone(Object.assign(order(orderId), { status: 'shipped', shipped_at: now() })),
       deliver: async (orderId) => {
         const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString();
-        return structuredClone(Object.assign(order(orderId), { status: 'delivered', delivered_at: now(), return_deadline: deadline }));
+        return structuredClone(
+          Object.assign(order(orderId), { status: 'delivered', delivered_at: now(), return_deadline: deadline }),
+        );
       },
       quoteCancellation: async (orderId) => cancellable(order(orderId)),
       cancellation: async (orderId, step) => {
@@ -208,7 +274,8 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
       startReturn: async (orderId, returnId, lines) => {
         const target = order(orderId);
         const quoted = returnable(target, lines);
-        for (const line of lines) target.lines.find((each) => each.product_id === line.product_id)!.returned_quantity += line.quantity;
+        for (const line of lines)
+          target.lines.find((each) => each.product_id === line.product_id)!.returned_quantity += line.quantity;
         returns.set(returnId, { ...quoted, return_id: returnId, status: 'in_progress', order: target });
         return structuredClone(returns.get(returnId)!);
       },
@@ -217,7 +284,9 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         const target = order(orderId);
         const whole = target.lines.every((line) => line.returned_quantity === line.quantity);
         if (step === 'complete') target.status = whole ? 'returned' : 'partially_returned';
-        return structuredClone(Object.assign(started, { status: step === 'complete' ? 'completed' : 'aborted', order: target }));
+        return structuredClone(
+          Object.assign(started, { status: step === 'complete' ? 'completed' : 'aborted', order: target }),
+        );
       },
     },
     payments: {
@@ -239,7 +308,9 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         payments.set(transactionId, made);
         return structuredClone(made);
       },
-      forOrder: async (orderId) => ({ items: structuredClone([...payments.values()].filter((each) => each.order_id === orderId)) }),
+      forOrder: async (orderId) => ({
+        items: structuredClone([...payments.values()].filter((each) => each.order_id === orderId)),
+      }),
       get: async (transactionId) => structuredClone(payment(transactionId)),
       refund: async (transactionId, refundId, amount) => {
         const target = payment(transactionId);
@@ -251,7 +322,11 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
       voidRefund: async (transactionId) => structuredClone(payment(transactionId)),
       voidOrder: async (orderId) => ({ items: [...payments.values()].filter((each) => each.order_id === orderId) }),
     },
-    accounts: { register: notFaked('accounts.register'), login: notFaked('accounts.login'), me: notFaked('accounts.me') },
+    accounts: {
+      register: notFaked('accounts.register'),
+      login: notFaked('accounts.login'),
+      me: notFaked('accounts.me'),
+    },
     close: async () => [],
   };
 

@@ -10,8 +10,13 @@ import type { FakeShop } from './fake-shop.js';
 import { shopServices } from './shop-services.js';
 import { shopperConfig } from './tool-harness.js';
 
-/** The shopping graph as app.ts builds it, with a scripted model, over a fake shop; turns run as chat-service runs them. */
-export function scriptedGraph(model: ScriptedChatModel, shop: FakeShop, repository: SagaRepository, options = { confirmation: false }) {
+/** The shopping graph as app.ts builds it, with a scripted model, over a fake shop; turns run as chat-service's do. */
+export function scriptedGraph(
+  model: ScriptedChatModel,
+  shop: FakeShop,
+  repository: SagaRepository,
+  options = { confirmation: false },
+) {
   const { shopping, checkout, orders } = shopServices(shop, repository);
   const sales = createSalesTools(shopping);
   const checkoutTools = createCheckoutTools(shopping, checkout, options);
@@ -45,7 +50,8 @@ export function scriptedGraph(model: ScriptedChatModel, shop: FakeShop, reposito
       /** Each tool call that ran, and whether it succeeded. */
       tools: tools.map((each) => [each.name, succeeded(each)] as const),
       toolMessages: tools,
-      asked: after.tasks.flatMap((task) => task.interrupts)[0]?.value as { question: string; total: number } | undefined,
+      asked: after.tasks.flatMap((task) => task.interrupts)[0]?.value as
+        { question: string; total: number } | undefined,
       reply: String(added.at(-1)?.content ?? ''),
     };
   }
@@ -53,7 +59,8 @@ export function scriptedGraph(model: ScriptedChatModel, shop: FakeShop, reposito
 }
 
 // A refusal is a result with ok: false (or, should tools come to mark it so, a message with status 'error').
-const succeeded = (message: ToolMessage) => message.status !== 'error' && !String(message.content).startsWith('{"ok":false');
+const succeeded = (message: ToolMessage) =>
+  message.status !== 'error' && !String(message.content).startsWith('{"ok":false');
 
 function agentOf(tools: string[]): AgentName | 'supervisor' {
   if (tools.includes('search_products')) return 'sales';

@@ -23,19 +23,31 @@ beforeEach(async () => {
   await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
   await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');
   const services = shopServices(shop, database.repository);
-  const receipt = await services.checkout.checkout({ userId: shopper.userId, sessionId: shopper.sessionId, ownerVerified: true });
+  const receipt = await services.checkout.checkout({
+    userId: shopper.userId,
+    sessionId: shopper.sessionId,
+    ownerVerified: true,
+  });
   orderId = receipt.order_id;
   tools = Object.fromEntries(createOrderTools(services.orders).map((tool) => [tool.name, tool]));
   shop.take();
 });
 
-const writes = () => shop.take().filter((call) => !call.includes('.get') && !call.includes('.quote') && call !== 'orders.list');
+const writes = () =>
+  shop.take().filter((call) => !call.includes('.get') && !call.includes('.quote') && call !== 'orders.list');
 
-test('list_orders and get_order show the shopper\'s orders in their words, and no one else\'s', async () => {
+test("list_orders and get_order show the shopper's orders in their words, and no one else's", async () => {
   const listed = await callTool(tools.list_orders!);
   assert.deepEqual(shop.take(), ['orders.list']);
   const [order] = listed.content.orders as Record<string, unknown>[];
-  assert.deepEqual(Object.keys(order!).sort(), ['created_at', 'items', 'order_id', 'return_deadline', 'status', 'total']);
+  assert.deepEqual(Object.keys(order!).sort(), [
+    'created_at',
+    'items',
+    'order_id',
+    'return_deadline',
+    'status',
+    'total',
+  ]);
   assert.deepEqual([order!.order_id, order!.status, order!.total], [orderId, 'paid', 21]);
   assert.deepEqual(order!.items, [
     { product_id: 1, name: 'Keychain', quantity: 2, returned_quantity: 0, unit_price: 4.5 },
@@ -44,7 +56,10 @@ test('list_orders and get_order show the shopper\'s orders in their words, and n
 
   assert.deepEqual((await callTool(tools.get_order!, { order_id: orderId })).content.order, order);
   shop.orders.get(orderId)!.user_id = 'someone-else';
-  assert.deepEqual((await callTool(tools.get_order!, { order_id: orderId })).content, { ok: false, error: `Order ${orderId} not found` });
+  assert.deepEqual((await callTool(tools.get_order!, { order_id: orderId })).content, {
+    ok: false,
+    error: `Order ${orderId} not found`,
+  });
 });
 
 test('cancel_order states the refund, does nothing without a yes, and cancels and refunds on one', async () => {
@@ -52,7 +67,10 @@ test('cancel_order states the refund, does nothing without a yes, and cancels an
   const summary = `cancel order ${orderId} (2 × Keychain ($9.00), 1 × Mug ($12.00)) and refund $21.00`;
   assert.deepEqual(declined.asked, { question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: 21 });
   const refused = await declined.answer('no');
-  assert.deepEqual(refused.content, { ok: false, error: `Not confirmed, so order ${orderId} was not cancelled and nothing was refunded.` });
+  assert.deepEqual(refused.content, {
+    ok: false,
+    error: `Not confirmed, so order ${orderId} was not cancelled and nothing was refunded.`,
+  });
   assert.deepEqual(writes(), []);
 
   const confirmed = await callConfirmedTool(tools.cancel_order!, { order_id: orderId }, 'cancel-confirmed');
@@ -73,7 +91,10 @@ test('cancel_order refuses a shipped order before asking anything', async () => 
   const call = await callConfirmedTool(tools.cancel_order!, { order_id: orderId });
 
   assert.equal(call.asked, undefined);
-  assert.deepEqual(call.unasked?.content, { ok: false, error: `Order ${orderId} is shipped, so it can no longer be cancelled` });
+  assert.deepEqual(call.unasked?.content, {
+    ok: false,
+    error: `Order ${orderId} is shipped, so it can no longer be cancelled`,
+  });
   assert.deepEqual(writes(), []);
 });
 
@@ -83,9 +104,15 @@ test('return_items refunds exactly the units returned, on a yes only', async () 
   const lines = [{ product_id: 1, quantity: 1 }];
 
   const declined = await callConfirmedTool(tools.return_items!, { order_id: orderId, lines }, 'return-declined');
-  assert.equal(declined.asked?.question, `I will return 1 × Keychain ($4.50) from order ${orderId} and refund $4.50. Reply "yes" to confirm.`);
+  assert.equal(
+    declined.asked?.question,
+    `I will return 1 × Keychain ($4.50) from order ${orderId} and refund $4.50. Reply "yes" to confirm.`,
+  );
   const refused = await declined.answer('not now');
-  assert.deepEqual(refused.content, { ok: false, error: `Not confirmed, so nothing from order ${orderId} was returned or refunded.` });
+  assert.deepEqual(refused.content, {
+    ok: false,
+    error: `Not confirmed, so nothing from order ${orderId} was returned or refunded.`,
+  });
   assert.deepEqual(writes(), []);
 
   const confirmed = await callConfirmedTool(tools.return_items!, { order_id: orderId, lines }, 'return-confirmed');
@@ -99,9 +126,15 @@ test('return_items refunds exactly the units returned, on a yes only', async () 
 });
 
 test('return_items refuses an order not delivered yet before asking anything', async () => {
-  const call = await callConfirmedTool(tools.return_items!, { order_id: orderId, lines: [{ product_id: 2, quantity: 1 }] });
+  const call = await callConfirmedTool(tools.return_items!, {
+    order_id: orderId,
+    lines: [{ product_id: 2, quantity: 1 }],
+  });
 
   assert.equal(call.asked, undefined);
-  assert.deepEqual(call.unasked?.content, { ok: false, error: `Order ${orderId} is paid; only a delivered order can be returned` });
+  assert.deepEqual(call.unasked?.content, {
+    ok: false,
+    error: `Order ${orderId} is paid; only a delivered order can be returned`,
+  });
   assert.deepEqual(writes(), []);
 });

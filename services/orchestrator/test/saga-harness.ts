@@ -18,7 +18,11 @@ export function useSagaRepository() {
   before(async () => {
     database = await createTestDatabase();
     const url = database.urlFor('orchestrator');
-    await migrateSchema({ url, schema: 'orchestrator', migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+    await migrateSchema({
+      url,
+      schema: 'orchestrator',
+      migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+    });
     connection = createDatabase({ url });
     handle.repository = createSagaRepository(connection.db);
   });
@@ -30,7 +34,10 @@ export function useSagaRepository() {
 }
 
 /** Quick retries, and a heartbeat that never beats during a test (a take-over is forced with claimStale(0)). */
-export function runnerOptions(repository: SagaRepository, overrides: Partial<SagaRunnerOptions> = {}): SagaRunnerOptions {
+export function runnerOptions(
+  repository: SagaRepository,
+  overrides: Partial<SagaRunnerOptions> = {},
+): SagaRunnerOptions {
   return { repository, logger: silentLogger, heartbeatMs: 60_000, attempts: 3, backoffMs: 1, ...overrides };
 }
 

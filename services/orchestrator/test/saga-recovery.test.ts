@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { createSagaRecovery } from '../src/saga/saga-recovery.js';
 import { createSagaRegistry } from '../src/saga/saga-registry.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
-import { fakeSaga, heldCall, refusal, runnerOptions, silentLogger, useSagaRepository, type FakeStep } from './saga-harness.js';
+import {
+  fakeSaga,
+  heldCall,
+  refusal,
+  runnerOptions,
+  silentLogger,
+  useSagaRepository,
+  type FakeStep,
+} from './saga-harness.js';
 
 // Two runners of one saga play two processes: the first is cut off mid-step (its call held), the second takes the
 // run over as the sweep would (claimStale bumps the owner version) or as an operator's retry does (reopen).
@@ -23,7 +31,7 @@ function processes(behaviour: Record<string, FakeStep>) {
   };
 }
 
-/** What the sweep does once the run's heartbeat is old enough: claims it (runs left by earlier tests may come first). */
+/** What the sweep does once the run's heartbeat is old enough: claims it (runs of earlier tests may come first). */
 async function takeOver(id: string) {
   for (let claimed = 0; claimed < 20; claimed++) {
     const owner = await database.repository.claimStale(0);
@@ -34,7 +42,7 @@ async function takeOver(id: string) {
 
 const statusOf = async (id: string) => (await database.repository.find(id))!.run.status;
 
-test('cut off before the pivot: the run is undone as interrupted, and the old owner stops before its next step', async () => {
+test('cut off before the pivot: undone as interrupted; the old owner stops before its next call', async () => {
   const held = heldCall();
   const { first, second, trajectory, input, newId } = processes({ create: { fail: held.hold } });
   const id = newId();
@@ -51,13 +59,17 @@ test('cut off before the pivot: the run is undone as interrupted, and the old ow
 
   held.release();
   assert.deepEqual(await cutOff, { status: 'running', data: {} });
-  assert.deepEqual(trajectory, ['run:reserve', 'run:create', 'undo:create', 'undo:reserve'], 'the old owner charged nothing');
+  assert.deepEqual(
+    trajectory,
+    ['run:reserve', 'run:create', 'undo:create', 'undo:reserve'],
+    'the old owner charged nothing',
+  );
   assert.equal(await statusOf(id), 'compensated');
   const create = (await database.repository.find(id))!.steps.find((step) => step.name === 'create')!;
   assert.equal(create.status, 'compensated', "the old owner's late success was not written");
 });
 
-test('cut off after the pivot: the run is rolled forward, and only the owner that completes it reports it', async () => {
+test('cut off after the pivot: the run is rolled forward; only the owner that completes it reports it', async () => {
   const held = heldCall();
   const { first, second, trajectory, completions, input, newId } = processes({ confirm: { fail: held.hold } });
   const id = newId();
@@ -98,7 +110,9 @@ test('a pivot cut off mid-call is looked up on recovery: found goes forward, not
     [undefined, ['lookup:charge', 'undo:charge', 'undo:create', 'undo:reserve']],
   ] as const) {
     const held = heldCall();
-    const { first, second, trajectory, input, newId } = processes({ charge: { fail: held.hold, resolveInDoubt: async () => found } });
+    const { first, second, trajectory, input, newId } = processes({
+      charge: { fail: held.hold, resolveInDoubt: async () => found },
+    });
     const id = newId();
     const cutOff = first.start(id, input);
     await held.reached;
@@ -112,10 +126,14 @@ test('a pivot cut off mid-call is looked up on recovery: found goes forward, not
   }
 });
 
-test('a run that needs attention, reopened by an operator, goes forward once; its old owner can no longer write', async () => {
+test('a run needing attention, reopened by an operator, goes forward once; its old owner cannot write', async () => {
   let refusing = true;
   const { first, second, trajectory, completions, input, newId } = processes({
-    notify: { fail: () => { if (refusing) throw refusal('ADDRESS_REJECTED'); } },
+    notify: {
+      fail: () => {
+        if (refusing) throw refusal('ADDRESS_REJECTED');
+      },
+    },
   });
   const id = newId();
   assert.equal((await first.start(id, input)).status, 'needs_attention');
@@ -138,8 +156,16 @@ test('a run that needs attention, reopened by an operator, goes forward once; it
 test('a run whose compensation failed, reopened, undoes only what is still undone', async () => {
   let failing = true;
   const { first, second, trajectory, input, newId } = processes({
-    create: { failUndo: () => { if (failing) throw new Error('order service down'); } },
-    charge: { fail: () => { throw refusal('PAYMENT_DECLINED'); } },
+    create: {
+      failUndo: () => {
+        if (failing) throw new Error('order service down');
+      },
+    },
+    charge: {
+      fail: () => {
+        throw refusal('PAYMENT_DECLINED');
+      },
+    },
   });
   const id = newId();
   assert.equal((await first.start(id, input)).status, 'compensation_failed');

@@ -11,7 +11,10 @@ const database = useSagaRepository();
 
 function runnerFor(behaviour: Record<string, FakeStep> = {}, onCompleted?: (type: string, data: unknown) => void) {
   const saga = fakeSaga(behaviour);
-  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository, onCompleted ? { onCompleted } : {}));
+  const runner = createSagaRunner(
+    saga.definition,
+    runnerOptions(database.repository, onCompleted ? { onCompleted } : {}),
+  );
   return { ...saga, runner };
 }
 
@@ -29,27 +32,48 @@ test('a run whose steps all succeed runs each once, in order, and completes once
   const outcome = await runner.start(id, input);
 
   assert.deepEqual(trajectory, ['run:reserve', 'run:create', 'run:charge', 'run:confirm', 'run:notify']);
-  assert.deepEqual(keys, ['reserve', 'create', 'charge', 'confirm', 'notify'].map((step) => `${id}:${step}`));
-  const data = { reserve: 'reserve done', create: 'create done', charge: 'charge done', confirm: 'confirm done', notify: 'notify done' };
+  assert.deepEqual(
+    keys,
+    ['reserve', 'create', 'charge', 'confirm', 'notify'].map((step) => `${id}:${step}`),
+  );
+  const data = {
+    reserve: 'reserve done',
+    create: 'create done',
+    charge: 'charge done',
+    confirm: 'confirm done',
+    notify: 'notify done',
+  };
   assert.deepEqual(outcome, { status: 'completed', data });
   assert.deepEqual(completed, [{ type: 'fake', data }]);
   const found = (await database.repository.find(id))!;
   assert.equal(found.run.status, 'completed');
   assert.deepEqual(found.run.data, data);
   assert.ok(found.run.finishedAt);
-  assert.deepEqual(found.steps.map((step) => [step.name, step.status, step.attempts]), [
-    ['reserve', 'succeeded', 1],
-    ['create', 'succeeded', 1],
-    ['charge', 'succeeded', 1],
-    ['confirm', 'succeeded', 1],
-    ['notify', 'succeeded', 1],
-  ]);
+  assert.deepEqual(
+    found.steps.map((step) => [step.name, step.status, step.attempts]),
+    [
+      ['reserve', 'succeeded', 1],
+      ['create', 'succeeded', 1],
+      ['charge', 'succeeded', 1],
+      ['confirm', 'succeeded', 1],
+      ['notify', 'succeeded', 1],
+    ],
+  );
   assert.deepEqual(await runner.outcomeOf(id), outcome);
 });
 
 test('a failure before the pivot undoes the steps that ran, newest first, and nothing after it runs', async () => {
   const completed: unknown[] = [];
-  const { runner, trajectory, input, newId } = runnerFor({ create: { fail: () => { throw refusal('OUT_OF_STOCK'); } } }, () => completed.push(1));
+  const { runner, trajectory, input, newId } = runnerFor(
+    {
+      create: {
+        fail: () => {
+          throw refusal('OUT_OF_STOCK');
+        },
+      },
+    },
+    () => completed.push(1),
+  );
   const id = newId();
 
   const outcome = await runner.start(id, input);
@@ -64,14 +88,27 @@ test('a failure before the pivot undoes the steps that ran, newest first, and no
     message: 'Refused: OUT_OF_STOCK',
     details: undefined,
   });
-  assert.deepEqual(await stepStatuses(id), { reserve: 'compensated', create: 'compensated', charge: 'pending', confirm: 'pending', notify: 'pending' });
+  assert.deepEqual(await stepStatuses(id), {
+    reserve: 'compensated',
+    create: 'compensated',
+    charge: 'pending',
+    confirm: 'pending',
+    notify: 'pending',
+  });
   assert.equal((await database.repository.find(id))!.run.status, 'compensated');
   assert.deepEqual(completed, []);
   assert.deepEqual(await runner.outcomeOf(id), asStored(outcome));
 });
 
 test('a pivot marked compensateUnstarted is undone even though it never started', async () => {
-  const { runner, trajectory, input, newId } = runnerFor({ create: { fail: () => { throw refusal(); } }, charge: { compensateUnstarted: true } });
+  const { runner, trajectory, input, newId } = runnerFor({
+    create: {
+      fail: () => {
+        throw refusal();
+      },
+    },
+    charge: { compensateUnstarted: true },
+  });
 
   await runner.start(newId(), input);
 
@@ -80,14 +117,31 @@ test('a pivot marked compensateUnstarted is undone even though it never started'
 
 test('a compensation that keeps failing is retried, recorded, and the others still run', async () => {
   const { runner, trajectory, input, newId } = runnerFor({
-    create: { failUndo: () => { throw new Error('order service down'); } },
-    charge: { fail: () => { throw refusal('PAYMENT_DECLINED'); } },
+    create: {
+      failUndo: () => {
+        throw new Error('order service down');
+      },
+    },
+    charge: {
+      fail: () => {
+        throw refusal('PAYMENT_DECLINED');
+      },
+    },
   });
   const id = newId();
 
   const outcome = await runner.start(id, input);
 
-  assert.deepEqual(trajectory, ['run:reserve', 'run:create', 'run:charge', 'undo:charge', 'undo:create', 'undo:create', 'undo:create', 'undo:reserve']);
+  assert.deepEqual(trajectory, [
+    'run:reserve',
+    'run:create',
+    'run:charge',
+    'undo:charge',
+    'undo:create',
+    'undo:create',
+    'undo:create',
+    'undo:reserve',
+  ]);
   assert.equal(outcome.status, 'compensation_failed');
   const found = (await database.repository.find(id))!;
   assert.equal(found.run.status, 'compensation_failed');
@@ -95,11 +149,23 @@ test('a compensation that keeps failing is retried, recorded, and the others sti
   assert.equal(create.status, 'compensation_failed');
   assert.equal(create.compensationAttempts, 3);
   assert.match(create.error ?? '', /compensation failed: order service down/);
-  assert.deepEqual(await stepStatuses(id), { reserve: 'compensated', create: 'compensation_failed', charge: 'compensated', confirm: 'pending', notify: 'pending' });
+  assert.deepEqual(await stepStatuses(id), {
+    reserve: 'compensated',
+    create: 'compensation_failed',
+    charge: 'compensated',
+    confirm: 'pending',
+    notify: 'pending',
+  });
 });
 
 test('past the pivot a step failing once is retried with the same key and the run completes', async () => {
-  const { runner, trajectory, keys, input, newId } = runnerFor({ confirm: { fail: (attempt) => { if (attempt === 1) throw new Error('flaky'); } } });
+  const { runner, trajectory, keys, input, newId } = runnerFor({
+    confirm: {
+      fail: (attempt) => {
+        if (attempt === 1) throw new Error('flaky');
+      },
+    },
+  });
   const id = newId();
 
   assert.equal((await runner.start(id, input)).status, 'completed');
@@ -111,23 +177,53 @@ test('past the pivot a step failing once is retried with the same key and the ru
 });
 
 test('past the pivot a refusal for good is retried, then the run needs attention and nothing is undone', async () => {
-  const { runner, trajectory, input, newId } = runnerFor({ confirm: { fail: () => { throw refusal('ORDER_GONE'); } } });
+  const { runner, trajectory, input, newId } = runnerFor({
+    confirm: {
+      fail: () => {
+        throw refusal('ORDER_GONE');
+      },
+    },
+  });
   const id = newId();
 
   const outcome = await runner.start(id, input);
 
-  assert.deepEqual(trajectory, ['run:reserve', 'run:create', 'run:charge', 'run:confirm', 'run:confirm', 'run:confirm']);
+  assert.deepEqual(trajectory, [
+    'run:reserve',
+    'run:create',
+    'run:charge',
+    'run:confirm',
+    'run:confirm',
+    'run:confirm',
+  ]);
   assert.equal(outcome.status, 'needs_attention');
   const found = (await database.repository.find(id))!;
   assert.equal(found.run.status, 'needs_attention');
-  assert.deepEqual(found.run.failure, { step: 'confirm', statusCode: 409, code: 'ORDER_GONE', message: 'Refused: ORDER_GONE' });
-  assert.deepEqual(await stepStatuses(id), { reserve: 'succeeded', create: 'succeeded', charge: 'succeeded', confirm: 'failed', notify: 'pending' });
+  assert.deepEqual(found.run.failure, {
+    step: 'confirm',
+    statusCode: 409,
+    code: 'ORDER_GONE',
+    message: 'Refused: ORDER_GONE',
+  });
+  assert.deepEqual(await stepStatuses(id), {
+    reserve: 'succeeded',
+    create: 'succeeded',
+    charge: 'succeeded',
+    confirm: 'failed',
+    notify: 'pending',
+  });
   assert.deepEqual(await runner.outcomeOf(id), asStored(outcome));
 });
 
 test('past the pivot a refusal that may pass leaves the run running for the sweep', async () => {
   for (const error of [new AppError(429, 'RATE_LIMITED', 'Slow down'), new Error('connection reset')]) {
-    const { runner, trajectory, input, newId } = runnerFor({ notify: { fail: () => { throw error; } } });
+    const { runner, trajectory, input, newId } = runnerFor({
+      notify: {
+        fail: () => {
+          throw error;
+        },
+      },
+    });
     const id = newId();
 
     const outcome = await runner.start(id, input);

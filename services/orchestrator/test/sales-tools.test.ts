@@ -25,7 +25,9 @@ beforeEach(async () => {
 test('search_products passes the filters on and shows only what a shopper may see', async () => {
   const { content } = await callTool(tools.searchProducts, { query: 'laptop', sort: 'price_asc' });
 
-  assert.deepEqual(shop.calls, [{ name: 'products.search', args: [{ query: 'laptop', sort: 'price_asc', limit: 20 }] }]);
+  assert.deepEqual(shop.calls, [
+    { name: 'products.search', args: [{ query: 'laptop', sort: 'price_asc', limit: 20 }] },
+  ]);
   assert.deepEqual(content, {
     ok: true,
     products: [
@@ -36,10 +38,13 @@ test('search_products passes the filters on and shows only what a shopper may se
   });
 });
 
-test('add_to_cart adds at the catalog price under the call\'s own idempotency key', async () => {
+test("add_to_cart adds at the catalog price under the call's own idempotency key", async () => {
   const { content } = await callTool(tools.addToCart, { product_id: 1, quantity: '2' }, 'call-add');
 
-  assert.deepEqual(shop.calls.map((call) => call.name), ['products.get', 'carts.get', 'carts.addItem', 'products.get']);
+  assert.deepEqual(
+    shop.calls.map((call) => call.name),
+    ['products.get', 'carts.get', 'carts.addItem', 'products.get'],
+  );
   assert.deepEqual(shop.calls[2]!.args, [shopper.sessionId, 1, 2, `${shopper.sessionId}:call-add`]);
   assert.deepEqual(shop.carts.get(shopper.sessionId)!.items, [{ product_id: 1, quantity: 2 }]);
   assert.equal(content.ok, true);
@@ -60,7 +65,10 @@ test('add_to_cart refuses bad quantities, unknown products and more than the sto
     [{ product_id: 1, quantity: 'three' }, '"three" is not a number; a quantity must be a whole number of at least 1.'],
     [{ product_id: 1, quantity: 2.5 }, '2.5 is not a whole number; a quantity must be a whole number of at least 1.'],
     [{ product_id: 99, quantity: 1 }, 'Product 99 does not exist. Search the catalog to find the right product.'],
-    [{ product_id: 2, quantity: 2 }, "Only 2 ThinkPad X1 in stock and 1 are already in your cart, so I can't add 2. I can add up to 1."],
+    [
+      { product_id: 2, quantity: 2 },
+      "Only 2 ThinkPad X1 in stock and 1 are already in your cart, so I can't add 2. I can add up to 1.",
+    ],
   ] as const;
   for (const [args, error] of refusals) {
     const { content } = await callTool(tools.addToCart, args);
@@ -70,7 +78,7 @@ test('add_to_cart refuses bad quantities, unknown products and more than the sto
   assert.deepEqual(shop.carts.get(shopper.sessionId)!.items, [{ product_id: 2, quantity: 1 }]);
 });
 
-test('arguments that do not fit the tool\'s schema never reach the shop', async () => {
+test("arguments that do not fit the tool's schema never reach the shop", async () => {
   await assert.rejects(callTool(tools.addToCart, { product_id: 'the laptop', quantity: 1 }), ToolInputParsingException);
   await assert.rejects(callTool(tools.searchProducts, { limit: 1000 }), ToolInputParsingException);
   assert.deepEqual(shop.calls, []);
@@ -80,10 +88,16 @@ test('update_cart_quantity sets a line within the stock; remove_from_cart remove
   await callTool(tools.addToCart, { product_id: 1, quantity: 1 });
   shop.take();
 
-  assert.equal((await callTool(tools.updateCartQuantity, { product_id: 1, quantity: 3 })).content.message, 'The cart now has 3 × MacBook Pro.');
+  assert.equal(
+    (await callTool(tools.updateCartQuantity, { product_id: 1, quantity: 3 })).content.message,
+    'The cart now has 3 × MacBook Pro.',
+  );
   assert.deepEqual(shop.take(), ['products.get', 'carts.setItem', 'products.get']);
   const tooMany = await callTool(tools.updateCartQuantity, { product_id: 1, quantity: 6 });
-  assert.deepEqual(tooMany.content, { ok: false, error: "Only 5 MacBook Pro in stock, so I can't make it 6. I can set up to 5." });
+  assert.deepEqual(tooMany.content, {
+    ok: false,
+    error: "Only 5 MacBook Pro in stock, so I can't make it 6. I can set up to 5.",
+  });
   assert.deepEqual(shop.take(), ['products.get']);
 
   const removed = await callTool(tools.removeFromCart, { product_id: 1 });

@@ -50,7 +50,11 @@ test('"buy the cheapest laptop": supervisor → sales finds and adds it, hands o
   ]);
   assert.deepEqual(writes(), ['carts.addItem', ...checkoutCalls]);
   assert.equal(result.reply, 'Paid $1,499.00 for a ThinkPad X1.');
-  assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders'], 'the supervisor only routes');
+  assert.deepEqual(
+    model.calls[0]!.tools,
+    ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders'],
+    'the supervisor only routes',
+  );
   // Tool-call ids are the server's, never the provider's: the cart write's idempotency key is built on it.
   const added = result.toolMessages.find((message) => message.name === 'add_to_cart')!;
   assert.match(added.tool_call_id, /^call_[0-9a-f-]{36}$/);
@@ -99,7 +103,7 @@ test('a tool the agent does not have, or arguments that do not fit, go back to t
   assert.deepEqual(writes(), []);
 });
 
-test('checkout pauses for the shopper\'s yes; the next message resumes it inside the checkout agent', async () => {
+test("checkout pauses for the shopper's yes; the next message resumes it inside the checkout agent", async () => {
   const { turn } = graphWith(
     [
       [{ call: 'transfer_to_checkout' }],
@@ -116,7 +120,11 @@ test('checkout pauses for the shopper\'s yes; the next message resumes it inside
 
   const paused = await turn('Check out');
   assert.deepEqual(paused.agents, ['supervisor', 'checkout']);
-  assert.deepEqual(paused.asked, { question: 'You are about to pay $1,999.99 for 1 × MacBook Pro ($1,999.99). Reply "yes" to confirm.', summary: '1 × MacBook Pro ($1,999.99)', total: 1999.99 });
+  assert.deepEqual(paused.asked, {
+    question: 'You are about to pay $1,999.99 for 1 × MacBook Pro ($1,999.99). Reply "yes" to confirm.',
+    summary: '1 × MacBook Pro ($1,999.99)',
+    total: 1999.99,
+  });
   assert.deepEqual(writes(), [], 'nothing is bought before the yes');
 
   const paid = await turn('yes');

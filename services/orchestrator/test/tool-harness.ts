@@ -21,7 +21,11 @@ export async function callTool(tool: StructuredToolInterface, args: Record<strin
  * A tool that asks the shopper to confirm pauses its graph (a LangGraph interrupt): this runs it in a graph of its
  * own, returns the question it paused on, and `answer` resumes it as the next chat message would.
  */
-export async function callConfirmedTool(tool: StructuredToolInterface, args: Record<string, unknown> = {}, thread = 'confirm-1') {
+export async function callConfirmedTool(
+  tool: StructuredToolInterface,
+  args: Record<string, unknown> = {},
+  thread = 'confirm-1',
+) {
   const graph = new StateGraph(MessagesAnnotation)
     .addNode('tool', async (_state, config) => ({
       messages: [await tool.invoke({ id: `${thread}-call`, name: tool.name, args, type: 'tool_call' }, config)],
@@ -31,8 +35,7 @@ export async function callConfirmedTool(tool: StructuredToolInterface, args: Rec
   const config = shopperConfig(thread);
   const first = await graph.invoke({ messages: [] }, config);
   const asked = (await graph.getState(config)).tasks.flatMap((task) => task.interrupts)[0]?.value as
-    | { question: string; summary: string; total: number }
-    | undefined;
+    { question: string; summary: string; total: number } | undefined;
   return {
     asked,
     /** The tool's answer when it finished without asking (a refusal before the question). */
