@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, internalHeaders, signTestToken, type TestDatabase } from '@ecomm/testing';
-import { startTraceReceiver, startTracedServices, type TraceReceiver, type TracedCluster } from '../src/index.js';
+import { startTraceReceiver, type TraceReceiver } from './trace-receiver.js';
+import { startTracedServices, type TracedCluster } from './traced-services.js';
 
 // The operator's view of one purchase through POST /chat: one trace across every service it touched, and the
 // business metrics on each service's /metrics.

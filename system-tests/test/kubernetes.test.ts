@@ -205,7 +205,7 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
     }
   });
 
-  test('the observability component: traces to its Jaeger, scrape annotations, and the Grafana dashboard as it is in grafana/', () => {
+  test('the observability component: traces to its Jaeger, scrape annotations, and the Grafana dashboard as it is in deploy/grafana/', () => {
     const jaeger = find(dev, 'Service', 'jaeger');
     const endpoint = new URL(containerEnvironment(dev, find(dev, 'Deployment', 'product')).OTEL_EXPORTER_OTLP_ENDPOINT!);
     assert.equal(endpoint.hostname, 'jaeger');
@@ -214,7 +214,7 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
       assert.equal(find(dev, 'Deployment', name).spec.template.metadata.annotations['prometheus.io/scrape'], 'true');
     }
     const dashboard = find(dev, 'ConfigMap', 'grafana-dashboard-ecommerce');
-    assert.equal(dashboard.data?.['ecommerce-overview.json'], readText('grafana/dashboards/ecommerce-overview.json'));
+    assert.equal(dashboard.data?.['ecommerce-overview.json'], readText('deploy/grafana/dashboards/ecommerce-overview.json'));
     assert.equal(overlays.production.find((object) => object.metadata.name === 'jaeger'), undefined, 'optional: production leaves it out');
   });
 });

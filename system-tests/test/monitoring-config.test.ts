@@ -20,7 +20,7 @@ interface Panel {
 }
 
 const compose = composeFile();
-const dashboardFolder = 'grafana/dashboards';
+const dashboardFolder = 'deploy/grafana/dashboards';
 const dashboards = readdirSync(join(root, dashboardFolder))
   .filter((file) => file.endsWith('.json'))
   .map((file) => ({ file, dashboard: JSON.parse(readText(`${dashboardFolder}/${file}`)) as { panels: Panel[] } }));
@@ -49,7 +49,7 @@ before(async () => {
 
 describe('Prometheus and Grafana', () => {
   test('Prometheus scrapes /metrics of every catalog service at its compose name and port', () => {
-    const config = parse(readText('prometheus.yml')) as { scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+    const config = parse(readText('deploy/prometheus.yml')) as { scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[] };
     const targets = config.scrape_configs.flatMap((job) => {
       assert.equal(job.metrics_path ?? '/metrics', '/metrics');
       return job.static_configs.flatMap((group) => group.targets);
@@ -86,7 +86,7 @@ describe('Prometheus and Grafana', () => {
   });
 
   test('panels use the provisioned data sources, which point at compose services', () => {
-    const provisioned = parse(readText('grafana/provisioning/datasources/datasources.yml')) as { datasources: { uid: string; url: string }[] };
+    const provisioned = parse(readText('deploy/grafana/provisioning/datasources/datasources.yml')) as { datasources: { uid: string; url: string }[] };
     const uids = new Set(provisioned.datasources.map((source) => source.uid));
     for (const panel of panels.filter((candidate) => candidate.type !== 'row')) {
       assert.ok(panel.datasource && uids.has(panel.datasource.uid), `panel "${panel.title}" uses a provisioned data source`);
@@ -99,11 +99,11 @@ describe('Prometheus and Grafana', () => {
   });
 
   test('Grafana loads the dashboards folder from where compose mounts it', () => {
-    const providers = parse(readText('grafana/provisioning/dashboards/dashboards.yml')) as { providers: { options: { path: string } }[] };
+    const providers = parse(readText('deploy/grafana/provisioning/dashboards/dashboards.yml')) as { providers: { options: { path: string } }[] };
     const mounts = compose.services.grafana?.volumes ?? [];
     for (const { options } of providers.providers) {
       assert.ok(mounts.includes(`./${dashboardFolder}:${options.path}:ro`), `${dashboardFolder} is mounted at ${options.path}`);
     }
-    assert.ok(mounts.some((mount) => mount.startsWith('./grafana/provisioning:/etc/grafana/provisioning')));
+    assert.ok(mounts.some((mount) => mount.startsWith('./deploy/grafana/provisioning:/etc/grafana/provisioning')));
   });
 });

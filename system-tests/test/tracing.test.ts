@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { workspaceRoot } from '@ecomm/cluster';
 import { AppError, createServiceClient, spanAttributes, startTracing, withSpan, type Tracing } from '@ecomm/platform';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@ecomm/testing';
-import { spanKind, startTraceReceiver, startTracedServices, type ReceivedSpan, type TraceReceiver, type TracedCluster } from '../src/index.js';
+import { spanKind, startTraceReceiver, type ReceivedSpan, type TraceReceiver } from './trace-receiver.js';
+import { startTracedServices, type TracedCluster } from './traced-services.js';
 
 const run = promisify(execFile);
 const tracedServices = ['auth', 'product'] as const;

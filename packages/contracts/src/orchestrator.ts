@@ -53,6 +53,7 @@ export const sagaRunViewSchema = z.object({
 });
 
 export type CheckoutReceipt = z.infer<typeof checkoutReceiptSchema>;
+export type CheckoutProcessing = z.infer<typeof checkoutProcessingSchema>;
 export type SagaRunView = z.infer<typeof sagaRunViewSchema>;
 
 /**

@@ -4,6 +4,7 @@ import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
 import { required, unanswered, unlessAbsent } from '../saga/step-helpers.js';
 
+/** Stored with the run and shown as is by GET /admin/sagas, so snake_case like every JSON body of the API. */
 export interface CheckoutInput {
   user_id: string;
   session_id: string;

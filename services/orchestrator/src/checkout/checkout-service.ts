@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { CheckoutProcessing, CheckoutReceipt } from '@ecomm/contracts';
 import { AppError, isAppError, type Logger } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
 import { createPivotGate } from '../saga/pivot-gate.js';
-import type { SagaFailure } from '../saga/saga-definition.js';
-import type { SagaOutcome } from '../saga/saga-definition.js';
+import type { SagaFailure, SagaOutcome } from '../saga/saga-definition.js';
 import type { SagaRunner } from '../saga/saga-runner.js';
 import type { CheckoutData, CheckoutInput } from './checkout-saga.js';
 
+/** What the routes and tools pass in: camelCase TypeScript; the answer is the API's JSON (snake_case). */
 export interface CheckoutRequest {
   userId: string;
   sessionId: string;
@@ -68,7 +69,7 @@ export function createCheckoutService(dependencies: {
   const { clients, runner, observer, logger, deadlineMs } = dependencies;
 
   /** The run outlived the deadline: stopped before the payment (503), or left to finish once it may have charged (202). */
-  function pastDeadline(sagaId: string, orderId: string, run: Promise<SagaOutcome<CheckoutData>>, stopped: boolean, seconds: number) {
+  function pastDeadline(sagaId: string, orderId: string, run: Promise<SagaOutcome<CheckoutData>>, stopped: boolean, seconds: number): CheckoutProcessing {
     void run
       .then((outcome) => {
         if (outcome.status === 'completed') observer.paid?.(orderId);
@@ -85,7 +86,7 @@ export function createCheckoutService(dependencies: {
       );
     }
     observer.finished('processing', seconds);
-    return { status: 'processing' as const, saga_id: sagaId, order_id: orderId };
+    return { status: 'processing', saga_id: sagaId, order_id: orderId };
   }
 
   /** The cart must exist and belong to the caller. */
@@ -103,7 +104,7 @@ export function createCheckoutService(dependencies: {
   return {
     ownedCart,
 
-    async checkout(request: CheckoutRequest) {
+    async checkout(request: CheckoutRequest): Promise<CheckoutReceipt | CheckoutProcessing> {
       const started = performance.now();
       if (!request.ownerVerified && !(await byDeadline(ownedCart(request.userId, request.sessionId), deadlineMs))) {
         throw new AppError(503, 'CHECKOUT_TIMED_OUT', 'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.');
@@ -126,7 +127,7 @@ export function createCheckoutService(dependencies: {
       // Paid, and the order will be finished by the sweep or, for a run that needs attention, by an operator.
       if (outcome.status === 'running' || outcome.status === 'needs_attention') {
         observer.finished(outcome.status === 'running' ? 'processing' : 'needs_attention', seconds);
-        return { status: 'processing' as const, saga_id: sagaId, order_id: input.order_id };
+        return { status: 'processing', saga_id: sagaId, order_id: input.order_id };
       }
       if (outcome.status !== 'completed') {
         observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
@@ -137,7 +138,7 @@ export function createCheckoutService(dependencies: {
       const order = outcome.data.order!;
       observer.paid?.(order.order_id);
       return {
-        status: 'completed' as const,
+        status: 'completed',
         saga_id: sagaId,
         order_id: order.order_id,
         transaction_id: outcome.data.payment!.transaction_id,

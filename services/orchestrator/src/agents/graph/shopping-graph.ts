@@ -6,7 +6,7 @@ import { tool, ToolInputParsingException, type StructuredToolInterface } from '@
 import { Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
-import { refusalMessage, ToolRefusal } from '../tools/tool-context.js';
+import { refusalMessage } from '../tools/tool-context.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
 export type AgentName = 'sales' | 'checkout' | 'orders';
@@ -148,7 +148,7 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
       } catch (error) {
         if (isGraphInterrupt(error)) throw error;
         // A refusal or malformed arguments go back to the model as the call's result; anything else is a fault.
-        const message = isAppError(error) || error instanceof ToolRefusal
+        const message = isAppError(error)
           ? error.message
           : error instanceof ToolInputParsingException
             ? `Invalid arguments for ${call.name}: ${error.message}`

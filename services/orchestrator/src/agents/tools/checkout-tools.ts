@@ -1,11 +1,13 @@
 import type { CheckoutReceipt } from '@ecomm/contracts';
+import type { ToolMessage } from '@langchain/core/messages';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
+import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { ShoppingService } from '../../shopping/shopping-service.js';
 import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
 import { createViewCartTool } from './sales-tools.js';
-import { formatMoney, shopperContext, success, ToolRefusal } from './tool-context.js';
+import { formatMoney, refusalOf, shopperContext, success, ToolRefusal } from './tool-context.js';
 
 function describeReceipt(receipt: CheckoutReceipt) {
   const lines = receipt.items.map(
@@ -30,35 +32,40 @@ function paymentBeingConfirmed(orderId: string) {
 
 export function createCheckoutTools(shopping: ShoppingService, checkout: CheckoutService, options: { confirmation: boolean }) {
   const checkoutTool = tool(
-    async (_input, config: ToolRunnableConfig): Promise<[string, CheckoutReceipt | null]> => {
+    async (_input, config: ToolRunnableConfig): Promise<[string | ToolMessage, CheckoutReceipt | null]> => {
       const shopper = shopperContext(config);
-      let expectedTotal: number | undefined;
-      if (options.confirmation) {
-        const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
-        const request: ConfirmationRequest = {
-          question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
-          total: cart.total,
-          summary,
-        };
-        const answer = askToConfirm(request);
-        if (answer === 'declined') throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
-        if (answer === 'changed') {
-          throw new ToolRefusal(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`);
+      try {
+        let expectedTotal: number | undefined;
+        if (options.confirmation) {
+          const { cart, summary } = await shopping.checkoutPreview(shopper.sessionId);
+          const request: ConfirmationRequest = {
+            question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
+            total: cart.total,
+            summary,
+          };
+          const answer = askToConfirm(request);
+          if (answer === 'declined') throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
+          if (answer === 'changed') {
+            throw new ToolRefusal(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`);
+          }
+          expectedTotal = request.total;
         }
-        expectedTotal = request.total;
+        // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
+        const result = await checkout.checkout({
+          userId: shopper.userId,
+          sessionId: shopper.sessionId,
+          ownerVerified: true,
+          ...(expectedTotal !== undefined ? { expectedTotal } : {}),
+        });
+        if (result.status === 'processing') {
+          // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
+          return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
+        }
+        return [success({ receipt: result, message: describeReceipt(result) }), result];
+      } catch (error) {
+        if (isAppError(error) || error instanceof ToolRefusal) return [refusalOf(config, error.message), null];
+        throw error;
       }
-      // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
-      const result = await checkout.checkout({
-        userId: shopper.userId,
-        sessionId: shopper.sessionId,
-        ownerVerified: true,
-        ...(expectedTotal !== undefined ? { expectedTotal } : {}),
-      });
-      if (result.status === 'processing') {
-        // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
-        return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
-      }
-      return [success({ receipt: result, message: describeReceipt(result) }), result];
     },
     {
       name: 'checkout',

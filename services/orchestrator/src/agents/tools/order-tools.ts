@@ -3,7 +3,7 @@ import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { OrderService } from '../../orders/order-service.js';
 import { askToConfirm } from './confirmation.js';
-import { formatMoney, shopperContext, success, ToolRefusal } from './tool-context.js';
+import { formatMoney, relayRefusals, shopperContext, success, ToolRefusal } from './tool-context.js';
 
 /** An order as the agent sees it: the shopper's words, no internal fields. */
 function summarise(order: Order) {
@@ -33,29 +33,30 @@ const describeLines = (preview: RefundQuote) => preview.lines.map((line) => `${l
 export function createOrderTools(orders: OrderService) {
   const listOrders = tool(
     async (_input, config: ToolRunnableConfig) =>
-      success({ orders: (await orders.listOrders(shopperContext(config).userId)).items.map(summarise) }),
+      relayRefusals(config, async () => success({ orders: (await orders.listOrders(shopperContext(config).userId)).items.map(summarise) })),
     { name: 'list_orders', description: "The customer's orders, newest first, with status and items.", schema: z.object({}) },
   );
 
   const getOrder = tool(
     async (input, config: ToolRunnableConfig) =>
-      success({ order: summarise(await orders.getOrder(shopperContext(config).userId, input.order_id)) }),
+      relayRefusals(config, async () => success({ order: summarise(await orders.getOrder(shopperContext(config).userId, input.order_id)) })),
     { name: 'get_order', description: "One of the customer's orders: status, items, returned units, return deadline.", schema: z.object({ order_id: orderIdArgumentSchema }) },
   );
 
   const cancelOrder = tool(
-    async (input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      const preview = await orders.previewCancel(shopper.userId, input.order_id);
-      const summary = `cancel order ${input.order_id} (${describeLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
-      const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
-      if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`);
-      const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
-      const message = result.status === 'completed'
-        ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
-        : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
-      return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
-    },
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(config, async () => {
+        const shopper = shopperContext(config);
+        const preview = await orders.previewCancel(shopper.userId, input.order_id);
+        const summary = `cancel order ${input.order_id} (${describeLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
+        const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
+        if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`);
+        const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
+        const message = result.status === 'completed'
+          ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
+          : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
+        return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
+      }),
     {
       name: 'cancel_order',
       description: 'Cancel an order that has not shipped: refunds the whole payment and releases the stock. Asks the customer to confirm first.',
@@ -64,18 +65,19 @@ export function createOrderTools(orders: OrderService) {
   );
 
   const returnItems = tool(
-    async (input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      const preview = await orders.previewReturn(shopper.userId, input.order_id, input.lines);
-      const summary = `return ${describeLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
-      const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
-      if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
-      const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, { operationId: shopper.callKey });
-      const message = result.status === 'completed'
-        ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
-        : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
-      return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
-    },
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(config, async () => {
+        const shopper = shopperContext(config);
+        const preview = await orders.previewReturn(shopper.userId, input.order_id, input.lines);
+        const summary = `return ${describeLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
+        const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
+        if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
+        const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, { operationId: shopper.callKey });
+        const message = result.status === 'completed'
+          ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
+          : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
+        return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
+      }),
     {
       name: 'return_items',
       description:

@@ -1,7 +1,7 @@
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { ShoppingService } from '../../shopping/shopping-service.js';
-import { shopperContext, success } from './tool-context.js';
+import { relayRefusals, shopperContext, success } from './tool-context.js';
 
 const productIdArgument = z.number().describe('The id of a product, exactly as returned by search_products');
 
@@ -26,10 +26,11 @@ export function createSalesTools(shopping: ShoppingService) {
   );
 
   const addToCart = tool(
-    async (input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      return success(await shopping.addToCart(shopper.sessionId, input, shopper.callKey));
-    },
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(config, async () => {
+        const shopper = shopperContext(config);
+        return success(await shopping.addToCart(shopper.sessionId, input, shopper.callKey));
+      }),
     {
       name: 'add_to_cart',
       description: 'Add a product to the shopper\'s cart. The price always comes from the catalog; there is no way to set it.',
@@ -38,10 +39,11 @@ export function createSalesTools(shopping: ShoppingService) {
   );
 
   const updateCartQuantity = tool(
-    async (input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      return success(await shopping.setQuantity(shopper.sessionId, input));
-    },
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(config, async () => {
+        const shopper = shopperContext(config);
+        return success(await shopping.setQuantity(shopper.sessionId, input));
+      }),
     {
       name: 'update_cart_quantity',
       description: 'Set how many units of a product the cart holds, replacing its current quantity (e.g. "make it 3").',
@@ -50,10 +52,11 @@ export function createSalesTools(shopping: ShoppingService) {
   );
 
   const removeFromCart = tool(
-    async (input, config: ToolRunnableConfig) => {
-      const shopper = shopperContext(config);
-      return success(await shopping.removeFromCart(shopper.sessionId, input.product_id));
-    },
+    async (input, config: ToolRunnableConfig) =>
+      relayRefusals(config, async () => {
+        const shopper = shopperContext(config);
+        return success(await shopping.removeFromCart(shopper.sessionId, input.product_id));
+      }),
     {
       name: 'remove_from_cart',
       description: 'Remove a product line from the shopper\'s cart.',

@@ -1,6 +1,6 @@
 import { ToolMessage } from '@langchain/core/messages';
 import type { ToolRunnableConfig } from '@langchain/core/tools';
-import { AppError } from '@ecomm/platform';
+import { AppError, isAppError } from '@ecomm/platform';
 
 export interface ShopperContext {
   userId: string;
@@ -25,7 +25,7 @@ export function success(payload: Record<string, unknown>) {
   return JSON.stringify({ ok: true, ...payload });
 }
 
-/** A tool's own refusal (a confirmation not given): thrown like a service's refusal, returned to the model as one. */
+/** A tool's own refusal (a confirmation not given): thrown like a service's refusal, relayed as one. */
 export class ToolRefusal extends Error {}
 
 /**
@@ -34,6 +34,21 @@ export class ToolRefusal extends Error {}
  */
 export function refusalMessage(toolCallId: string, name: string, error: string) {
   return new ToolMessage({ tool_call_id: toolCallId, name, content: JSON.stringify({ ok: false, error }), status: 'error' });
+}
+
+/** The refused result of the tool call being run. */
+export function refusalOf(config: ToolRunnableConfig, error: string) {
+  return refusalMessage(config.toolCall?.id ?? '', config.toolCall?.name ?? '', error);
+}
+
+/** Refusals (a service's 4xx, a confirmation not given) become the call's error result; anything else propagates. */
+export async function relayRefusals<Result>(config: ToolRunnableConfig, work: () => Promise<Result>): Promise<Result | ToolMessage> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((isAppError(error) && error.statusCode < 500) || error instanceof ToolRefusal) return refusalOf(config, error.message);
+    throw error;
+  }
 }
 
 export function formatMoney(amount: number) {
