@@ -67,7 +67,7 @@ test('a run of three steps costs four statements: its creation, one per step tra
   assert.deepEqual(found.steps.map((step) => [step.status, step.attempts]), Array(3).fill(['succeeded', 1]));
 });
 
-test('each step is recorded as running before its call, with the previous step and its output already saved', async () => {
+test('each step is recorded as running before its call, the previous step and its output saved', async () => {
   const sagaId = randomUUID();
   const seen: unknown[] = [];
   const look = async () => {
@@ -95,7 +95,8 @@ test('an owner whose run was taken over during a call stops before the next step
       name: 'second',
       run: async () => {
         // A sweeper takes the run over while this call is in flight.
-        await connection.pool.query('update orchestrator.saga_runs set owner_version = owner_version + 1 where id = $1', [sagaId]);
+        const takeOver = 'update orchestrator.saga_runs set owner_version = owner_version + 1 where id = $1';
+        await connection.pool.query(takeOver, [sagaId]);
         return { second: 'b' };
       },
     },

@@ -154,7 +154,8 @@ export function createServiceClient(options: ServiceClientOptions) {
 
   return {
     /** A POST told apart from its replay: for a caller that needs the current state rather than a stored answer. */
-    postTellingReplays: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => send('POST', path, options),
+    postTellingReplays: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) =>
+      send('POST', path, options),
     get: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('GET', path, options),
     post: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('POST', path, options),
     put: <Schema extends z.ZodType>(path: string, options?: CallOptions<Schema>) => call('PUT', path, options),

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type BaseCheckpointSaver, type Interrupt } from '@langchain/langgraph';
+import {
+  Command,
+  GraphRecursionError,
+  INTERRUPT,
+  isInterrupted,
+  type BaseCheckpointSaver,
+  type Interrupt,
+} from '@langchain/langgraph';
 import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';

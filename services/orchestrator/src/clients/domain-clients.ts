@@ -17,6 +17,7 @@ import {
   sessionStatsSchema,
   userProfileSchema,
   type CreateProduct,
+  type CreateReservation,
   type Credentials,
   type ListProductsQuery,
   type ReturnLines,
@@ -60,9 +61,13 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
        * The reservation as it stands now. A retry is answered with the first, stored reply, which may be out of date
        * (the stock put back since by a process that took the run over): only then is it read again.
        */
-      reserve: async (reservationId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) => {
+      reserve: async (reservationId: string, lines: CreateReservation['lines'], idempotencyKey: string) => {
         const body = { reservation_id: reservationId, lines };
-        const answer = await product.postTellingReplays('/reservations', { body, schema: reservationSchema, ...key(idempotencyKey) });
+        const answer = await product.postTellingReplays('/reservations', {
+          body,
+          schema: reservationSchema,
+          ...key(idempotencyKey),
+        });
         if (!answer.replayed) return answer.body;
         return product.get(`/reservations/${reservationId}`, { schema: reservationSchema });
       },

@@ -19,13 +19,16 @@ export interface SagaOwner {
   version: number;
 }
 
-const columnOf = (table: typeof sagaRuns | typeof sagaSteps, key: string) => (getTableColumns(table) as Record<string, Column>)[key]!;
+type SagaTable = typeof sagaRuns | typeof sagaSteps;
 
 /** `column = value` for each change given, each value as its column stores it (jsonb as JSON text). */
-const assignments = (table: typeof sagaRuns | typeof sagaSteps, changes: object) =>
+const assignments = (table: SagaTable, changes: object) =>
   Object.entries(changes)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => sql`${sql.identifier(columnOf(table, key).name)} = ${sql.param(value, columnOf(table, key))}`);
+    .map(([key, value]) => {
+      const column = (getTableColumns(table) as Record<string, Column>)[key]!;
+      return sql`${sql.identifier(column.name)} = ${sql.param(value, column)}`;
+    });
 
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
@@ -41,21 +44,25 @@ export function createSagaRepository(db: Database) {
         sagaId: run.id,
         position,
         name,
-        ...(position === 0 ? { status: 'running', attempts: 1, startedAt } : { status: 'pending', attempts: 0, startedAt: null }),
+        ...(position === 0
+          ? { status: 'running', attempts: 1, startedAt }
+          : { status: 'pending', attempts: 0, startedAt: null }),
         compensationAttempts: 0,
         finishedAt: null,
         compensatedAt: null,
         error: null,
       }));
-      const rows = steps.map(
-        (step) => sql`(${step.sagaId}, ${step.position}, ${step.name}, ${step.status}, ${step.attempts}, ${sql.param(step.startedAt, sagaSteps.startedAt)})`,
-      );
+      const rows = steps.map((step) => {
+        const startedAt = sql.param(step.startedAt, sagaSteps.startedAt);
+        return sql`(${step.sagaId}, ${step.position}, ${step.name}, ${step.status}, ${step.attempts}, ${startedAt})`;
+      });
       await db.execute(sql`
         with run as (
           insert into ${sagaRuns} (id, type, status, input, owner_version)
           values (${run.id}, ${run.type}, 'running', ${sql.param(run.input, sagaRuns.input)}, 0)
         )
-        insert into ${sagaSteps} (saga_id, position, name, status, attempts, started_at) values ${sql.join(rows, sql`, `)}`);
+        insert into ${sagaSteps} (saga_id, position, name, status, attempts, started_at)
+        values ${sql.join(rows, sql`, `)}`);
       const record: SagaRunRecord = {
         id: run.id,
         type: run.type,

@@ -66,7 +66,14 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   }
 
   /** `startRecorded`: the first attempt's start is already written (by the run's creation, for its first step). */
-  async function attemptStep(writes: FencedWrites, stepIndex: number, record: SagaStepRecord, context: StepContext<Input, Data>, startRecorded: boolean, fault?: Fault) {
+  async function attemptStep(
+    writes: FencedWrites,
+    stepIndex: number,
+    record: SagaStepRecord,
+    context: StepContext<Input, Data>,
+    startRecorded: boolean,
+    fault?: Fault,
+  ) {
     const { sagaId } = writes.owner;
     const step = definition.steps[stepIndex]!;
     const pastPivot = stepIndex > pivotIndex;
@@ -107,7 +114,13 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
-  async function execute(writes: FencedWrites, found: SagaState, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
+  async function execute(
+    writes: FencedWrites,
+    found: SagaState,
+    recovering: boolean,
+    fault?: Fault,
+    gate?: PivotGate,
+  ): Promise<SagaOutcome<Data>> {
     const { sagaId } = writes.owner;
     const input = found.run.input as Input;
     let data = found.run.data as Partial<Data>;
@@ -137,7 +150,8 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
         if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
         // A run just started finds its first step recorded as running by its creation.
         const startRecorded = !recovering && record.status === 'running';
-        outcome ??= await attemptStep(writes, index, record, contextFor(sagaId, input, data, index), startRecorded, fault);
+        const context = contextFor(sagaId, input, data, index);
+        outcome ??= await attemptStep(writes, index, record, context, startRecorded, fault);
         span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
         return outcome;
       });
@@ -166,7 +180,13 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   }
 
   /** Drives the run as `owner` while beating; a run lost to another process is that process's to finish. */
-  async function drive(owner: SagaOwner, found: SagaState | undefined, recovering: boolean, fault?: Fault, gate?: PivotGate): Promise<SagaOutcome<Data>> {
+  async function drive(
+    owner: SagaOwner,
+    found: SagaState | undefined,
+    recovering: boolean,
+    fault?: Fault,
+    gate?: PivotGate,
+  ): Promise<SagaOutcome<Data>> {
     const timer = setInterval(() => void repository.beat(owner).catch(() => undefined), options.heartbeatMs);
     try {
       const state = found ?? (await repository.find(owner.sagaId));

@@ -9,7 +9,8 @@ export async function describeCart(clients: DomainClients, cart: Cart, known: Pr
   const items = await Promise.all(
     cart.items.map(async (item) => {
       const product =
-        known.find((each) => each.id === item.product_id) ?? (await clients.products.get(item.product_id).catch(() => undefined));
+        known.find((each) => each.id === item.product_id) ??
+        (await clients.products.get(item.product_id).catch(() => undefined));
       const unitPrice = product?.price ?? 0;
       return {
         product_id: item.product_id,
