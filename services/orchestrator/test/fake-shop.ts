@@ -151,7 +151,6 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         reservations.set(reservationId, { reservation_id: reservationId, status: 'reserved', lines: reserved });
         return reservations.get(reservationId)!;
       },
-      reservation: async (reservationId) => found(reservations.get(reservationId), `Reservation ${reservationId}`),
       release: async (reservationId) => {
         const reservation = found(reservations.get(reservationId), `Reservation ${reservationId}`);
         if (reservation.status === 'reserved') moveStock(reservation.lines, 1);
