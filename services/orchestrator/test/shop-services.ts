@@ -36,7 +36,6 @@ export function shopServices(shop: FakeShop, repository: SagaRepository) {
 export const checkoutCalls = [
   'carts.claim',
   'products.reserve',
-  'products.reservation',
   'orders.create',
   'payments.charge',
   'orders.confirm',
