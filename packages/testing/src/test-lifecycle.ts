@@ -2,6 +2,7 @@ import { after, before } from 'node:test';
 import type { ServiceDefinition } from '@ecomm/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildTestService, startTestService } from './service-harness.js';
+import { startTestCluster, type TestCluster } from './test-cluster.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 interface DatabaseScope {
@@ -30,23 +31,23 @@ export function beforeTests(setUp: () => Promise<unknown>) {
  * Stands for a value a `before` hook makes: inside tests and later hooks it is that value, so a test file can declare
  * `const app = useTestService(...)` at the top; touched any earlier, it says so instead of failing obscurely.
  */
-function readyLater<Value extends object>(current: () => Value | undefined, what: string): Value {
+function readyLater<Value>(current: () => Value | undefined, what: string): Value {
   const value = () => {
     const made = current();
     if (made === undefined) throw new Error(`${what} is made in a before hook: use it inside tests and hooks`);
     return made;
   };
-  return new Proxy({} as Value, {
+  return new Proxy({} as Value & object, {
     get(_, property) {
-      const target = value();
+      const target = value() as Value & object;
       const member: unknown = Reflect.get(target, property, target);
       return typeof member === 'function' ? member.bind(target) : member;
     },
-    set: (_, property, member) => Reflect.set(value(), property, member),
-    has: (_, property) => Reflect.has(value(), property),
-    ownKeys: () => Reflect.ownKeys(value()),
+    set: (_, property, member) => Reflect.set(value() as Value & object, property, member),
+    has: (_, property) => Reflect.has(value() as Value & object, property),
+    ownKeys: () => Reflect.ownKeys(value() as Value & object),
     getOwnPropertyDescriptor: (_, property) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(value(), property);
+      const descriptor = Reflect.getOwnPropertyDescriptor(value() as Value & object, property);
       return descriptor && { ...descriptor, configurable: true };
     },
   });
@@ -74,22 +75,22 @@ export function useTestDatabase(): TestDatabase {
  * Whatever `start` makes on the test database, made before the tests and stopped after them (before the database is
  * dropped). Pass `database` from `useTestDatabase()` to share one between fixtures; without it each has its own.
  */
-export function useTestFixture<Value extends object>(
+export function useTestFixture<Value>(
   start: (database: TestDatabase) => Promise<Value>,
   stop: (started: Value) => Promise<unknown>,
   database: TestDatabase = useTestDatabase(),
 ): Value {
   const scope = scopes.get(database);
   if (!scope) throw new Error('useTestFixture takes the database useTestDatabase() returned');
-  let started: Value | undefined;
+  let started: { value: Value } | undefined;
   beforeTests(async () => {
-    started = await start(scope.database!);
-    const value = started;
+    const value = await start(scope.database!);
+    started = { value };
     scope.stops.push(async () => {
       await stop(value);
     });
   });
-  return readyLater(() => started, 'A test fixture');
+  return readyLater(() => started?.value, 'A test fixture');
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- definitions of different services have different configs
@@ -110,6 +111,17 @@ export function useTestService(definition: AnyDefinition, options: TestServiceOp
     options.database,
   );
 }
+
+/** Several services on one test database, each on a random loopback port: see `startTestCluster`. */
+export function useTestCluster(...[definitions, environment, database]: UseTestClusterArguments): TestCluster {
+  return useTestFixture((shared) => startTestCluster(definitions, shared, environment), (cluster) => cluster.stop(), database);
+}
+
+type UseTestClusterArguments = [
+  definitions: Parameters<typeof startTestCluster>[0],
+  environment?: Parameters<typeof startTestCluster>[2],
+  database?: TestDatabase,
+];
 
 /** The same, listening on a random loopback port (`url`), for tests that talk real HTTP to it. */
 export function useListeningTestService(definition: AnyDefinition, options: TestServiceOptions = {}) {
