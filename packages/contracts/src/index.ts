@@ -9,3 +9,4 @@ export * from './chat.js';
 export * from './components.js';
 export * from './mcp.js';
 export * from './web.js';
+export * from './search-words.js';
