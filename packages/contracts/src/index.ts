@@ -10,3 +10,4 @@ export * from './components.js';
 export * from './mcp.js';
 export * from './web.js';
 export * from './search-words.js';
+export * from './service-catalog.js';
