@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ensureServiceRoles,
   ensureServiceSchemas,
+  freePort,
   launchServices,
   rolePasswords,
   serviceCatalog,
@@ -18,14 +18,6 @@ import {
 } from '@ecomm/cluster';
 import type { ShopTarget } from './shop-client.js';
 
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface OwnClusterSettings {
   root: string;

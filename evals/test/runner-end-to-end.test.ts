@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { authService } from '@ecomm/auth-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createTestDatabase, startTestCluster, testSecrets, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, testSecrets, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { loadDataset, type EvalCase } from '../src/dataset-schema.js';
 import { createJudge } from '../src/judge.js';
 import { runEvals } from '../src/runner.js';
@@ -18,29 +18,30 @@ import { startFakeJudge } from './fake-openai.js';
 
 // The runner end to end: the six real services over HTTP (offline model), real sign-ups, real state read back.
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let target: ShopTarget;
 const dataset = loadDataset();
 const pick = (...names: string[]) => names.map((name) => structuredClone(dataset.find((evalCase) => evalCase.name === name)!));
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(
-    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-    database,
-    {
-      auth: { RATE_LIMIT_AUTH: '1000/minute', BCRYPT_ROUNDS: '4' },
-      product: { ALLOW_TEST_RESET: 'true' },
-      orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute' },
-    },
-  );
-  target = { urls: cluster.urls as ShopTarget['urls'], internalApiKey: testSecrets.INTERNAL_API_KEY };
-});
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(
+      { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+      database,
+      {
+        auth: { RATE_LIMIT_AUTH: '1000/minute', BCRYPT_ROUNDS: '4' },
+        product: { ALLOW_TEST_RESET: 'true' },
+        orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute' },
+      },
+    );
+    target = { urls: cluster.urls as ShopTarget['urls'], internalApiKey: testSecrets.INTERNAL_API_KEY };
+  },
+  async () => {
+    await cluster.stop();
+  },
+  database,
+);
 
 test('after-purchase cases: the operator fulfils, and cancellations and returns are graded on the database', async () => {
   const cases = pick('cancel-last-order-confirmed', 'return-2-of-5-balls', 'cancel-shipped-refused');

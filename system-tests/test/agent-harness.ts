@@ -6,7 +6,7 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { internalHeaders, signTestToken, startTestCluster, startTestService, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, signTestToken, startTestCluster, startTestService, useTestFixture, type TestDatabase } from '@ecomm/testing';
 
 interface Product { id: number; name: string; price: number; stock: number }
 interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }
@@ -72,6 +72,15 @@ export async function startAgentShop(
     stop: () => cluster.stop(),
   };
   return shop;
+}
+
+/** The same for the tests of this file (or of the `describe` it is called in), on a database of its own. */
+export function useAgentShop(orchestratorEnvironment: Record<string, string> = {}, paymentEnvironment: Record<string, string> = {}, database?: TestDatabase) {
+  return useTestFixture(
+    (shared) => startAgentShop(shared, orchestratorEnvironment, paymentEnvironment),
+    (shop) => shop.stop(),
+    database,
+  );
 }
 
 export type AgentShop = Awaited<ReturnType<typeof startAgentShop>>;

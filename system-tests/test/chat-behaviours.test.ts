@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeEach, describe, test } from 'node:test';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // Each behaviour of the shopping agents, with the offline model, over real HTTP: the exact tool calls the
 // agents made (the reply's `steps`) and the shop's state afterwards (orders, payments, stock, cart).
 
-let database: TestDatabase;
-let shop: AgentShop;
+const shop = useAgentShop();
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
-});
 beforeEach(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 const id = (name: string) => products[name]!.id;

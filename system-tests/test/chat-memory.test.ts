@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests, internalHeaders, useTestDatabase } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
+const database = useTestDatabase();
+const shop = useAgentShop({ CHECKOUT_CONFIRMATION: 'required' }, {}, database);
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database, { CHECKOUT_CONFIRMATION: 'required' });
+beforeTests(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 describe('durable conversations (PostgreSQL checkpointer)', () => {

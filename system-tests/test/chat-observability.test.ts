@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { createTestDatabase, internalHeaders, signTestToken, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { internalHeaders, signTestToken, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { startTraceReceiver, type TraceReceiver } from './trace-receiver.js';
 import { startTracedServices, type TracedCluster } from './traced-services.js';
 
@@ -10,23 +10,24 @@ import { startTracedServices, type TracedCluster } from './traced-services.js';
 
 const services = ['product', 'session', 'order', 'payment', 'orchestrator'] as const;
 let receiver: TraceReceiver;
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TracedCluster;
 
-before(async () => {
-  receiver = await startTraceReceiver();
-  database = await createTestDatabase();
-  cluster = await startTracedServices([...services], {
-    database,
-    otlpEndpoint: receiver.url,
-    environment: { orchestrator: { LLM_PROVIDER: 'offline' } },
-  });
-});
-after(async () => {
-  await cluster?.stop();
-  await database?.drop();
-  await receiver?.close();
-});
+useTestFixture(
+  async () => {
+    receiver = await startTraceReceiver();
+    cluster = await startTracedServices([...services], {
+      database,
+      otlpEndpoint: receiver.url,
+      environment: { orchestrator: { LLM_PROVIDER: 'offline' } },
+    });
+  },
+  async () => {
+    await cluster?.stop();
+    await receiver?.close();
+  },
+  database,
+);
 
 const url = (service: (typeof services)[number]) => cluster.services[service]!.url;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createTestDatabase, internalHeaders, startFakeOpenAi, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { internalHeaders, startFakeOpenAi, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let shop: AgentShop;
 let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
 let quantityToAdd = 1;
@@ -11,40 +11,41 @@ let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
 const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
 
-before(async () => {
-  // Plays an LLM: routes, searches, then adds and hands over in one reply, checks out, and reports the receipt.
-  fake = await startFakeOpenAi((request) => {
-    const tools = toolNames(request);
-    const last = request.messages.at(-1)!;
-    if (!tools.includes('view_cart')) return { tool_calls: [{ name: 'transfer_to_sales', arguments: {} }] };
-    if (tools.includes('search_products')) {
-      if (last.role === 'user') return { tool_calls: [{ name: 'search_products', arguments: { query: 'macbook' } }] };
-      if (last.role === 'tool' && last.content?.includes('"products"')) {
-        const [product] = (JSON.parse(last.content) as { products: { id: number }[] }).products;
-        return {
-          tool_calls: [
-            { name: 'add_to_cart', arguments: { product_id: product!.id, quantity: quantityToAdd } },
-            { name: 'transfer_to_checkout', arguments: {} },
-          ],
-        };
+useTestFixture(
+  async () => {
+    // Plays an LLM: routes, searches, then adds and hands over in one reply, checks out, and reports the receipt.
+    fake = await startFakeOpenAi((request) => {
+      const tools = toolNames(request);
+      const last = request.messages.at(-1)!;
+      if (!tools.includes('view_cart')) return { tool_calls: [{ name: 'transfer_to_sales', arguments: {} }] };
+      if (tools.includes('search_products')) {
+        if (last.role === 'user') return { tool_calls: [{ name: 'search_products', arguments: { query: 'macbook' } }] };
+        if (last.role === 'tool' && last.content?.includes('"products"')) {
+          const [product] = (JSON.parse(last.content) as { products: { id: number }[] }).products;
+          return {
+            tool_calls: [
+              { name: 'add_to_cart', arguments: { product_id: product!.id, quantity: quantityToAdd } },
+              { name: 'transfer_to_checkout', arguments: {} },
+            ],
+          };
+        }
       }
-    }
-    if (last.role === 'tool' && last.content?.includes('"ok":false')) return { content: 'Sorry, that did not work.' };
-    if (last.role === 'tool' && last.content?.includes('receipt')) {
-      const { message } = JSON.parse(last.content) as { message: string };
-      return { content: `All done.\n${message}` };
-    }
-    return { tool_calls: [{ name: 'checkout', arguments: {} }] };
-  });
-  database = await createTestDatabase();
-  shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
-  products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
-  await fake.close();
-});
+      if (last.role === 'tool' && last.content?.includes('"ok":false')) return { content: 'Sorry, that did not work.' };
+      if (last.role === 'tool' && last.content?.includes('receipt')) {
+        const { message } = JSON.parse(last.content) as { message: string };
+        return { content: `All done.\n${message}` };
+      }
+      return { tool_calls: [{ name: 'checkout', arguments: {} }] };
+    });
+    shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
+    products = await shop.resetCatalog();
+  },
+  async () => {
+    await shop.stop();
+    await fake.close();
+  },
+  database,
+);
 
 test('the real OpenAI client drives the graph against an OpenAI-compatible endpoint', async () => {
   const shopper = await shop.newShopper();

@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, internalHeaders, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { internalHeaders, ScriptedChatModel, startTestService, useTestDatabase } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // After the purchase, by chat: the order tools over real HTTP on real PostgreSQL. Every refund is asked first and
 // done only on a plain yes; the user is the request's; amounts come from the order. Each test checks the database.
 
-let database: TestDatabase;
-let shop: AgentShop;
+const database = useTestDatabase();
+const shop = useAgentShop({}, {}, database);
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
-});
 beforeEach(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 type Shopper = Awaited<ReturnType<AgentShop['newShopper']>>;

@@ -1,27 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 import { quickRecovery } from './checkout-fixtures.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let shop: AgentShop;
 
-before(async () => {
-  database = await createTestDatabase();
-  // The gateway answers after 4 s, the orchestrator gives up on a charge after 0.5 s: the checkout answers 202.
-  shop = await startAgentShop(
-    database,
-    { ...quickRecovery, PAYMENT_TIMEOUT_MS: '500', SAGA_STEP_ATTEMPTS: '2', SAGA_BACKOFF_MS: '100' },
-    { PAYMENT_LATENCY_MS: '4000' },
-  );
-  await shop.resetCatalog();
-});
-
-after(async () => {
-  await shop.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    // The gateway answers after 4 s, the orchestrator gives up on a charge after 0.5 s: the checkout answers 202.
+    shop = await startAgentShop(
+      database,
+      { ...quickRecovery, PAYMENT_TIMEOUT_MS: '500', SAGA_STEP_ATTEMPTS: '2', SAGA_BACKOFF_MS: '100' },
+      { PAYMENT_LATENCY_MS: '4000' },
+    );
+    await shop.resetCatalog();
+  },
+  async () => {
+    await shop.stop();
+  },
+  database,
+);
 
 test('a checkout whose payment is in doubt is never reported as paid; a later turn shows how it ended', async () => {
   const shopper = await shop.newShopper();

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeEach, describe, test } from 'node:test';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // Ordinary phrasings a reviewer tried against the offline model: asking is not buying, and nothing is added or
 // paid that the shopper did not ask for. Each checks the shop's state, not only the reply.
 
-let database: TestDatabase;
-let shop: AgentShop;
+const shop = useAgentShop();
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
-});
 beforeEach(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 const id = (name: string) => products[name]!.id;

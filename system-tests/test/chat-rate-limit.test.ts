@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { describe, test } from 'node:test';
+import { useAgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
-
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database, { RATE_LIMIT_CHAT: '3/minute' });
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
-});
+const shop = useAgentShop({ RATE_LIMIT_CHAT: '3/minute' });
 
 function post(body: unknown, headers: Record<string, string>) {
   return fetch(`${shop.urls.orchestrator}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -1,26 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ToolMessage } from '@langchain/core/messages';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests, ScriptedChatModel, startTestService, useTestDatabase } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // The graph with a scripted model, as in LangGraph's supervisor tests: whatever the model asks for, the tools
 // validate it, and the exact trajectory is what runs. The rest of the shop is real.
 
-let database: TestDatabase;
-let shop: AgentShop;
+const database = useTestDatabase();
+const shop = useAgentShop({}, {}, database);
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
+beforeTests(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 async function orchestratorWith(model: ScriptedChatModel, environment: Record<string, string> = {}) {

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, signTestToken, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { describe, test } from 'node:test';
+import { beforeTests, signTestToken } from '@ecomm/testing';
+import { useAgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
+const shop = useAgentShop();
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
+beforeTests(async () => {
   await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 function post(body: unknown, headers: Record<string, string> = {}) {

@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { buildApp } from '@ecomm/orchestrator-service/app';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, ScriptedChatModel, startTestService, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests, ScriptedChatModel, startTestService, useTestDatabase } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // /chat/stream at the HTTP level: the UI message stream protocol v1 (server-sent events) of the Vercel AI SDK.
 
 type Part = { type: string } & Record<string, unknown>;
 
-let database: TestDatabase;
-let shop: AgentShop;
+const database = useTestDatabase();
+const shop = useAgentShop({}, {}, database);
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
+beforeTests(async () => {
   products = await shop.resetCatalog();
-});
-after(async () => {
-  await shop.stop();
-  await database.drop();
 });
 
 function send(url: string, shopper: { token: string; sessionId: string }, message: string, signal?: AbortSignal) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, startFakeOpenAi, type FakeCallIds, type TestDatabase } from '@ecomm/testing';
+import { describe, test } from 'node:test';
+import { startFakeOpenAi, useTestDatabase, useTestFixture, type FakeCallIds, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
 const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
@@ -25,20 +25,21 @@ async function shopWithCallIds(database: TestDatabase, callIds: FakeCallIds) {
 
 for (const callIds of ['constant', 'missing'] as const) {
   describe(`the real OpenAI client, tool-call ids ${callIds === 'constant' ? 'always "call_0"' : 'missing'}`, () => {
-    let database: TestDatabase;
+    const database = useTestDatabase();
     let context: Awaited<ReturnType<typeof shopWithCallIds>>;
     let shop: AgentShop;
 
-    before(async () => {
-      database = await createTestDatabase();
-      context = await shopWithCallIds(database, callIds);
-      shop = context.shop;
-    });
-    after(async () => {
-      await shop.stop();
-      await context.fake.close();
-      await database.drop();
-    });
+    useTestFixture(
+      async () => {
+        context = await shopWithCallIds(database, callIds);
+        shop = context.shop;
+      },
+      async () => {
+        await shop.stop();
+        await context.fake.close();
+      },
+      database,
+    );
 
     test('each add in each turn adds, whatever ids the provider sends, and every step reports what happened', async () => {
       const shopper = await shop.newShopper();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, quickRecovery, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectUntouched, snapshot } from './checkout-invariants.js';
 
@@ -43,34 +43,34 @@ async function startHungService(target: string) {
   };
 }
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let payment: Awaited<ReturnType<typeof startHungService>>;
 let orchestrator: Awaited<ReturnType<typeof startTestService>>;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, { payment: testHooks.payment });
-  payment = await startHungService(cluster.urls.payment!);
-  orchestrator = await startTestService(orchestratorService, database, {
-    ...cluster.serviceUrls,
-    ...testHooks.orchestrator,
-    ...quickRecovery,
-    PAYMENT_SERVICE_URL: payment.url,
-    PAYMENT_TIMEOUT_MS: '300',
-    CIRCUIT_BREAKER_THRESHOLD: '3',
-    CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS: '5000',
-  });
-  shop = shopClient(urlsOf(cluster, orchestrator.url));
-});
-
-after(async () => {
-  await payment.close();
-  await orchestrator.app.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, { payment: testHooks.payment });
+    payment = await startHungService(cluster.urls.payment!);
+    orchestrator = await startTestService(orchestratorService, database, {
+      ...cluster.serviceUrls,
+      ...testHooks.orchestrator,
+      ...quickRecovery,
+      PAYMENT_SERVICE_URL: payment.url,
+      PAYMENT_TIMEOUT_MS: '300',
+      CIRCUIT_BREAKER_THRESHOLD: '3',
+      CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS: '5000',
+    });
+    shop = shopClient(urlsOf(cluster, orchestrator.url));
+  },
+  async () => {
+    await payment.close();
+    await orchestrator.app.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 async function breakerState(upstream: string) {
   const text = await (await fetch(`${orchestrator.url}/metrics`)).text();

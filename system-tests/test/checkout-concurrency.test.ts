@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop } from './checkout-fixtures.js';
+import { describe, test } from 'node:test';
+import { useShop } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
-
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+const shop = useShop();
 
 describe('one cart, several checkouts', () => {
   test('checked out twice in a row: the second is "Cart is empty" and nothing more is charged', async () => {

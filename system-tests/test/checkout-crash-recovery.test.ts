@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import {
   domainServices,
   quickRecovery,
@@ -16,7 +16,7 @@ import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invarian
 
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let orchestrator: OrchestratorProcess;
 let shop: Shop;
@@ -26,17 +26,17 @@ async function startOrchestrator() {
   shop = shopClient(urlsOf(cluster, orchestrator.url));
 }
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, testHooks);
-  await startOrchestrator();
-});
-
-after(async () => {
-  await orchestrator.stop();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, testHooks);
+    await startOrchestrator();
+  },
+  async () => {
+    await orchestrator.stop();
+    await cluster.stop();
+  },
+  database,
+);
 
 /** Checks out with a crash fault: the request dies with the process, which must have been killed. */
 async function crashingCheckout(fault: string) {

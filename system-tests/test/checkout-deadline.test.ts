@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 import { startHoldingProxy } from './holding-proxy.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let orchestrator: Awaited<ReturnType<typeof startTestService>>;
 let paymentProxy: Awaited<ReturnType<typeof startHoldingProxy>>;
@@ -18,34 +18,34 @@ let shop: Shop;
 const patience = 60_000;
 const isCreation = (request: { method?: string; url?: string }) => request.method === 'POST' && request.url === '/';
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, { payment: testHooks.payment });
-  paymentProxy = await startHoldingProxy(cluster.urls.payment!);
-  orderProxy = await startHoldingProxy(cluster.urls.order!);
-  sessionProxy = await startHoldingProxy(cluster.urls.session!);
-  // The orchestrator waits a minute for any one answer, but gives the shopper one after two seconds.
-  orchestrator = await startTestService(orchestratorService, database, {
-    ...cluster.serviceUrls,
-    ...testHooks.orchestrator,
-    PAYMENT_SERVICE_URL: paymentProxy.url,
-    ORDER_SERVICE_URL: orderProxy.url,
-    SESSION_SERVICE_URL: sessionProxy.url,
-    SERVICE_TIMEOUT_MS: String(patience),
-    PAYMENT_TIMEOUT_MS: String(patience),
-    CHECKOUT_DEADLINE_MS: '2000',
-  });
-  shop = shopClient(urlsOf(cluster, orchestrator.url));
-});
-
-after(async () => {
-  await paymentProxy.close();
-  await orderProxy.close();
-  await sessionProxy.close();
-  await orchestrator.app.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, { payment: testHooks.payment });
+    paymentProxy = await startHoldingProxy(cluster.urls.payment!);
+    orderProxy = await startHoldingProxy(cluster.urls.order!);
+    sessionProxy = await startHoldingProxy(cluster.urls.session!);
+    // The orchestrator waits a minute for any one answer, but gives the shopper one after two seconds.
+    orchestrator = await startTestService(orchestratorService, database, {
+      ...cluster.serviceUrls,
+      ...testHooks.orchestrator,
+      PAYMENT_SERVICE_URL: paymentProxy.url,
+      ORDER_SERVICE_URL: orderProxy.url,
+      SESSION_SERVICE_URL: sessionProxy.url,
+      SERVICE_TIMEOUT_MS: String(patience),
+      PAYMENT_TIMEOUT_MS: String(patience),
+      CHECKOUT_DEADLINE_MS: '2000',
+    });
+    shop = shopClient(urlsOf(cluster, orchestrator.url));
+  },
+  async () => {
+    await paymentProxy.close();
+    await orderProxy.close();
+    await sessionProxy.close();
+    await orchestrator.app.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 /** The checkout's answer; a request still unanswered long after the deadline fails the test instead of hanging it. */
 async function checkoutAnswer(...args: Parameters<Shop['checkout']>) {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { productService } from '@ecomm/product-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { buildTestService, createTestDatabase, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { buildTestService, startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import {
   domainServices,
   shopClient,
@@ -16,24 +16,24 @@ import {
 } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let orchestrator: OrchestratorProcess;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  // Slow charges leave time to stop the product service while the payment is under way.
-  cluster = await startTestCluster(domainServices, database, { payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: '1500' } });
-  orchestrator = await spawnOrchestrator(database, cluster, { PAYMENT_TIMEOUT_MS: '5000', SAGA_STEP_ATTEMPTS: '3', SAGA_BACKOFF_MS: '50' });
-  shop = shopClient(urlsOf(cluster, orchestrator.url));
-});
-
-after(async () => {
-  await orchestrator.stop();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    // Slow charges leave time to stop the product service while the payment is under way.
+    cluster = await startTestCluster(domainServices, database, { payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: '1500' } });
+    orchestrator = await spawnOrchestrator(database, cluster, { PAYMENT_TIMEOUT_MS: '5000', SAGA_STEP_ATTEMPTS: '3', SAGA_BACKOFF_MS: '50' });
+    shop = shopClient(urlsOf(cluster, orchestrator.url));
+  },
+  async () => {
+    await orchestrator.stop();
+    await cluster.stop();
+  },
+  database,
+);
 
 async function restartProductService() {
   const { port } = new URL(cluster.urls.product!);

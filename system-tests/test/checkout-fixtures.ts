@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
@@ -10,9 +9,17 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { spawnService, waitUntilReady, workspaceRoot } from '@ecomm/cluster';
+import { freePort, spawnService, waitUntilReady, workspaceRoot } from '@ecomm/cluster';
 import type { Cart, Order, Payment, Product, SagaRunView } from '@ecomm/contracts';
-import { internalHeaders, signTestToken, startTestCluster, testEnvironment, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import {
+  internalHeaders,
+  signTestToken,
+  startTestCluster,
+  testEnvironment,
+  useTestFixture,
+  type TestCluster,
+  type TestDatabase,
+} from '@ecomm/testing';
 
 /** A checkout saga run as the admin API shows it; its input is the checkout's. */
 export type SagaRun = SagaRunView & { input: { session_id: string; order_id: string; user_id: string } };
@@ -48,19 +55,23 @@ export async function startShop(database: TestDatabase, environment: Parameters<
   return { cluster, shop: shopClient(urlsOf(cluster)) };
 }
 
+/** The same for the tests of this file, on a database of its own (or `database`); `shop.cluster` is the cluster. */
+export function useShop(environment: Parameters<typeof startTestCluster>[2] = testHooks, database?: TestDatabase) {
+  return useTestFixture(
+    async (shared) => {
+      const { cluster, shop } = await startShop(shared, environment);
+      return Object.assign(shop, { cluster });
+    },
+    (shop) => shop.cluster.stop(),
+    database,
+  );
+}
+
 export function urlsOf(cluster: TestCluster, orchestrator = cluster.urls.orchestrator): ShopUrls {
   const { product, order, payment, session } = cluster.urls;
   return { orchestrator: orchestrator!, product: product!, order: order!, payment: payment!, session: session! };
 }
 
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Fast recovery: a run whose owner has not beaten for a second is taken up by the next sweep. */
 export const quickRecovery = { SAGA_HEARTBEAT_MS: '100', SAGA_STALE_AFTER_MS: '1000', SAGA_SWEEP_INTERVAL_MS: '250' };

@@ -1,41 +1,41 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { errorCodes } from '@ecomm/contracts';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, internalHeaders, startTestCluster, startTestService, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, quickRecovery, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectUntouched, snapshot } from './checkout-invariants.js';
 
 // Long enough that the sweep compensates well before the gateway answers, even on a loaded machine.
 const gatewayLatencyMs = 12_000;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let orchestrator: Awaited<ReturnType<typeof startTestService>>;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, {
-    payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: String(gatewayLatencyMs) },
-  });
-  // Gives up on a charge after 0.5 s, leaves the run in doubt, and lets the sweep take it up about a second later.
-  orchestrator = await startTestService(orchestratorService, database, {
-    ...cluster.serviceUrls,
-    ...quickRecovery,
-    PAYMENT_TIMEOUT_MS: '500',
-    SAGA_STEP_ATTEMPTS: '2',
-    SAGA_BACKOFF_MS: '100',
-  });
-  shop = shopClient(urlsOf(cluster, orchestrator.url));
-});
-
-after(async () => {
-  await orchestrator.app.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, {
+      payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: String(gatewayLatencyMs) },
+    });
+    // Gives up on a charge after 0.5 s, leaves the run in doubt, and lets the sweep take it up about a second later.
+    orchestrator = await startTestService(orchestratorService, database, {
+      ...cluster.serviceUrls,
+      ...quickRecovery,
+      PAYMENT_TIMEOUT_MS: '500',
+      SAGA_STEP_ATTEMPTS: '2',
+      SAGA_BACKOFF_MS: '100',
+    });
+    shop = shopClient(urlsOf(cluster, orchestrator.url));
+  },
+  async () => {
+    await orchestrator.app.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 /** The slow charge's own answer, replayed under its key once there is one ("in progress" until then). */
 async function answerOfSlowCharge(sagaId: string, orderId: string, amount: number) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop, type Shopper } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 import { clockAheadOptions, startHoldingProxy } from './holding-proxy.js';
@@ -9,27 +9,27 @@ import { clockAheadOptions, startHoldingProxy } from './holding-proxy.js';
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
 const creatingAnOrder = (request: { method?: string; url?: string }) => request.method === 'POST' && request.url === '/';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let proxy: Awaited<ReturnType<typeof startHoldingProxy>>;
 /** The sweeper: a second orchestrator on the same database whose clock runs 40 s ahead. */
 let sweeper: OrchestratorProcess;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, testHooks);
-  proxy = await startHoldingProxy(cluster.urls.order!);
-  sweeper = await spawnOrchestrator(database, cluster, { NODE_OPTIONS: clockAheadOptions(40_000) });
-  shop = shopClient(urlsOf(cluster, sweeper.url));
-});
-
-after(async () => {
-  await sweeper.stop();
-  await proxy.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, testHooks);
+    proxy = await startHoldingProxy(cluster.urls.order!);
+    sweeper = await spawnOrchestrator(database, cluster, { NODE_OPTIONS: clockAheadOptions(40_000) });
+    shop = shopClient(urlsOf(cluster, sweeper.url));
+  },
+  async () => {
+    await sweeper.stop();
+    await proxy.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 /** An owner whose calls to the order service go through the proxy, so the answer to its order can be held back. */
 const startOwner = () => spawnOrchestrator(database, cluster, { ORDER_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' });

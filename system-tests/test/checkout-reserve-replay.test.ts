@@ -1,40 +1,40 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { checkoutSaga, type CheckoutData, type CheckoutInput } from '@ecomm/orchestrator-service/checkout-saga';
 import { createDomainClients } from '@ecomm/orchestrator-service/domain-clients';
 import type { CheckoutClaim } from '@ecomm/contracts';
 import { isAppError } from '@ecomm/platform';
-import { createTestDatabase, startTestCluster, testSecrets, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, testSecrets, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, urlsOf, type Shop } from './checkout-fixtures.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let shop: Shop;
 let clients: ReturnType<typeof createDomainClients>;
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster({ product: domainServices.product }, database);
-  shop = shopClient(urlsOf(cluster, 'http://127.0.0.1:9'));
-  const unused = 'http://127.0.0.1:9';
-  clients = createDomainClients({
-    ORDER_SERVICE_URL: unused,
-    PAYMENT_SERVICE_URL: unused,
-    SESSION_SERVICE_URL: unused,
-    AUTH_SERVICE_URL: unused,
-    ...cluster.serviceUrls,
-    INTERNAL_API_KEY: testSecrets.INTERNAL_API_KEY,
-    SERVICE_TIMEOUT_MS: 5_000,
-    PAYMENT_TIMEOUT_MS: 5_000,
-  } as unknown as Parameters<typeof createDomainClients>[0]);
-});
-
-after(async () => {
-  await clients?.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster({ product: domainServices.product }, database);
+    shop = shopClient(urlsOf(cluster, 'http://127.0.0.1:9'));
+    const unused = 'http://127.0.0.1:9';
+    clients = createDomainClients({
+      ORDER_SERVICE_URL: unused,
+      PAYMENT_SERVICE_URL: unused,
+      SESSION_SERVICE_URL: unused,
+      AUTH_SERVICE_URL: unused,
+      ...cluster.serviceUrls,
+      INTERNAL_API_KEY: testSecrets.INTERNAL_API_KEY,
+      SERVICE_TIMEOUT_MS: 5_000,
+      PAYMENT_TIMEOUT_MS: 5_000,
+    } as unknown as Parameters<typeof createDomainClients>[0]);
+  },
+  async () => {
+    await clients?.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 test('reserve_stock replayed after its reservation was released is a failure, not a success', async () => {
   const reserveStock = checkoutSaga(clients).steps.find((step) => step.name === 'reserve_stock')!;

@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, signTestToken, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop } from './checkout-fixtures.js';
+import { describe, test } from 'node:test';
+import { signTestToken } from '@ecomm/testing';
+import { useShop } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
-
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+const shop = useShop();
 
 /** A shopper with a two-line cart of fresh products. */
 async function twoLineShopper() {

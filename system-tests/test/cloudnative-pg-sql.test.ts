@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { roleName } from '@ecomm/cluster';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { renderKustomization } from './kubernetes-sources.js';
 
 // The CloudNativePG Cluster's bootstrap SQL, run for real: it must leave the same schemas, owners and
@@ -13,7 +13,7 @@ const cluster = renderKustomization('deploy/k8s/overlays/dev').find((object) => 
 const bootstrap = cluster.spec.bootstrap.initdb as { database: string; postInitApplicationSQL: string[] };
 const rolePassword = process.env.TEST_ROLE_PASSWORD ?? '';
 
-let provisioned: TestDatabase;
+const provisioned = useTestDatabase();
 let bootstrappedUrl: string;
 
 async function query<Row>(url: string, text: string) {
@@ -47,21 +47,21 @@ async function accessRules(url: string) {
   return { schemas: schemas.map((schema) => ({ ...schema, acl: (schema.acl ?? []).toSorted() })), database: (database!.acl ?? []).toSorted() };
 }
 
-before(async () => {
-  provisioned = await createTestDatabase();
-  const name = `cnpg_${randomBytes(6).toString('hex')}`;
-  await query(provisioned.adminUrl, `create database ${name}`);
-  bootstrappedUrl = withDatabase(provisioned.adminUrl, name);
-  // As the operator runs them after initdb: each statement, as the superuser, in the application database.
-  const statements = bootstrap.postInitApplicationSQL.map((statement) => statement.replaceAll(` database ${bootstrap.database} `, ` database ${name} `));
-  assert.ok(statements.filter((statement) => statement.includes(` database ${name} `)).length > 6, 'the grants name the database');
-  for (const statement of statements) await query(bootstrappedUrl, statement);
-});
-
-after(async () => {
-  await query(provisioned.adminUrl, `drop database if exists ${new URL(bootstrappedUrl).pathname.slice(1)} with (force)`);
-  await provisioned.drop();
-});
+useTestFixture(
+  async () => {
+    const name = `cnpg_${randomBytes(6).toString('hex')}`;
+    await query(provisioned.adminUrl, `create database ${name}`);
+    bootstrappedUrl = withDatabase(provisioned.adminUrl, name);
+    // As the operator runs them after initdb: each statement, as the superuser, in the application database.
+    const statements = bootstrap.postInitApplicationSQL.map((statement) => statement.replaceAll(` database ${bootstrap.database} `, ` database ${name} `));
+    assert.ok(statements.filter((statement) => statement.includes(` database ${name} `)).length > 6, 'the grants name the database');
+    for (const statement of statements) await query(bootstrappedUrl, statement);
+  },
+  async () => {
+    await query(provisioned.adminUrl, `drop database if exists ${new URL(bootstrappedUrl).pathname.slice(1)} with (force)`);
+  },
+  provisioned,
+);
 
 describe('the CloudNativePG bootstrap SQL (deploy/k8s/components/cloudnative-pg)', () => {
   test('sets up the schemas, owners and privileges that provisioning sets up', async () => {

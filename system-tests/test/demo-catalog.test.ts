@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { demoCatalog, seedDemoCatalog, seedDemoCatalogIfEmpty } from '@ecomm/cluster';
 import { productService } from '@ecomm/product-service/service';
-import { createTestDatabase, internalHeaders, startTestService, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, startTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let app: Awaited<ReturnType<typeof startTestService>>['app'];
 let url: string;
 
-before(async () => {
-  database = await createTestDatabase();
-  ({ app, url } = await startTestService(productService, database));
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    ({ app, url } = await startTestService(productService, database));
+  },
+  async () => {
+    await app.close();
+  },
+  database,
+);
 
 test('the demo catalog is deterministic, 50 to 100 products in several categories, with price ties', () => {
   const catalog = demoCatalog();

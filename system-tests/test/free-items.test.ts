@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
-import { createTestDatabase, internalHeaders, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop } from './checkout-fixtures.js';
+import { internalHeaders, useTestDatabase } from '@ecomm/testing';
+import { testHooks, useShop } from './checkout-fixtures.js';
 import { snapshot } from './checkout-invariants.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
-
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+const database = useTestDatabase();
+const shop = useShop(testHooks, database);
 
 const postProduct = (price: number) =>
   fetch(`${shop.urls.product}/`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Free sticker', price, stock: 5 }) });

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, signTestToken, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop, type Shopper } from './checkout-fixtures.js';
+import { describe, test } from 'node:test';
+import { signTestToken } from '@ecomm/testing';
+import { useShop, type Shopper } from './checkout-fixtures.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
-
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+const shop = useShop();
 
 async function shopperWithALaptop() {
   const laptop = await shop.createProduct('Laptop', 999.99, 5);

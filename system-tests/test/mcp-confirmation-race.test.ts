@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
 // A checkout confirmation is bound to its user, its cart, its contents and its lifetime.
-let database: TestDatabase;
-let shop: AgentShop;
-let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 const clients: Client[] = [];
-
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database, { MCP_CONFIRMATION_TTL_SECONDS: '10' });
-  products = await shop.resetCatalog();
-});
+// Registered before the shop, so the clients close while it still answers.
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  await shop?.stop();
-  await database?.drop();
+});
+const shop = useAgentShop({ MCP_CONFIRMATION_TTL_SECONDS: '10' });
+let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
+
+beforeTests(async () => {
+  products = await shop.resetCatalog();
 });
 
 async function connect() {

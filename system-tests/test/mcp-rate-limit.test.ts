@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests } from '@ecomm/testing';
+import { useAgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
 const clients: Client[] = [];
-
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database, { RATE_LIMIT_MCP: '6/minute' });
-  await shop.resetCatalog();
-});
+// Registered before the shop, so the clients close while it still answers.
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  await shop?.stop();
-  await database?.drop();
+});
+const shop = useAgentShop({ RATE_LIMIT_MCP: '6/minute' });
+
+beforeTests(async () => {
+  await shop.resetCatalog();
 });
 
 async function connect() {

@@ -1,25 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { beforeTests, internalHeaders } from '@ecomm/testing';
+import { useAgentShop, type AgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
-let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 const clients: Client[] = [];
-
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
-  products = await shop.resetCatalog();
-});
+// Registered before the shop, so the clients close while it still answers.
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  await shop?.stop();
-  await database?.drop();
+});
+const shop = useAgentShop();
+let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
+
+beforeTests(async () => {
+  products = await shop.resetCatalog();
 });
 
 /** A shopper with the official SDK client over real HTTP, holding their JWT. */

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, signTestToken, type TestDatabase } from '@ecomm/testing';
-import { startAgentShop, type AgentShop } from './agent-harness.js';
+import { describe, test } from 'node:test';
+import { signTestToken } from '@ecomm/testing';
+import { useAgentShop } from './agent-harness.js';
 
-let database: TestDatabase;
-let shop: AgentShop;
-
-before(async () => {
-  database = await createTestDatabase();
-  shop = await startAgentShop(database);
-});
-
-after(async () => {
-  await shop.stop();
-  await database.drop();
-});
+const shop = useAgentShop();
 
 const oddIds = ['stats', 'checkout-claims', 'a'.repeat(128), '__proto__', 'constructor'];
 

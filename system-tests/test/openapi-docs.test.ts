@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { authService } from '@ecomm/auth-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
@@ -7,23 +7,13 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createTestDatabase, internalHeaders, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, useTestCluster } from '@ecomm/testing';
 
-let database: TestDatabase;
-let cluster: TestCluster;
+const cluster = useTestCluster(
+  { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+  { orchestrator: { LLM_PROVIDER: 'offline' } },
+);
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(
-    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-    database,
-    { orchestrator: { LLM_PROVIDER: 'offline' } },
-  );
-});
-after(async () => {
-  await cluster?.stop();
-  await database?.drop();
-});
 
 /** "METHOD /path" of every route the app serves, read from Fastify's own route tree, in OpenAPI's path syntax. */
 function registeredRoutes(tree: string) {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createTestDatabase, signTestToken, startTestService, type TestDatabase } from '@ecomm/testing';
+import { signTestToken, startTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 
 type Replica = Awaited<ReturnType<typeof startTestService>>;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let replicas: Replica[] = [];
 
 // No domain service answers: these tests are about what happens before a request reaches them.
@@ -24,16 +24,16 @@ const settings = {
   RATE_LIMIT_CHECKOUT: '2/minute',
 };
 
-before(async () => {
-  database = await createTestDatabase();
-  // Two replicas starting together on a fresh database: migrations and the checkpointer's own tables at once.
-  replicas = await Promise.all([startTestService(orchestratorService, database, settings), startTestService(orchestratorService, database, settings)]);
-});
-
-after(async () => {
-  for (const replica of replicas) await replica.app.close();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    // Two replicas starting together on a fresh database: migrations and the checkpointer's own tables at once.
+    replicas = await Promise.all([startTestService(orchestratorService, database, settings), startTestService(orchestratorService, database, settings)]);
+  },
+  async () => {
+    for (const replica of replicas) await replica.app.close();
+  },
+  database,
+);
 
 async function post(replica: Replica, path: string, body: unknown, headers: Record<string, string>) {
   const response = await fetch(`${replica.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

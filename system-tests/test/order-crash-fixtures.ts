@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Product } from '@ecomm/contracts';
-import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { quickRecovery, shopClient, spawnOrchestrator, startShop, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
+import { beforeTests, useTestDatabase } from '@ecomm/testing';
+import { quickRecovery, shopClient, spawnOrchestrator, testHooks, urlsOf, useShop } from './checkout-fixtures.js';
 import { expectConsistent, orderClient, purchase, settled } from './order-fixtures.js';
 
 interface CrashScenario {
@@ -18,26 +18,18 @@ interface CrashScenario {
  * forward after. The survivor runs in this process, so each scenario starts only the one process it kills.
  */
 export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios: CrashScenario[]) {
-  let database: TestDatabase;
-  let cluster: TestCluster;
-  let shop: Shop;
+  const database = useTestDatabase();
+  const shop = useShop({ ...testHooks, orchestrator: { ...testHooks.orchestrator, ...quickRecovery } }, database);
   let racket: Product;
   let balls: Product;
   const start = new Map<number, number>();
   const placed: string[] = [];
   let refundsCounted = 0;
 
-  before(async () => {
-    database = await createTestDatabase();
-    ({ cluster, shop } = await startShop(database, { ...testHooks, orchestrator: { ...testHooks.orchestrator, ...quickRecovery } }));
+  beforeTests(async () => {
     racket = await shop.createProduct('Racket', 120.5, 100);
     balls = await shop.createProduct('Tennis balls', 3.33, 500);
     start.set(racket.id, 100).set(balls.id, 500);
-  });
-
-  after(async () => {
-    await cluster.stop();
-    await database.drop();
   });
 
   describe(`an orchestrator killed mid-${operation}, another replica running`, () => {
@@ -46,8 +38,8 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
         const stage = operation === 'cancel' ? 'paid' : 'delivered';
         const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }, { product: balls, quantity: 5 }], stage);
         placed.push(orderId);
-        const doomed = await spawnOrchestrator(database, cluster);
-        const victim = orderClient(shopClient(urlsOf(cluster, doomed.url)));
+        const doomed = await spawnOrchestrator(database, shop.cluster);
+        const victim = orderClient(shopClient(urlsOf(shop.cluster, doomed.url)));
         const headers = { 'x-saga-fault': fault };
         const request =
           operation === 'cancel'

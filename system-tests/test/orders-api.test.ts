@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Product } from '@ecomm/contracts';
-import { createTestDatabase, signTestToken, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop } from './checkout-fixtures.js';
+import { beforeTests, signTestToken } from '@ecomm/testing';
+import { useShop } from './checkout-fixtures.js';
 import { expectConsistent, orderClient, purchase, settled, type OrderClient } from './order-fixtures.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
+const shop = useShop();
 let orders: OrderClient;
 let racket: Product;
 let balls: Product;
@@ -21,18 +19,11 @@ async function buyKit(stage: 'paid' | 'shipped' | 'delivered' = 'paid') {
   return bought;
 }
 
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
+beforeTests(async () => {
   orders = orderClient(shop);
   racket = await shop.createProduct('Racket', 120.5, 100);
   balls = await shop.createProduct('Tennis balls', 3.33, 500);
   start.set(racket.id, 100).set(balls.id, 500);
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
 });
 
 describe('reading my orders', () => {

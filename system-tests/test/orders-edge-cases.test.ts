@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Shop } from './checkout-fixtures.js';
+import { describe, test } from 'node:test';
+import { beforeTests } from '@ecomm/testing';
+import { useShop } from './checkout-fixtures.js';
 import { expectConsistent, orderClient, purchase, type OrderClient } from './order-fixtures.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
+const shop = useShop();
 let orders: OrderClient;
 
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
+beforeTests(async () => {
   orders = orderClient(shop);
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
 });
 
 describe('edge cases of the money path', () => {

@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { startShop, testHooks, type Shop } from './checkout-fixtures.js';
 import { orderClient, purchase } from './order-fixtures.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  const simulation = { FULFILLMENT_SIMULATION: 'true', FULFILLMENT_SHIP_AFTER_MS: '3000', FULFILLMENT_DELIVER_AFTER_MS: '200' };
-  ({ cluster, shop } = await startShop(database, { ...testHooks, orchestrator: { ...testHooks.orchestrator, ...simulation } }));
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    const simulation = { FULFILLMENT_SIMULATION: 'true', FULFILLMENT_SHIP_AFTER_MS: '3000', FULFILLMENT_DELIVER_AFTER_MS: '200' };
+    ({ cluster, shop } = await startShop(database, { ...testHooks, orchestrator: { ...testHooks.orchestrator, ...simulation } }));
+  },
+  async () => {
+    await cluster.stop();
+  },
+  database,
+);
 
 test('with FULFILLMENT_SIMULATION a paid order ships, then is delivered, and can then be returned', async () => {
   const orders = orderClient(shop);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { createDomainClients } from '@ecomm/orchestrator-service/domain-clients';
 import { cancellationSaga } from '@ecomm/orchestrator-service/cancellation-saga';
 import { createOrderService, type OrderService } from '@ecomm/orchestrator-service/order-service';
@@ -8,11 +8,11 @@ import { returnSaga } from '@ecomm/orchestrator-service/return-saga';
 import { createSagaRepository } from '@ecomm/orchestrator-service/saga-repository';
 import { createSagaRunner } from '@ecomm/orchestrator-service/saga-runner';
 import { createDatabase, isAppError, type DatabaseConnection } from '@ecomm/platform';
-import { createTestDatabase, testSecrets, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { testSecrets, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { startShop, type Shop } from './checkout-fixtures.js';
 import { expectConsistent, orderClient, purchase } from './order-fixtures.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let shop: Shop;
 let connection: DatabaseConnection;
@@ -21,40 +21,40 @@ let orders: OrderService;
 
 // The order domain as the chat and MCP tools call it, over real HTTP to the real services and the orchestrator's
 // own saga tables: what a replayed tool call (a crash before its result was saved) would do.
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
-  connection = createDatabase({ url: database.urlFor('orchestrator') });
-  clients = createDomainClients({
-    AUTH_SERVICE_URL: 'http://127.0.0.1:9',
-    ...cluster.serviceUrls,
-    INTERNAL_API_KEY: testSecrets.INTERNAL_API_KEY,
-    SERVICE_TIMEOUT_MS: 5_000,
-    PAYMENT_TIMEOUT_MS: 5_000,
-    CIRCUIT_BREAKER_THRESHOLD: 1_000,
-    CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS: 1_000,
-  } as unknown as Parameters<typeof createDomainClients>[0]);
-  const runnerOptions = {
-    repository: createSagaRepository(connection.db),
-    logger: cluster.apps.orchestrator!.log,
-    heartbeatMs: 1_000,
-    attempts: 3,
-    backoffMs: 10,
-  };
-  orders = createOrderService({
-    clients,
-    cancellations: createSagaRunner(cancellationSaga(clients), runnerOptions),
-    returns: createSagaRunner(returnSaga(clients), runnerOptions),
-    observer: { finished: () => undefined },
-  });
-});
-
-after(async () => {
-  await clients?.close();
-  await connection?.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    ({ cluster, shop } = await startShop(database));
+    connection = createDatabase({ url: database.urlFor('orchestrator') });
+    clients = createDomainClients({
+      AUTH_SERVICE_URL: 'http://127.0.0.1:9',
+      ...cluster.serviceUrls,
+      INTERNAL_API_KEY: testSecrets.INTERNAL_API_KEY,
+      SERVICE_TIMEOUT_MS: 5_000,
+      PAYMENT_TIMEOUT_MS: 5_000,
+      CIRCUIT_BREAKER_THRESHOLD: 1_000,
+      CIRCUIT_BREAKER_HALF_OPEN_AFTER_MS: 1_000,
+    } as unknown as Parameters<typeof createDomainClients>[0]);
+    const runnerOptions = {
+      repository: createSagaRepository(connection.db),
+      logger: cluster.apps.orchestrator!.log,
+      heartbeatMs: 1_000,
+      attempts: 3,
+      backoffMs: 10,
+    };
+    orders = createOrderService({
+      clients,
+      cancellations: createSagaRunner(cancellationSaga(clients), runnerOptions),
+      returns: createSagaRunner(returnSaga(clients), runnerOptions),
+      observer: { finished: () => undefined },
+    });
+  },
+  async () => {
+    await clients?.close();
+    await connection?.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 const returned = async (shopper: { token: string }, orderId: string) =>
   ((await orderClient(shop).get(shopper, orderId)).body.lines as Array<{ returned_quantity: number }>)[0]!.returned_quantity;

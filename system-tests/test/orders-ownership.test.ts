@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { describe, test } from 'node:test';
+import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop } from './checkout-fixtures.js';
 import { startHoldingProxy } from './holding-proxy.js';
 import { expectConsistent, orderClient, purchase, settled } from './order-fixtures.js';
 
 const refunding = (request: { method?: string; url?: string }) => request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let proxy: Awaited<ReturnType<typeof startHoldingProxy>>;
 /** The sweeper: a second orchestrator on the same database, which takes up runs whose owner stopped beating. */
@@ -16,24 +16,24 @@ let sweeper: OrchestratorProcess;
 let owner: OrchestratorProcess;
 let shop: Shop;
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, testHooks);
-  proxy = await startHoldingProxy(cluster.urls.payment!);
-  [sweeper, owner] = await Promise.all([
-    spawnOrchestrator(database, cluster),
-    spawnOrchestrator(database, cluster, { PAYMENT_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' }),
-  ]);
-  shop = shopClient(urlsOf(cluster, sweeper.url));
-});
-
-after(async () => {
-  owner.child.kill('SIGCONT');
-  await Promise.all([sweeper.stop(), owner.stop()]);
-  await proxy.close();
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, testHooks);
+    proxy = await startHoldingProxy(cluster.urls.payment!);
+    [sweeper, owner] = await Promise.all([
+      spawnOrchestrator(database, cluster),
+      spawnOrchestrator(database, cluster, { PAYMENT_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' }),
+    ]);
+    shop = shopClient(urlsOf(cluster, sweeper.url));
+  },
+  async () => {
+    owner.child.kill('SIGCONT');
+    await Promise.all([sweeper.stop(), owner.stop()]);
+    await proxy.close();
+    await cluster.stop();
+  },
+  database,
+);
 
 describe('one owner per cancellation or return run', () => {
   for (const operation of ['cancel', 'return'] as const) {

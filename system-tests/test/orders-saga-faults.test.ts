@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Product } from '@ecomm/contracts';
-import { createTestDatabase, type TestCluster, type TestDatabase } from '@ecomm/testing';
-import { startShop, type Reply, type Shop, type Shopper } from './checkout-fixtures.js';
+import { beforeTests } from '@ecomm/testing';
+import { useShop, type Reply, type Shopper } from './checkout-fixtures.js';
 import { expectConsistent, orderClient, purchase, settled, type OrderClient } from './order-fixtures.js';
 
-let database: TestDatabase;
-let cluster: TestCluster;
-let shop: Shop;
+const shop = useShop();
 let orders: OrderClient;
 let racket: Product;
 let balls: Product;
 const start = new Map<number, number>();
 const placed: string[] = [];
 
-before(async () => {
-  database = await createTestDatabase();
-  ({ cluster, shop } = await startShop(database));
+beforeTests(async () => {
   orders = orderClient(shop);
   racket = await shop.createProduct('Racket', 120.5, 200);
   balls = await shop.createProduct('Tennis balls', 3.33, 1000);
   start.set(racket.id, 200).set(balls.id, 1000);
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
 });
 
 interface Operation {

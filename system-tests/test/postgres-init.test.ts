@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { roleName, serviceCatalog } from '@ecomm/cluster';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { root } from './deployment-sources.js';
 
 const run = promisify(execFile);
 // The test runner created the service roles with this password; the script sets the same one again.
 const rolePassword = process.env.TEST_ROLE_PASSWORD ?? '';
 
-let provisioned: TestDatabase;
+const provisioned = useTestDatabase();
 let initialisedUrl: string;
 
 /** Runs SQL with psql, as the postgres image runs the init script; returns what it printed. */
@@ -51,21 +51,21 @@ async function accessRules(url: string) {
   };
 }
 
-before(async () => {
-  // As `pnpm start` and the tests provision a database (packages/cluster/src/provision.ts)...
-  provisioned = await createTestDatabase();
-  // ...and as the postgres container's first start does, with deploy/postgres/init.sql.
-  const name = `init_${randomBytes(6).toString('hex')}`;
-  await sql(provisioned.adminUrl, `create database ${name}`);
-  initialisedUrl = withDatabase(provisioned.adminUrl, name);
-  const passwords = Object.fromEntries(serviceCatalog.map((service) => [`${service.name.toUpperCase()}_DB_PASSWORD`, rolePassword]));
-  await psql(initialisedUrl, ['--file', join(root, 'deploy/postgres/init.sql')], passwords);
-});
-
-after(async () => {
-  await sql(provisioned.adminUrl, `drop database if exists ${new URL(initialisedUrl).pathname.slice(1)} with (force)`);
-  await provisioned.drop();
-});
+useTestFixture(
+  async () => {
+    // As `pnpm start` and the tests provision a database (packages/cluster/src/provision.ts)...
+    // ...and as the postgres container's first start does, with deploy/postgres/init.sql.
+    const name = `init_${randomBytes(6).toString('hex')}`;
+    await sql(provisioned.adminUrl, `create database ${name}`);
+    initialisedUrl = withDatabase(provisioned.adminUrl, name);
+    const passwords = Object.fromEntries(serviceCatalog.map((service) => [`${service.name.toUpperCase()}_DB_PASSWORD`, rolePassword]));
+    await psql(initialisedUrl, ['--file', join(root, 'deploy/postgres/init.sql')], passwords);
+  },
+  async () => {
+    await sql(provisioned.adminUrl, `drop database if exists ${new URL(initialisedUrl).pathname.slice(1)} with (force)`);
+  },
+  provisioned,
+);
 
 describe('deploy/postgres/init.sql', () => {
   test('sets up the same schemas, owners and privileges as provision.ts', async () => {

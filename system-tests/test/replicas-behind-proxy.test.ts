@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ChatResponse } from '@ecomm/contracts';
-import { createTestDatabase, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop, type Shopper } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 import { startRoundRobinProxy } from './round-robin-proxy.js';
@@ -9,7 +9,7 @@ import { startRoundRobinProxy } from './round-robin-proxy.js';
 // Two orchestrator processes on one database behind a round-robin load balancer, as the Kubernetes
 // manifests run them (deploy/k8s: an HPA of two or more): nothing a request needs may live in one replica.
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let replicas: OrchestratorProcess[];
 let upstreams: string[];
@@ -29,21 +29,21 @@ async function replaceDeadReplicas() {
   }
 }
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(domainServices, database, testHooks);
-  replicas = await Promise.all([startReplica(), startReplica()]);
-  upstreams = replicas.map((replica) => replica.url);
-  proxy = await startRoundRobinProxy(upstreams);
-  shop = shopClient(urlsOf(cluster, proxy.url));
-});
-
-after(async () => {
-  await proxy.close();
-  await Promise.all(replicas.map((replica) => replica.stop()));
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    cluster = await startTestCluster(domainServices, database, testHooks);
+    replicas = await Promise.all([startReplica(), startReplica()]);
+    upstreams = replicas.map((replica) => replica.url);
+    proxy = await startRoundRobinProxy(upstreams);
+    shop = shopClient(urlsOf(cluster, proxy.url));
+  },
+  async () => {
+    await proxy.close();
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await cluster.stop();
+  },
+  database,
+);
 
 async function chat(shopper: Shopper, message: string) {
   const response = await fetch(`${proxy.url}/chat`, {

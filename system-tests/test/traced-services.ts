@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { serviceUrlVariable, stopServices, waitUntilReady, workspaceRoot, type RunningService, type ServiceName } from '@ecomm/cluster';
+import { freePort, serviceUrlVariable, stopServices, waitUntilReady, workspaceRoot, type RunningService, type ServiceName } from '@ecomm/cluster';
 import { testEnvironment, type TestDatabase } from '@ecomm/testing';
 
 export interface TracedService {
@@ -24,13 +22,6 @@ export interface TracedClusterOptions {
   environment?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function parsedLines(lines: string[]) {
   return lines.flatMap((line) => {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { workspaceRoot } from '@ecomm/cluster';
 import { AppError, createServiceClient, spanAttributes, startTracing, withSpan, type Tracing } from '@ecomm/platform';
-import { createTestDatabase, testSecrets, type TestDatabase } from '@ecomm/testing';
+import { testSecrets, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { spanKind, startTraceReceiver, type ReceivedSpan, type TraceReceiver } from './trace-receiver.js';
 import { startTracedServices, type TracedCluster } from './traced-services.js';
 
@@ -14,26 +14,26 @@ const run = promisify(execFile);
 const tracedServices = ['auth', 'product'] as const;
 
 let receiver: TraceReceiver;
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TracedCluster;
 let tracing: Tracing;
 
-before(async () => {
-  receiver = await startTraceReceiver();
-  database = await createTestDatabase();
-  cluster = await startTracedServices([...tracedServices], { database, otlpEndpoint: receiver.url });
-  // This process plays the orchestrator: its spans and outgoing calls are traced too.
-  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-  process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
-  tracing = startTracing('system-tests');
-});
-
-after(async () => {
-  await tracing?.shutdown();
-  await cluster?.stop();
-  await database?.drop();
-  await receiver?.close();
-});
+useTestFixture(
+  async () => {
+    receiver = await startTraceReceiver();
+    cluster = await startTracedServices([...tracedServices], { database, otlpEndpoint: receiver.url });
+    // This process plays the orchestrator: its spans and outgoing calls are traced too.
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
+    tracing = startTracing('system-tests');
+  },
+  async () => {
+    await tracing?.shutdown();
+    await cluster?.stop();
+    await receiver?.close();
+  },
+  database,
+);
 
 function client(service: (typeof tracedServices)[number]) {
   return createServiceClient({ service, baseUrl: cluster.services[service]!.url, internalApiKey: testSecrets.INTERNAL_API_KEY });

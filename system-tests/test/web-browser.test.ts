@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { authService } from '@ecomm/auth-service/service';
 import { ensureWebBuild, workspaceRoot } from '@ecomm/cluster';
@@ -11,13 +11,13 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createTestDatabase, internalHeaders, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 
 // The web app in Debian's Chromium (never a downloaded browser), against the whole cluster on loopback.
 const chromiumPath = '/usr/bin/chromium';
 const docs = join(workspaceRoot(), 'docs');
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let browser: Browser;
 let base: string;
@@ -48,31 +48,31 @@ async function register(page: Page, email: string) {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-before(async () => {
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
-  const site = ensureWebBuild(workspaceRoot());
-  database = await createTestDatabase();
-  cluster = await startTestCluster(
-    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-    database,
-    {
-      auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
-      orchestrator: { LLM_PROVIDER: 'offline', WEB_DIST_DIR: site, SAGA_FAULT_INJECTION: 'true', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '2' },
-    },
-  );
-  base = cluster.urls.orchestrator!;
-  for (const product of catalogFixture) await internal(cluster.urls.product!, '/', 'POST', product);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await cluster?.stop();
-  await database?.drop();
-});
+useTestFixture(
+  async () => {
+    assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
+    const site = ensureWebBuild(workspaceRoot());
+    cluster = await startTestCluster(
+      { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+      database,
+      {
+        auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
+        orchestrator: { LLM_PROVIDER: 'offline', WEB_DIST_DIR: site, SAGA_FAULT_INJECTION: 'true', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '2' },
+      },
+    );
+    base = cluster.urls.orchestrator!;
+    for (const product of catalogFixture) await internal(cluster.urls.product!, '/', 'POST', product);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'],
+    });
+  },
+  async () => {
+    await browser?.close();
+    await cluster?.stop();
+  },
+  database,
+);
 
 describe('the web app in Chromium', () => {
   test('a shopper registers, buys by chatting, sees the steps and the receipt; the order is in the database; Orders cancels it', async () => {

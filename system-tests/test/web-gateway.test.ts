@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authService } from '@ecomm/auth-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createTestDatabase, signTestToken, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { signTestToken, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let cluster: TestCluster;
 let base: string;
 
@@ -34,22 +34,22 @@ async function account(email: string) {
   return login.body.access_token as string;
 }
 
-before(async () => {
-  const site = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  writeFileSync(join(site, 'index.html'), '<!doctype html><title>Agent Shop</title>');
-  database = await createTestDatabase();
-  cluster = await startTestCluster(
-    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-    database,
-    { auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site } },
-  );
-  base = cluster.urls.orchestrator!;
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
+useTestFixture(
+  async () => {
+    const site = mkdtempSync(join(tmpdir(), 'web-dist-'));
+    writeFileSync(join(site, 'index.html'), '<!doctype html><title>Agent Shop</title>');
+    cluster = await startTestCluster(
+      { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+      database,
+      { auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site } },
+    );
+    base = cluster.urls.orchestrator!;
+  },
+  async () => {
+    await cluster.stop();
+  },
+  database,
+);
 
 describe('the web app talks to the orchestrator only', () => {
   test('registration and login go through the orchestrator; the role follows ADMIN_EMAILS; only admins reach the console routes', async () => {

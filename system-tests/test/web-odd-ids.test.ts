@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authService } from '@ecomm/auth-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createTestDatabase, signTestToken, startTestCluster, type TestCluster, type TestDatabase } from '@ecomm/testing';
+import { beforeTests, signTestToken, useTestCluster } from '@ecomm/testing';
 
 // Adversarial probes of what a browser or agent reaches on the orchestrator: bad input must be a 4xx, never a 500.
-let database: TestDatabase;
-let cluster: TestCluster;
+const cluster = useTestCluster(
+  { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+  { auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' } },
+);
+beforeTests(async () => {
+  base = cluster.urls.orchestrator!;
+});
 let base: string;
 
 async function raw(method: string, path: string, options: { token?: string; body?: string; contentType?: string } = {}) {
@@ -33,20 +38,6 @@ async function account(email: string) {
   return JSON.parse(login.text).access_token as string;
 }
 
-before(async () => {
-  database = await createTestDatabase();
-  cluster = await startTestCluster(
-    { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-    database,
-    { auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' } },
-  );
-  base = cluster.urls.orchestrator!;
-});
-
-after(async () => {
-  await cluster.stop();
-  await database.drop();
-});
 
 describe('odd ids from outside', () => {
   test('tokens of another audience, issuer, secret, expired or unsigned are refused with 401', async () => {

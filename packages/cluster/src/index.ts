@@ -3,6 +3,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgresSettings } from './embedded
 export { launchServices, spawnService, stopServices, waitUntilReady, type RunningService } from './launch.js';
 export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
+export { freePort } from './free-port.js';
 export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';

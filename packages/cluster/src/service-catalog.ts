@@ -1,14 +1,7 @@
-/** The six services: the one list the launcher, the tests and the deployment checks agree on. */
-export const serviceCatalog = [
-  { name: 'orchestrator', port: 8000, schema: 'orchestrator' },
-  { name: 'product', port: 8001, schema: 'product' },
-  { name: 'order', port: 8002, schema: 'orders' },
-  { name: 'payment', port: 8003, schema: 'payment' },
-  { name: 'session', port: 8004, schema: 'session' },
-  { name: 'auth', port: 8005, schema: 'auth' },
-] as const;
+import { serviceCatalog, type ServiceName } from '@ecomm/contracts';
 
-export type ServiceName = (typeof serviceCatalog)[number]['name'];
+// The catalog itself lives in @ecomm/contracts, where the services read their own defaults from it.
+export { serviceCatalog, type ServiceName };
 
 /** Each service's port when the cluster's first port is `base` instead of 8000 (CLUSTER_BASE_PORT). */
 export function servicePorts(base = 8000) {

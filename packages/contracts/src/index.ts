@@ -10,3 +10,5 @@ export * from './chat.js';
 export * from './components.js';
 export * from './mcp.js';
 export * from './web.js';
+export * from './search-words.js';
+export * from './service-catalog.js';

@@ -1,3 +1,4 @@
+import { stem } from '@ecomm/contracts';
 import type { ProductSummary } from './conversation.js';
 
 const stopWords = new Set([
@@ -5,15 +6,6 @@ const stopWords = new Set([
   'unit', 'units', 'piece', 'pieces', 'pcs', 'item', 'items', 'store', 'shop', 'you', 'have',
 ]);
 const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
-
-/** The same loose stem the catalog search uses: "rackets" → "racket", "accessory" / "accessories" → "accessor". */
-function stem(word: string) {
-  if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3);
-  if (word.length > 4 && /[^aeiou]y$/.test(word)) return word.slice(0, -1);
-  if (word.length > 4 && /(s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
 
 function words(text: string) {
   return text

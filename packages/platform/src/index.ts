@@ -6,7 +6,7 @@ export { migrateSchema } from './database/migrate.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';
 export { rateLimitTable, type RateLimitTable } from './database/rate-limit-table.js';
 export { withMigrationLock } from './database/startup-lock.js';
-export { postgresRateLimitStore, pruneRateLimitCounters } from './http/rate-limit-store.js';
+export { postgresRateLimitStore, pruneRateLimitCounters, rateLimitError } from './http/rate-limit-store.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { ensureServiceRoles, startEmbeddedPostgres, workspaceRoot } from '@ecomm/cluster';
+import { ensureServiceRoles, freePort, startEmbeddedPostgres, workspaceRoot } from '@ecomm/cluster';
 
 const root = workspaceRoot();
 
@@ -14,14 +13,6 @@ function testFiles(folder: string): string[] {
     .map((path) => join(folder, path));
 }
 
-function freePort() {
-  return new Promise<number>((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 const requested = process.argv.slice(2).map((path) => resolve(process.cwd(), path));
 const files = (requested.length > 0 ? requested : ['packages', 'services', 'system-tests', 'evals'].map((folder) => join(root, folder)).filter(existsSync))

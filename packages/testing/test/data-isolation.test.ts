@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../src/index.js';
+import { beforeTests, useTestDatabase, useTestFixture } from '../src/index.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 
 async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url });
@@ -15,13 +15,25 @@ async function query(url: string, sql: string) {
   }
 }
 
-before(async () => {
-  database = await createTestDatabase();
+beforeTests(async () => {
   await query(database.urlFor('auth'), 'create table auth.users (id int primary key, email text)');
   await query(database.urlFor('auth'), "insert into auth.users values (1, 'ada@example.com')");
 });
 
-after(() => database.drop());
+// A fixture on the database: made after it, stopped before it is dropped, while it still answers.
+const stoppedWith: number[] = [];
+const fixture = useTestFixture(
+  async (shared) => ({ url: shared.urlFor('auth') }),
+  async ({ url }) => {
+    stoppedWith.push((await query(url, 'select count(*)::int as users from auth.users')).rows[0].users);
+  },
+  database,
+);
+after(() => assert.deepEqual(stoppedWith, [1]));
+
+test('a fixture is the value its set-up made, ready inside tests', () => {
+  assert.equal(fixture.url, database.urlFor('auth'));
+});
 
 test("each service's role reads its own schema only", async () => {
   const own = await query(database.urlFor('auth'), 'select email from auth.users');

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import { AppError, createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters } from '@ecomm/platform';
+import { createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters, rateLimitError } from '@ecomm/platform';
 import type { AuthConfig } from './config.js';
 import { rateLimitCounters } from './database/schema.js';
 import { createAccountService } from './users/account-service.js';
@@ -15,8 +15,7 @@ export async function buildApp(config: AuthConfig) {
     global: false,
     // Counters in this service's schema: every replica counts one IP against the same limit.
     store: postgresRateLimitStore(database.db, rateLimitCounters),
-    errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
+    errorResponseBuilder: rateLimitError,
   });
 
   const tokens = createTokenService({

@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { authConfigSchema, type AuthConfig } from './config.js';
@@ -6,5 +7,5 @@ export const authService: ServiceDefinition<AuthConfig> = {
   name: 'auth',
   configSchema: authConfigSchema,
   buildApp,
-  database: { schema: 'auth', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('auth').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

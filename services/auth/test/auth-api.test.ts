@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, internalHeaders, signTestToken, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { internalHeaders, signTestToken, useTestService } from '@ecomm/testing';
 import { authService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const app = useTestService(authService, {
+  environment: { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute', ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com' },
+});
 let emailCounter = 0;
 
 function uniqueEmail() {
@@ -20,20 +20,6 @@ function register(body: unknown) {
 function login(body: unknown) {
   return app.inject({ method: 'POST', url: '/auth/login', payload: body as object });
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(authService, database, {
-    BCRYPT_ROUNDS: '4',
-    RATE_LIMIT_AUTH: '1000/minute',
-    ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com',
-  });
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
 
 describe('register, login, me', () => {
   test('a registered user logs in and reads their profile, and the hash never leaves', async () => {

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { useTestDatabase, useTestService } from '@ecomm/testing';
 import type { FastifyInstance } from 'fastify';
 import { authService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const database = useTestDatabase();
+const environment = { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '3/minute' };
+const app = useTestService(authService, { database, environment });
 // A second replica on the same database.
-let replica: FastifyInstance;
-
-before(async () => {
-  database = await createTestDatabase();
-  const settings = { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '3/minute' };
-  [app, replica] = await Promise.all([buildTestService(authService, database, settings), buildTestService(authService, database, settings)]);
-});
-
-after(async () => {
-  await app.close();
-  await replica.close();
-  await database.drop();
-});
+const replica = useTestService(authService, { database, environment });
 
 const attemptOn = (instance: FastifyInstance, remoteAddress: string) =>
   instance.inject({

@@ -2,13 +2,13 @@ import rateLimit from '@fastify/rate-limit';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import {
-  AppError,
   breakerStateValues,
   createBusinessMetrics,
   createDatabaseServiceApp,
   createTokenService,
   postgresRateLimitStore,
   pruneRateLimitCounters,
+  rateLimitError,
   withMigrationLock,
 } from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
@@ -57,8 +57,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     global: false,
     // Counters in this service's schema: every replica counts against the same limit.
     store: postgresRateLimitStore(database.db, rateLimitCounters),
-    errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`),
+    errorResponseBuilder: rateLimitError,
   });
   const metrics = createBusinessMetrics(app.metrics);
   const tokens = createTokenService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });

@@ -1,17 +1,18 @@
+import { catalogEntry, type ServiceName } from '@ecomm/contracts';
 import { baseConfigSchema, booleanSchema, portSchema, rateLimitSchema } from '@ecomm/platform';
 import { z } from 'zod';
 import { agentConfigShape, resolveProvider } from './agents/agent-config.js';
 
-const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+const serviceUrl = (name: ServiceName) => z.url().default(`http://127.0.0.1:${catalogEntry(name).port}`);
 const milliseconds = (defaultValue: number) => z.coerce.number().int().min(1).max(600_000).default(defaultValue);
 
 export const orchestratorConfigSchema = baseConfigSchema.extend({
-  PORT: portSchema(8000),
-  PRODUCT_SERVICE_URL: serviceUrl(8001),
-  ORDER_SERVICE_URL: serviceUrl(8002),
-  PAYMENT_SERVICE_URL: serviceUrl(8003),
-  SESSION_SERVICE_URL: serviceUrl(8004),
-  AUTH_SERVICE_URL: serviceUrl(8005),
+  PORT: portSchema(catalogEntry('orchestrator').port),
+  PRODUCT_SERVICE_URL: serviceUrl('product'),
+  ORDER_SERVICE_URL: serviceUrl('order'),
+  PAYMENT_SERVICE_URL: serviceUrl('payment'),
+  SESSION_SERVICE_URL: serviceUrl('session'),
+  AUTH_SERVICE_URL: serviceUrl('auth'),
   /** The built web app to serve at `/` (pnpm start points it at web/dist); unset, only the API is served. */
   WEB_DIST_DIR: z.string().optional(),
   /** Per client IP, for the login and registration the web app sends through this service. */

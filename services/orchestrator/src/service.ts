@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { orchestratorConfigSchema, type OrchestratorConfig } from './config.js';
@@ -6,5 +7,5 @@ export const orchestratorService: ServiceDefinition<OrchestratorConfig> = {
   name: 'orchestrator',
   configSchema: orchestratorConfigSchema,
   buildApp,
-  database: { schema: 'orchestrator', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('orchestrator').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { orderConfigSchema, type OrderConfig } from './config.js';
@@ -6,5 +7,5 @@ export const orderService: ServiceDefinition<OrderConfig> = {
   name: 'order',
   configSchema: orderConfigSchema,
   buildApp,
-  database: { schema: 'orders', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('order').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { OrderStatus } from '@ecomm/contracts';
-import { buildTestService, createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { internalHeaders, useTestService } from '@ecomm/testing';
 import { orderService } from '../src/service.js';
 
 type Action = 'confirm' | 'cancel' | 'ship' | 'deliver';
 const actions: Action[] = ['confirm', 'cancel', 'ship', 'deliver'];
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const app = useTestService(orderService);
 
 function act(orderId: string, action: Action, transactionId?: string) {
   const method = action === 'cancel' ? 'PATCH' : 'POST';
@@ -42,16 +40,6 @@ async function orderIn(status: OrderStatus) {
   assert.equal((await read(orderId)).status, status);
   return { orderId, transactionId };
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(orderService, database);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
 
 describe('every (state, action) pair', () => {
   const target: Record<Action, OrderStatus> = { confirm: 'paid', cancel: 'cancelled', ship: 'shipped', deliver: 'delivered' };

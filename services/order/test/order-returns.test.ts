@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { internalHeaders, useTestDatabase, useTestService } from '@ecomm/testing';
 import { orderService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const database = useTestDatabase();
+const app = useTestService(orderService, { database });
 /** Orders delivered this long ago are out of the window: a service whose window is 0 days. */
-let closedWindow: FastifyInstance;
+const closedWindow = useTestService(orderService, { database, environment: { RETURN_WINDOW_DAYS: '0' } });
 
 const post = (url: string, payload: object = {}, on = app) => on.inject({ method: 'POST', url, headers: internalHeaders, payload });
 const read = async (orderId: string) => (await app.inject({ method: 'GET', url: `/${orderId}`, headers: internalHeaders })).json();
@@ -26,17 +25,6 @@ async function order(stage: 'paid' | 'shipped' | 'delivered') {
   if (stage === 'delivered') assert.equal((await post(`/${orderId}/deliver`)).statusCode, 200);
   return orderId;
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(orderService, database);
-  closedWindow = await buildTestService(orderService, database, { RETURN_WINDOW_DAYS: '0' });
-});
-
-after(async () => {
-  await Promise.all([app.close(), closedWindow.close()]);
-  await database.drop();
-});
 
 describe('cancellation', () => {
   test('a paid order is quoted in full, held by one cancellation, then cancelled; another cancellation is refused', async () => {

@@ -1,8 +1,9 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { baseConfigSchema, booleanSchema, portSchema } from '@ecomm/platform';
 import { z } from 'zod';
 
 export const paymentConfigSchema = baseConfigSchema.extend({
-  PORT: portSchema(8003),
+  PORT: portSchema(catalogEntry('payment').port),
   /** How long the stand-in gateway takes to answer each charge. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** The share of charges the stand-in gateway declines at random, from 0 to 1. */

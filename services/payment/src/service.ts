@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { paymentConfigSchema, type PaymentConfig } from './config.js';
@@ -6,5 +7,5 @@ export const paymentService: ServiceDefinition<PaymentConfig> = {
   name: 'payment',
   configSchema: paymentConfigSchema,
   buildApp,
-  database: { schema: 'payment', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('payment').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { paymentListSchema } from '@ecomm/contracts';
 import { AppError, ConfigError, createServiceClient, loadConfig } from '@ecomm/platform';
-import { buildTestService, createTestDatabase, internalHeaders, startTestService, testEnvironment, testSecrets, type TestDatabase } from '@ecomm/testing';
+import { internalHeaders, startTestService, testEnvironment, testSecrets, useTestDatabase, useTestService } from '@ecomm/testing';
 import type { FastifyInstance } from 'fastify';
 import { paymentConfigSchema } from '../src/config.js';
 import { paymentService } from '../src/service.js';
 
-let database: TestDatabase;
-let plain: FastifyInstance;
-let simulating: FastifyInstance;
-let declining: FastifyInstance;
+const database = useTestDatabase();
+const plain = useTestService(paymentService, { database });
+const simulating = useTestService(paymentService, {
+  database,
+  environment: { PAYMENT_SIMULATION: 'true', PAYMENT_SIMULATED_DELAY_MS: '1000' },
+});
+const declining = useTestService(paymentService, { database, environment: { PAYMENT_FAILURE_RATE: '1' } });
 
 function charge(app: FastifyInstance, orderId: string, simulate?: string) {
   const headers = simulate ? { ...internalHeaders, 'x-payment-simulate': simulate } : internalHeaders;
@@ -22,18 +25,6 @@ async function paymentsOf(orderId: string) {
   const response = await plain.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders });
   return paymentListSchema.parse(response.json()).items;
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  plain = await buildTestService(paymentService, database);
-  simulating = await buildTestService(paymentService, database, { PAYMENT_SIMULATION: 'true', PAYMENT_SIMULATED_DELAY_MS: '1000' });
-  declining = await buildTestService(paymentService, database, { PAYMENT_FAILURE_RATE: '1' });
-});
-
-after(async () => {
-  await Promise.all([plain.close(), simulating.close(), declining.close()]);
-  await database.drop();
-});
 
 describe('X-Payment-Simulate', () => {
   test('is ignored unless PAYMENT_SIMULATION=true, whatever its value', async () => {

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { errorCodes, paymentListSchema, paymentSchema } from '@ecomm/contracts';
 import { AppError, createServiceClient } from '@ecomm/platform';
-import { buildTestService, createTestDatabase, internalHeaders, startTestService, testSecrets, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { internalHeaders, startTestService, testSecrets, useTestDatabase, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-let simulating: FastifyInstance;
+const database = useTestDatabase();
+const app = useTestService(paymentService, { database });
+const simulating = useTestService(paymentService, { database, environment: { PAYMENT_SIMULATION: 'true' } });
 
 function charge(orderId: string, amount = 30, target = app) {
   return target.inject({ method: 'POST', url: '/', headers: internalHeaders, payload: { order_id: orderId, amount } });
@@ -24,17 +23,6 @@ async function paymentsOf(orderId: string) {
   const response = await app.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders });
   return paymentListSchema.parse(response.json()).items;
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(paymentService, database);
-  simulating = await buildTestService(paymentService, database, { PAYMENT_SIMULATION: 'true' });
-});
-
-after(async () => {
-  await Promise.all([app.close(), simulating.close()]);
-  await database.drop();
-});
 
 describe('voiding an order', () => {
   test("refunds its capture, leaves its declines, and answers the order's payments", async () => {

@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { productConfigSchema, type ProductConfig } from './config.js';
@@ -6,5 +7,5 @@ export const productService: ServiceDefinition<ProductConfig> = {
   name: 'product',
   configSchema: productConfigSchema,
   buildApp,
-  database: { schema: 'product', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('product').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { CreateProduct } from '@ecomm/contracts';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { useTestService } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 import { productClient } from './helpers.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-let client: ReturnType<typeof productClient>;
+const app = useTestService(productService, { environment: { ALLOW_TEST_RESET: 'true' } });
+const client = productClient(app);
 
 const catalog: CreateProduct[] = [
   { name: 'Yonex Astrox 99 Badminton Racket', price: 229.99, stock: 5, category: 'Rackets', description: 'Head-heavy for steep smashes' },
@@ -24,21 +22,10 @@ const catalog: CreateProduct[] = [
 
 const names = (page: { items: Array<{ name: string }> }) => page.items.map((product) => product.name);
 
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(productService, database, { ALLOW_TEST_RESET: 'true' });
-  client = productClient(app);
-});
-
 beforeEach(async () => {
   const reset = await client.call('POST', '/reset_db');
   assert.equal(reset.statusCode, 200, reset.body);
   for (const product of catalog) await client.createProduct(product);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
 });
 
 describe('search by words', () => {

@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { useTestService } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 import { productClient, uniqueId } from './helpers.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-let client: ReturnType<typeof productClient>;
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(productService, database);
-  client = productClient(app);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
+const app = useTestService(productService);
+const client = productClient(app);
 
 describe('product CRUD', () => {
   test('the seeding call creates a product with prices as numbers and optional fields null', async () => {

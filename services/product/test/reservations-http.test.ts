@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { productSchema, reservationSchema, type Product } from '@ecomm/contracts';
-import { AppError, createServiceClient, type ServiceClient } from '@ecomm/platform';
-import { createTestDatabase, startTestService, testSecrets, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { AppError, createServiceClient } from '@ecomm/platform';
+import { testSecrets, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-let client: ServiceClient;
-
-before(async () => {
-  database = await createTestDatabase();
-  const service = await startTestService(productService, database);
-  app = service.app;
-  client = createServiceClient({ service: 'product', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY });
-});
-
-after(async () => {
-  await client.close();
-  await app.close();
-  await database.drop();
-});
+const database = useTestDatabase();
+const service = useListeningTestService(productService, { database });
+const client = useTestFixture(
+  async () => createServiceClient({ service: 'product', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY }),
+  (opened) => opened.close(),
+  database,
+);
 
 async function createProduct(stock: number): Promise<Product> {
   return client.post('/', { body: { name: 'Last Units Laptop', price: 999.99, stock }, schema: productSchema });

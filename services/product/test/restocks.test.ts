@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, internalHeaders, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { internalHeaders, useTestService } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const app = useTestService(productService);
 
 const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers: internalHeaders, payload });
 const stockOf = async (id: number) => (await app.inject({ method: 'GET', url: `/${id}`, headers: internalHeaders })).json().stock;
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(productService, database);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
 
 describe('restocks', () => {
   test('put units back once per restock id; a repeat adds nothing; other lines under the same id are a 409', async () => {

@@ -1,3 +1,4 @@
+import { catalogEntry } from '@ecomm/contracts';
 import { packageRoot, type ServiceDefinition } from '@ecomm/platform';
 import { buildApp } from './app.js';
 import { sessionConfigSchema, type SessionConfig } from './config.js';
@@ -6,5 +7,5 @@ export const sessionService: ServiceDefinition<SessionConfig> = {
   name: 'session',
   configSchema: sessionConfigSchema,
   buildApp,
-  database: { schema: 'session', migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: { schema: catalogEntry('session').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
 };

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { useTestService } from '@ecomm/testing';
 import { sessionService } from '../src/service.js';
 import { caller, uniqueId } from './helpers.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const app = useTestService(sessionService);
 const call = caller(() => app);
 
 async function createCart(userId = uniqueId('user')) {
@@ -14,16 +12,6 @@ async function createCart(userId = uniqueId('user')) {
   assert.equal(response.statusCode, 201);
   return response.json() as { session_id: string; user_id: string };
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(sessionService, database);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
 
 describe('creating sessions', () => {
   test('without a session id one is generated, and the empty cart reads back', async () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
+import { useTestService } from '@ecomm/testing';
 import { sessionService } from '../src/service.js';
 import { caller, uniqueId } from './helpers.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
+const app = useTestService(sessionService);
 const call = caller(() => app);
 const items = [
   { product_id: 5, quantity: 2 },
@@ -23,16 +21,6 @@ async function filledCart() {
 async function claim(sessionId: string, claimId: string) {
   return call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId });
 }
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(sessionService, database);
-});
-
-after(async () => {
-  await app.close();
-  await database.drop();
-});
 
 describe('claiming a cart', () => {
   test('a claim snapshots the items and marks the cart checking_out; the same claim id returns the same claim', async () => {

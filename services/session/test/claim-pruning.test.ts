@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
-import { buildTestService, createTestDatabase, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { test } from 'node:test';
+import { createDatabase } from '@ecomm/platform';
+import { useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
 import { createClaimRepository } from '../src/checkout-claims/claim-repository.js';
 import { sessionService } from '../src/service.js';
 import { caller, uniqueId } from './helpers.js';
 
-let database: TestDatabase;
-let connection: DatabaseConnection;
-let app: FastifyInstance;
+const database = useTestDatabase();
+const app = useTestService(sessionService, { database });
+const connection = useTestFixture(async () => createDatabase({ url: database.urlFor('session') }), (opened) => opened.close(), database);
 const call = caller(() => app);
-
-before(async () => {
-  database = await createTestDatabase();
-  app = await buildTestService(sessionService, database);
-  connection = createDatabase({ url: database.urlFor('session') });
-});
-
-after(async () => {
-  await connection.close();
-  await app.close();
-  await database.drop();
-});
 
 /** A cart with one claim, taken to `finish` (or left active), its timestamps set `ageHours` back. */
 async function claimAged(finish: 'release' | 'complete' | undefined, ageHours: number) {

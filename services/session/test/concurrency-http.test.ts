@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { cartSchema, checkoutClaimSchema } from '@ecomm/contracts';
-import { AppError, createServiceClient, type ServiceClient } from '@ecomm/platform';
-import { createTestDatabase, startTestService, testSecrets, type TestDatabase } from '@ecomm/testing';
-import type { FastifyInstance } from 'fastify';
+import { AppError, createServiceClient } from '@ecomm/platform';
+import { testSecrets, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sessionService } from '../src/service.js';
 import { uniqueId } from './helpers.js';
 
-let database: TestDatabase;
-let app: FastifyInstance;
-let client: ServiceClient;
-
-before(async () => {
-  database = await createTestDatabase();
-  const started = await startTestService(sessionService, database);
-  app = started.app;
-  client = createServiceClient({ service: 'session', baseUrl: started.url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
-});
-
-after(async () => {
-  await client.close();
-  await app.close();
-  await database.drop();
-});
+const database = useTestDatabase();
+const service = useListeningTestService(sessionService, { database });
+const client = useTestFixture(
+  async () => createServiceClient({ service: 'session', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 }),
+  (opened) => opened.close(),
+  database,
+);
 
 async function newCart() {
   return client.post('/', { body: { user_id: 'concurrent-shopper' }, schema: cartSchema });

@@ -1,6 +1,7 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Database } from '../database/connection.js';
 import type { RateLimitTable } from '../database/rate-limit-table.js';
+import { AppError } from '../errors.js';
 
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -42,4 +43,9 @@ export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
 /** Counters whose window ended long ago are only clutter. */
 export function pruneRateLimitCounters(db: Database, table: RateLimitTable) {
   return db.delete(table).where(lt(table.windowEndsAt, sql`now() - interval '1 hour'`));
+}
+
+/** What every rate limit answers (@fastify/rate-limit's errorResponseBuilder): a 429 saying when to retry. */
+export function rateLimitError(_request: unknown, context: { ttl: number }) {
+  return new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`);
 }

@@ -1,3 +1,4 @@
+import { stem } from '@ecomm/contracts';
 import { sql, type SQL } from 'drizzle-orm';
 import { products } from '../database/schema.js';
 
@@ -5,18 +6,6 @@ const maxWords = 10;
 // Words that would match nearly every row on their own; dropped unless the query has nothing else.
 const fillerWords = new Set(['a', 'an', 'and', 'at', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with']);
 const edgePunctuation = /^[.,;:!?"'()[\]{}]+|[.,;:!?"'()[\]{}]+$/g;
-
-/**
- * Reduces a word to a stem that matches its singular and plural: rackets, boxes, watches, and both battery and
- * batteries (→ "batter").
- */
-function stem(word: string) {
-  if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3);
-  if (word.length > 4 && /[^aeiou]y$/.test(word)) return word.slice(0, -1);
-  if (word.length > 4 && /(s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
 
 function escapeLike(text: string) {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);

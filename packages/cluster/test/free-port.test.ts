@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { freePort } from '../src/index.js';
+
+test('freePort gives a loopback port a server can then listen on', async () => {
+  const port = await freePort();
+  assert.ok(Number.isInteger(port) && port > 0 && port < 65536);
+  const server = createServer().listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  assert.equal((server.address() as { port: number }).port, port);
+  await new Promise((resolve) => server.close(resolve));
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../src/index.js';
+import { installErrorHandler } from '../src/http/error-handler.js';
+
+// What every service answers to bad input, checked once here rather than in each service's tests.
+const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
+app.setValidatorCompiler(validatorCompiler);
+app.setSerializerCompiler(serializerCompiler);
+installErrorHandler(app);
+app.post('/', { schema: { body: z.object({ quantity: z.number().int().min(1) }) } }, async (request) => request.body);
+app.get('/conflict', async () => {
+  throw new AppError(409, 'CONFLICT_HERE', 'Already taken');
+});
+app.get('/broken', async () => {
+  throw new Error('secret internals');
+});
+after(() => app.close());
+
+describe('the shared error handler', () => {
+  test('no body at all is a 400 naming the body', async () => {
+    const response = await app.inject({ method: 'POST', url: '/' });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json().message, /body/);
+  });
+
+  test('an empty JSON body is a 400 saying it is empty', async () => {
+    const response = await app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload: '' });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json().message, /empty/i);
+  });
+
+  test('a bad field is a 400 VALIDATION_FAILED naming the field', async () => {
+    const response = await app.inject({ method: 'POST', url: '/', payload: { quantity: 0 } });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().code, 'VALIDATION_FAILED');
+    assert.match(response.json().message, /body\.quantity/);
+  });
+
+  test('an AppError keeps its status, code and message; an unknown error is a 500 without internals', async () => {
+    const conflict = await app.inject({ method: 'GET', url: '/conflict' });
+    assert.deepEqual([conflict.statusCode, conflict.json().code, conflict.json().message], [409, 'CONFLICT_HERE', 'Already taken']);
+    const broken = await app.inject({ method: 'GET', url: '/broken' });
+    assert.equal(broken.statusCode, 500);
+    assert.doesNotMatch(broken.body, /secret internals/);
+  });
+});
