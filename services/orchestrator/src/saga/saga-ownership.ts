@@ -28,10 +28,10 @@ export function fencedWrites(repository: SagaRepository, owner: SagaOwner) {
   };
   const write = async (run: RunChanges, steps: Record<string, StepChanges>) => {
     hold(run, steps);
-    const [runChanges, stepChanges] = [heldRun, heldSteps];
+    // Let go only once written: a write that throws (a dropped connection) leaves them to the next write.
+    if (!(await repository.write(owner, heldRun, heldSteps))) throw new SagaOwnershipLost(owner);
     heldRun = {};
     heldSteps = {};
-    if (!(await repository.write(owner, runChanges, stepChanges))) throw new SagaOwnershipLost(owner);
   };
   return {
     owner,
