@@ -136,6 +136,12 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       if (record.status === 'succeeded') continue;
       const pastPivot = index > pivotIndex;
       if (gate && !pastPivot && !gate.mayProceed(index === pivotIndex)) {
+        // A run just created has its first step recorded as started, though not yet called: nothing of it to undo.
+        if (!recovering && record.status === 'running') {
+          const notStarted = { status: 'pending', attempts: 0, startedAt: null } as const;
+          Object.assign(record, notStarted);
+          writes.later({}, { [step.name]: notStarted });
+        }
         return compensate(writes, input, data, records, stoppedBeforePivot(step.name));
       }
       const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
