@@ -7,6 +7,7 @@ export { idempotencyTable, type IdempotencyTable } from './database/idempotency-
 export { rateLimitTable, type RateLimitTable } from './database/rate-limit-table.js';
 export { withMigrationLock } from './database/startup-lock.js';
 export { postgresRateLimitStore, pruneRateLimitCounters, rateLimitError } from './http/rate-limit-store.js';
+export { runInBackground, type BackgroundTask } from './http/background-task.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyInProgressCode, idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
