@@ -3,6 +3,7 @@ export { AppError, isAppError, type ErrorBody } from './errors.js';
 export { loggerOptions, redactedPaths } from './logger.js';
 export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
 export { migrateSchema } from './database/migrate.js';
+export { withTransactions, type Executor } from './database/transactions.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';
 export { rateLimitTable, type RateLimitTable } from './database/rate-limit-table.js';
 export { withMigrationLock } from './database/startup-lock.js';
