@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatResponse } from '@ecomm/contracts';
+import type { ChatResponse, Order, Payment, Product } from '@ecomm/contracts';
 import { catalogFixture } from '@ecomm/evals';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
@@ -8,8 +8,6 @@ import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
 import { internalHeaders, signTestToken, startTestCluster, startTestService, useTestFixture, type TestDatabase } from '@ecomm/testing';
 
-interface Product { id: number; name: string; price: number; stock: number }
-interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; name: string; quantity: number; unit_price: number }[] }
 type ChatBody = ChatResponse & { message?: string };
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
@@ -61,7 +59,7 @@ export async function startAgentShop(
     cart: async (sessionId: string) => internal<{ items: { product_id: number; quantity: number }[]; status: string }>(urls.session, `/${sessionId}`),
     orders: async (userId: string) => (await internal<{ items: Order[] }>(urls.order, `/?user_id=${userId}`)).items,
     payments: async (orderId: string) =>
-      (await internal<{ items: { transaction_id: string; amount: number; status: string }[] }>(urls.payment, `/?order_id=${orderId}`)).items,
+      (await internal<{ items: Payment[] }>(urls.payment, `/?order_id=${orderId}`)).items,
     /** A new orchestrator process state on the same database, as after a crash or a deploy. */
     async restartOrchestrator() {
       await cluster.apps.orchestrator!.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Order, Payment } from '@ecomm/contracts';
 
 export interface BenchUrls {
   orchestrator: string;
@@ -12,8 +13,6 @@ export interface BenchUrls {
 
 export interface BenchUser { id: string; token: string }
 interface Reply { status: number; body: Record<string, unknown> }
-interface Order { order_id: string; status: string; total: number; transaction_id: string | null; lines: { product_id: number; quantity: number }[] }
-interface Payment { transaction_id: string; status: string; amount: number }
 
 /** The cluster's services by HTTP, as a client outside the cluster sees them. */
 export function benchShop(urls: BenchUrls, internalApiKey: string) {

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import { createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters, rateLimitError } from '@ecomm/platform';
+import { createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters, rateLimitError, runInBackground } from '@ecomm/platform';
 import type { AuthConfig } from './config.js';
 import { rateLimitCounters } from './database/schema.js';
 import { createAccountService } from './users/account-service.js';
@@ -32,13 +32,10 @@ export async function buildApp(config: AuthConfig) {
   });
   await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH, internalApiKey: config.INTERNAL_API_KEY });
 
-  const pruneOldCounters = () =>
-    pruneRateLimitCounters(database.db, rateLimitCounters).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old rate-limit counters failed'));
-  let pruneTimer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    void pruneOldCounters();
-    pruneTimer = setInterval(pruneOldCounters, pruneIntervalMs).unref();
+  runInBackground(app, {
+    name: 'pruning old rate-limit counters',
+    everyMs: pruneIntervalMs,
+    run: () => pruneRateLimitCounters(database.db, rateLimitCounters),
   });
-  app.addHook('onClose', async () => clearInterval(pruneTimer));
   return app;
 }

@@ -9,6 +9,7 @@ import {
   postgresRateLimitStore,
   pruneRateLimitCounters,
   rateLimitError,
+  runInBackground,
   withMigrationLock,
 } from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
@@ -158,20 +159,20 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const webRoot = config.WEB_DIST_DIR || (config.NODE_ENV === 'production' ? bundledWebDist() : undefined);
   if (webRoot) await app.register(staticSite, { root: webRoot });
 
-  const pruneOldRows = () =>
-    Promise.all([
-      chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS),
-      sagaRepository.pruneFinished(config.SAGA_RETENTION_HOURS),
-      pruneRateLimitCounters(database.db, rateLimitCounters),
-    ]).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old rows failed'));
-  let pruneTimer: NodeJS.Timeout | undefined;
+  runInBackground(app, {
+    name: 'pruning old rows',
+    everyMs: pruneIntervalMs,
+    run: () =>
+      Promise.all([
+        chat.pruneIdleThreads(config.CHAT_THREAD_TTL_HOURS),
+        sagaRepository.pruneFinished(config.SAGA_RETENTION_HOURS),
+        pruneRateLimitCounters(database.db, rateLimitCounters),
+      ]),
+  });
   app.addHook('onReady', async () => {
     recovery.start();
-    void pruneOldRows();
-    pruneTimer = setInterval(pruneOldRows, pruneIntervalMs).unref();
   });
   app.addHook('onClose', async () => {
-    clearInterval(pruneTimer);
     fulfilment?.stop();
     await recovery.stop();
     await clients.close();

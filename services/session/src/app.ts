@@ -1,4 +1,4 @@
-import { createBusinessMetrics, createDatabaseServiceApp } from '@ecomm/platform';
+import { createBusinessMetrics, createDatabaseServiceApp, runInBackground } from '@ecomm/platform';
 import { createCartService } from './carts/cart-service.js';
 import { cartRoutes } from './carts/routes.js';
 import { createClaimService } from './checkout-claims/claim-service.js';
@@ -17,13 +17,10 @@ export async function buildApp(config: SessionConfig) {
   await app.register(cartRoutes, { carts: createCartService(store) });
   await app.register(claimRoutes, { claims: createClaimService(store) });
 
-  const pruneOldClaims = () =>
-    store.claims.pruneFinished(config.CLAIM_RETENTION_HOURS).catch((error: unknown) => app.log.warn({ err: error }, 'pruning old checkout claims failed'));
-  let pruneTimer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    void pruneOldClaims();
-    pruneTimer = setInterval(pruneOldClaims, pruneIntervalMs).unref();
+  runInBackground(app, {
+    name: 'pruning old checkout claims',
+    everyMs: pruneIntervalMs,
+    run: () => store.claims.pruneFinished(config.CLAIM_RETENTION_HOURS),
   });
-  app.addHook('onClose', async () => clearInterval(pruneTimer));
   return app;
 }

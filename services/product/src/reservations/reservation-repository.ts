@@ -1,4 +1,4 @@
-import type { Database } from '@ecomm/platform';
+import { withTransactions, type Database } from '@ecomm/platform';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { products, reservationLines, reservations } from '../database/schema.js';
 
@@ -80,11 +80,7 @@ function reservationStore(executor: Executor) {
 export type ReservationStore = ReturnType<typeof reservationStore>;
 
 export function createReservationRepository(db: Database) {
-  return {
-    find: (id: string) => reservationStore(db).find(id),
-    transaction: <Result>(work: (store: ReservationStore) => Promise<Result>) =>
-      db.transaction((tx) => work(reservationStore(tx))),
-  };
+  return withTransactions(db, reservationStore);
 }
 
 export type ReservationRepository = ReturnType<typeof createReservationRepository>;

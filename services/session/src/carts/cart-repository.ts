@@ -1,6 +1,6 @@
 import type { CartItem } from '@ecomm/contracts';
+import type { Executor } from '@ecomm/platform';
 import { and, asc, count, desc, eq, exists, inArray, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../database/executor.js';
 import { cartItems, carts } from '../database/schema.js';
 
 export type CartRow = typeof carts.$inferSelect;

@@ -1,6 +1,6 @@
 import type { CartItem, CheckoutClaimStatus } from '@ecomm/contracts';
+import type { Executor } from '@ecomm/platform';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../database/executor.js';
 import { checkoutClaims } from '../database/schema.js';
 
 export type ClaimRow = typeof checkoutClaims.$inferSelect;

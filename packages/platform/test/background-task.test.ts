@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import Fastify from 'fastify';
+import { runInBackground } from '../src/index.js';
+
+test('a background task runs once the app is ready, again on its timer, survives failures and stops on close', async () => {
+  const app = Fastify({ logger: false });
+  let runs = 0;
+  runInBackground(app, {
+    name: 'counting',
+    everyMs: 20,
+    run: async () => {
+      runs += 1;
+      if (runs === 2) throw new Error('one bad round');
+    },
+  });
+  assert.equal(runs, 0, 'nothing runs before the app is ready');
+  await app.ready();
+  assert.equal(runs, 1);
+  while (runs < 4) await sleep(10);
+  await app.close();
+  const atClose = runs;
+  await sleep(100);
+  assert.equal(runs, atClose, 'no round after close');
+});
