@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { AppError, createDatabase, migrateSchema, type DatabaseConnection } from '@ecomm/platform';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { AppError, createDatabase, migrateSchema } from '@ecomm/platform';
+import { useTestFixture } from '@ecomm/testing';
 import Fastify from 'fastify';
 import type { SagaDefinition } from '../src/saga/saga-definition.js';
 import { createSagaRepository, type SagaRepository } from '../src/saga/saga-repository.js';
@@ -10,27 +9,23 @@ import type { SagaRunnerOptions } from '../src/saga/saga-runner.js';
 
 export const silentLogger = Fastify({ logger: false }).log;
 
-/** The orchestrator's schema, migrated, on a fresh database of this test file; the repository is set in `before`. */
+/** The orchestrator's schema, migrated, on a fresh database of this test file, behind a saga repository. */
 export function useSagaRepository() {
-  const handle = {} as { repository: SagaRepository };
-  let database: TestDatabase;
-  let connection: DatabaseConnection;
-  before(async () => {
-    database = await createTestDatabase();
-    const url = database.urlFor('orchestrator');
-    await migrateSchema({
-      url,
-      schema: 'orchestrator',
-      migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-    });
-    connection = createDatabase({ url });
-    handle.repository = createSagaRepository(connection.db);
-  });
-  after(async () => {
-    await connection.close();
-    await database.drop();
-  });
-  return handle;
+  const connection = useTestFixture(
+    async (database) => {
+      const url = database.urlFor('orchestrator');
+      const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+      await migrateSchema({ url, schema: 'orchestrator', migrationsFolder });
+      return createDatabase({ url });
+    },
+    (started) => started.close(),
+  );
+  let repository: SagaRepository | undefined;
+  return {
+    get repository(): SagaRepository {
+      return (repository ??= createSagaRepository(connection.db));
+    },
+  };
 }
 
 /** Quick retries, and a heartbeat that never beats during a test (a take-over is forced with claimStale(0)). */

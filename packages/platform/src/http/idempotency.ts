@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { AppError } from '../errors.js';
+import { runInBackground } from './background-task.js';
 
 export const idempotencyKeyHeader = 'idempotency-key';
 /** Marks a response as the stored answer to an earlier request with the same key. */
@@ -120,15 +121,9 @@ export function installIdempotency(
     return payload;
   });
 
-  const prune = () =>
-    db
-      .delete(table)
-      .where(lt(table.createdAt, new Date(Date.now() - options.ttlHours * 3_600_000)))
-      .catch((error: unknown) => app.log.warn({ err: error }, 'pruning idempotency keys failed'));
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    void prune();
-    timer = setInterval(prune, pruneEveryMs).unref();
+  runInBackground(app, {
+    name: 'pruning idempotency keys',
+    everyMs: pruneEveryMs,
+    run: () => db.delete(table).where(lt(table.createdAt, new Date(Date.now() - options.ttlHours * 3_600_000))),
   });
-  app.addHook('onClose', async () => clearInterval(timer));
 }

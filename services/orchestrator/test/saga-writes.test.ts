@@ -1,42 +1,40 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { createSagaRepository, type SagaRepository } from '@ecomm/orchestrator-service/saga-repository';
-import { createSagaRunner, type SagaRunnerOptions } from '@ecomm/orchestrator-service/saga-runner';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { createDatabase, migrateSchema, type DatabaseConnection } from '@ecomm/platform';
-import { createTestDatabase, type TestDatabase } from '@ecomm/testing';
+import { test } from 'node:test';
+import { createSagaRepository, type SagaRepository } from '../src/saga/saga-repository.js';
+import { createSagaRunner } from '../src/saga/saga-runner.js';
+import { orchestratorService } from '../src/service.js';
+import { createDatabase, migrateSchema } from '@ecomm/platform';
+import { beforeTests, useTestFixture } from '@ecomm/testing';
 
 // The saga runner's bookkeeping against the real tables: how many statements a run costs, and that the one write per
 // step still records a step as running before its call and still fences off an owner that lost the run.
 
-let database: TestDatabase;
-let connection: DatabaseConnection;
-let repository: SagaRepository;
 let statements = 0;
 
 const quiet = () => undefined;
-const logger = { info: quiet, warn: quiet, error: quiet, debug: quiet } as unknown as SagaRunnerOptions['logger'];
+const logger = { info: quiet, warn: quiet, error: quiet, debug: quiet };
 
-before(async () => {
-  database = await createTestDatabase();
-  const url = database.urlFor('orchestrator');
-  await migrateSchema({ url, ...orchestratorService.database! });
-  connection = createDatabase({ url });
-  // Every statement any client of the pool sends, begin and commit included.
-  connection.pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...parameters: unknown[]) => {
-      statements++;
-      return query(...parameters);
-    };
-  });
+const connection = useTestFixture(
+  async (database) => {
+    const url = database.urlFor('orchestrator');
+    await migrateSchema({ url, ...orchestratorService.database! });
+    const opened = createDatabase({ url });
+    // Every statement any client of the pool sends, begin and commit included.
+    opened.pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...parameters: unknown[]) => {
+        statements++;
+        return query(...parameters);
+      };
+    });
+    return opened;
+  },
+  (opened) => opened.close(),
+);
+let repository: SagaRepository;
+beforeTests(async () => {
   repository = createSagaRepository(connection.db);
-});
-
-after(async () => {
-  await connection?.close();
-  await database?.drop();
 });
 
 type Data = { first: string; second: string; third: string };
