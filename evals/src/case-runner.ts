@@ -10,7 +10,8 @@ function turnRecord(outcome: ChatReply): Omit<TurnRecord, 'user' | 'message'> {
     return { status: 200, response: body.response, steps: body.steps, model: body.usage.model, model_calls: body.usage.model_calls, latency_ms };
   }
   const error = body as { message?: string; error?: string };
-  return { status: outcome.status, response: error.message ?? error.error ?? '', steps: [], model: null, model_calls: 0, latency_ms };
+  const response = error.message ?? error.error ?? '';
+  return { status: outcome.status, response, steps: [], model: null, model_calls: 0, latency_ms };
 }
 
 /**
@@ -50,11 +51,17 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
         returned: order.lines.filter((line) => line.returned_quantity > 0).map((line) => ({ product: nameOf(line.product_id), quantity: line.returned_quantity })),
       })),
       payments: payments.map(({ order_id, transaction_id, amount, refunded_amount, status }) => ({ order_id, transaction_id, amount, refunded: refunded_amount, status })),
-      cart: ((await shop.cart(shopper.sessionId))?.items ?? []).map((item) => ({ product: nameOf(item.product_id), quantity: item.quantity })),
+      // A session that was never used has no cart: that is an empty one.
+      cart: ((await shop.cart(shopper.sessionId))?.items ?? []).map((item) => ({
+        product: nameOf(item.product_id),
+        quantity: item.quantity,
+      })),
     };
   }
 
   const stock: CaseObservation['stock'] = {};
-  for (const [name, product] of products) stock[name] = { before: product.stock, after: (await shop.product(product.id)).stock };
+  for (const [name, product] of products) {
+    stock[name] = { before: product.stock, after: (await shop.product(product.id)).stock };
+  }
   return { turns, shoppers: states, stock };
 }

@@ -40,6 +40,7 @@ export async function registerShopper(shop: ShopClient): Promise<Shopper> {
 export async function fulfil(shop: ShopClient, userId: string, status: 'shipped' | 'delivered') {
   for (const order of await shop.ordersOf(userId)) {
     if (order.status === 'paid') await shop.ship(order.order_id);
-    if (status === 'delivered' && (order.status === 'paid' || order.status === 'shipped')) await shop.deliver(order.order_id);
+    const deliverable = order.status === 'paid' || order.status === 'shipped';
+    if (status === 'delivered' && deliverable) await shop.deliver(order.order_id);
   }
 }

@@ -7,7 +7,14 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { signTestToken, startTestCluster, startTestService, testSecrets, useTestFixture, type TestDatabase } from '@ecomm/testing';
+import {
+  signTestToken,
+  startTestCluster,
+  startTestService,
+  testSecrets,
+  useTestFixture,
+  type TestDatabase,
+} from '@ecomm/testing';
 
 /** Every service but auth, in this process on random ports, with the orchestrator on the offline model. */
 export async function startAgentShop(

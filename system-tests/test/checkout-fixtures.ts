@@ -9,7 +9,15 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { createShopClient, freePort, spawnService, waitUntilReady, workspaceRoot, type ShopReply, type ShopUrls } from '@ecomm/cluster';
+import {
+  createShopClient,
+  freePort,
+  spawnService,
+  waitUntilReady,
+  workspaceRoot,
+  type ShopReply,
+  type ShopUrls,
+} from '@ecomm/cluster';
 import type { Product, SagaRunView } from '@ecomm/contracts';
 import {
   signTestToken,
@@ -127,21 +135,24 @@ export function shopClient(urls: ShopUrls) {
   const client = createShopClient({ urls, internalApiKey: testSecrets.INTERNAL_API_KEY });
   const shop = {
     urls,
-    createProduct: (name: string, price: number, stock: number) => client.createProduct({ name: `${name} ${randomUUID().slice(0, 8)}`, price, stock }),
+    createProduct: (name: string, price: number, stock: number) =>
+      client.createProduct({ name: `${name} ${randomUUID().slice(0, 8)}`, price, stock }),
     stockOf: async (productId: number) => (await client.product(productId)).stock,
     setStock: client.setStock,
 
     async newShopper(lines: { product: Product; quantity: number }[]): Promise<Shopper> {
       const userId = randomUUID();
       const sessionId = `cart-${randomUUID()}`;
-      await client.openCart(userId, sessionId, lines.map(({ product, quantity }) => ({ productId: product.id, quantity })));
+      const cartLines = lines.map(({ product, quantity }) => ({ productId: product.id, quantity }));
+      await client.openCart(userId, sessionId, cartLines);
       return { userId, sessionId, token: await signTestToken(userId) };
     },
     cart: async (sessionId: string) => (await client.cart(sessionId)) ?? assert.fail(`no cart ${sessionId}`),
     ordersOf: client.ordersOf,
     paymentsFor: client.paymentsFor,
 
-    checkout: (shopper: Shopper, headers: Record<string, string> = {}) => client.checkout(shopper.token, shopper.sessionId, headers),
+    checkout: (shopper: Shopper, headers: Record<string, string> = {}) =>
+      client.checkout(shopper.token, shopper.sessionId, headers),
 
     admin: (method: string, path: string) => client.call('orchestrator', method, `/admin/sagas${path}`),
     async sagasOf(sessionId: string, status?: string): Promise<SagaRun[]> {

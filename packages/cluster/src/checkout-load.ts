@@ -38,7 +38,11 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
   log(`Seeding 5 products and ${settings.users} users (run ${run})...`);
   const initialStock = 1_000_000;
   const prices = [9.99, 24.5, 4.25, 99, 1.01];
-  const products = await Promise.all(prices.map((price, index) => shop.createProduct({ name: `Bench ${run} item ${index + 1}`, price, stock: initialStock, category: 'Benchmark' })));
+  const products = await Promise.all(
+    prices.map((price, index) =>
+      shop.createProduct({ name: `Bench ${run} item ${index + 1}`, price, stock: initialStock, category: 'Benchmark' }),
+    ),
+  );
   const shoppers: BenchUser[] = [];
   for (let index = 0; index < settings.users; index++) {
     shoppers.push(await shop.register(`bench-${run}-${index}@example.com`, `bench-password-${run}`));
@@ -59,7 +63,9 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
       const sessionId = `bench-${randomUUID()}`;
       await shop.openCart(user.userId, sessionId, randomLines());
       const begun = performance.now();
-      const reply = await shop.checkout(user.token, sessionId).catch((error: Error) => ({ status: 0, body: { code: error.message } }));
+      const reply = await shop
+        .checkout(user.token, sessionId)
+        .catch((error: Error) => ({ status: 0, body: { code: error.message } }));
       attempts.push({ sessionId, status: reply.status, code: String(reply.body.code ?? ''), milliseconds: performance.now() - begun });
     }
   }

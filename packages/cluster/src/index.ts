@@ -8,5 +8,12 @@ export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';
 export { ensureWebBuild } from './web-build.js';
-export { createShopClient, type ChatReply, type ShopClient, type ShopClientOptions, type ShopReply, type ShopUrls } from './shop-client.js';
+export {
+  createShopClient,
+  type ChatReply,
+  type ShopClient,
+  type ShopClientOptions,
+  type ShopReply,
+  type ShopUrls,
+} from './shop-client.js';
 export { benchFail, targetUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';

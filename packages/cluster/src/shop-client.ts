@@ -13,8 +13,19 @@ import {
 } from '@ecomm/contracts';
 
 /** Where the services answer; auth is optional because in-process test clusters often run without it. */
-export interface ShopUrls { orchestrator: string; product: string; order: string; payment: string; session: string; auth?: string }
-export interface ShopReply { status: number; body: Record<string, unknown> & { message?: string; code?: string }; headers: Record<string, string> }
+export interface ShopUrls {
+  orchestrator: string;
+  product: string;
+  order: string;
+  payment: string;
+  session: string;
+  auth?: string;
+}
+export interface ShopReply {
+  status: number;
+  body: Record<string, unknown> & { message?: string; code?: string };
+  headers: Record<string, string>;
+}
 /** `body` is the chat contract's answer on a 200 (checked); on a refusal it holds only `message` and `code`. */
 export type ChatReply = ShopReply & { body: ChatResponse & { message?: string; code?: string }; latencyMs: number };
 type Service = keyof ShopUrls;
@@ -26,30 +37,41 @@ export interface ShopClientOptions {
   onNotice?: (message: string) => void;
 }
 
-/** The services' HTTP APIs as tests, benchmarks and evals drive them; every answer is read through the contracts' schemas. */
+/** The services' HTTP APIs as tests, benchmarks and evals drive them; answers read through the contracts' schemas. */
 export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientOptions) {
   /** Any route, with the internal key (harmless on user routes): the answer as it came, non-JSON text as `message`. */
-  async function call(service: Service, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    service: Service,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ShopReply> {
     const url = `${urls[service] ?? missing(service)}${path}`;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: { 'x-internal-api-key': internalApiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          'x-internal-api-key': internalApiKey,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`${method} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new Error(`${method} ${url} failed: ${reason}`, { cause: error });
     }
     const text = await response.text();
-    return { status: response.status, body: parseBody(text), headers: Object.fromEntries(response.headers) } satisfies ShopReply;
+    return { status: response.status, body: parseBody(text), headers: Object.fromEntries(response.headers) };
   }
 
   /** The body of a 2xx answer; anything else is an error naming the request and the answer. */
   async function ok(service: Service, method: string, path: string, body?: unknown): Promise<unknown> {
     const reply = await call(service, method, path, body);
-    if (reply.status >= 300) throw new Error(`${method} ${service} ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+    if (reply.status >= 300) failed(`${method} ${service} ${path}`, reply);
     return reply.body;
   }
 
@@ -59,8 +81,12 @@ export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientO
       const reply = await call('auth', 'POST', path, body);
       if (reply.status >= 300 && reply.status !== 429) failed(`POST auth ${path}`, reply);
       if (reply.status !== 429) return reply.body;
-      const seconds = Number(reply.headers['retry-after'] ?? /retry in (\d+)/.exec(String(reply.body.message))?.[1] ?? 5);
-      onNotice?.(`The auth service's rate limit was hit; waiting ${seconds} s (start the cluster with RATE_LIMIT_AUTH=1000/minute to avoid this).`);
+      const hint = reply.headers['retry-after'] ?? /retry in (\d+)/.exec(String(reply.body.message))?.[1];
+      const seconds = Number(hint ?? 5);
+      onNotice?.(
+        `The auth service's rate limit was hit; waiting ${seconds} s` +
+          ' (start the cluster with RATE_LIMIT_AUTH=1000/minute to avoid this).',
+      );
       await sleep(seconds * 1000);
     }
   }
@@ -73,7 +99,8 @@ export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientO
     resetCatalog: () => ok('product', 'POST', '/reset_db', {}),
     createProduct: async (product: CreateProduct) => productSchema.parse(await ok('product', 'POST', '/', product)),
     product: async (productId: number) => productSchema.parse(await ok('product', 'GET', `/${productId}`)),
-    setStock: async (productId: number, stock: number) => productSchema.parse(await ok('product', 'PATCH', `/${productId}`, { stock })),
+    setStock: async (productId: number, stock: number) =>
+      productSchema.parse(await ok('product', 'PATCH', `/${productId}`, { stock })),
 
     async register(email: string, password: string) {
       const profile = userProfileSchema.parse(await patiently('/auth/register', { email, password }));
@@ -83,7 +110,9 @@ export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientO
 
     async openCart(userId: string, sessionId: string, lines: { productId: number; quantity: number }[] = []) {
       await ok('session', 'POST', '/', { user_id: userId, session_id: sessionId });
-      for (const line of lines) await ok('session', 'POST', `/${sessionId}/items`, { product_id: line.productId, quantity: line.quantity });
+      for (const { productId, quantity } of lines) {
+        await ok('session', 'POST', `/${sessionId}/items`, { product_id: productId, quantity });
+      }
     },
     /** A session that was never used has no cart: null. */
     async cart(sessionId: string) {
@@ -94,11 +123,11 @@ export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientO
     },
 
     checkout: (token: string, sessionId: string, headers: Record<string, string> = {}) =>
-      call('orchestrator', 'POST', '/checkout', { session_id: sessionId }, { authorization: `Bearer ${token}`, ...headers }),
+      call('orchestrator', 'POST', '/checkout', { session_id: sessionId }, { ...bearer(token), ...headers }),
     /** A chat turn, refusals included; a 200 answer is checked against the chat contract. */
     async chat(token: string, sessionId: string, message: string): Promise<ChatReply> {
       const started = performance.now();
-      const reply = await call('orchestrator', 'POST', '/chat', { session_id: sessionId, message }, { authorization: `Bearer ${token}` });
+      const reply = await call('orchestrator', 'POST', '/chat', { session_id: sessionId, message }, bearer(token));
       const latencyMs = performance.now() - started;
       const body = reply.status === 200 ? chatResponseSchema.parse(reply.body) : reply.body;
       return { ...reply, body: body as ChatReply['body'], latencyMs };
@@ -108,18 +137,22 @@ export function createShopClient({ urls, internalApiKey, onNotice }: ShopClientO
     async ordersOf(userId: string): Promise<Order[]> {
       const orders: Order[] = [];
       for (let offset = 0; ; offset += 100) {
-        const page = orderPageSchema.parse(await ok('order', 'GET', `/?user_id=${encodeURIComponent(userId)}&limit=100&offset=${offset}`));
+        const query = `?user_id=${encodeURIComponent(userId)}&limit=100&offset=${offset}`;
+        const page = orderPageSchema.parse(await ok('order', 'GET', `/${query}`));
         orders.push(...page.items);
         if (orders.length >= page.total || page.items.length === 0) return orders;
       }
     },
     ship: (orderId: string) => ok('order', 'POST', `/${orderId}/ship`, {}),
     deliver: (orderId: string) => ok('order', 'POST', `/${orderId}/deliver`, {}),
-    paymentsFor: async (orderId: string) => paymentListSchema.parse(await ok('payment', 'GET', `/?order_id=${orderId}`)).items,
+    paymentsFor: async (orderId: string) =>
+      paymentListSchema.parse(await ok('payment', 'GET', `/?order_id=${orderId}`)).items,
   };
 }
 
 export type ShopClient = ReturnType<typeof createShopClient>;
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 function parseBody(text: string): ShopReply['body'] {
   if (!text) return {};
