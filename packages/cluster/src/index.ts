@@ -16,4 +16,5 @@ export {
   type ShopReply,
   type ShopUrls,
 } from './shop-client.js';
-export { benchFail, targetUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
+export { targetOptions, targetUrls } from './bench-target.js';
+export { runCheckoutLoad } from './checkout-load.js';
