@@ -1,16 +1,17 @@
-import type { ChatResponse } from '@ecomm/contracts';
+import type { ChatReply, ShopClient } from '@ecomm/cluster';
 import type { EvalCase } from './dataset-schema.js';
 import type { CaseObservation, ShopperState, TurnRecord } from './observation.js';
-import type { ChatOutcome, ShopClient, Shopper } from './shop-client.js';
+import { fulfil, registerShopper, seedCatalog, type Shopper } from './shop-client.js';
 
-function turnRecord(outcome: ChatOutcome): Omit<TurnRecord, 'user' | 'message'> {
+function turnRecord(outcome: ChatReply): Omit<TurnRecord, 'user' | 'message'> {
   const latency_ms = Math.round(outcome.latencyMs);
-  if (outcome.status === 200 && outcome.body && 'response' in outcome.body) {
-    const body = outcome.body as ChatResponse;
+  const { body } = outcome;
+  if (outcome.status === 200) {
     return { status: 200, response: body.response, steps: body.steps, model: body.usage.model, model_calls: body.usage.model_calls, latency_ms };
   }
-  const error = outcome.body as { message?: string; error?: string } | null;
-  return { status: outcome.status, response: error?.message ?? error?.error ?? '', steps: [], model: null, model_calls: 0, latency_ms };
+  const error = body as { message?: string; error?: string };
+  const response = error.message ?? error.error ?? '';
+  return { status: outcome.status, response, steps: [], model: null, model_calls: 0, latency_ms };
 }
 
 /**
@@ -18,18 +19,18 @@ function turnRecord(outcome: ChatOutcome): Omit<TurnRecord, 'user' | 'message'> 
  * Sends the turns over HTTP with each user's token, then reads back what the services hold.
  */
 export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise<CaseObservation> {
-  const products = await shop.resetCatalog();
+  const products = await seedCatalog(shop);
   const productNames = new Map([...products.values()].map((product) => [product.id, product.name]));
   const nameOf = (productId: number) => productNames.get(productId) ?? `product #${productId}`;
 
   const shoppers = new Map<string, Shopper>();
-  for (const alias of Object.keys(evalCase.expect.shoppers)) shoppers.set(alias, await shop.registerShopper());
+  for (const alias of Object.keys(evalCase.expect.shoppers)) shoppers.set(alias, await registerShopper(shop));
 
   const turns: TurnRecord[] = [];
   for (const turn of evalCase.turns) {
     const sender = shoppers.get(turn.user)!;
     const session = shoppers.get(turn.session_of ?? turn.user)!.sessionId;
-    if (turn.fulfil) await shop.fulfil(sender.userId, turn.fulfil);
+    if (turn.fulfil) await fulfil(shop, sender.userId, turn.fulfil);
     const outcome = await shop.chat(sender.token, session, turn.message);
     turns.push({ user: turn.user, ...(turn.session_of ? { session_of: turn.session_of } : {}), message: turn.message, ...turnRecord(outcome) });
   }
@@ -37,9 +38,9 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
   const states: Record<string, ShopperState> = {};
   for (const [alias, shopper] of shoppers) {
     // Both services list newest first; the expectations are in order of creation.
-    const orders = (await shop.orders(shopper.userId)).reverse();
+    const orders = (await shop.ordersOf(shopper.userId)).reverse();
     const payments = [];
-    for (const order of orders) payments.push(...(await shop.payments(order.order_id)).reverse());
+    for (const order of orders) payments.push(...(await shop.paymentsFor(order.order_id)).reverse());
     states[alias] = {
       orders: orders.map((order) => ({
         order_id: order.order_id,
@@ -50,11 +51,17 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
         returned: order.lines.filter((line) => line.returned_quantity > 0).map((line) => ({ product: nameOf(line.product_id), quantity: line.returned_quantity })),
       })),
       payments: payments.map(({ order_id, transaction_id, amount, refunded_amount, status }) => ({ order_id, transaction_id, amount, refunded: refunded_amount, status })),
-      cart: (await shop.cart(shopper.sessionId)).map((item) => ({ product: nameOf(item.product_id), quantity: item.quantity })),
+      // A session that was never used has no cart: that is an empty one.
+      cart: ((await shop.cart(shopper.sessionId))?.items ?? []).map((item) => ({
+        product: nameOf(item.product_id),
+        quantity: item.quantity,
+      })),
     };
   }
 
   const stock: CaseObservation['stock'] = {};
-  for (const [name, product] of products) stock[name] = { before: product.stock, after: await shop.stock(product.id) };
+  for (const [name, product] of products) {
+    stock[name] = { before: product.stock, after: (await shop.product(product.id)).stock };
+  }
   return { turns, shoppers: states, stock };
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { workspaceRoot } from '@ecomm/cluster';
-import { startOwnCluster, targetFromUrl } from './cluster-bootstrap.js';
+import { targetOptions, targetUrls, workspaceRoot } from '@ecomm/cluster';
+import { startOwnCluster } from './cluster-bootstrap.js';
 import { defaultDatasetPath, loadDataset } from './dataset-schema.js';
 import { loadEnvironment } from './environment.js';
 import { createJudge, judgeSettingsFrom } from './judge.js';
@@ -17,7 +17,7 @@ Runs the agent eval dataset and checks the shop's state after every case.
   --url <url>        use the running cluster whose orchestrator is at <url> instead of starting one; it needs
                      ALLOW_TEST_RESET=true, and INTERNAL_API_KEY from the environment or .env.local
   --product-url, --order-url, --payment-url, --session-url, --auth-url <url>
-                     with --url: where those services are (default: the orchestrator's host, ports 8001-8005)
+                     with --url: where those services are (default: the orchestrator's host, the next five ports)
   --provider <p>     the model of the cluster the evals start: offline (default) or openai (OPENAI_API_KEY, LLM_MODEL...)
   --dataset <path>   another dataset file (default evals/dataset.json)
   --no-report        do not write evals/reports/<timestamp>.json
@@ -33,12 +33,7 @@ const { values } = parseArgs({
   options: {
     filter: { type: 'string' },
     repeat: { type: 'string', default: '1' },
-    url: { type: 'string' },
-    'product-url': { type: 'string' },
-    'order-url': { type: 'string' },
-    'payment-url': { type: 'string' },
-    'session-url': { type: 'string' },
-    'auth-url': { type: 'string' },
+    ...targetOptions,
     provider: { type: 'string', default: 'offline' },
     dataset: { type: 'string' },
     'no-report': { type: 'boolean', default: false },
@@ -80,13 +75,7 @@ let stopCluster = async () => {};
 let target;
 if (values.url) {
   const key = environment.INTERNAL_API_KEY ?? fail('--url needs INTERNAL_API_KEY, from the environment or the root .env.local');
-  const overrides = Object.fromEntries(
-    (['product', 'order', 'payment', 'session', 'auth'] as const).flatMap((name) => {
-      const url = values[`${name}-url`];
-      return typeof url === 'string' ? [[name, url.replace(/\/+$/, '')]] : [];
-    }),
-  );
-  target = targetFromUrl(values.url, overrides, key);
+  target = { urls: targetUrls(values), internalApiKey: key };
   console.log(`Using the cluster at ${target.urls.orchestrator}.`);
 } else {
   const started = Date.now();

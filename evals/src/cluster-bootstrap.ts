@@ -91,11 +91,3 @@ export async function startOwnCluster(settings: OwnClusterSettings) {
     throw new Error(`${(error as Error).message}\n${output.slice(-40).join('\n')}`, { cause: error });
   }
 }
-
-/** A running cluster: the orchestrator's URL, the other services at the same host on their usual ports unless given. */
-export function targetFromUrl(orchestratorUrl: string, overrides: Partial<ShopTarget['urls']>, internalApiKey: string): ShopTarget {
-  const base = new URL(orchestratorUrl);
-  const at = (port: number) => `${base.protocol}//${base.hostname}:${port}`;
-  const defaults = Object.fromEntries(serviceCatalog.map(({ name, port }) => [name, at(port)])) as ShopTarget['urls'];
-  return { urls: { ...defaults, ...overrides, orchestrator: orchestratorUrl.replace(/\/+$/, '') }, internalApiKey };
-}

@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createShopClient, type ShopClient } from '@ecomm/cluster';
 import { observeCase } from './case-runner.js';
 import { checkCase } from './checks.js';
 import type { EvalCase } from './dataset-schema.js';
 import type { Judge } from './judge.js';
 import type { CaseObservation } from './observation.js';
 import { casePassed, passHat, summaryByFamily, type CaseResult, type RunResult } from './results.js';
-import { createShopClient, type ShopTarget } from './shop-client.js';
+import { seedCatalog, type ShopTarget } from './shop-client.js';
 import { createProgress } from './terminal-table.js';
 
 export interface RunOptions {
@@ -19,7 +20,7 @@ export interface RunOptions {
   progress?: ReturnType<typeof createProgress> | null;
 }
 
-async function runCase(shop: ReturnType<typeof createShopClient>, evalCase: EvalCase, judge: Judge | null): Promise<RunResult> {
+async function runCase(shop: ShopClient, evalCase: EvalCase, judge: Judge | null): Promise<RunResult> {
   let observation: CaseObservation;
   try {
     observation = await observeCase(shop, evalCase);
@@ -45,10 +46,10 @@ export async function runEvals(options: RunOptions) {
   const repeat = options.repeat ?? 1;
   const judge = options.judge ?? null;
   const progress = options.progress === undefined ? createProgress(options.cases.length * repeat) : options.progress;
-  const shop = createShopClient(options.target, { onNotice: (message) => progress?.note(message) });
+  const shop = createShopClient({ ...options.target, onNotice: (message) => progress?.note(message) });
   const startedAt = new Date();
   // Fails the run at once, with the reason, when the cluster cannot be reset (e.g. ALLOW_TEST_RESET is off).
-  await shop.resetCatalog();
+  await seedCatalog(shop);
 
   const results: CaseResult[] = options.cases.map((evalCase) => ({ name: evalCase.name, family: evalCase.family, runs: [] }));
   for (let round = 1; round <= repeat; round++) {

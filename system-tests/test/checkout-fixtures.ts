@@ -9,13 +9,21 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { freePort, spawnService, waitUntilReady, workspaceRoot } from '@ecomm/cluster';
-import type { Cart, Order, Payment, Product, SagaRunView } from '@ecomm/contracts';
 import {
-  internalHeaders,
+  createShopClient,
+  freePort,
+  spawnService,
+  waitUntilReady,
+  workspaceRoot,
+  type ShopReply,
+  type ShopUrls,
+} from '@ecomm/cluster';
+import type { Product, SagaRunView } from '@ecomm/contracts';
+import {
   signTestToken,
   startTestCluster,
   testEnvironment,
+  testSecrets,
   useTestFixture,
   type TestCluster,
   type TestDatabase,
@@ -25,8 +33,7 @@ import {
 export type SagaRun = SagaRunView & { input: { session_id: string; order_id: string; user_id: string } };
 
 export interface Shopper { userId: string; token: string; sessionId: string }
-export interface Reply { status: number; body: Record<string, unknown> & { message?: string; code?: string } }
-export interface ShopUrls { orchestrator: string; product: string; order: string; payment: string; session: string }
+export type Reply = Pick<ShopReply, 'status' | 'body'>;
 
 export const domainServices = { product: productService, order: orderService, payment: paymentService, session: sessionService };
 
@@ -117,48 +124,37 @@ export async function spawnOrchestrator(database: TestDatabase, cluster: TestClu
   return { url, child, lines, exited, stop } satisfies OrchestratorProcess;
 }
 
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...internalHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
-}
-
 async function ok<Value>(reply: Promise<Reply>, expected = [200, 201]): Promise<Value> {
   const { status, body } = await reply;
   assert.ok(expected.includes(status), `expected ${expected.join('/')}, got ${status}: ${JSON.stringify(body)}`);
   return body as Value;
 }
 
-/** Drives the shop through the services' own APIs, and reads back what they hold. */
+/** The shared shop client with what checkout tests add: products of unique names, filled carts, saga runs. */
 export function shopClient(urls: ShopUrls) {
+  const client = createShopClient({ urls, internalApiKey: testSecrets.INTERNAL_API_KEY });
   const shop = {
     urls,
     createProduct: (name: string, price: number, stock: number) =>
-      ok<Product>(call(urls.product, 'POST', '/', { name: `${name} ${randomUUID().slice(0, 8)}`, price, stock })),
-    stockOf: async (productId: number) => (await ok<Product>(call(urls.product, 'GET', `/${productId}`))).stock,
-    setStock: (productId: number, stock: number) => ok<Product>(call(urls.product, 'PATCH', `/${productId}`, { stock })),
+      client.createProduct({ name: `${name} ${randomUUID().slice(0, 8)}`, price, stock }),
+    stockOf: async (productId: number) => (await client.product(productId)).stock,
+    setStock: client.setStock,
 
     async newShopper(lines: { product: Product; quantity: number }[]): Promise<Shopper> {
       const userId = randomUUID();
       const sessionId = `cart-${randomUUID()}`;
-      await ok(call(urls.session, 'POST', '/', { user_id: userId, session_id: sessionId }));
-      for (const { product, quantity } of lines) {
-        await ok(call(urls.session, 'POST', `/${sessionId}/items`, { product_id: product.id, quantity }));
-      }
+      const cartLines = lines.map(({ product, quantity }) => ({ productId: product.id, quantity }));
+      await client.openCart(userId, sessionId, cartLines);
       return { userId, sessionId, token: await signTestToken(userId) };
     },
-    cart: (sessionId: string) => ok<Cart>(call(urls.session, 'GET', `/${sessionId}`)),
-    ordersOf: async (userId: string) => (await ok<{ items: Order[] }>(call(urls.order, 'GET', `/?user_id=${userId}&limit=100`))).items,
-    paymentsFor: async (orderId: string) => (await ok<{ items: Payment[] }>(call(urls.payment, 'GET', `/?order_id=${orderId}`))).items,
+    cart: async (sessionId: string) => (await client.cart(sessionId)) ?? assert.fail(`no cart ${sessionId}`),
+    ordersOf: client.ordersOf,
+    paymentsFor: client.paymentsFor,
 
     checkout: (shopper: Shopper, headers: Record<string, string> = {}) =>
-      call(urls.orchestrator, 'POST', '/checkout', { session_id: shopper.sessionId }, { authorization: `Bearer ${shopper.token}`, ...headers }),
+      client.checkout(shopper.token, shopper.sessionId, headers),
 
-    admin: (method: string, path: string) => call(urls.orchestrator, method, `/admin/sagas${path}`),
+    admin: (method: string, path: string) => client.call('orchestrator', method, `/admin/sagas${path}`),
     async sagasOf(sessionId: string, status?: string): Promise<SagaRun[]> {
       const page = await ok<{ items: SagaRun[] }>(shop.admin('GET', `?limit=100${status ? `&status=${status}` : ''}`));
       return page.items.filter((run) => run.input.session_id === sessionId);

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import type { BenchUrls } from './bench-shop.js';
 import { readClusterStatus } from './cluster-status.js';
 import { servicePorts } from './service-catalog.js';
+import type { ShopUrls } from './shop-client.js';
 import { workspaceRoot } from './workspace-root.js';
 
 export const targetOptions = {
@@ -32,7 +32,7 @@ export function localSecret(name: string): string | undefined {
 }
 
 /** The services' URLs from the options, else from the running cluster's status, else the usual ports. */
-export function benchUrls(options: Partial<Record<keyof typeof targetOptions, string>>): BenchUrls {
+export function targetUrls(options: Partial<Record<keyof typeof targetOptions, string>>): Required<ShopUrls> {
   const status = readClusterStatus(workspaceRoot());
   const base = new URL(options.url ?? `http://localhost:${status?.ports.orchestrator ?? 8000}`);
   const ports = servicePorts(base.port ? Number(base.port) : 8000);

@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchShop, percentile, type BenchShop } from './bench-shop.js';
-import { benchFail, benchUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
-import { describeCheckoutLoad, runCheckoutLoad } from './checkout-load.js';
+import { benchFail, targetUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
+import { describeCheckoutLoad, percentile, runCheckoutLoad } from './checkout-load.js';
+import { createShopClient, type ShopClient } from './shop-client.js';
 import { readClusterStatus } from './cluster-status.js';
 import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
 import { clusterCpuSeconds, clusterMemory, clusterStartedAt } from './process-memory.js';
@@ -51,10 +51,10 @@ function positive(name: keyof typeof options) {
 
 const root = workspaceRoot();
 const status = readClusterStatus(root);
-const urls = benchUrls(options);
+const urls = targetUrls(options);
 const internalApiKey = localSecret('INTERNAL_API_KEY');
 if (!internalApiKey) benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
-const shop = benchShop(urls, internalApiKey);
+const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
 await shop.ready().catch((error: Error) => benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`));
 const adminUrl =
   process.env.BENCH_ADMIN_DATABASE_URL ??
@@ -87,16 +87,22 @@ async function timed(samples: number, work: (index: number) => Promise<unknown>)
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), samples, cpuMs };
 }
 
-async function chatLatencies(benchShopClient: BenchShop, samples: number) {
+async function chatLatencies(benchShopClient: ShopClient, samples: number) {
   const run = randomUUID().slice(0, 8);
   const product = `Benchwidget${run}`;
-  await benchShopClient.createProduct(product, 3.5, 1_000_000);
-  const browsing = await benchShopClient.registerUser(`bench-chat-${run}-a@example.com`, `bench-password-${run}`);
-  const buying = await benchShopClient.registerUser(`bench-chat-${run}-b@example.com`, `bench-password-${run}`);
-  const browse = await timed(samples, () => benchShopClient.chat(browsing, `bench-chat-${run}-browse`, 'show me products'));
+  await benchShopClient.createProduct({ name: product, price: 3.5, stock: 1_000_000, category: 'Benchmark' });
+  const browsing = await benchShopClient.register(`bench-chat-${run}-a@example.com`, `bench-password-${run}`);
+  const buying = await benchShopClient.register(`bench-chat-${run}-b@example.com`, `bench-password-${run}`);
+  /** A chat turn that must be answered: a refusal would time the wrong thing. */
+  async function chat(user: { token: string }, sessionId: string, message: string) {
+    const reply = await benchShopClient.chat(user.token, sessionId, message);
+    if (reply.status !== 200) throw new Error(`chat: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+  const browse = await timed(samples, () => chat(browsing, `bench-chat-${run}-browse`, 'show me products'));
   const buy = await timed(samples, async (index) => {
-    const reply = await benchShopClient.chat(buying, `bench-chat-${run}-buy-${index + 1}`, `buy 1 ${product}`);
-    if (reply.orders.length !== 1) throw new Error(`"buy 1 ${product}" placed no order: ${reply.response}`);
+    const reply = await chat(buying, `bench-chat-${run}-buy-${index + 1}`, `buy 1 ${product}`);
+    if (reply.orders?.length !== 1) throw new Error(`"buy 1 ${product}" placed no order: ${reply.response}`);
   });
   return { browse, buy };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { percentile, type BenchShop, type BenchUser } from './bench-shop.js';
+import type { ShopClient } from './shop-client.js';
 
 export interface CheckoutLoadSettings {
   users: number;
@@ -12,6 +12,7 @@ export interface CheckoutLoadSettings {
   meter?: () => number;
 }
 
+interface BenchUser { userId: string; token: string }
 interface Attempt { sessionId: string; status: number; code?: string; milliseconds: number }
 
 export interface CheckoutLoadResult {
@@ -31,16 +32,20 @@ export interface CheckoutLoadResult {
  * invariant, read from the services that hold the truth rather than from the orchestrator: paid orders, captured
  * payments, stock taken and emptied carts agree.
  */
-export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSettings): Promise<CheckoutLoadResult> {
+export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSettings): Promise<CheckoutLoadResult> {
   const log = settings.log ?? ((line: string) => console.log(line));
   const run = randomUUID().slice(0, 8);
   log(`Seeding 5 products and ${settings.users} users (run ${run})...`);
   const initialStock = 1_000_000;
   const prices = [9.99, 24.5, 4.25, 99, 1.01];
-  const products = await Promise.all(prices.map((price, index) => shop.createProduct(`Bench ${run} item ${index + 1}`, price, initialStock)));
+  const products = await Promise.all(
+    prices.map((price, index) =>
+      shop.createProduct({ name: `Bench ${run} item ${index + 1}`, price, stock: initialStock, category: 'Benchmark' }),
+    ),
+  );
   const shoppers: BenchUser[] = [];
   for (let index = 0; index < settings.users; index++) {
-    shoppers.push(await shop.registerUser(`bench-${run}-${index}@example.com`, `bench-password-${run}`));
+    shoppers.push(await shop.register(`bench-${run}-${index}@example.com`, `bench-password-${run}`));
   }
 
   const attempts: Attempt[] = [];
@@ -55,9 +60,12 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
   async function shopper(user: BenchUser) {
     while (started < settings.checkouts && Date.now() < deadline) {
       started++;
-      const sessionId = await shop.fillCart(user, randomLines());
+      const sessionId = `bench-${randomUUID()}`;
+      await shop.openCart(user.userId, sessionId, randomLines());
       const begun = performance.now();
-      const reply = await shop.checkout(user, sessionId).catch((error: Error) => ({ status: 0, body: { code: error.message } }));
+      const reply = await shop
+        .checkout(user.token, sessionId)
+        .catch((error: Error) => ({ status: 0, body: { code: error.message } }));
       attempts.push({ sessionId, status: reply.status, code: String(reply.body.code ?? ''), milliseconds: performance.now() - begun });
     }
   }
@@ -84,7 +92,7 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
   let paidOrders = 0;
   let capturedPayments = 0;
   for (const user of shoppers) {
-    for (const order of await shop.ordersOf(user.id)) {
+    for (const order of await shop.ordersOf(user.userId)) {
       const captured = (await shop.paymentsFor(order.order_id)).filter((payment) => payment.status === 'captured');
       capturedPayments += captured.length;
       if (order.status !== 'paid') {
@@ -100,13 +108,13 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
   }
   let unitsTaken = 0;
   for (const product of products) {
-    const taken = initialStock - (await shop.stockOf(product.id));
+    const taken = initialStock - (await shop.product(product.id)).stock;
     unitsTaken += taken;
     if (taken !== (unitsInPaidOrders.get(product.id) ?? 0)) problems.push(`product ${product.id}: ${taken} taken, ${unitsInPaidOrders.get(product.id) ?? 0} in paid orders`);
   }
   let cartsAsExpected = 0;
   for (const attempt of attempts) {
-    const emptied = (await shop.cartItems(attempt.sessionId)).length === 0;
+    const emptied = ((await shop.cart(attempt.sessionId))?.items.length ?? 0) === 0;
     if (emptied === (attempt.status === 201)) cartsAsExpected++;
     else problems.push(`cart ${attempt.sessionId} is ${emptied ? 'empty' : 'full'} after a ${attempt.status}`);
   }
@@ -129,6 +137,11 @@ export async function runCheckoutLoad(shop: BenchShop, settings: CheckoutLoadSet
       problems,
     },
   };
+}
+
+export function percentile(sorted: number[], share: number) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;

@@ -8,3 +8,13 @@ export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';
 export { ensureWebBuild } from './web-build.js';
+export {
+  createShopClient,
+  type ChatReply,
+  type ShopClient,
+  type ShopClientOptions,
+  type ShopReply,
+  type ShopUrls,
+} from './shop-client.js';
+export { targetOptions, targetUrls } from './bench-target.js';
+export { runCheckoutLoad } from './checkout-load.js';
