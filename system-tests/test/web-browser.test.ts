@@ -15,7 +15,10 @@ import { internalHeaders, startTestCluster, useTestDatabase, useTestFixture, typ
 
 // The web app in Debian's Chromium (never a downloaded browser), against the whole cluster on loopback.
 const chromiumPath = '/usr/bin/chromium';
-const docs = join(workspaceRoot(), 'docs');
+// Screenshots land beside the tests (git-ignored) for a look after a run; UPDATE_SCREENSHOTS=1 refreshes docs/'s.
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
+const screenshots = join(workspaceRoot(), process.env.UPDATE_SCREENSHOTS ? 'docs' : 'system-tests/screenshots');
 
 const database = useTestDatabase();
 let cluster: TestCluster;
@@ -89,12 +92,12 @@ describe('the web app in Chromium', () => {
     const orderId = /Order ([0-9a-f-]{36})/.exec(await receipt.innerText())![1]!;
     const order = await internal<{ status: string; total: number }>(cluster.urls.order!, `/${orderId}`);
     assert.deepEqual({ status: order.status, total: order.total }, { status: 'paid', total: 2000 });
-    await page.screenshot({ path: join(docs, 'web-shop.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'web-shop.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Orders' }).click();
     const card = page.locator('.order', { hasText: `Order ${orderId.slice(0, 8)}` });
     await card.getByText('paid', { exact: true }).waitFor();
-    await page.screenshot({ path: join(docs, 'web-orders.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'web-orders.png'), fullPage: true });
     await card.getByRole('button', { name: 'Cancel order' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this order?' });
     await dialog.waitFor();
@@ -109,9 +112,12 @@ describe('the web app in Chromium', () => {
     assert.equal(cancelled.status, 'cancelled');
     await page.goto(`${base}/#/shop`);
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: join(docs, 'web-shop-375.png'), fullPage: true });
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    assert.ok(overflow <= 0, `no sideways scrolling at 375 px (overflow ${overflow})`);
+    await page.screenshot({ path: join(screenshots, 'web-shop-375.png'), fullPage: true });
+    assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the shop at 375 px');
+    await page.goto(`${base}/#/orders`);
+    await page.getByText(/cancelled/i).first().waitFor();
+    await page.screenshot({ path: join(screenshots, 'web-orders-375.png'), fullPage: true });
+    assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the orders at 375 px');
 
     await page.goto(`${base}/#/console`);
     assert.equal(await page.getByRole('link', { name: 'Operator console' }).count(), 0, 'no console link for a shopper');
@@ -168,9 +174,12 @@ describe('the web app in Chromium', () => {
 
     await page.getByLabel('Status').selectOption('needs_attention');
     await page.getByRole('button', { name: 'Retry' }).first().waitFor();
-    await page.screenshot({ path: join(docs, 'web-console.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'web-console.png'), fullPage: true });
     await page.getByRole('button', { name: 'Retry' }).first().click();
     await page.getByText('Retried: the run is now completed.').waitFor();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: join(screenshots, 'web-console-375.png'), fullPage: true });
+    assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the console at 375 px');
     const runs = await internal<{ items: { status: string }[] }>(base, '/admin/sagas?status=needs_attention');
     assert.equal(runs.items.length, 0);
     await page.close();

@@ -60,7 +60,7 @@ export function CatalogAdmin() {
                 <td>{product.category ?? '—'}</td>
                 <td>{formatMoney(product.price)}</td>
                 <td>{product.stock}</td>
-                <td className="row">
+                <td className="actions">
                   <button className="secondary" onClick={() => changePrice(product)} aria-label={`Edit the price of ${product.name}`}>Edit price</button>
                   <button className="secondary" onClick={() => void run(() => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { stock: product.stock + restockBy } }), `Restocked ${product.name}.`)} aria-label={`Restock ${product.name} by ${restockBy}`}>+{restockBy}</button>
                   <button className="danger" onClick={() => window.confirm(`Delete ${product.name}?`) && void run(() => api(`/admin/products/${product.id}`, { method: 'DELETE' }), `Deleted ${product.name}.`)} aria-label={`Delete ${product.name}`}>Delete</button>

@@ -8,6 +8,13 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : und
 const remaining = (order: Order) =>
   order.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity - line.returned_quantity })).filter((line) => line.quantity > 0);
 
+const afterPurchaseLabels: Partial<Record<Order['status'], string>> = {
+  cancelling: 'Cancelling',
+  cancelled: 'Cancelled',
+  partially_returned: 'Partly returned',
+  returned: 'Returned',
+};
+
 function timeline(order: Order) {
   const done = (reached: boolean, label: string, at?: string) => ({ reached, label, at });
   const paid = !['pending', 'cancelled'].includes(order.status) || Boolean(order.transaction_id);
@@ -16,7 +23,7 @@ function timeline(order: Order) {
     done(paid, 'Paid', order.transaction_id ? `transaction ${order.transaction_id.slice(0, 8)}` : undefined),
     done(Boolean(order.shipped_at), 'Shipped', when(order.shipped_at)),
     done(Boolean(order.delivered_at), 'Delivered', when(order.delivered_at)),
-    ...(['cancelling', 'cancelled', 'partially_returned', 'returned'].includes(order.status) ? [done(true, order.status.replace('_', ' '), when(order.updated_at))] : []),
+    ...(order.status in afterPurchaseLabels ? [done(true, afterPurchaseLabels[order.status]!, when(order.updated_at))] : []),
   ];
 }
 

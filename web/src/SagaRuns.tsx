@@ -51,7 +51,7 @@ export function SagaRuns() {
                 <td>{time(run.created_at)}</td>
                 <td><span className={`badge ${run.status}`}>{run.status}</span></td>
                 <td><code>{run.saga_id.slice(0, 8)}</code></td>
-                <td className="row">
+                <td className="actions">
                   <button className="secondary" onClick={() => void inspect(run.saga_id)}>Inspect</button>
                   {retryable.has(run.status) && <button onClick={() => void retry(run.saga_id)}>Retry</button>}
                 </td>
