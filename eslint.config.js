@@ -11,7 +11,16 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['packages/*/tsconfig.json', 'services/*/tsconfig.json', 'system-tests/tsconfig.json', 'evals/tsconfig.json'] })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: [
+            'packages/*/tsconfig.json',
+            'services/*/tsconfig.json',
+            'system-tests/tsconfig.json',
+            'evals/tsconfig.json',
+          ],
+        }),
+      ],
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,7 +33,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/services/*/src/**', '../../*/src/**', '@ecomm/*-service/src/**'],
-              message: "A service talks to another over HTTP; import the shared contract from @ecomm/contracts, not another service's src.",
+              message:
+                "A service talks to another over HTTP; import the shared contract from @ecomm/contracts, not another service's src.",
             },
           ],
         },

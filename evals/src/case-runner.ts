@@ -7,7 +7,14 @@ function turnRecord(outcome: ChatReply): Omit<TurnRecord, 'user' | 'message'> {
   const latency_ms = Math.round(outcome.latencyMs);
   const { body } = outcome;
   if (outcome.status === 200) {
-    return { status: 200, response: body.response, steps: body.steps, model: body.usage.model, model_calls: body.usage.model_calls, latency_ms };
+    return {
+      status: 200,
+      response: body.response,
+      steps: body.steps,
+      model: body.usage.model,
+      model_calls: body.usage.model_calls,
+      latency_ms,
+    };
   }
   const error = body as { message?: string; error?: string };
   const response = error.message ?? error.error ?? '';
@@ -32,7 +39,12 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
     const session = shoppers.get(turn.session_of ?? turn.user)!.sessionId;
     if (turn.fulfil) await fulfil(shop, sender.userId, turn.fulfil);
     const outcome = await shop.chat(sender.token, session, turn.message);
-    turns.push({ user: turn.user, ...(turn.session_of ? { session_of: turn.session_of } : {}), message: turn.message, ...turnRecord(outcome) });
+    turns.push({
+      user: turn.user,
+      ...(turn.session_of ? { session_of: turn.session_of } : {}),
+      message: turn.message,
+      ...turnRecord(outcome),
+    });
   }
 
   const states: Record<string, ShopperState> = {};
@@ -48,9 +60,17 @@ export async function observeCase(shop: ShopClient, evalCase: EvalCase): Promise
         total: order.total,
         transaction_id: order.transaction_id,
         items: order.lines.map((line) => ({ product: nameOf(line.product_id), quantity: line.quantity })),
-        returned: order.lines.filter((line) => line.returned_quantity > 0).map((line) => ({ product: nameOf(line.product_id), quantity: line.returned_quantity })),
+        returned: order.lines
+          .filter((line) => line.returned_quantity > 0)
+          .map((line) => ({ product: nameOf(line.product_id), quantity: line.returned_quantity })),
       })),
-      payments: payments.map(({ order_id, transaction_id, amount, refunded_amount, status }) => ({ order_id, transaction_id, amount, refunded: refunded_amount, status })),
+      payments: payments.map(({ order_id, transaction_id, amount, refunded_amount, status }) => ({
+        order_id,
+        transaction_id,
+        amount,
+        refunded: refunded_amount,
+        status,
+      })),
       // A session that was never used has no cart: that is an empty one.
       cart: ((await shop.cart(shopper.sessionId))?.items ?? []).map((item) => ({
         product: nameOf(item.product_id),

@@ -4,7 +4,13 @@
  */
 export const catalogFixture = [
   { name: 'MacBook Pro', price: 2000, stock: 10, category: 'laptops', description: 'Apple laptop with M-series chip' },
-  { name: 'Yonex Astrox 99 Badminton Racket', price: 200, stock: 10, category: 'rackets', description: 'Head-heavy racket' },
+  {
+    name: 'Yonex Astrox 99 Badminton Racket',
+    price: 200,
+    stock: 10,
+    category: 'rackets',
+    description: 'Head-heavy racket',
+  },
   { name: 'Tennis Ball', price: 5, stock: 50, category: 'balls', description: 'Pressurised tennis ball' },
   { name: 'Golf Ball', price: 5, stock: 50, category: 'balls', description: 'Two-piece golf ball' },
   { name: 'Keychain', price: 2, stock: 100, category: 'accessories', description: 'Metal keychain' },
@@ -13,4 +19,7 @@ export const catalogFixture = [
 
 export type FixtureProductName = (typeof catalogFixture)[number]['name'];
 
-export const fixtureProductNames = catalogFixture.map((product) => product.name) as [FixtureProductName, ...FixtureProductName[]];
+export const fixtureProductNames = catalogFixture.map((product) => product.name) as [
+  FixtureProductName,
+  ...FixtureProductName[],
+];

@@ -58,8 +58,14 @@ try {
   fail((error as Error).message);
 }
 if (values.filter) {
-  const filters = values.filter.toLowerCase().split(',').map((each) => each.trim()).filter(Boolean);
-  cases = cases.filter((evalCase) => filters.some((filter) => evalCase.family === filter || evalCase.name.includes(filter)));
+  const filters = values.filter
+    .toLowerCase()
+    .split(',')
+    .map((each) => each.trim())
+    .filter(Boolean);
+  cases = cases.filter((evalCase) =>
+    filters.some((filter) => evalCase.family === filter || evalCase.name.includes(filter)),
+  );
   if (cases.length === 0) fail(`No case matches --filter ${values.filter}`);
 }
 
@@ -74,12 +80,15 @@ console.log(
 let stopCluster = async () => {};
 let target;
 if (values.url) {
-  const key = environment.INTERNAL_API_KEY ?? fail('--url needs INTERNAL_API_KEY, from the environment or the root .env.local');
+  const key =
+    environment.INTERNAL_API_KEY ?? fail('--url needs INTERNAL_API_KEY, from the environment or the root .env.local');
   target = { urls: targetUrls(values), internalApiKey: key };
   console.log(`Using the cluster at ${target.urls.orchestrator}.`);
 } else {
   const started = Date.now();
-  console.log(`Starting a cluster of its own (embedded PostgreSQL in a temp folder, ${values.provider} model, random ports)...`);
+  console.log(
+    `Starting a cluster of its own (embedded PostgreSQL in a temp folder, ${values.provider} model, random ports)...`,
+  );
   try {
     const cluster = await startOwnCluster({ root, environment, provider: values.provider as 'offline' | 'openai' });
     target = cluster.target;
@@ -99,7 +108,13 @@ process.once('SIGTERM', () => void interrupted());
 console.log(`Running ${cases.length} case${cases.length === 1 ? '' : 's'}${repeat > 1 ? ` × ${repeat}` : ''}...\n`);
 let outcome;
 try {
-  outcome = await runEvals({ target, cases, repeat, judge, reportDirectory: values['no-report'] ? null : join(root, 'evals', 'reports') });
+  outcome = await runEvals({
+    target,
+    cases,
+    repeat,
+    judge,
+    reportDirectory: values['no-report'] ? null : join(root, 'evals', 'reports'),
+  });
 } catch (error) {
   await stopCluster();
   fail(`The run stopped: ${(error as Error).message}`);
@@ -107,6 +122,8 @@ try {
 await stopCluster();
 
 console.log(`\n${resultsTable(outcome.report.cases)}\n\n${familySummary(outcome.report.cases, repeat)}`);
-console.log(`\n${outcome.report.summary.passed}/${outcome.report.summary.cases} cases passed in ${(outcome.report.duration_ms / 1000).toFixed(1)} s.`);
+console.log(
+  `\n${outcome.report.summary.passed}/${outcome.report.summary.cases} cases passed in ${(outcome.report.duration_ms / 1000).toFixed(1)} s.`,
+);
 if (outcome.reportPath) console.log(`Report: ${outcome.reportPath}`);
 process.exit(outcome.passed ? 0 : 1);

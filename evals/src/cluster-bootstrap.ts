@@ -18,7 +18,6 @@ import {
 } from '@ecomm/cluster';
 import type { ShopTarget } from './shop-client.js';
 
-
 export interface OwnClusterSettings {
   root: string;
   /** The environment the services inherit (PATH and, for a real model, OPENAI_API_KEY, LLM_MODEL...). */
@@ -55,7 +54,9 @@ export async function startOwnCluster(settings: OwnClusterSettings) {
     const databaseUrls = serviceDatabaseUrls(database.adminUrl, 'ecommerce', passwordFor);
     const ports = {} as Record<ServiceName, number>;
     for (const { name } of serviceCatalog) ports[name] = await freePort();
-    const urls = Object.fromEntries(serviceCatalog.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`])) as ShopTarget['urls'];
+    const urls = Object.fromEntries(
+      serviceCatalog.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`]),
+    ) as ShopTarget['urls'];
     const internalApiKey = randomBytes(24).toString('base64url');
     const shared = {
       ...settings.environment,
@@ -82,7 +83,9 @@ export async function startOwnCluster(settings: OwnClusterSettings) {
       service.process.once('exit', (code) => {
         if (stopping) return;
         const lines = output.filter((line) => line.startsWith(`${service.name}: `)).slice(-20);
-        console.error(`\nThe ${service.name} service stopped unexpectedly (exit code ${code}); its last output:\n${lines.join('\n')}\n`);
+        console.error(
+          `\nThe ${service.name} service stopped unexpectedly (exit code ${code}); its last output:\n${lines.join('\n')}\n`,
+        );
       });
     }
     return { target: { urls, internalApiKey } satisfies ShopTarget, stop, output };

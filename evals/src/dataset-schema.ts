@@ -3,10 +3,20 @@ import { z } from 'zod';
 import { fixtureProductNames } from './catalog-fixture.js';
 
 export const families = [
-  'happy_path', 'quantity_validation', 'cart_operations', 'multi_step', 'pricing', 'safety', 'order_history', 'cancellation', 'returns',
+  'happy_path',
+  'quantity_validation',
+  'cart_operations',
+  'multi_step',
+  'pricing',
+  'safety',
+  'order_history',
+  'cancellation',
+  'returns',
 ] as const;
 
-const productName = z.enum(fixtureProductNames, { error: `must be a product of the catalog fixture: ${fixtureProductNames.join(', ')}` });
+const productName = z.enum(fixtureProductNames, {
+  error: `must be a product of the catalog fixture: ${fixtureProductNames.join(', ')}`,
+});
 const userAlias = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lowercase alias such as "shopper" or "rival"');
 const amount = z.number().min(0);
 
@@ -29,7 +39,9 @@ export const turnSchema = z.strictObject({
 const itemSchema = z.strictObject({ product: productName, quantity: z.number().int().min(1) });
 
 const orderExpectationSchema = z.strictObject({
-  status: z.enum(['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'partially_returned', 'returned']).default('paid'),
+  status: z
+    .enum(['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'partially_returned', 'returned'])
+    .default('paid'),
   total: amount,
   items: z.array(itemSchema).min(1),
   /** Units sent back, per product; none unless listed. */
@@ -67,15 +79,25 @@ export const caseSchema = z
     evalCase.turns.forEach((turn, index) => {
       senders.add(turn.user);
       if (turn.session_of && !senders.has(turn.session_of)) {
-        context.addIssue({ code: 'custom', path: ['turns', index, 'session_of'], message: `"${turn.session_of}" has not sent a message before this turn` });
+        context.addIssue({
+          code: 'custom',
+          path: ['turns', index, 'session_of'],
+          message: `"${turn.session_of}" has not sent a message before this turn`,
+        });
       }
     });
     const expected = new Set(Object.keys(evalCase.expect.shoppers));
     for (const user of senders) {
-      if (!expected.has(user)) context.addIssue({ code: 'custom', path: ['expect', 'shoppers'], message: `must state what "${user}" ends with` });
+      if (!expected.has(user))
+        context.addIssue({
+          code: 'custom',
+          path: ['expect', 'shoppers'],
+          message: `must state what "${user}" ends with`,
+        });
     }
     for (const user of expected) {
-      if (!senders.has(user)) context.addIssue({ code: 'custom', path: ['expect', 'shoppers', user], message: 'sends no turn' });
+      if (!senders.has(user))
+        context.addIssue({ code: 'custom', path: ['expect', 'shoppers', user], message: 'sends no turn' });
     }
   });
 
@@ -85,7 +107,8 @@ export const datasetSchema = z
   .superRefine((cases, context) => {
     const seen = new Set<string>();
     cases.forEach((evalCase, index) => {
-      if (seen.has(evalCase.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `"${evalCase.name}" is used twice` });
+      if (seen.has(evalCase.name))
+        context.addIssue({ code: 'custom', path: [index, 'name'], message: `"${evalCase.name}" is used twice` });
       seen.add(evalCase.name);
     });
   });

@@ -14,8 +14,12 @@ export interface JudgeSettings {
 
 /** Reasoning comes first so the model argues before it decides. */
 const verdictSchema = z.object({
-  reasoning: z.string().describe('Step by step: what the expected behaviour requires, what the assistant said and did, where they differ'),
-  verdict: z.enum(['pass', 'fail']).describe('pass only if every reply meets the expected behaviour and states nothing the facts contradict'),
+  reasoning: z
+    .string()
+    .describe('Step by step: what the expected behaviour requires, what the assistant said and did, where they differ'),
+  verdict: z
+    .enum(['pass', 'fail'])
+    .describe('pass only if every reply meets the expected behaviour and states nothing the facts contradict'),
 });
 
 export type Verdict = z.infer<typeof verdictSchema>;
@@ -23,14 +27,20 @@ export type Verdict = z.infer<typeof verdictSchema>;
 const methods = ['jsonSchema', 'functionCalling', 'jsonMode'] as const;
 
 /** The judge runs when JUDGE_MODEL and an OpenAI-compatible endpoint (a key, a base URL or both) are configured. */
-export function judgeSettingsFrom(environment: Record<string, string | undefined>): { settings: JudgeSettings } | { disabled: string } {
+export function judgeSettingsFrom(
+  environment: Record<string, string | undefined>,
+): { settings: JudgeSettings } | { disabled: string } {
   const model = environment.JUDGE_MODEL;
   if (!model) return { disabled: 'JUDGE_MODEL is not set' };
   const apiKey = environment.JUDGE_API_KEY ?? environment.OPENAI_API_KEY;
   const baseUrl = environment.JUDGE_BASE_URL ?? environment.OPENAI_BASE_URL;
-  if (!apiKey && !baseUrl) return { disabled: 'JUDGE_MODEL is set, but neither JUDGE_API_KEY/OPENAI_API_KEY nor JUDGE_BASE_URL/OPENAI_BASE_URL is' };
+  if (!apiKey && !baseUrl)
+    return {
+      disabled: 'JUDGE_MODEL is set, but neither JUDGE_API_KEY/OPENAI_API_KEY nor JUDGE_BASE_URL/OPENAI_BASE_URL is',
+    };
   const method = environment.JUDGE_STRUCTURED_OUTPUT;
-  if (method && !(methods as readonly string[]).includes(method)) throw new Error(`JUDGE_STRUCTURED_OUTPUT must be one of ${methods.join(', ')}`);
+  if (method && !(methods as readonly string[]).includes(method))
+    throw new Error(`JUDGE_STRUCTURED_OUTPUT must be one of ${methods.join(', ')}`);
   return {
     settings: {
       model,
@@ -56,11 +66,15 @@ function judgePrompt(evalCase: EvalCase, observation: CaseObservation) {
     })
     .join('\n\n');
   const facts = Object.entries(observation.shoppers).map(([alias, state]) => {
-    const orders = state.orders.map((order) => `${order.status} order of ${money(order.total)} for ${describeItems(order.items)}`);
+    const orders = state.orders.map(
+      (order) => `${order.status} order of ${money(order.total)} for ${describeItems(order.items)}`,
+    );
     const payments = state.payments.map((payment) => `${payment.status} payment of ${money(payment.amount)}`);
     return `- ${alias}: orders: ${orders.join('; ') || 'none'}; payments: ${payments.join('; ') || 'none'}; cart: ${describeItems(state.cart)}`;
   });
-  const stock = Object.entries(observation.stock).map(([product, { before, after }]) => `${product} ${before} → ${after}`);
+  const stock = Object.entries(observation.stock).map(
+    ([product, { before, after }]) => `${product} ${before} → ${after}`,
+  );
   return [
     `Expected behaviour:\n${evalCase.expected_behavior}`,
     `Conversation:\n${transcript}`,
@@ -78,7 +92,10 @@ export function createJudge(settings: JudgeSettings) {
     maxRetries: 2,
     ...(settings.baseUrl ? { configuration: { baseURL: settings.baseUrl } } : {}),
   });
-  const grader = model.withStructuredOutput(verdictSchema, { name: 'grade', ...(settings.method ? { method: settings.method } : {}) });
+  const grader = model.withStructuredOutput(verdictSchema, {
+    name: 'grade',
+    ...(settings.method ? { method: settings.method } : {}),
+  });
   return {
     model: settings.model,
     grade: async (evalCase: EvalCase, observation: CaseObservation): Promise<Verdict> =>

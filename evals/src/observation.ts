@@ -21,7 +21,14 @@ export interface ItemState {
 
 /** One user's part of the shop after the case, read back from the services. */
 export interface ShopperState {
-  orders: { order_id: string; status: string; total: number; transaction_id: string | null; items: ItemState[]; returned: ItemState[] }[];
+  orders: {
+    order_id: string;
+    status: string;
+    total: number;
+    transaction_id: string | null;
+    items: ItemState[];
+    returned: ItemState[];
+  }[];
   payments: { order_id: string; transaction_id: string; amount: number; refunded: number; status: string }[];
   cart: ItemState[];
 }

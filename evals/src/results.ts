@@ -25,7 +25,9 @@ export interface CaseResult {
 export function passHat(cases: readonly { runs: readonly { passed: boolean }[] }[], k: number): number[] {
   return Array.from({ length: k }, (_, index) => {
     if (cases.length === 0) return 0;
-    const passing = cases.filter((each) => each.runs.length > index && each.runs.slice(0, index + 1).every((run) => run.passed));
+    const passing = cases.filter(
+      (each) => each.runs.length > index && each.runs.slice(0, index + 1).every((run) => run.passed),
+    );
     return passing.length / cases.length;
   });
 }

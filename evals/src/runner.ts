@@ -25,7 +25,14 @@ async function runCase(shop: ShopClient, evalCase: EvalCase, judge: Judge | null
   try {
     observation = await observeCase(shop, evalCase);
   } catch (error) {
-    return { passed: false, failures: [`error: ${(error as Error).message}`], verdict: null, model_calls: 0, latency_ms: 0, observation: null };
+    return {
+      passed: false,
+      failures: [`error: ${(error as Error).message}`],
+      verdict: null,
+      model_calls: 0,
+      latency_ms: 0,
+      observation: null,
+    };
   }
   const failures = checkCase(evalCase, observation);
   let verdict = null;
@@ -37,8 +44,16 @@ async function runCase(shop: ShopClient, evalCase: EvalCase, judge: Judge | null
       failures.push(`judge error: ${(error as Error).message}`);
     }
   }
-  const sum = (pick: (turn: CaseObservation['turns'][number]) => number) => observation.turns.reduce((total, turn) => total + pick(turn), 0);
-  return { passed: failures.length === 0, failures, verdict, model_calls: sum((turn) => turn.model_calls), latency_ms: sum((turn) => turn.latency_ms), observation };
+  const sum = (pick: (turn: CaseObservation['turns'][number]) => number) =>
+    observation.turns.reduce((total, turn) => total + pick(turn), 0);
+  return {
+    passed: failures.length === 0,
+    failures,
+    verdict,
+    model_calls: sum((turn) => turn.model_calls),
+    latency_ms: sum((turn) => turn.latency_ms),
+    observation,
+  };
 }
 
 /** Runs every case `repeat` times, one at a time (each resets the shared catalog), and builds the report. */
@@ -51,7 +66,11 @@ export async function runEvals(options: RunOptions) {
   // Fails the run at once, with the reason, when the cluster cannot be reset (e.g. ALLOW_TEST_RESET is off).
   await seedCatalog(shop);
 
-  const results: CaseResult[] = options.cases.map((evalCase) => ({ name: evalCase.name, family: evalCase.family, runs: [] }));
+  const results: CaseResult[] = options.cases.map((evalCase) => ({
+    name: evalCase.name,
+    family: evalCase.family,
+    runs: [],
+  }));
   for (let round = 1; round <= repeat; round++) {
     for (const [index, evalCase] of options.cases.entries()) {
       const label = `${evalCase.family}/${evalCase.name}${repeat > 1 ? ` (run ${round}/${repeat})` : ''}`;
@@ -63,7 +82,11 @@ export async function runEvals(options: RunOptions) {
   }
 
   const finishedAt = new Date();
-  const models = [...new Set(results.flatMap((result) => result.runs.flatMap((run) => run.observation?.turns.map((turn) => turn.model) ?? [])))];
+  const models = [
+    ...new Set(
+      results.flatMap((result) => result.runs.flatMap((run) => run.observation?.turns.map((turn) => turn.model) ?? [])),
+    ),
+  ];
   const report = {
     started_at: startedAt.toISOString(),
     finished_at: finishedAt.toISOString(),

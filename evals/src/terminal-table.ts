@@ -2,7 +2,8 @@ import { casePassed, passHat, summaryByFamily, type CaseResult } from './results
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(2)} s`;
-const average = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0);
+const average = (values: number[]) =>
+  values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0;
 
 /** Why a case failed, in one line: the first failure of its first failing run. */
 export function failureReason(result: CaseResult) {
@@ -16,7 +17,11 @@ export function failureReason(result: CaseResult) {
 
 function render(rows: string[][]) {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
+    )
+    .join('\n');
 }
 
 export function resultsTable(results: readonly CaseResult[]) {
@@ -36,7 +41,11 @@ export function resultsTable(results: readonly CaseResult[]) {
 }
 
 export function familySummary(results: readonly CaseResult[], repeat: number) {
-  const rows = Object.entries(summaryByFamily(results)).map(([family, { cases, passed }]) => [family, `${passed}/${cases}`, percent(passed / cases)]);
+  const rows = Object.entries(summaryByFamily(results)).map(([family, { cases, passed }]) => [
+    family,
+    `${passed}/${cases}`,
+    percent(passed / cases),
+  ]);
   const passed = results.filter(casePassed).length;
   rows.push(['all', `${passed}/${results.length}`, percent(results.length ? passed / results.length : 0)]);
   const hats = passHat(results, repeat).map((share, index) => `pass^${index + 1} ${percent(share)}`);

@@ -24,7 +24,11 @@ describe('checkCase', () => {
 
 describe('checkTurn', () => {
   const reply = (response: string, status = 200) => ({ ...sampleObservation().turns[0]!, response, status });
-  const turn = turnSchema.parse({ message: 'x', reply_contains: ['macbook', ['$2,000', '2000']], reply_excludes: ['Sorry'] });
+  const turn = turnSchema.parse({
+    message: 'x',
+    reply_contains: ['macbook', ['$2,000', '2000']],
+    reply_excludes: ['Sorry'],
+  });
 
   test('phrases match case-insensitively, and a list is satisfied by any one of them', () => {
     assert.deepEqual(checkTurn(turn, reply('Bought your MACBOOK for 2000 dollars'), 'turn 1'), []);
@@ -39,8 +43,12 @@ describe('checkTurn', () => {
 
   test('a wrong HTTP status is the only failure reported for that turn', () => {
     const forbidden = turnSchema.parse({ message: 'x', status: 403, reply_contains: ['never checked'] });
-    assert.deepEqual(checkTurn(forbidden, reply('Order placed'), 'turn 3'), ['turn 3: HTTP 200, expected 403 (Order placed)']);
-    assert.deepEqual(checkTurn(forbidden, reply('This session belongs to another user', 403), 'turn 3'), ['turn 3: reply lacks "never checked" (reply: "This session belongs to another user")']);
+    assert.deepEqual(checkTurn(forbidden, reply('Order placed'), 'turn 3'), [
+      'turn 3: HTTP 200, expected 403 (Order placed)',
+    ]);
+    assert.deepEqual(checkTurn(forbidden, reply('This session belongs to another user', 403), 'turn 3'), [
+      'turn 3: reply lacks "never checked" (reply: "This session belongs to another user")',
+    ]);
   });
 });
 
@@ -57,9 +65,21 @@ describe('checkShopper', () => {
 
   test('items are compared as merged, order-free contents', () => {
     const actual = state();
-    actual.orders[0]!.items = [{ product: 'Keychain', quantity: 3 }, { product: 'MacBook Pro', quantity: 1 }];
-    assert.deepEqual(checkShopper('rival', expected(), actual), ["rival's order 1: items 3 × Keychain + 1 × MacBook Pro, expected 1 × MacBook Pro"]);
-    assert.equal(describeItems([{ product: 'Keychain', quantity: 1 }, { product: 'Golf Ball', quantity: 2 }, { product: 'Keychain', quantity: 2 }]), '2 × Golf Ball + 3 × Keychain');
+    actual.orders[0]!.items = [
+      { product: 'Keychain', quantity: 3 },
+      { product: 'MacBook Pro', quantity: 1 },
+    ];
+    assert.deepEqual(checkShopper('rival', expected(), actual), [
+      "rival's order 1: items 3 × Keychain + 1 × MacBook Pro, expected 1 × MacBook Pro",
+    ]);
+    assert.equal(
+      describeItems([
+        { product: 'Keychain', quantity: 1 },
+        { product: 'Golf Ball', quantity: 2 },
+        { product: 'Keychain', quantity: 2 },
+      ]),
+      '2 × Golf Ball + 3 × Keychain',
+    );
   });
 
   test('a paid order without a captured payment carrying its transaction id fails', () => {
@@ -94,7 +114,11 @@ describe('checkShopper', () => {
 describe('checkStock', () => {
   test('a product that is not listed must be unchanged', () => {
     const stock = { 'MacBook Pro': { before: 10, after: 9 }, Keychain: { before: 100, after: 97 } };
-    assert.deepEqual(checkStock({ 'MacBook Pro': -1 }, stock), ['stock of Keychain: 100 → 97 (-3), expected unchanged']);
-    assert.deepEqual(checkStock({ 'MacBook Pro': -2 }, { 'MacBook Pro': stock['MacBook Pro'] }), ['stock of MacBook Pro: 10 → 9 (-1), expected -2']);
+    assert.deepEqual(checkStock({ 'MacBook Pro': -1 }, stock), [
+      'stock of Keychain: 100 → 97 (-3), expected unchanged',
+    ]);
+    assert.deepEqual(checkStock({ 'MacBook Pro': -2 }, { 'MacBook Pro': stock['MacBook Pro'] }), [
+      'stock of MacBook Pro: 10 → 9 (-1), expected -2',
+    ]);
   });
 });

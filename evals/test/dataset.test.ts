@@ -28,11 +28,18 @@ describe('the shipped dataset', () => {
   });
 
   test('grades after-purchase cases on order statuses, returned units, refunds and fulfilment', () => {
-    const orders = dataset.flatMap((evalCase) => Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.orders));
+    const orders = dataset.flatMap((evalCase) =>
+      Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.orders),
+    );
     for (const status of ['shipped', 'delivered', 'cancelled', 'partially_returned', 'returned']) {
-      assert.ok(orders.some((order) => order.status === status), `an order ends ${status}`);
+      assert.ok(
+        orders.some((order) => order.status === status),
+        `an order ends ${status}`,
+      );
     }
-    const payments = dataset.flatMap((evalCase) => Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.payments));
+    const payments = dataset.flatMap((evalCase) =>
+      Object.values(evalCase.expect.shoppers).flatMap((shopper) => shopper.payments),
+    );
     assert.ok(payments.some((payment) => payment.status === 'partially_refunded' && payment.refunded > 0));
     assert.ok(dataset.filter((evalCase) => evalCase.turns.some((turn) => turn.fulfil === 'delivered')).length >= 10);
   });
@@ -48,7 +55,10 @@ describe('the schema', () => {
   test('rejects a product that is not in the catalog fixture', () => {
     const evalCase = raw();
     evalCase.expect.shoppers.shopper.cart = [{ product: 'Unicorn', quantity: 1 }];
-    assert.match(problems([evalCase]).join('\n'), /0\.expect\.shoppers\.shopper\.cart\.0\.product: must be a product of the catalog fixture/);
+    assert.match(
+      problems([evalCase]).join('\n'),
+      /0\.expect\.shoppers\.shopper\.cart\.0\.product: must be a product of the catalog fixture/,
+    );
   });
 
   test('rejects a user without expectations, an expectation without a user, and a session used before its owner spoke', () => {
@@ -74,6 +84,9 @@ describe('the schema', () => {
     delete evalCase.expect.shoppers.shopper.payments;
     const file = join(mkdtempSync(join(tmpdir(), 'evals-dataset-')), 'dataset.json');
     writeFileSync(file, JSON.stringify([evalCase]));
-    assert.throws(() => loadDataset(file), /is invalid:\n {2}- 0\.family: .*\n {2}- 0\.expect\.shoppers\.shopper\.payments: /);
+    assert.throws(
+      () => loadDataset(file),
+      /is invalid:\n {2}- 0\.family: .*\n {2}- 0\.expect\.shoppers\.shopper\.payments: /,
+    );
   });
 });

@@ -9,6 +9,8 @@ export type CompletionRequest = ChatCompletionRequest;
 export function startFakeJudge(answer: (request: CompletionRequest) => Record<string, unknown>) {
   return startFakeOpenAi((request) => {
     const tool = request.tools?.[0]?.function.name;
-    return tool ? { tool_calls: [{ name: tool, arguments: answer(request) }] } : { content: JSON.stringify(answer(request)) };
+    return tool
+      ? { tool_calls: [{ name: tool, arguments: answer(request) }] }
+      : { content: JSON.stringify(answer(request)) };
   });
 }

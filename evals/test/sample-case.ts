@@ -7,7 +7,9 @@ export function sampleCase(): EvalCase {
     name: 'buy-macbook',
     family: 'happy_path',
     expected_behavior: 'Buys one MacBook Pro and confirms the paid order of $2,000.00.',
-    turns: [{ message: 'Buy a MacBook Pro', reply_contains: ['MacBook Pro', ['$2,000', '2000']], reply_excludes: ['sorry'] }],
+    turns: [
+      { message: 'Buy a MacBook Pro', reply_contains: ['MacBook Pro', ['$2,000', '2000']], reply_excludes: ['sorry'] },
+    ],
     expect: {
       stock_changes: { 'MacBook Pro': -1 },
       shoppers: {
@@ -37,7 +39,16 @@ export function sampleObservation(): CaseObservation {
     ],
     shoppers: {
       shopper: {
-        orders: [{ order_id: 'o-1', status: 'paid', total: 2000, transaction_id: 't-1', items: [{ product: 'MacBook Pro', quantity: 1 }], returned: [] }],
+        orders: [
+          {
+            order_id: 'o-1',
+            status: 'paid',
+            total: 2000,
+            transaction_id: 't-1',
+            items: [{ product: 'MacBook Pro', quantity: 1 }],
+            returned: [],
+          },
+        ],
         payments: [{ order_id: 'o-1', transaction_id: 't-1', amount: 2000, refunded: 0, status: 'captured' }],
         cart: [],
       },

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { serviceCatalog, startEmbeddedPostgres, stopServices, waitUntilReady, type RunningService } from '@ecomm/cluster';
+import {
+  serviceCatalog,
+  startEmbeddedPostgres,
+  stopServices,
+  waitUntilReady,
+  type RunningService,
+} from '@ecomm/cluster';
 import { composeFile, readText, root } from '../test/deployment-sources.js';
 import { composeEnvironments, node24, startRelease } from './release-services.js';
 import { replayDockerfile } from './replay-dockerfile.js';
@@ -36,9 +42,15 @@ before(async () => {
   const postgres = composeFile().services.postgres!;
   const databaseName = String(postgres.environment?.POSTGRES_DB);
   const psql = (database: string, ...rest: string[]) =>
-    run('psql', ['--no-psqlrc', '--set', 'ON_ERROR_STOP=1', database, ...rest], { env: { PATH: process.env.PATH ?? '', ...environments.databaseContainer } });
+    run('psql', ['--no-psqlrc', '--set', 'ON_ERROR_STOP=1', database, ...rest], {
+      env: { PATH: process.env.PATH ?? '', ...environments.databaseContainer },
+    });
   await psql(database.adminUrl, '--command', `create database ${databaseName}`);
-  await psql(database.adminUrl.replace(/\/postgres$/, `/${databaseName}`), '--file', join(root, 'deploy/postgres/init.sql'));
+  await psql(
+    database.adminUrl.replace(/\/postgres$/, `/${databaseName}`),
+    '--file',
+    join(root, 'deploy/postgres/init.sql'),
+  );
   running = await startRelease(build, environments.services, scratch);
   urls = Object.fromEntries(running.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
   // Patience: six processes run their migrations and start together, on a machine that may be busy.
@@ -77,9 +89,18 @@ test('the release tree runs on Node 24 in production mode, and a shopper buys th
   });
   assert.equal(product.status, 201);
   const email = `release-${randomUUID()}@example.com`;
-  assert.equal((await call(`${urls.auth}/auth/register`, { method: 'POST', body: { email, password: 'correct horse battery' } })).status, 201);
-  const login = await call<{ access_token: string }>(`${urls.auth}/auth/login`, { method: 'POST', body: { email, password: 'correct horse battery' } });
-  const me = await call<{ id: string }>(`${urls.auth}/auth/me`, { headers: { authorization: `Bearer ${login.body.access_token}` } });
+  assert.equal(
+    (await call(`${urls.auth}/auth/register`, { method: 'POST', body: { email, password: 'correct horse battery' } }))
+      .status,
+    201,
+  );
+  const login = await call<{ access_token: string }>(`${urls.auth}/auth/login`, {
+    method: 'POST',
+    body: { email, password: 'correct horse battery' },
+  });
+  const me = await call<{ id: string }>(`${urls.auth}/auth/me`, {
+    headers: { authorization: `Bearer ${login.body.access_token}` },
+  });
 
   const chat = await call<{ response: string; orders: { order_id: string }[] }>(`${urls.orchestrator}/chat`, {
     method: 'POST',
@@ -87,9 +108,18 @@ test('the release tree runs on Node 24 in production mode, and a shopper buys th
     body: { session_id: `release-${randomBytes(4).toString('hex')}`, message: 'Find a MacBook Pro and buy 1 unit.' },
   });
   assert.equal(chat.status, 200, JSON.stringify(chat.body));
-  const orders = await call<{ items: { order_id: string; status: string; total: number }[] }>(`${urls.order}/?user_id=${me.body.id}`, { headers: internal });
-  assert.deepEqual(orders.body.items.map(({ status, total }) => [status, total]), [['paid', 2000]]);
-  assert.deepEqual(chat.body.orders.map(({ order_id }) => order_id), [orders.body.items[0]!.order_id]);
+  const orders = await call<{ items: { order_id: string; status: string; total: number }[] }>(
+    `${urls.order}/?user_id=${me.body.id}`,
+    { headers: internal },
+  );
+  assert.deepEqual(
+    orders.body.items.map(({ status, total }) => [status, total]),
+    [['paid', 2000]],
+  );
+  assert.deepEqual(
+    chat.body.orders.map(({ order_id }) => order_id),
+    [orders.body.items[0]!.order_id],
+  );
   const stock = await call<{ stock: number }>(`${urls.product}/${product.body.id}`, { headers: internal });
   assert.equal(stock.body.stock, 9);
 

@@ -19,14 +19,20 @@ export interface ReplayedBuild {
 
 /** The files `COPY . .` sends: what git tracks or would track, minus .dockerignore's patterns. */
 function buildContext() {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter(Boolean);
   const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'));
-  const matchers = ignored.map((pattern) => new RegExp(`^${pattern.replaceAll('.', '\\.').replaceAll('**/', '(.*/)?').replaceAll('*', '[^/]*')}(/|$)`));
+  const matchers = ignored.map(
+    (pattern) =>
+      new RegExp(`^${pattern.replaceAll('.', '\\.').replaceAll('**/', '(.*/)?').replaceAll('*', '[^/]*')}(/|$)`),
+  );
   return files.filter((file) => !matchers.some((matcher) => matcher.test(file)) || file === '.env.example');
 }
 
@@ -45,7 +51,11 @@ const jsonArray = (text: string) => JSON.parse(text) as string[];
 export function replayDockerfile(scratch: string, log: (line: string) => void): ReplayedBuild {
   const instructions = dockerfileInstructions();
   const finalStage = Math.max(...instructions.map(({ stage }) => stage));
-  const folders: Record<string, string> = { '/release': join(scratch, 'release'), '/build': join(scratch, 'build'), '/app': join(scratch, 'release') };
+  const folders: Record<string, string> = {
+    '/release': join(scratch, 'release'),
+    '/build': join(scratch, 'build'),
+    '/app': join(scratch, 'release'),
+  };
   const mapPaths = (text: string) => text.replace(/(?<![\w.])\/(release|build|app)\b/g, (path) => folders[path]!);
   const environment: Record<string, string> = { ...process.env } as Record<string, string>;
   const runtimeEnvironment: Record<string, string> = {};
@@ -73,7 +83,12 @@ export function replayDockerfile(scratch: string, log: (line: string) => void): 
       if (!workdir.startsWith(scratch + sep)) throw new Error(`refusing to run "${args}" outside ${scratch}`);
       const started = Date.now();
       try {
-        execFileSync('bash', ['-euo', 'pipefail', '-c', mapPaths(args)], { cwd: workdir, env: environment, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
+        execFileSync('bash', ['-euo', 'pipefail', '-c', mapPaths(args)], {
+          cwd: workdir,
+          env: environment,
+          stdio: 'pipe',
+          maxBuffer: 64 * 1024 * 1024,
+        });
       } catch (error) {
         const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
         throw new Error(`RUN ${args} failed:\n${String(stdout ?? '')}${String(stderr ?? '')}`, { cause: error });

@@ -24,7 +24,13 @@ export async function startAgentShop(
 ) {
   const orchestratorSettings = { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute', ...orchestratorEnvironment };
   const cluster = await startTestCluster(
-    { product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+    {
+      product: productService,
+      order: orderService,
+      payment: paymentService,
+      session: sessionService,
+      orchestrator: orchestratorService,
+    },
     database,
     { product: { ALLOW_TEST_RESET: 'true' }, payment: paymentEnvironment, orchestrator: orchestratorSettings },
   );
@@ -58,7 +64,10 @@ export async function startAgentShop(
     /** A new orchestrator process state on the same database, as after a crash or a deploy. */
     async restartOrchestrator() {
       await cluster.apps.orchestrator!.close();
-      const restarted = await startTestService(orchestratorService, database, { ...cluster.serviceUrls, ...orchestratorSettings });
+      const restarted = await startTestService(orchestratorService, database, {
+        ...cluster.serviceUrls,
+        ...orchestratorSettings,
+      });
       cluster.apps.orchestrator = restarted.app;
       urls.orchestrator = restarted.url;
     },
@@ -68,7 +77,11 @@ export async function startAgentShop(
 }
 
 /** The same for the tests of this file (or of the `describe` it is called in), on a database of its own. */
-export function useAgentShop(orchestratorEnvironment: Record<string, string> = {}, paymentEnvironment: Record<string, string> = {}, database?: TestDatabase) {
+export function useAgentShop(
+  orchestratorEnvironment: Record<string, string> = {},
+  paymentEnvironment: Record<string, string> = {},
+  database?: TestDatabase,
+) {
   return useTestFixture(
     (shared) => startAgentShop(shared, orchestratorEnvironment, paymentEnvironment),
     (shop) => shop.stop(),

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { baseConfigSchema, businessMetricNames, createBusinessMetrics, createServiceApp, loadConfig } from '@ecomm/platform';
+import {
+  baseConfigSchema,
+  businessMetricNames,
+  createBusinessMetrics,
+  createServiceApp,
+  loadConfig,
+} from '@ecomm/platform';
 import { testEnvironment } from '@ecomm/testing';
 
 const config = loadConfig(baseConfigSchema, testEnvironment({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused' }));
 
-test('the business metrics appear on an app\'s GET /metrics with their labels and the service label', async () => {
+test("the business metrics appear on an app's GET /metrics with their labels and the service label", async () => {
   const app = createServiceApp({ service: 'orchestrator', config });
   const metrics = createBusinessMetrics(app.metrics);
   metrics.checkouts.inc({ status: 'completed' });
@@ -22,7 +28,10 @@ test('the business metrics appear on an app\'s GET /metrics with their labels an
   for (const name of Object.values(businessMetricNames)) assert.match(text, new RegExp(`^# HELP ${name} \\S`, 'm'));
   assert.match(text, /^ecomm_checkout_total\{status="completed",service="orchestrator"\} 1$/m);
   assert.match(text, /^ecomm_checkout_duration_seconds_count\{service="orchestrator"\} 1$/m);
-  assert.match(text, /^ecomm_saga_compensation_total\{step_name="reserve_stock",outcome="compensated",service="orchestrator"\} 1$/m);
+  assert.match(
+    text,
+    /^ecomm_saga_compensation_total\{step_name="reserve_stock",outcome="compensated",service="orchestrator"\} 1$/m,
+  );
   assert.match(text, /^ecomm_llm_tokens_total\{model="gpt-4o-mini",type="input",service="orchestrator"\} 120$/m);
   assert.match(text, /^ecomm_llm_calls_total\{model="gpt-4o-mini",service="orchestrator"\} 1$/m);
   assert.match(text, /^ecomm_active_carts\{service="orchestrator"\} 3$/m);

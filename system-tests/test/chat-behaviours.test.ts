@@ -18,7 +18,8 @@ const trajectory = (body: { steps: { tool: string; args: Record<string, unknown>
 
 async function assertNothingBought(shopper: { userId: string; sessionId: string }) {
   assert.deepEqual(await shop.orders(shopper.userId), []);
-  for (const product of Object.values(products)) assert.equal(await shop.stock(product.id), product.stock, `${product.name} stock unchanged`);
+  for (const product of Object.values(products))
+    assert.equal(await shop.stock(product.id), product.stock, `${product.name} stock unchanged`);
 }
 
 describe('buying', () => {
@@ -36,13 +37,25 @@ describe('buying', () => {
     assert.equal(order?.status, 'paid');
     assert.equal(order?.total, 2000);
     const payments = await shop.payments(order!.order_id);
-    assert.deepEqual(payments.map((payment) => [payment.status, payment.amount]), [['captured', 2000]]);
+    assert.deepEqual(
+      payments.map((payment) => [payment.status, payment.amount]),
+      [['captured', 2000]],
+    );
     assert.equal(await shop.stock(id('MacBook Pro')), 9);
     assert.deepEqual((await shop.cart(shopper.sessionId)).items, []);
-    for (const expected of ['MacBook Pro', '1 ×', `Order ID: ${order!.order_id}`, `Transaction ID: ${payments[0]!.transaction_id}`, 'Total paid: $2,000.00']) {
+    for (const expected of [
+      'MacBook Pro',
+      '1 ×',
+      `Order ID: ${order!.order_id}`,
+      `Transaction ID: ${payments[0]!.transaction_id}`,
+      'Total paid: $2,000.00',
+    ]) {
       assert.ok(body.response.includes(expected), `reply mentions ${expected}`);
     }
-    assert.deepEqual(body.orders.map((receipt) => receipt.order_id), [order!.order_id]);
+    assert.deepEqual(
+      body.orders.map((receipt) => receipt.order_id),
+      [order!.order_id],
+    );
   });
 
   test('"Buy 1 MacBook Pro" takes six model calls with the offline model', async () => {
@@ -67,7 +80,10 @@ describe('buying', () => {
   test('"Find rackets. Then buy them." buys what was found', async () => {
     const shopper = await shop.newShopper();
     const { body } = await shop.chat(shopper, 'Find rackets. Then buy them.');
-    assert.deepEqual(body.steps.map((step) => step.tool), ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout']);
+    assert.deepEqual(
+      body.steps.map((step) => step.tool),
+      ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout'],
+    );
     assert.equal(await shop.stock(id('Yonex Astrox 99 Badminton Racket')), 9);
   });
 
@@ -79,7 +95,10 @@ describe('buying', () => {
       adds.map((step) => step.args),
       Object.values(products).map((product) => ({ product_id: product.id, quantity: 1 })),
     );
-    assert.deepEqual(body.steps.map((step) => step.tool).filter((tool) => tool === 'checkout'), ['checkout']);
+    assert.deepEqual(
+      body.steps.map((step) => step.tool).filter((tool) => tool === 'checkout'),
+      ['checkout'],
+    );
     const orders = await shop.orders(shopper.userId);
     assert.equal(orders.length, 1);
     assert.equal(orders[0]!.lines.length, 6);
@@ -91,7 +110,10 @@ describe('buying', () => {
     const shopper = await shop.newShopper();
     await shop.chat(shopper, 'Buy a MacBook Pro and 3 keychains');
     const [order] = await shop.orders(shopper.userId);
-    assert.deepEqual(order!.lines.map((line) => [line.name, line.quantity]).sort(), [['Keychain', 3], ['MacBook Pro', 1]]);
+    assert.deepEqual(order!.lines.map((line) => [line.name, line.quantity]).sort(), [
+      ['Keychain', 3],
+      ['MacBook Pro', 1],
+    ]);
     assert.equal(order!.total, 2006);
   });
 
@@ -126,7 +148,11 @@ describe('quantities', () => {
     test(`"${message}" is refused and changes nothing`, async () => {
       const shopper = await shop.newShopper();
       const { body } = await shop.chat(shopper, message);
-      assert.deepEqual(body.steps.at(-1), { tool: 'add_to_cart', args: { product_id: id('MacBook Pro'), quantity }, ok: false });
+      assert.deepEqual(body.steps.at(-1), {
+        tool: 'add_to_cart',
+        args: { product_id: id('MacBook Pro'), quantity },
+        ok: false,
+      });
       assert.match(body.response, reason);
       await assertNothingBought(shopper);
       assert.deepEqual((await shop.cart(shopper.sessionId)).items, []);
@@ -138,7 +164,10 @@ describe('browsing and the cart', () => {
   test('"Show me products" lists them without pushing a sale', async () => {
     const shopper = await shop.newShopper();
     const { body } = await shop.chat(shopper, 'Show me products');
-    assert.deepEqual(body.steps.map((step) => step.tool), ['search_products']);
+    assert.deepEqual(
+      body.steps.map((step) => step.tool),
+      ['search_products'],
+    );
     for (const name of Object.keys(products)) assert.ok(body.response.includes(name), `lists ${name}`);
     assert.doesNotMatch(body.response, /Added|Order/);
     assert.deepEqual((await shop.cart(shopper.sessionId)).items, []);
@@ -147,7 +176,10 @@ describe('browsing and the cart', () => {
   test('"Add X to my cart" adds and does not buy', async () => {
     const shopper = await shop.newShopper();
     const { body } = await shop.chat(shopper, 'Add 2 tennis balls to my cart');
-    assert.deepEqual(body.steps.map((step) => step.tool), ['search_products', 'add_to_cart']);
+    assert.deepEqual(
+      body.steps.map((step) => step.tool),
+      ['search_products', 'add_to_cart'],
+    );
     assert.deepEqual((await shop.cart(shopper.sessionId)).items, [{ product_id: id('Tennis Ball'), quantity: 2 }]);
     assert.deepEqual(await shop.orders(shopper.userId), []);
   });
@@ -174,7 +206,10 @@ describe('browsing and the cart', () => {
     const shopper = await shop.newShopper();
     await shop.chat(shopper, 'Add 3 keychains');
     const { body } = await shop.chat(shopper, "What's in my cart?");
-    assert.deepEqual(body.steps.map((step) => step.tool), ['view_cart']);
+    assert.deepEqual(
+      body.steps.map((step) => step.tool),
+      ['view_cart'],
+    );
     assert.match(body.response, /3 × Keychain at \$2\.00 = \$6\.00/);
   });
 });
@@ -208,7 +243,9 @@ describe('pricing', () => {
     assert.deepEqual(body.steps, []);
     assert.match(body.response, /prices come from our catalog/);
     await assertNothingBought(shopper);
-    const page = await fetch(`${shop.urls.product}/${id('MacBook Pro')}`, { headers: { 'x-internal-api-key': 'test-internal-api-key-0123456789' } });
+    const page = await fetch(`${shop.urls.product}/${id('MacBook Pro')}`, {
+      headers: { 'x-internal-api-key': 'test-internal-api-key-0123456789' },
+    });
     assert.equal(((await page.json()) as { price: number }).price, 2000);
   });
 });

@@ -19,7 +19,9 @@ describe('durable conversations (PostgreSQL checkpointer)', () => {
     await shop.chat(shopper, 'Show me the water bottle');
     await shop.restartOrchestrator();
     const { body } = await shop.chat(shopper, 'Add it to my cart');
-    assert.deepEqual(body.steps, [{ tool: 'add_to_cart', args: { product_id: products['Water Bottle']!.id, quantity: 1 }, ok: true }]);
+    assert.deepEqual(body.steps, [
+      { tool: 'add_to_cart', args: { product_id: products['Water Bottle']!.id, quantity: 1 }, ok: true },
+    ]);
   });
 
   test('a conversation idle for longer than CHAT_THREAD_TTL_HOURS is forgotten', async () => {
@@ -28,11 +30,19 @@ describe('durable conversations (PostgreSQL checkpointer)', () => {
     const orchestratorDatabase = new pg.Client({ connectionString: database.urlFor('orchestrator') });
     await orchestratorDatabase.connect();
     try {
-      await orchestratorDatabase.query("update orchestrator.chat_threads set last_active_at = now() - interval '31 days' where session_id = $1", [shopper.sessionId]);
+      await orchestratorDatabase.query(
+        "update orchestrator.chat_threads set last_active_at = now() - interval '31 days' where session_id = $1",
+        [shopper.sessionId],
+      );
       await shop.restartOrchestrator();
       // The restarted orchestrator prunes idle threads as it starts, in the background.
       const remaining = async () =>
-        (await orchestratorDatabase.query('select count(*)::int as count from orchestrator.checkpoints where thread_id like $1', [`%:${shopper.sessionId}`])).rows[0].count as number;
+        (
+          await orchestratorDatabase.query(
+            'select count(*)::int as count from orchestrator.checkpoints where thread_id like $1',
+            [`%:${shopper.sessionId}`],
+          )
+        ).rows[0].count as number;
       const deadline = Date.now() + 10_000;
       while ((await remaining()) > 0 && Date.now() < deadline) await sleep(100);
       assert.equal(await remaining(), 0);

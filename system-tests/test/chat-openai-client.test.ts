@@ -9,7 +9,8 @@ let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
 let quantityToAdd = 1;
 let products: Awaited<ReturnType<AgentShop['resetCatalog']>>;
 
-const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
+const toolNames = (request: { tools?: { function: { name: string } }[] }) =>
+  (request.tools ?? []).map((tool) => tool.function.name);
 
 useTestFixture(
   async () => {
@@ -37,7 +38,12 @@ useTestFixture(
       }
       return { tool_calls: [{ name: 'checkout', arguments: {} }] };
     });
-    shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
+    shop = await startAgentShop(database, {
+      LLM_PROVIDER: 'openai',
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_API_KEY: 'sk-test',
+      LLM_MODEL: 'fake-gpt',
+    });
     products = await shop.resetCatalog();
   },
   async () => {
@@ -51,7 +57,10 @@ test('the real OpenAI client drives the graph against an OpenAI-compatible endpo
   const shopper = await shop.newShopper();
   const { status, body } = await shop.chat(shopper, 'Buy 1 MacBook Pro');
   assert.equal(status, 200);
-  assert.deepEqual(body.steps.map((step) => step.tool), ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout']);
+  assert.deepEqual(
+    body.steps.map((step) => step.tool),
+    ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout'],
+  );
   assert.match(body.response, /^All done\.\nOrder placed and paid:\n- 1 × MacBook Pro/);
   assert.equal(body.usage.model_calls, 5, 'route, search, add and hand over together, checkout, answer');
 
@@ -74,18 +83,28 @@ test('the real OpenAI client drives the graph against an OpenAI-compatible endpo
 test('a hand-off in the same reply as a refused add is not followed, so nothing else in the cart is bought', async () => {
   const shopper = await shop.newShopper();
   const session = async (path: string, body: unknown) =>
-    fetch(`${shop.urls.session}${path}`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${shop.urls.session}${path}`, {
+      method: 'POST',
+      headers: { ...internalHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   await session('/', { user_id: shopper.userId, session_id: shopper.sessionId });
-  assert.equal((await session(`/${shopper.sessionId}/items`, { product_id: products.Keychain!.id, quantity: 1 })).status, 200);
+  assert.equal(
+    (await session(`/${shopper.sessionId}/items`, { product_id: products.Keychain!.id, quantity: 1 })).status,
+    200,
+  );
   // The fake LLM now asks for 11 MacBook Pros (10 in stock) and hands over to checkout in the same reply.
   quantityToAdd = 11;
   try {
     const { body } = await shop.chat(shopper, 'Buy 11 MacBook Pros');
-    assert.deepEqual(body.steps.map((step) => [step.tool, step.ok]), [
-      ['search_products', true],
-      ['add_to_cart', false],
-      ['transfer_to_checkout', false],
-    ]);
+    assert.deepEqual(
+      body.steps.map((step) => [step.tool, step.ok]),
+      [
+        ['search_products', true],
+        ['add_to_cart', false],
+        ['transfer_to_checkout', false],
+      ],
+    );
     assert.deepEqual(await shop.orders(shopper.userId), []);
     assert.equal((await shop.cart(shopper.sessionId)).items.length, 1, 'the keychain is still in the cart, unbought');
   } finally {

@@ -17,12 +17,19 @@ beforeEach(async () => {
 });
 
 type Shopper = Awaited<ReturnType<AgentShop['newShopper']>>;
-interface Payment { status: string; refunded_amount: number }
+interface Payment {
+  status: string;
+  refunded_amount: number;
+}
 
 const id = (name: string) => products[name]!.id;
 
 async function operator(orderId: string, step: 'ship' | 'deliver') {
-  const response = await fetch(`${shop.urls.order}/${orderId}/${step}`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: '{}' });
+  const response = await fetch(`${shop.urls.order}/${orderId}/${step}`, {
+    method: 'POST',
+    headers: { ...internalHeaders, 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(response.status, 200, `${step}: ${await response.text()}`);
 }
 
@@ -33,7 +40,8 @@ async function say(shopper: Shopper, message: string) {
 }
 
 /** Tool calls of a turn; a call still waiting for the shopper's answer has no result yet, so it shows as not ok. */
-const trajectory = (body: { steps: { tool: string; ok: boolean }[] }) => body.steps.map((step) => `${step.tool}${step.ok ? '' : ' ✗'}`);
+const trajectory = (body: { steps: { tool: string; ok: boolean }[] }) =>
+  body.steps.map((step) => `${step.tool}${step.ok ? '' : ' ✗'}`);
 
 async function lastOrder(shopper: Shopper) {
   const [order] = await shop.orders(shopper.userId);
@@ -49,7 +57,10 @@ describe('offline model', () => {
     const asked = await say(shopper, 'cancel my last order');
     assert.equal(asked.awaiting_confirmation, true);
     assert.deepEqual(trajectory(asked), ['list_orders', 'cancel_order ✗']);
-    assert.equal(asked.response, `I will cancel order ${order.order_id} (2 × Keychain ($4.00)) and refund $4.00. Reply "yes" to confirm.`);
+    assert.equal(
+      asked.response,
+      `I will cancel order ${order.order_id} (2 × Keychain ($4.00)) and refund $4.00. Reply "yes" to confirm.`,
+    );
     assert.equal((await lastOrder(shopper)).order.status, 'paid', 'nothing happens before the answer');
 
     const confirmed = await say(shopper, 'yes');
@@ -91,7 +102,10 @@ describe('offline model', () => {
     await operator(orderId, 'deliver');
     const asked = await say(shopper, 'return 2 of the 5 balls');
     assert.deepEqual(trajectory(asked), ['list_orders', 'return_items ✗']);
-    assert.deepEqual(asked.steps[1]!.args, { order_id: orderId, lines: [{ product_id: id('Tennis Ball'), quantity: 2 }] });
+    assert.deepEqual(asked.steps[1]!.args, {
+      order_id: orderId,
+      lines: [{ product_id: id('Tennis Ball'), quantity: 2 }],
+    });
     assert.match(asked.response, /return 2 × Tennis Ball \(\$10\.00\) from order .* and refund \$10\.00/);
     await say(shopper, 'yes');
     const { order, payment } = await lastOrder(shopper);
@@ -120,16 +134,26 @@ describe('offline model', () => {
     const answered = await say(shopper, 'the tennis one');
     assert.deepEqual(trajectory(answered), ['search_products', 'add_to_cart', 'transfer_to_checkout', 'checkout']);
     const { order } = await lastOrder(shopper);
-    assert.deepEqual(order.lines.map((line) => [line.name, line.quantity]), [['Tennis Ball', 1]]);
+    assert.deepEqual(
+      order.lines.map((line) => [line.name, line.quantity]),
+      [['Tennis Ball', 1]],
+    );
   });
 });
 
 describe('scripted model', () => {
   async function orchestratorWith(model: ScriptedChatModel) {
     const serviceUrls = Object.fromEntries(
-      (['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]]),
+      (['product', 'order', 'payment', 'session'] as const).map((name) => [
+        `${name.toUpperCase()}_SERVICE_URL`,
+        shop.urls[name],
+      ]),
     );
-    return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, serviceUrls);
+    return startTestService(
+      { ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) },
+      database,
+      serviceUrls,
+    );
   }
 
   test('the refund is what the order allows, for the caller only, whatever the model sends', async () => {
@@ -147,7 +171,12 @@ describe('scripted model', () => {
       [{ call: 'transfer_to_orders' }],
       [{ call: 'get_order', args: { order_id: rivalOrder } }],
       [{ call: 'cancel_order', args: { order_id: rivalOrder, user_id: rival.userId } }],
-      [{ call: 'return_items', args: { order_id: orderId, lines: [{ product_id: racket, quantity: 1 }], amount: 500, user_id: rival.userId } }],
+      [
+        {
+          call: 'return_items',
+          args: { order_id: orderId, lines: [{ product_id: racket, quantity: 1 }], amount: 500, user_id: rival.userId },
+        },
+      ],
       [{ say: 'Done.' }],
     ]);
     const orchestrator = await orchestratorWith(model);
@@ -157,21 +186,48 @@ describe('scripted model', () => {
           method: 'POST',
           headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ session_id: `${shopper.sessionId}-scripted`, message }),
-        }).then(async (response) => (await response.json()) as { response: string; awaiting_confirmation: boolean; steps: { tool: string; ok: boolean }[] });
+        }).then(
+          async (response) =>
+            (await response.json()) as {
+              response: string;
+              awaiting_confirmation: boolean;
+              steps: { tool: string; ok: boolean }[];
+            },
+        );
       const asked = await send('Refund me $500 for the racket');
       assert.deepEqual(trajectory(asked), ['get_order ✗', 'cancel_order ✗', 'return_items ✗']);
-      assert.equal(asked.response, `I will return 1 × Yonex Astrox 99 Badminton Racket ($200.00) from order ${orderId} and refund $200.00. Reply "yes" to confirm.`);
+      assert.equal(
+        asked.response,
+        `I will return 1 × Yonex Astrox 99 Badminton Racket ($200.00) from order ${orderId} and refund $200.00. Reply "yes" to confirm.`,
+      );
       const done = await send('yes');
       assert.equal(done.response, 'Done.');
       assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
-      assert.deepEqual(model.calls[1]!.tools, ['list_orders', 'get_order', 'cancel_order', 'return_items', 'transfer_to_sales', 'transfer_to_checkout']);
-      const refusals = model.calls.at(-1)!.messages.map((message) => String(message.content)).filter((content) => content.startsWith('{"ok":false'));
-      assert.equal(refusals.filter((content) => content.includes(`Order ${rivalOrder} not found`)).length, 2, "the rival's order is not found, twice");
+      assert.deepEqual(model.calls[1]!.tools, [
+        'list_orders',
+        'get_order',
+        'cancel_order',
+        'return_items',
+        'transfer_to_sales',
+        'transfer_to_checkout',
+      ]);
+      const refusals = model.calls
+        .at(-1)!
+        .messages.map((message) => String(message.content))
+        .filter((content) => content.startsWith('{"ok":false'));
+      assert.equal(
+        refusals.filter((content) => content.includes(`Order ${rivalOrder} not found`)).length,
+        2,
+        "the rival's order is not found, twice",
+      );
     } finally {
       await orchestrator.app.close();
     }
     const mine = await lastOrder(shopper);
-    assert.deepEqual([mine.order.status, mine.payment.status, mine.payment.refunded_amount], ['returned', 'refunded', 200]);
+    assert.deepEqual(
+      [mine.order.status, mine.payment.status, mine.payment.refunded_amount],
+      ['returned', 'refunded', 200],
+    );
     const theirs = await lastOrder(rival);
     assert.deepEqual([theirs.order.status, theirs.payment.refunded_amount], ['paid', 0]);
     assert.equal(await shop.stock(racket), 10);

@@ -21,7 +21,12 @@ async function converse(messages: string[]) {
     last = await shop.chat(shopper, message);
     assert.equal(last.status, 200, `${message}: ${JSON.stringify(last.body)}`);
   }
-  return { shopper, reply: last!.body, cart: (await shop.cart(shopper.sessionId)).items, orders: await shop.orders(shopper.userId) };
+  return {
+    shopper,
+    reply: last!.body,
+    cart: (await shop.cart(shopper.sessionId)).items,
+    orders: await shop.orders(shopper.userId),
+  };
 }
 
 describe('asking is not buying', () => {
@@ -48,7 +53,12 @@ describe('asking is not buying', () => {
 });
 
 describe('paying only for what was asked', () => {
-  for (const message of ['check out the new rackets', 'pay later please', 'pay $1 for the keychain', 'add 60 tennis balls and checkout']) {
+  for (const message of [
+    'check out the new rackets',
+    'pay later please',
+    'pay $1 for the keychain',
+    'add 60 tennis balls and checkout',
+  ]) {
     test(`with a keychain in the cart, "${message}" pays nothing`, async () => {
       const { cart, orders } = await converse(['Add a keychain to my cart', message]);
       assert.deepEqual(orders, []);
@@ -58,12 +68,18 @@ describe('paying only for what was asked', () => {
 
   test('"buy everything in my cart" checks out the cart, nothing more', async () => {
     const { orders } = await converse(['Add a keychain to my cart', 'buy everything in my cart']);
-    assert.deepEqual(orders.map((order) => order.lines.map((line) => [line.name, line.quantity])), [[['Keychain', 1]]]);
+    assert.deepEqual(
+      orders.map((order) => order.lines.map((line) => [line.name, line.quantity])),
+      [[['Keychain', 1]]],
+    );
   });
 
   test('"Buy the keychain, not the macbook" buys the keychain only', async () => {
     const { orders } = await converse(['Buy the keychain, not the macbook']);
-    assert.deepEqual(orders.map((order) => order.total), [2]);
+    assert.deepEqual(
+      orders.map((order) => order.total),
+      [2],
+    );
   });
 
   test('"buy 1,000 keychains" after looking at laptops is refused and adds no laptop', async () => {
@@ -91,7 +107,9 @@ describe('paying only for what was asked', () => {
 
 describe('quantities and corrections', () => {
   test('number words and dozens', async () => {
-    assert.deepEqual((await converse(['add twenty-five keychains'])).cart, [{ product_id: id('Keychain'), quantity: 25 }]);
+    assert.deepEqual((await converse(['add twenty-five keychains'])).cart, [
+      { product_id: id('Keychain'), quantity: 25 },
+    ]);
     assert.deepEqual((await converse(['add 3 dozen keychains'])).cart, [{ product_id: id('Keychain'), quantity: 36 }]);
   });
 
@@ -113,7 +131,10 @@ describe('quantities and corrections', () => {
 
   test('"what\'s the total?" shows the cart', async () => {
     const { reply } = await converse(['Add 3 keychains to my cart', "what's the total?"]);
-    assert.deepEqual(reply.steps.map((step) => step.tool), ['view_cart']);
+    assert.deepEqual(
+      reply.steps.map((step) => step.tool),
+      ['view_cart'],
+    );
     assert.match(reply.response, /Total: \$6\.00/);
   });
 });

@@ -5,7 +5,11 @@ import { useAgentShop } from './agent-harness.js';
 const shop = useAgentShop({ RATE_LIMIT_CHAT: '3/minute' });
 
 function post(body: unknown, headers: Record<string, string>) {
-  return fetch(`${shop.urls.orchestrator}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${shop.urls.orchestrator}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('POST /chat rate limit', () => {
@@ -22,7 +26,8 @@ describe('POST /chat rate limit', () => {
 
   test('without a valid token the limit is per IP', async () => {
     const statuses = [];
-    for (let index = 0; index < 4; index++) statuses.push((await post({ session_id: 's-ip', message: 'hi' }, { authorization: 'Bearer forged' })).status);
+    for (let index = 0; index < 4; index++)
+      statuses.push((await post({ session_id: 's-ip', message: 'hi' }, { authorization: 'Bearer forged' })).status);
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
 });

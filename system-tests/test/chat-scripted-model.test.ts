@@ -19,12 +19,19 @@ beforeTests(async () => {
 
 async function orchestratorWith(model: ScriptedChatModel, environment: Record<string, string> = {}) {
   const serviceUrls = Object.fromEntries(
-    (['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]]),
+    (['product', 'order', 'payment', 'session'] as const).map((name) => [
+      `${name.toUpperCase()}_SERVICE_URL`,
+      shop.urls[name],
+    ]),
   );
-  return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, {
-    ...serviceUrls,
-    ...environment,
-  });
+  return startTestService(
+    { ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) },
+    database,
+    {
+      ...serviceUrls,
+      ...environment,
+    },
+  );
 }
 
 function chatResponse(url: string, shopper: { token: string; sessionId: string }, message: string) {
@@ -83,10 +90,24 @@ test('the tools refuse bad quantities, unknown ids and prices, whatever the mode
     );
     const refusals = model.calls
       .flatMap((call) => call.messages)
-      .filter((message): message is ToolMessage => ToolMessage.isInstance(message) && String(message.content).startsWith('{'))
+      .filter(
+        (message): message is ToolMessage => ToolMessage.isInstance(message) && String(message.content).startsWith('{'),
+      )
       .map((message) => (JSON.parse(String(message.content)) as { error?: string }).error ?? '');
-    for (const reason of ['at least 1; 0', 'at least 1; -1', '"three" is not a number', '2.5 is not a whole number', 'Only 10 MacBook Pro in stock', 'Product 9999 does not exist', 'no tool named apply_discount', 'Invalid arguments for remove_from_cart']) {
-      assert.ok(refusals.some((content) => content.includes(reason)), `the model was told: ${reason}`);
+    for (const reason of [
+      'at least 1; 0',
+      'at least 1; -1',
+      '"three" is not a number',
+      '2.5 is not a whole number',
+      'Only 10 MacBook Pro in stock',
+      'Product 9999 does not exist',
+      'no tool named apply_discount',
+      'Invalid arguments for remove_from_cart',
+    ]) {
+      assert.ok(
+        refusals.some((content) => content.includes(reason)),
+        `the model was told: ${reason}`,
+      );
     }
     // Who was asked: the supervisor with its hand-off tools, then the sales agent, then the checkout agent.
     assert.deepEqual(model.calls[0]!.tools, ['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
@@ -124,11 +145,16 @@ test('a second message to a session while the first is being answered gets 409',
 
 test('many conversations at once do not exhaust a small database pool', async () => {
   // Each turn takes a second of model time; twelve at once on a pool of three connections.
-  const model = new ScriptedChatModel((tools) => (tools.includes('view_cart') ? [{ say: 'Hello!' }] : [{ call: 'transfer_to_sales' }]), 500);
+  const model = new ScriptedChatModel(
+    (tools) => (tools.includes('view_cart') ? [{ say: 'Hello!' }] : [{ call: 'transfer_to_sales' }]),
+    500,
+  );
   const orchestrator = await orchestratorWith(model, { DATABASE_POOL_MAX: '3' });
   try {
     const shoppers = await Promise.all(Array.from({ length: 12 }, () => shop.newShopper()));
-    const statuses = await Promise.all(shoppers.map(async (shopper) => (await chatResponse(orchestrator.url, shopper, 'hello')).status));
+    const statuses = await Promise.all(
+      shoppers.map(async (shopper) => (await chatResponse(orchestrator.url, shopper, 'hello')).status),
+    );
     assert.deepEqual(statuses, Array(12).fill(200));
   } finally {
     await orchestrator.app.close();

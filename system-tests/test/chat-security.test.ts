@@ -59,7 +59,11 @@ describe('POST /chat authentication', () => {
 describe('POST /chat input', () => {
   const cases: [string, unknown, RegExp][] = [
     ['an empty message', { session_id: 's-1', message: '   ' }, /body\.message: must not be empty/],
-    ['a message over 2,000 characters', { session_id: 's-1', message: 'x'.repeat(2001) }, /body\.message: must be at most 2000 characters/],
+    [
+      'a message over 2,000 characters',
+      { session_id: 's-1', message: 'x'.repeat(2001) },
+      /body\.message: must be at most 2000 characters/,
+    ],
     ['a malformed session id', { session_id: 'has spaces', message: 'hi' }, /body\.session_id/],
     ['a missing message', { session_id: 's-1' }, /body\.message/],
     ['an unknown field', { session_id: 's-1', message: 'hi', price: 1 }, /Unrecognized key: "price"/],

@@ -30,7 +30,10 @@ function send(url: string, shopper: { token: string; sessionId: string }, messag
 /** The events' data lines in order; keep-alive comments are not data. The last one must be [DONE]. */
 async function readEvents(response: Response) {
   const text = await response.text();
-  const data = text.split('\n\n').filter((event) => event.startsWith('data: ')).map((event) => event.slice('data: '.length));
+  const data = text
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: '))
+    .map((event) => event.slice('data: '.length));
   return { data, parts: data.filter((line) => line !== '[DONE]').map((line) => JSON.parse(line) as Part) };
 }
 
@@ -50,13 +53,20 @@ const indexOf = (parts: Part[], match: (part: Part) => boolean) => parts.findInd
 
 async function orchestratorWith(model: ScriptedChatModel, environment: Record<string, string> = {}) {
   const serviceUrls = Object.fromEntries(
-    (['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]]),
+    (['product', 'order', 'payment', 'session'] as const).map((name) => [
+      `${name.toUpperCase()}_SERVICE_URL`,
+      shop.urls[name],
+    ]),
   );
-  return startTestService({ ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) }, database, {
-    ...serviceUrls,
-    CHAT_STREAM_HEARTBEAT_MS: '100',
-    ...environment,
-  });
+  return startTestService(
+    { ...orchestratorService, buildApp: (config) => buildApp(config, { chatModel: model }) },
+    database,
+    {
+      ...serviceUrls,
+      CHAT_STREAM_HEARTBEAT_MS: '100',
+      ...environment,
+    },
+  );
 }
 
 describe('POST /chat/stream', () => {
@@ -68,14 +78,20 @@ describe('POST /chat/stream', () => {
     const callId = parts[input]!.toolCallId;
     const output = indexOf(parts, (part) => part.type === 'tool-output-available' && part.toolCallId === callId);
     assert.ok(output > input, 'its result comes after it');
-    const receipt = parts.find((part) => part.type === 'data-receipt')!.data as { order_id: string; transaction_id: string; total_paid: number };
+    const receipt = parts.find((part) => part.type === 'data-receipt')!.data as {
+      order_id: string;
+      transaction_id: string;
+      total_paid: number;
+    };
     assert.equal(receipt.total_paid, 2000);
     assert.ok(indexOf(parts, (part) => part.type === 'data-receipt') > output);
 
     const textStart = indexOf(parts, (part) => part.type === 'text-start');
     const deltas = parts.filter((part) => part.type === 'text-delta');
     assert.ok(textStart > output && deltas.length > 1, 'the offline model streams its reply word by word');
-    assert.ok(indexOf(parts, (part) => part.type === 'text-end') > indexOf(parts, (part) => part.type === 'text-delta'));
+    assert.ok(
+      indexOf(parts, (part) => part.type === 'text-end') > indexOf(parts, (part) => part.type === 'text-delta'),
+    );
     assert.match(deltas.map((part) => part.delta).join(''), /MacBook Pro/);
 
     const [order] = await shop.orders(shopper.userId);
@@ -86,16 +102,27 @@ describe('POST /chat/stream', () => {
   test('the confirmation question is text plus a data part with the total; "yes" then pays', async () => {
     const shopper = await shop.newShopper();
     const orchestrator = await startTestService(orchestratorService, database, {
-      ...Object.fromEntries((['product', 'order', 'payment', 'session'] as const).map((name) => [`${name.toUpperCase()}_SERVICE_URL`, shop.urls[name]])),
+      ...Object.fromEntries(
+        (['product', 'order', 'payment', 'session'] as const).map((name) => [
+          `${name.toUpperCase()}_SERVICE_URL`,
+          shop.urls[name],
+        ]),
+      ),
       LLM_PROVIDER: 'offline',
       CHECKOUT_CONFIRMATION: 'required',
     });
     try {
       const asked = await stream(orchestrator.url, shopper, 'Buy 1 Keychain.');
-      const confirmation = asked.find((part) => part.type === 'data-confirmation')!.data as { question: string; total: number };
+      const confirmation = asked.find((part) => part.type === 'data-confirmation')!.data as {
+        question: string;
+        total: number;
+      };
       assert.equal(confirmation.total, 2);
       assert.match(confirmation.question, /\$2\.00/);
-      assert.equal(asked.some((part) => part.type === 'data-receipt'), false);
+      assert.equal(
+        asked.some((part) => part.type === 'data-receipt'),
+        false,
+      );
       const paid = await stream(orchestrator.url, shopper, 'yes');
       assert.ok(paid.some((part) => part.type === 'data-receipt'));
     } finally {
@@ -108,13 +135,26 @@ describe('POST /chat/stream', () => {
     const orchestrator = await orchestratorWith(model);
     try {
       const shopper = await shop.newShopper();
-      const responses = await Promise.all([send(orchestrator.url, shopper, 'hello'), send(orchestrator.url, shopper, 'hello')]);
+      const responses = await Promise.all([
+        send(orchestrator.url, shopper, 'hello'),
+        send(orchestrator.url, shopper, 'hello'),
+      ]);
       assert.deepEqual(responses.map((response) => response.status).sort(), [200, 409]);
       const refused = responses.find((response) => response.status === 409)!;
       assert.match(((await refused.json()) as { message: string }).message, /Still answering your previous message/);
       const streamed = await readEvents(responses.find((response) => response.status === 200)!);
-      assert.equal(streamed.parts.filter((part) => part.type === 'text-delta').map((part) => part.delta).join(''), 'Hello!');
-      const anonymous = await fetch(`${orchestrator.url}/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(
+        streamed.parts
+          .filter((part) => part.type === 'text-delta')
+          .map((part) => part.delta)
+          .join(''),
+        'Hello!',
+      );
+      const anonymous = await fetch(`${orchestrator.url}/chat/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(anonymous.status, 401);
     } finally {
       await orchestrator.app.close();

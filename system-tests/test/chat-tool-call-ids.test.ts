@@ -3,14 +3,16 @@ import { describe, test } from 'node:test';
 import { startFakeOpenAi, useTestDatabase, useTestFixture, type FakeCallIds, type TestDatabase } from '@ecomm/testing';
 import { startAgentShop, type AgentShop } from './agent-harness.js';
 
-const toolNames = (request: { tools?: { function: { name: string } }[] }) => (request.tools ?? []).map((tool) => tool.function.name);
+const toolNames = (request: { tools?: { function: { name: string } }[] }) =>
+  (request.tools ?? []).map((tool) => tool.function.name);
 
 /** Plays an LLM that names its tool calls as some OpenAI-compatible servers do: the same id every time, or none. */
 async function shopWithCallIds(database: TestDatabase, callIds: FakeCallIds) {
   let quantity = 1;
   const fake = await startFakeOpenAi((request) => {
     const last = request.messages.at(-1)!;
-    if (!toolNames(request).includes('view_cart')) return { tool_calls: [{ name: 'transfer_to_sales', arguments: {} }] };
+    if (!toolNames(request).includes('view_cart'))
+      return { tool_calls: [{ name: 'transfer_to_sales', arguments: {} }] };
     if (last.role === 'user') return { tool_calls: [{ name: 'search_products', arguments: { query: 'macbook' } }] };
     if (last.content?.includes('"products"')) {
       const [product] = (JSON.parse(last.content) as { products: { id: number }[] }).products;
@@ -18,7 +20,12 @@ async function shopWithCallIds(database: TestDatabase, callIds: FakeCallIds) {
     }
     return { content: 'Done.' };
   }, callIds);
-  const shop = await startAgentShop(database, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'fake-gpt' });
+  const shop = await startAgentShop(database, {
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: fake.baseUrl,
+    OPENAI_API_KEY: 'sk-test',
+    LLM_MODEL: 'fake-gpt',
+  });
   const products = await shop.resetCatalog();
   return { fake, shop, products, setQuantity: (value: number) => (quantity = value) };
 }
@@ -55,11 +62,18 @@ for (const callIds of ['constant', 'missing'] as const) {
         assert.equal(status, 200, JSON.stringify(body));
         assert.deepEqual(
           body.steps.map((step) => [step.tool, step.ok]),
-          [['search_products', true], ['add_to_cart', true]],
+          [
+            ['search_products', true],
+            ['add_to_cart', true],
+          ],
           `${message}: ${JSON.stringify(body.steps)}`,
         );
         const cart = await shop.cart(shopper.sessionId);
-        assert.deepEqual(cart.items.map((item) => [item.product_id, item.quantity]), [[macbook.id, expected]], message);
+        assert.deepEqual(
+          cart.items.map((item) => [item.product_id, item.quantity]),
+          [[macbook.id, expected]],
+          message,
+        );
       }
     });
   });

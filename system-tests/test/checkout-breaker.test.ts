@@ -23,9 +23,15 @@ async function startHungService(target: string) {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+      ) as Record<string, string>;
       void fetch(`${target}${request.url}`, { method: request.method!, headers, ...(body.length > 0 ? { body } : {}) })
-        .then(async (answer) => reply.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer())))
+        .then(async (answer) =>
+          reply
+            .writeHead(answer.status, { 'content-type': 'application/json' })
+            .end(Buffer.from(await answer.arrayBuffer())),
+        )
         .catch(() => reply.destroy());
     });
   });
@@ -101,7 +107,11 @@ describe('a payment service that accepts and never answers', () => {
     // Back: the breaker lets a test call through, closes, and the sweep finds no charge and undoes both runs.
     payment.recover();
     for (const shopper of [first, second]) {
-      const run = await shop.waitForSaga(shopper.sessionId, (candidate) => !['running', 'compensating'].includes(candidate.status), 60_000);
+      const run = await shop.waitForSaga(
+        shopper.sessionId,
+        (candidate) => !['running', 'compensating'].includes(candidate.status),
+        60_000,
+      );
       assert.equal(run.status, 'compensated', JSON.stringify(run.steps));
     }
     await expectUntouched(shop, first, firstBefore, false);

@@ -28,7 +28,10 @@ describe('one cart, several checkouts', () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => shop.checkout(shopper)));
     const statuses = replies.map((reply) => reply.status);
     assert.equal(statuses.filter((status) => status === 201).length, 1, JSON.stringify(statuses));
-    assert.ok(statuses.every((status) => status === 201 || status === 409), JSON.stringify(statuses));
+    assert.ok(
+      statuses.every((status) => status === 201 || status === 409),
+      JSON.stringify(statuses),
+    );
     await expectCheckedOut(shop, shopper, before);
     assert.equal((await shop.ordersOf(shopper.userId)).length, 1);
   });

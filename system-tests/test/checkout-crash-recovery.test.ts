@@ -86,7 +86,9 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
     assert.equal(run.status, 'completed', JSON.stringify(run));
     assert.deepEqual(
       run.steps!.map((step) => [step.name, step.status]),
-      ['claim_cart', 'reserve_stock', 'create_order', 'charge_payment', 'confirm_order', 'complete_claim'].map((name) => [name, 'succeeded']),
+      ['claim_cart', 'reserve_stock', 'create_order', 'charge_payment', 'confirm_order', 'complete_claim'].map(
+        (name) => [name, 'succeeded'],
+      ),
     );
     await expectCheckedOut(shop, shopper, before);
   });

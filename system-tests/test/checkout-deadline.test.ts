@@ -51,7 +51,9 @@ useTestFixture(
 async function checkoutAnswer(...args: Parameters<Shop['checkout']>) {
   return Promise.race([
     shop.checkout(...args),
-    new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('the checkout did not answer')), patience / 2).unref()),
+    new Promise<never>((_resolve, reject) =>
+      setTimeout(() => reject(new Error('the checkout did not answer')), patience / 2).unref(),
+    ),
   ]);
 }
 
@@ -90,9 +92,16 @@ describe('a checkout past its deadline', () => {
     assert.match(body.message!, /Nothing was charged/);
 
     orderProxy.release();
-    const run = await shop.waitForSaga(shopper.sessionId, (candidate) => !['running', 'compensating'].includes(candidate.status));
+    const run = await shop.waitForSaga(
+      shopper.sessionId,
+      (candidate) => !['running', 'compensating'].includes(candidate.status),
+    );
     assert.equal(run.status, 'compensated', JSON.stringify(run.steps));
-    assert.equal(run.steps!.find((step) => step.name === 'charge_payment')!.attempts, 0, 'the charge was never attempted');
+    assert.equal(
+      run.steps!.find((step) => step.name === 'charge_payment')!.attempts,
+      0,
+      'the charge was never attempted',
+    );
     await expectUntouched(shop, shopper, before);
   });
 
@@ -101,7 +110,9 @@ describe('a checkout past its deadline', () => {
     const shopper = await shop.newShopper([{ product, quantity: 1 }]);
     const before = await snapshot(shop, shopper);
 
-    const looked = sessionProxy.holdNext((request) => request.method === 'GET' && request.url === `/${shopper.sessionId}`);
+    const looked = sessionProxy.holdNext(
+      (request) => request.method === 'GET' && request.url === `/${shopper.sessionId}`,
+    );
     const reply = checkoutAnswer(shopper);
     await looked;
     const { status, body } = await reply;

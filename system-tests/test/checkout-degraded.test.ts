@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { productService } from '@ecomm/product-service/service';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { buildTestService, startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
+import {
+  buildTestService,
+  startTestCluster,
+  startTestService,
+  useTestDatabase,
+  useTestFixture,
+  type TestCluster,
+} from '@ecomm/testing';
 import {
   domainServices,
   shopClient,
@@ -24,8 +31,14 @@ let shop: Shop;
 useTestFixture(
   async () => {
     // Slow charges leave time to stop the product service while the payment is under way.
-    cluster = await startTestCluster(domainServices, database, { payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: '1500' } });
-    orchestrator = await spawnOrchestrator(database, cluster, { PAYMENT_TIMEOUT_MS: '5000', SAGA_STEP_ATTEMPTS: '3', SAGA_BACKOFF_MS: '50' });
+    cluster = await startTestCluster(domainServices, database, {
+      payment: { ...testHooks.payment, PAYMENT_LATENCY_MS: '1500' },
+    });
+    orchestrator = await spawnOrchestrator(database, cluster, {
+      PAYMENT_TIMEOUT_MS: '5000',
+      SAGA_STEP_ATTEMPTS: '3',
+      SAGA_BACKOFF_MS: '50',
+    });
     shop = shopClient(urlsOf(cluster, orchestrator.url));
   },
   async () => {
@@ -81,9 +94,18 @@ describe('a compensation that keeps failing', () => {
     assert.deepEqual((await shop.cart(shopper.sessionId)).items, before.items);
 
     const listed = await shop.sagasOf(shopper.sessionId, 'compensation_failed');
-    assert.deepEqual(listed.map((run) => run.saga_id), [failed.saga_id]);
-    const logged = orchestrator.lines.map((line) => JSON.parse(line) as { level: number; sagaId?: string; msg: string });
-    assert.ok(logged.some((entry) => entry.level === 50 && entry.sagaId === failed.saga_id && /compensation_failed/.test(entry.msg)));
+    assert.deepEqual(
+      listed.map((run) => run.saga_id),
+      [failed.saga_id],
+    );
+    const logged = orchestrator.lines.map(
+      (line) => JSON.parse(line) as { level: number; sagaId?: string; msg: string },
+    );
+    assert.ok(
+      logged.some(
+        (entry) => entry.level === 50 && entry.sagaId === failed.saga_id && /compensation_failed/.test(entry.msg),
+      ),
+    );
     const metrics = await (await fetch(`${orchestrator.url}/metrics`)).text();
     assert.match(metrics, /ecomm_checkout_total\{status="compensation_failed"[^}]*\} 1/);
 

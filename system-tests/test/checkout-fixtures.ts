@@ -32,10 +32,19 @@ import {
 /** A checkout saga run as the admin API shows it; its input is the checkout's. */
 export type SagaRun = SagaRunView & { input: { session_id: string; order_id: string; user_id: string } };
 
-export interface Shopper { userId: string; token: string; sessionId: string }
+export interface Shopper {
+  userId: string;
+  token: string;
+  sessionId: string;
+}
 export type Reply = Pick<ShopReply, 'status' | 'body'>;
 
-export const domainServices = { product: productService, order: orderService, payment: paymentService, session: sessionService };
+export const domainServices = {
+  product: productService,
+  order: orderService,
+  payment: paymentService,
+  session: sessionService,
+};
 
 /**
  * Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. These tests time
@@ -57,8 +66,15 @@ export const testHooks = {
 };
 
 /** The five services the checkout touches, in this process, each on its own port: real HTTP between them. */
-export async function startShop(database: TestDatabase, environment: Parameters<typeof startTestCluster>[2] = testHooks) {
-  const cluster = await startTestCluster({ ...domainServices, orchestrator: orchestratorService }, database, environment);
+export async function startShop(
+  database: TestDatabase,
+  environment: Parameters<typeof startTestCluster>[2] = testHooks,
+) {
+  const cluster = await startTestCluster(
+    { ...domainServices, orchestrator: orchestratorService },
+    database,
+    environment,
+  );
   return { cluster, shop: shopClient(urlsOf(cluster)) };
 }
 
@@ -79,7 +95,6 @@ export function urlsOf(cluster: TestCluster, orchestrator = cluster.urls.orchest
   return { orchestrator: orchestrator!, product: product!, order: order!, payment: payment!, session: session! };
 }
 
-
 /** Fast recovery: a run whose owner has not beaten for a second is taken up by the next sweep. */
 export const quickRecovery = { SAGA_HEARTBEAT_MS: '100', SAGA_STALE_AFTER_MS: '1000', SAGA_SWEEP_INTERVAL_MS: '250' };
 
@@ -93,7 +108,11 @@ export interface OrchestratorProcess {
 }
 
 /** The orchestrator as a real child process, so a test can watch it die (SIGKILL from a fault) and start another. */
-export async function spawnOrchestrator(database: TestDatabase, cluster: TestCluster, environment: Record<string, string> = {}) {
+export async function spawnOrchestrator(
+  database: TestDatabase,
+  cluster: TestCluster,
+  environment: Record<string, string> = {},
+) {
   const port = await freePort();
   const settings = testEnvironment({
     LOG_LEVEL: 'warn',
@@ -105,10 +124,17 @@ export async function spawnOrchestrator(database: TestDatabase, cluster: TestClu
     HOST: '127.0.0.1',
     PORT: String(port),
   });
-  const child = spawnService(workspaceRoot(), 'orchestrator', { ...(process.env as Record<string, string>), ...settings });
+  const child = spawnService(workspaceRoot(), 'orchestrator', {
+    ...(process.env as Record<string, string>),
+    ...settings,
+  });
   const lines: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(`${url}/ready`, child, 90_000);
@@ -171,7 +197,8 @@ export function shopClient(urls: ShopUrls) {
       for (;;) {
         const [run] = await shop.sagasOf(sessionId);
         if (run && done(run)) return shop.sagaOf(sessionId);
-        if (Date.now() > deadline) assert.fail(`saga of ${sessionId} still ${run?.status ?? 'absent'} after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          assert.fail(`saga of ${sessionId} still ${run?.status ?? 'absent'} after ${timeoutMs} ms`);
         await sleep(100);
       }
     },

@@ -43,7 +43,8 @@ export async function expectCheckedOut(shop: Shop, shopper: Shopper, before: Sna
   assert.equal(captured[0]!.amount, order.total);
   assert.ok(!payments.some((payment) => payment.status === 'refunded'), 'nothing refunded');
   if (checkStock) {
-    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id)! - item.quantity);
+    for (const item of before.items)
+      assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id)! - item.quantity);
   }
   const cart = await shop.cart(shopper.sessionId);
   assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: [] });
@@ -53,11 +54,18 @@ export async function expectCheckedOut(shop: Shop, shopper: Shopper, before: Sna
 /** A failed checkout: nothing charged or refunded, every order cancelled, stock and cart as before. */
 export async function expectUntouched(shop: Shop, shopper: Shopper, before: Snapshot, checkStock = true) {
   const orders = await shop.ordersOf(shopper.userId);
-  assert.ok(orders.every((order) => order.status === 'cancelled'), `orders cancelled, got ${JSON.stringify(orders.map((order) => order.status))}`);
+  assert.ok(
+    orders.every((order) => order.status === 'cancelled'),
+    `orders cancelled, got ${JSON.stringify(orders.map((order) => order.status))}`,
+  );
   const payments = await paymentsOf(shop, shopper, orders);
-  assert.ok(payments.every((payment) => payment.status === 'declined'), `nothing charged or refunded, got ${JSON.stringify(payments)}`);
+  assert.ok(
+    payments.every((payment) => payment.status === 'declined'),
+    `nothing charged or refunded, got ${JSON.stringify(payments)}`,
+  );
   if (checkStock) {
-    for (const item of before.items) assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id));
+    for (const item of before.items)
+      assert.equal(await shop.stockOf(item.product_id), before.stock.get(item.product_id));
   }
   const cart = await shop.cart(shopper.sessionId);
   assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: before.items });

@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { errorCodes } from '@ecomm/contracts';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { internalHeaders, startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
+import {
+  internalHeaders,
+  startTestCluster,
+  startTestService,
+  useTestDatabase,
+  useTestFixture,
+  type TestCluster,
+} from '@ecomm/testing';
 import { domainServices, quickRecovery, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectUntouched, snapshot } from './checkout-invariants.js';
 
@@ -43,7 +50,11 @@ async function answerOfSlowCharge(sagaId: string, orderId: string, amount: numbe
   for (;;) {
     const response = await fetch(`${shop.urls.payment}/`, {
       method: 'POST',
-      headers: { ...internalHeaders, 'content-type': 'application/json', 'idempotency-key': `${sagaId}:charge_payment` },
+      headers: {
+        ...internalHeaders,
+        'content-type': 'application/json',
+        'idempotency-key': `${sagaId}:charge_payment`,
+      },
       body: JSON.stringify({ order_id: orderId, amount }),
     });
     const body = (await response.json()) as { code?: string; status?: string };
@@ -73,8 +84,14 @@ describe('a charge that lands after its checkout was compensated', () => {
     assert.deepEqual([late.status, late.body.code], [409, 'ORDER_VOIDED'], JSON.stringify(late.body));
 
     const payments = await shop.paymentsFor(order.order_id);
-    assert.ok(!payments.some((payment) => payment.status === 'captured'), `nothing captured, got ${JSON.stringify(payments)}`);
-    assert.deepEqual((await shop.ordersOf(shopper.userId)).map((each) => each.status), ['cancelled']);
+    assert.ok(
+      !payments.some((payment) => payment.status === 'captured'),
+      `nothing captured, got ${JSON.stringify(payments)}`,
+    );
+    assert.deepEqual(
+      (await shop.ordersOf(shopper.userId)).map((each) => each.status),
+      ['cancelled'],
+    );
     await expectUntouched(shop, shopper, before);
   });
 });

@@ -2,12 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
-import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop, type Shopper } from './checkout-fixtures.js';
+import {
+  domainServices,
+  shopClient,
+  spawnOrchestrator,
+  testHooks,
+  urlsOf,
+  type OrchestratorProcess,
+  type Shop,
+  type Shopper,
+} from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 import { clockAheadOptions, startHoldingProxy } from './holding-proxy.js';
 
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
-const creatingAnOrder = (request: { method?: string; url?: string }) => request.method === 'POST' && request.url === '/';
+const creatingAnOrder = (request: { method?: string; url?: string }) =>
+  request.method === 'POST' && request.url === '/';
 
 const database = useTestDatabase();
 let cluster: TestCluster;
@@ -32,7 +42,8 @@ useTestFixture(
 );
 
 /** An owner whose calls to the order service go through the proxy, so the answer to its order can be held back. */
-const startOwner = () => spawnOrchestrator(database, cluster, { ORDER_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' });
+const startOwner = () =>
+  spawnOrchestrator(database, cluster, { ORDER_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' });
 
 async function newShopper() {
   const laptop = await shop.createProduct('Laptop', 999.99, 3);
@@ -96,7 +107,10 @@ describe('one owner per checkout run', () => {
       await expectAllOrNothing(shopper, before);
       const [order] = await shop.ordersOf(shopper.userId);
       assert.deepEqual(await shop.paymentsFor(order!.order_id), [], 'no charge was even attempted');
-      assert.ok(owner.lines.some((line) => line.includes('taken over by another process')), owner.lines.join('\n'));
+      assert.ok(
+        owner.lines.some((line) => line.includes('taken over by another process')),
+        owner.lines.join('\n'),
+      );
     } finally {
       proxy.release();
       owner.child.kill('SIGCONT');

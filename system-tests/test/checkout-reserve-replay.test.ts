@@ -43,7 +43,9 @@ test('reserve_stock replayed after its reservation was released is a failure, no
   const context = {
     sagaId,
     input: {} as CheckoutInput,
-    data: { claim: { items: [{ product_id: laptop.id, quantity: 2 }] } as unknown as CheckoutClaim } satisfies Partial<CheckoutData>,
+    data: {
+      claim: { items: [{ product_id: laptop.id, quantity: 2 }] } as unknown as CheckoutClaim,
+    } satisfies Partial<CheckoutData>,
     idempotencyKey: (suffix?: string) => [sagaId, 'reserve_stock', suffix].filter(Boolean).join(':'),
   };
   const { reservation } = await reserveStock.run(context);
@@ -52,6 +54,9 @@ test('reserve_stock replayed after its reservation was released is a failure, no
 
   // Another owner undid the run; this one's retry with the same key gets the first (stored) answer back.
   await reserveStock.compensate!(context);
-  await assert.rejects(reserveStock.run(context), (error) => isAppError(error) && error.code === 'RESERVATION_RELEASED');
+  await assert.rejects(
+    reserveStock.run(context),
+    (error) => isAppError(error) && error.code === 'RESERVATION_RELEASED',
+  );
   assert.equal(await shop.stockOf(laptop.id), 5, 'the stock is back and stays back');
 });

@@ -139,7 +139,13 @@ describe('POST /checkout, refusals', () => {
         { product_id: mouse.id, name: mouse.name, requested: 3, available: 2 },
       ],
     });
-    await expectUntouched(shop, shopper, { ...before, stock: new Map([[laptop.id, 1], [mouse.id, 2]]) });
+    await expectUntouched(shop, shopper, {
+      ...before,
+      stock: new Map([
+        [laptop.id, 1],
+        [mouse.id, 2],
+      ]),
+    });
     assert.equal((await shop.sagaOf(shopper.sessionId)).status, 'compensated');
   });
 
@@ -185,7 +191,10 @@ describe('the admin API', () => {
 
     const retried = await shop.admin('POST', `/${body.saga_id}/retry`);
     assert.equal(retried.status, 409);
-    assert.match(retried.body.message!, /is completed; only a compensation_failed or needs_attention run can be retried/);
+    assert.match(
+      retried.body.message!,
+      /is completed; only a compensation_failed or needs_attention run can be retried/,
+    );
     assert.equal((await shop.admin('GET', `/${randomUUID()}`)).status, 404);
     assert.equal((await shop.admin('GET', '?status=lost')).status, 400);
   });

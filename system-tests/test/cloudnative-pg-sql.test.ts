@@ -43,8 +43,14 @@ async function accessRules(url: string) {
     `select nspname as name, pg_get_userbyid(nspowner) as owner, nspacl::text[] as acl
      from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname`,
   );
-  const [database] = await query<{ acl: string[] | null }>(url, 'select datacl::text[] as acl from pg_database where datname = current_database()');
-  return { schemas: schemas.map((schema) => ({ ...schema, acl: (schema.acl ?? []).toSorted() })), database: (database!.acl ?? []).toSorted() };
+  const [database] = await query<{ acl: string[] | null }>(
+    url,
+    'select datacl::text[] as acl from pg_database where datname = current_database()',
+  );
+  return {
+    schemas: schemas.map((schema) => ({ ...schema, acl: (schema.acl ?? []).toSorted() })),
+    database: (database!.acl ?? []).toSorted(),
+  };
 }
 
 useTestFixture(
@@ -53,12 +59,20 @@ useTestFixture(
     await query(provisioned.adminUrl, `create database ${name}`);
     bootstrappedUrl = withDatabase(provisioned.adminUrl, name);
     // As the operator runs them after initdb: each statement, as the superuser, in the application database.
-    const statements = bootstrap.postInitApplicationSQL.map((statement) => statement.replaceAll(` database ${bootstrap.database} `, ` database ${name} `));
-    assert.ok(statements.filter((statement) => statement.includes(` database ${name} `)).length > 6, 'the grants name the database');
+    const statements = bootstrap.postInitApplicationSQL.map((statement) =>
+      statement.replaceAll(` database ${bootstrap.database} `, ` database ${name} `),
+    );
+    assert.ok(
+      statements.filter((statement) => statement.includes(` database ${name} `)).length > 6,
+      'the grants name the database',
+    );
     for (const statement of statements) await query(bootstrappedUrl, statement);
   },
   async () => {
-    await query(provisioned.adminUrl, `drop database if exists ${new URL(bootstrappedUrl).pathname.slice(1)} with (force)`);
+    await query(
+      provisioned.adminUrl,
+      `drop database if exists ${new URL(bootstrappedUrl).pathname.slice(1)} with (force)`,
+    );
   },
   provisioned,
 );

@@ -32,7 +32,9 @@ function composeService(name: string): ComposeService {
 
 function dependencies(service: ComposeService) {
   const dependsOn = service.depends_on ?? {};
-  return Array.isArray(dependsOn) ? Object.fromEntries(dependsOn.map((name) => [name, { condition: 'service_started' }])) : dependsOn;
+  return Array.isArray(dependsOn)
+    ? Object.fromEntries(dependsOn.map((name) => [name, { condition: 'service_started' }]))
+    : dependsOn;
 }
 
 describe('docker-compose.yml', () => {
@@ -57,10 +59,14 @@ describe('docker-compose.yml', () => {
         const value = String(environment[key] ?? '');
         assert.ok(value, `${name} gets ${key}, which its config requires`);
         for (const variable of referencedVariables(value)) {
-          assert.ok(variable.required, `${name}'s ${key} uses \${${variable.name}:?...}, so compose stops if it is unset`);
+          assert.ok(
+            variable.required,
+            `${name}'s ${key} uses \${${variable.name}:?...}, so compose stops if it is unset`,
+          );
         }
       }
-      for (const key of configKeys(schema)) assert.ok(key in environment, `${name} reads ${key}; compose should pass it on`);
+      for (const key of configKeys(schema))
+        assert.ok(key in environment, `${name} reads ${key}; compose should pass it on`);
     }
   });
 
@@ -70,7 +76,10 @@ describe('docker-compose.yml', () => {
       assert.doesNotThrow(() => resolvedEnvironment(service, variables), `compose can start ${name}`);
     }
     for (const { name, port } of serviceCatalog) {
-      const config = loadConfig(definitions[name].configSchema, resolvedEnvironment(composeService(name), variables)) as { PORT: number };
+      const config = loadConfig(
+        definitions[name].configSchema,
+        resolvedEnvironment(composeService(name), variables),
+      ) as { PORT: number };
       assert.equal(config.PORT, port);
     }
   });
@@ -86,7 +95,10 @@ describe('docker-compose.yml', () => {
       assert.equal(parsed.username, roleName(schema));
       assert.equal(parsed.hostname, 'postgres');
       assert.equal(parsed.pathname, `/${databaseName}`);
-      assert.ok(password.name in (database.environment ?? {}), `the postgres container gets ${password.name} for init.sql`);
+      assert.ok(
+        password.name in (database.environment ?? {}),
+        `the postgres container gets ${password.name} for init.sql`,
+      );
     }
   });
 
@@ -95,7 +107,9 @@ describe('docker-compose.yml', () => {
       const service = composeService(name);
       const waitsFor = dependencies(service);
       assert.equal(waitsFor.postgres?.condition, 'service_healthy', `${name} waits for a healthy database`);
-      for (const callee of serviceCatalog.filter(({ name: other }) => configKeys(definitions[name].configSchema).includes(serviceUrlVariable(other)))) {
+      for (const callee of serviceCatalog.filter(({ name: other }) =>
+        configKeys(definitions[name].configSchema).includes(serviceUrlVariable(other)),
+      )) {
         assert.equal(service.environment?.[serviceUrlVariable(callee.name)], `http://${callee.name}:${callee.port}`);
         assert.equal(waitsFor[callee.name]?.condition, 'service_healthy', `${name} waits for ${callee.name}`);
       }
@@ -105,7 +119,10 @@ describe('docker-compose.yml', () => {
   test('services export traces to Jaeger over OTLP/HTTP', () => {
     const jaeger = composeService('jaeger');
     assert.match(String(jaeger.image), /^jaegertracing\//);
-    assert.ok(jaeger.command?.some((argument) => argument.endsWith('0.0.0.0:4318')), 'Jaeger receives OTLP/HTTP on 4318 from other containers');
+    assert.ok(
+      jaeger.command?.some((argument) => argument.endsWith('0.0.0.0:4318')),
+      'Jaeger receives OTLP/HTTP on 4318 from other containers',
+    );
     for (const { name } of serviceCatalog) {
       assert.equal(composeService(name).environment?.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://jaeger:4318');
     }

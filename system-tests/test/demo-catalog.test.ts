@@ -35,14 +35,23 @@ test('an empty catalog is seeded once; a reseed restores changed demo products a
   assert.equal(await seedDemoCatalogIfEmpty(service), undefined);
 
   const headers = { ...internalHeaders, 'content-type': 'application/json' };
-  const listed = (await (await fetch(`${url}/?query=${encodeURIComponent(catalog[0]!.name)}`, { headers })).json()) as { items: { id: number; name: string }[] };
+  const listed = (await (await fetch(`${url}/?query=${encodeURIComponent(catalog[0]!.name)}`, { headers })).json()) as {
+    items: { id: number; name: string }[];
+  };
   const first = listed.items.find((item) => item.name === catalog[0]!.name)!;
   await fetch(`${url}/${first.id}`, { method: 'PATCH', headers, body: JSON.stringify({ stock: 0, price: 1 }) });
-  await fetch(`${url}/`, { method: 'POST', headers, body: JSON.stringify({ name: 'Operator Special', price: 5, stock: 1 }) });
+  await fetch(`${url}/`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'Operator Special', price: 5, stock: 1 }),
+  });
 
   assert.deepEqual(await seedDemoCatalog(service), { created: 0, restored: catalog.length });
   const restored = (await (await fetch(`${url}/${first.id}`, { headers })).json()) as { stock: number; price: number };
-  assert.deepEqual({ stock: restored.stock, price: restored.price }, { stock: catalog[0]!.stock, price: catalog[0]!.price });
+  assert.deepEqual(
+    { stock: restored.stock, price: restored.price },
+    { stock: catalog[0]!.stock, price: catalog[0]!.price },
+  );
   const total = ((await (await fetch(`${url}/?limit=1`, { headers })).json()) as { total: number }).total;
   assert.equal(total, catalog.length + 1);
 });

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { serviceCatalog, workspaceRoot, type ServiceName } from '@ecomm/cluster';
-import { baseConfigSchema, createBusinessMetrics, createServiceApp, loadConfig, type ServiceDefinition } from '@ecomm/platform';
+import {
+  baseConfigSchema,
+  createBusinessMetrics,
+  createServiceApp,
+  loadConfig,
+  type ServiceDefinition,
+} from '@ecomm/platform';
 import { testEnvironment } from '@ecomm/testing';
 import { parse } from 'yaml';
 
@@ -70,18 +76,24 @@ const reference = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g;
 
 /** The variables a compose value refers to, and whether each must be set (`${NAME:?...}`). */
 export function referencedVariables(value: string) {
-  return [...value.matchAll(reference)].map((match) => ({ name: match[1]!, required: match[2]?.endsWith('?') ?? false }));
+  return [...value.matchAll(reference)].map((match) => ({
+    name: match[1]!,
+    required: match[2]?.endsWith('?') ?? false,
+  }));
 }
 
 /** Resolves ${NAME}, ${NAME:-default} and ${NAME:?message} as docker compose does with a .env file. */
 function interpolate(value: string, variables: Record<string, string>): string {
-  return value.replace(reference, (_match, name: string, operator: string | undefined, argument: string | undefined) => {
-    const given = variables[name];
-    const missing = operator?.startsWith(':') ? !given : given === undefined;
-    if (!missing) return given!;
-    if (operator?.endsWith('?')) throw new Error(`docker compose would stop: ${name} is not set (${argument})`);
-    return operator?.endsWith('-') ? (argument ?? '') : '';
-  });
+  return value.replace(
+    reference,
+    (_match, name: string, operator: string | undefined, argument: string | undefined) => {
+      const given = variables[name];
+      const missing = operator?.startsWith(':') ? !given : given === undefined;
+      if (!missing) return given!;
+      if (operator?.endsWith('?')) throw new Error(`docker compose would stop: ${name} is not set (${argument})`);
+      return operator?.endsWith('-') ? (argument ?? '') : '';
+    },
+  );
 }
 
 /** Every NAME=value line of .env.example, commented out or not. */
@@ -100,13 +112,18 @@ export function generatedSecretNames() {
 /** The .env an operator ends up with by following the README's "Run with Docker": .env.example plus the generated secrets. */
 export function operatorEnvironment() {
   const fromExample = parseEnv(readText('.env.example')) as Record<string, string>;
-  const secrets = generatedSecretNames().map((name, index) => [name, `generated${index}${'0123456789abcdef'.repeat(4)}`]);
+  const secrets = generatedSecretNames().map((name, index) => [
+    name,
+    `generated${index}${'0123456789abcdef'.repeat(4)}`,
+  ]);
   return { ...fromExample, ...Object.fromEntries(secrets) };
 }
 
 /** A service's environment as docker compose would pass it, resolved against `variables`. */
 export function resolvedEnvironment(service: ComposeService, variables: Record<string, string>) {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), variables)]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), variables)]),
+  );
 }
 
 /** Every series name a service's GET /metrics can show: its defaults, HTTP histogram and the business metrics. */

@@ -24,7 +24,8 @@ before(async () => {
 describe('.env.example', () => {
   test('lists every variable any service reads', () => {
     for (const { name } of serviceCatalog) {
-      for (const key of configKeys(definitions[name].configSchema)) assert.ok(example.has(key), `${key} (read by ${name}) is in .env.example`);
+      for (const key of configKeys(definitions[name].configSchema))
+        assert.ok(example.has(key), `${key} (read by ${name}) is in .env.example`);
     }
   });
 
@@ -38,7 +39,10 @@ describe('.env.example', () => {
         const shown = example.get(key);
         if (!shown) continue;
         const withShown = loadConfig(schema, { ...minimal, [key]: shown }) as Record<string, unknown>;
-        assert.ok(isDeepStrictEqual(withShown[key], defaults[key]), `${name}: .env.example shows ${key}=${shown}, the default is ${JSON.stringify(defaults[key])}`);
+        assert.ok(
+          isDeepStrictEqual(withShown[key], defaults[key]),
+          `${name}: .env.example shows ${key}=${shown}, the default is ${JSON.stringify(defaults[key])}`,
+        );
       }
     }
   });

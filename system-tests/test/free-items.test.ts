@@ -9,7 +9,11 @@ const database = useTestDatabase();
 const shop = useShop(testHooks, database);
 
 const postProduct = (price: number) =>
-  fetch(`${shop.urls.product}/`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Free sticker', price, stock: 5 }) });
+  fetch(`${shop.urls.product}/`, {
+    method: 'POST',
+    headers: { ...internalHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Free sticker', price, stock: 5 }),
+  });
 
 describe('a price of 0', () => {
   test('is refused when a product is created or repriced, with a reason', async () => {

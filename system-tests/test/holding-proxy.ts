@@ -28,7 +28,9 @@ export async function startHoldingProxy(target: string) {
         await released;
       };
       if (holdBeforeUpstream && armed?.(request)) await hold();
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+      ) as Record<string, string>;
       const upstream = await fetch(`${target}${request.url}`, {
         method: request.method!,
         headers,
@@ -36,7 +38,9 @@ export async function startHoldingProxy(target: string) {
       });
       const answer = Buffer.from(await upstream.arrayBuffer());
       if (!holdBeforeUpstream && armed?.(request)) await hold();
-      reply.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
+      reply
+        .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+        .end(answer);
     })().catch(() => reply.destroy());
   });
   server.listen(0, '127.0.0.1');

@@ -56,10 +56,15 @@ type Schema = Record<string, unknown>;
 function rejectUndeclaredFields(schema: Schema): Schema {
   const copy: Schema = { ...schema };
   for (const [key, value] of Object.entries(copy)) {
-    if (Array.isArray(value)) copy[key] = value.map((item) => (typeof item === 'object' && item ? rejectUndeclaredFields(item as Schema) : item));
-    else if (typeof value === 'object' && value && key !== 'enum' && key !== 'default') copy[key] = rejectUndeclaredFields(value as Schema);
+    if (Array.isArray(value))
+      copy[key] = value.map((item) =>
+        typeof item === 'object' && item ? rejectUndeclaredFields(item as Schema) : item,
+      );
+    else if (typeof value === 'object' && value && key !== 'enum' && key !== 'default')
+      copy[key] = rejectUndeclaredFields(value as Schema);
   }
-  if (copy.properties && !('additionalProperties' in copy) && !copy['x-kubernetes-preserve-unknown-fields']) copy.additionalProperties = false;
+  if (copy.properties && !('additionalProperties' in copy) && !copy['x-kubernetes-preserve-unknown-fields'])
+    copy.additionalProperties = false;
   return copy;
 }
 
@@ -85,7 +90,10 @@ function customResourceValidator(key: string) {
 /** kustomize wraps long base64 values over lines, which the API server's decoder skips but the schema's format does not. */
 function withUnwrappedBase64(object: KubernetesObject): KubernetesObject {
   if (object.kind !== 'Secret' || !object.data) return object;
-  return { ...object, data: Object.fromEntries(Object.entries(object.data).map(([key, value]) => [key, value.replace(/\s/g, '')])) };
+  return {
+    ...object,
+    data: Object.fromEntries(Object.entries(object.data).map(([key, value]) => [key, value.replace(/\s/g, '')])),
+  };
 }
 
 /**
@@ -95,7 +103,11 @@ function withUnwrappedBase64(object: KubernetesObject): KubernetesObject {
 export async function schemaProblems(object: KubernetesObject): Promise<string[]> {
   const custom = customResourceValidator(`${object.apiVersion}/${object.kind}`);
   if (custom) {
-    return custom(object) ? [] : (custom.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''} ${JSON.stringify(error.params)}`);
+    return custom(object)
+      ? []
+      : (custom.errors ?? []).map(
+          (error) => `${error.instancePath} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
+        );
   }
   let Model: new (data: unknown) => { validate(): void };
   try {

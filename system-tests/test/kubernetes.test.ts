@@ -2,10 +2,20 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from '@ecomm/cluster';
 import { loadConfig, shutdownTimeoutMs } from '@ecomm/platform';
-import { composeFile, configKeys, readText, requiredKeys, serviceDefinitions, type AnyDefinition } from './deployment-sources.js';
+import {
+  composeFile,
+  configKeys,
+  readText,
+  requiredKeys,
+  serviceDefinitions,
+  type AnyDefinition,
+} from './deployment-sources.js';
 import { renderKustomization, schemaProblems, type KubernetesObject } from './kubernetes-sources.js';
 
-const overlays = { dev: renderKustomization('deploy/k8s/overlays/dev'), production: renderKustomization('deploy/k8s/overlays/production') };
+const overlays = {
+  dev: renderKustomization('deploy/k8s/overlays/dev'),
+  production: renderKustomization('deploy/k8s/overlays/production'),
+};
 const dev = overlays.dev;
 const domainServices = ['product', 'order', 'payment', 'session'];
 let definitions: Record<ServiceName, AnyDefinition>;
@@ -23,7 +33,9 @@ function find(objects: KubernetesObject[], kind: string, name: string) {
 const podSpec = (deployment: KubernetesObject) => deployment.spec.template.spec as any;
 const container = (deployment: KubernetesObject) => podSpec(deployment).containers[0];
 const decoded = (secret: KubernetesObject) =>
-  Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+  Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+  );
 
 /** The environment a container gets, as the kubelet builds it from env and envFrom (missing optional sources skipped). */
 function containerEnvironment(objects: KubernetesObject[], deployment: KubernetesObject) {
@@ -57,7 +69,11 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
         const pod = podSpec(deployment);
         const main = container(deployment);
         images.add(main.image);
-        assert.deepEqual(main.args, compose.services[name]!.command, `${name} runs the command docker-compose.yml runs`);
+        assert.deepEqual(
+          main.args,
+          compose.services[name]!.command,
+          `${name} runs the command docker-compose.yml runs`,
+        );
         assert.deepEqual(main.ports, [{ name: 'http', containerPort: port }]);
         assert.deepEqual(deployment.spec.selector.matchLabels, { 'app.kubernetes.io/name': name });
         for (const [label, value] of Object.entries(deployment.spec.selector.matchLabels as Record<string, string>)) {
@@ -66,13 +82,15 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
         assert.equal(main.readinessProbe.httpGet.path, '/ready');
         assert.equal(main.livenessProbe.httpGet.path, '/health');
         assert.ok(main.startupProbe.httpGet.path, `${name} has a startup probe, for migrations at start`);
-        for (const probe of [main.readinessProbe, main.livenessProbe, main.startupProbe]) assert.equal(probe.httpGet.port, 'http');
+        for (const probe of [main.readinessProbe, main.livenessProbe, main.startupProbe])
+          assert.equal(probe.httpGet.port, 'http');
         assert.equal(pod.securityContext.runAsNonRoot, true);
         assert.ok(pod.securityContext.runAsUser > 0, 'a numeric non-root user, which the kubelet can check');
         assert.equal(main.securityContext.readOnlyRootFilesystem, true);
         assert.equal(main.securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(main.securityContext.capabilities.drop, ['ALL']);
-        for (const kind of ['requests', 'limits']) assert.ok(main.resources[kind].cpu && main.resources[kind].memory, `${name} ${kind}`);
+        for (const kind of ['requests', 'limits'])
+          assert.ok(main.resources[kind].cpu && main.resources[kind].memory, `${name} ${kind}`);
         const [command, seconds] = main.lifecycle.preStop.exec.command as [string, string];
         assert.equal(command, 'sleep');
         assert.ok(
@@ -98,9 +116,11 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
           .filter((source) => source.configMapRef)
           .map((source) => find(objects, 'ConfigMap', source.configMapRef!.name));
         for (const configMap of fromConfigMaps) {
-          for (const key of Object.keys(configMap.data ?? {})) assert.ok(keys.includes(key), `${name} does not read ${key} (${configMap.metadata.name})`);
+          for (const key of Object.keys(configMap.data ?? {}))
+            assert.ok(keys.includes(key), `${name} does not read ${key} (${configMap.metadata.name})`);
         }
-        for (const { name: key } of container(deployment).env ?? []) assert.ok(keys.includes(key), `${name} does not read ${key}`);
+        for (const { name: key } of container(deployment).env ?? [])
+          assert.ok(keys.includes(key), `${name} does not read ${key}`);
       }
     });
   }
@@ -110,12 +130,15 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
       const deployment = find(dev, 'Deployment', name);
       const environment = containerEnvironment(dev, deployment);
       const schema = definitions[name].configSchema;
-      for (const key of Object.keys(environment)) assert.ok(configKeys(schema).includes(key), `${name} does not read ${key}`);
+      for (const key of Object.keys(environment))
+        assert.ok(configKeys(schema).includes(key), `${name} does not read ${key}`);
       for (const key of requiredKeys(schema)) assert.ok(environment[key], `${name} gets ${key}, which it requires`);
       const config = loadConfig(schema, environment) as Record<string, unknown>;
       assert.equal(config.PORT, port);
       assert.equal(config.NODE_ENV, 'production');
-      for (const callee of serviceCatalog.filter((other) => configKeys(schema).includes(serviceUrlVariable(other.name)))) {
+      for (const callee of serviceCatalog.filter((other) =>
+        configKeys(schema).includes(serviceUrlVariable(other.name)),
+      )) {
         assert.equal(environment[serviceUrlVariable(callee.name)], `http://${callee.name}:${callee.port}`);
         find(dev, 'Service', callee.name);
       }
@@ -125,30 +148,66 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
   test('production: the Secrets it does not ship are the ones dev generates, so the README list is complete', () => {
     const referenced = new Set(
       serviceCatalog.flatMap(({ name }) =>
-        (container(find(overlays.production, 'Deployment', name)).envFrom as { secretRef?: { name: string; optional?: boolean } }[])
+        (
+          container(find(overlays.production, 'Deployment', name)).envFrom as {
+            secretRef?: { name: string; optional?: boolean };
+          }[]
+        )
           .filter((source) => source.secretRef && !source.secretRef.optional)
           .map((source) => source.secretRef!.name),
       ),
     );
-    assert.deepEqual(overlays.production.filter((object) => object.kind === 'Secret'), [], 'no secret values in git for production');
-    const devSecrets = dev.filter((object) => object.kind === 'Secret').map((secret) => secret.metadata.name.replace(/-[a-z0-9]{10}$/, ''));
+    assert.deepEqual(
+      overlays.production.filter((object) => object.kind === 'Secret'),
+      [],
+      'no secret values in git for production',
+    );
+    const devSecrets = dev
+      .filter((object) => object.kind === 'Secret')
+      .map((secret) => secret.metadata.name.replace(/-[a-z0-9]{10}$/, ''));
     for (const name of referenced) assert.ok(devSecrets.includes(name), `dev generates ${name}`);
-    for (const { name } of serviceCatalog) assert.ok(referenced.has(`${name}-database`), `${name} reads its own DATABASE_URL Secret`);
+    for (const { name } of serviceCatalog)
+      assert.ok(referenced.has(`${name}-database`), `${name} reads its own DATABASE_URL Secret`);
     const readme = readText('README.md');
-    for (const name of ['shared-secrets', 'orchestrator-llm']) assert.ok(readme.includes(name), `the README says how to create ${name}`);
+    for (const name of ['shared-secrets', 'orchestrator-llm'])
+      assert.ok(readme.includes(name), `the README says how to create ${name}`);
   });
 
   test('the Ingress routes the web app and its API, MCP and the docs to the orchestrator and /auth to auth, nothing else', () => {
     for (const objects of Object.values(overlays)) {
       const ingress = find(objects, 'Ingress', 'shop');
-      const paths = (ingress.spec.rules as { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[]).flatMap(
-        (rule) => rule.http.paths,
-      );
+      const paths = (
+        ingress.spec.rules as {
+          http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] };
+        }[]
+      ).flatMap((rule) => rule.http.paths);
       const routes = Object.fromEntries(paths.map(({ path, backend }) => [path, backend.service.name]));
-      const orchestratorRoutes = ['/', '/assets', '/chat', '/mcp', '/.well-known/oauth-protected-resource', '/checkout', '/orders', '/cart', '/conversations', '/admin', '/docs', '/openapi.json'];
-      assert.deepEqual(routes, { ...Object.fromEntries(orchestratorRoutes.map((path) => [path, 'orchestrator'])), '/auth': 'auth' });
-      assert.ok(!paths.some(({ path }) => ['/metrics', '/health', '/ready'].some((internal) => internal.startsWith(path) && path !== '/')), 'no operational route is public');
-      for (const { backend } of paths) assert.equal(find(objects, 'Service', backend.service.name).spec.ports[0].name, backend.service.port.name);
+      const orchestratorRoutes = [
+        '/',
+        '/assets',
+        '/chat',
+        '/mcp',
+        '/.well-known/oauth-protected-resource',
+        '/checkout',
+        '/orders',
+        '/cart',
+        '/conversations',
+        '/admin',
+        '/docs',
+        '/openapi.json',
+      ];
+      assert.deepEqual(routes, {
+        ...Object.fromEntries(orchestratorRoutes.map((path) => [path, 'orchestrator'])),
+        '/auth': 'auth',
+      });
+      assert.ok(
+        !paths.some(({ path }) =>
+          ['/metrics', '/health', '/ready'].some((internal) => internal.startsWith(path) && path !== '/'),
+        ),
+        'no operational route is public',
+      );
+      for (const { backend } of paths)
+        assert.equal(find(objects, 'Service', backend.service.name).spec.ports[0].name, backend.service.port.name);
     }
     const production = find(overlays.production, 'Ingress', 'shop');
     assert.ok(production.spec.tls?.length, 'production serves TLS');
@@ -162,8 +221,13 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
       .filter((name) => name !== 'auth');
     assert.deepEqual(called.sort(), [...domainServices].sort());
     const policy = find(overlays.production, 'NetworkPolicy', 'domain-services-from-orchestrator');
-    assert.deepEqual(policy.spec.podSelector.matchExpressions, [{ key: 'app.kubernetes.io/name', operator: 'In', values: domainServices }]);
-    assert.deepEqual(policy.spec.ingress.map((rule: { from: unknown }) => rule.from), [[{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } } }]]);
+    assert.deepEqual(policy.spec.podSelector.matchExpressions, [
+      { key: 'app.kubernetes.io/name', operator: 'In', values: domainServices },
+    ]);
+    assert.deepEqual(
+      policy.spec.ingress.map((rule: { from: unknown }) => rule.from),
+      [[{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } } }]],
+    );
     const orchestratorPods = find(overlays.production, 'Deployment', 'orchestrator').spec.template.metadata.labels;
     assert.equal(orchestratorPods['app.kubernetes.io/name'], 'orchestrator');
   });
@@ -171,12 +235,21 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
   test('production scales the orchestrator and keeps one up through voluntary disruptions', () => {
     const objects = overlays.production;
     const autoscaler = find(objects, 'HorizontalPodAutoscaler', 'orchestrator');
-    assert.deepEqual(autoscaler.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orchestrator' });
+    assert.deepEqual(autoscaler.spec.scaleTargetRef, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'orchestrator',
+    });
     assert.ok(autoscaler.spec.minReplicas >= 2);
-    assert.equal(find(objects, 'Deployment', 'orchestrator').spec.replicas, undefined, 'the autoscaler owns the count; an apply does not reset it');
+    assert.equal(
+      find(objects, 'Deployment', 'orchestrator').spec.replicas,
+      undefined,
+      'the autoscaler owns the count; an apply does not reset it',
+    );
     const budget = find(objects, 'PodDisruptionBudget', 'orchestrator');
     const labels = find(objects, 'Deployment', 'orchestrator').spec.template.metadata.labels;
-    for (const [label, value] of Object.entries(budget.spec.selector.matchLabels as Record<string, string>)) assert.equal(labels[label], value);
+    for (const [label, value] of Object.entries(budget.spec.selector.matchLabels as Record<string, string>))
+      assert.equal(labels[label], value);
     assert.ok(budget.spec.minAvailable < autoscaler.spec.minReplicas, 'a drain can still evict one replica');
   });
 
@@ -188,7 +261,9 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
       roles.map((role) => role.name),
       serviceCatalog.map(({ schema }) => roleName(schema)),
     );
-    const statements = (cluster.spec.bootstrap.initdb.postInitApplicationSQL as string[]).map((sql) => sql.trim().toLowerCase());
+    const statements = (cluster.spec.bootstrap.initdb.postInitApplicationSQL as string[]).map((sql) =>
+      sql.trim().toLowerCase(),
+    );
     const grants = readText('deploy/postgres/init.sql')
       .split('\n')
       .filter((line) => /^(grant|revoke|create schema)/.test(line))
@@ -201,20 +276,32 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
       const password = decoded(find(dev, 'Secret', role.passwordSecret.name));
       assert.equal(password.username, role.name, 'a basic-auth Secret for the role');
       const url = new URL(containerEnvironment(dev, find(dev, 'Deployment', name)).DATABASE_URL!);
-      assert.deepEqual([url.username, url.password, url.hostname, url.pathname], [role.name, password.password, `${cluster.metadata.name}-rw`, `/${database}`]);
+      assert.deepEqual(
+        [url.username, url.password, url.hostname, url.pathname],
+        [role.name, password.password, `${cluster.metadata.name}-rw`, `/${database}`],
+      );
     }
   });
 
   test('the observability component: traces to its Jaeger, scrape annotations, and the Grafana dashboard as it is in deploy/grafana/', () => {
     const jaeger = find(dev, 'Service', 'jaeger');
-    const endpoint = new URL(containerEnvironment(dev, find(dev, 'Deployment', 'product')).OTEL_EXPORTER_OTLP_ENDPOINT!);
+    const endpoint = new URL(
+      containerEnvironment(dev, find(dev, 'Deployment', 'product')).OTEL_EXPORTER_OTLP_ENDPOINT!,
+    );
     assert.equal(endpoint.hostname, 'jaeger');
     assert.ok((jaeger.spec.ports as { port: number }[]).some(({ port }) => port === Number(endpoint.port)));
     for (const { name } of serviceCatalog) {
       assert.equal(find(dev, 'Deployment', name).spec.template.metadata.annotations['prometheus.io/scrape'], 'true');
     }
     const dashboard = find(dev, 'ConfigMap', 'grafana-dashboard-ecommerce');
-    assert.equal(dashboard.data?.['ecommerce-overview.json'], readText('deploy/grafana/dashboards/ecommerce-overview.json'));
-    assert.equal(overlays.production.find((object) => object.metadata.name === 'jaeger'), undefined, 'optional: production leaves it out');
+    assert.equal(
+      dashboard.data?.['ecommerce-overview.json'],
+      readText('deploy/grafana/dashboards/ecommerce-overview.json'),
+    );
+    assert.equal(
+      overlays.production.find((object) => object.metadata.name === 'jaeger'),
+      undefined,
+      'optional: production leaves it out',
+    );
   });
 });

@@ -24,10 +24,13 @@ async function connect() {
   const shopper = await shop.newShopper();
   const client = new Client({ name: 'confirmation-race', version: '1.0.0' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${shop.urls.orchestrator}/mcp`), { requestInit: { headers: { authorization: `Bearer ${shopper.token}` } } }),
+    new StreamableHTTPClientTransport(new URL(`${shop.urls.orchestrator}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${shopper.token}` } },
+    }),
   );
   clients.push(client);
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   return { ...shopper, call };
 }
 
@@ -87,7 +90,8 @@ describe('MCP checkout confirmations', () => {
         continue;
       }
       const receipt = structured(paid).receipt as { total_paid: number } | undefined;
-      if (receipt && receipt.total_paid !== preview.amount) overcharged.push(`delay ${delayMs}: confirmed ${preview.amount}, paid ${receipt.total_paid}`);
+      if (receipt && receipt.total_paid !== preview.amount)
+        overcharged.push(`delay ${delayMs}: confirmed ${preview.amount}, paid ${receipt.total_paid}`);
     }
     assert.deepEqual(overcharged, []);
   });

@@ -41,9 +41,15 @@ test('MCP messages are limited per user: past the limit a call is refused with 4
   }
   assert.ok(outcomes.includes('served'), outcomes.join(', '));
   assert.equal(outcomes.at(-1), 'limited', outcomes.join(', '));
-  assert.deepEqual(outcomes.filter((outcome) => outcome.startsWith('failed')), []);
+  assert.deepEqual(
+    outcomes.filter((outcome) => outcome.startsWith('failed')),
+    [],
+  );
 
   const second = await connect();
   const { tools } = await second.listTools();
-  assert.ok(tools.some((tool) => tool.name === 'view_cart'), 'another user has a limit of their own');
+  assert.ok(
+    tools.some((tool) => tool.name === 'view_cart'),
+    'another user has a limit of their own',
+  );
 });

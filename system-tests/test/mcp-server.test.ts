@@ -27,7 +27,8 @@ async function connect() {
   });
   await client.connect(transport);
   clients.push(client);
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   return { ...shopper, client, call };
 }
 
@@ -40,7 +41,8 @@ async function buy(shopper: Awaited<ReturnType<typeof connect>>, productId: numb
   return structured(paid).receipt as { order_id: string };
 }
 
-const text = (result: CallToolResult) => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+const text = (result: CallToolResult) =>
+  result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 type Structured = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are checked field by field
 const structured = (result: CallToolResult) => result.structuredContent as Structured;
 
@@ -49,7 +51,15 @@ describe('MCP server', () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    const names = ['search_products', 'get_product', 'view_cart', 'add_to_cart', 'update_cart_quantity', 'remove_from_cart', 'checkout'];
+    const names = [
+      'search_products',
+      'get_product',
+      'view_cart',
+      'add_to_cart',
+      'update_cart_quantity',
+      'remove_from_cart',
+      'checkout',
+    ];
     for (const name of [...names, 'list_orders', 'get_order', 'cancel_order', 'return_items']) {
       const tool = byName.get(name);
       assert.ok(tool, `${name} is listed`);
@@ -141,7 +151,10 @@ describe('MCP server', () => {
     assert.equal(structured(preview).preview.refund.refund_amount, 6);
     assert.equal((await shop.orders(shopper.userId))[0]!.status, 'paid', 'a preview changes nothing');
 
-    const cancelled = await shopper.call('cancel_order', { order_id: order.order_id, confirmation: structured(preview).preview.confirmation });
+    const cancelled = await shopper.call('cancel_order', {
+      order_id: order.order_id,
+      confirmation: structured(preview).preview.confirmation,
+    });
     assert.equal(structured(cancelled).status, 'completed', text(cancelled));
     assert.equal(structured(cancelled).result.refund_amount, 6);
     assert.equal(structured(await shopper.call('get_order', { order_id: order.order_id })).status, 'cancelled');
@@ -155,10 +168,17 @@ describe('MCP server', () => {
     const ball = products['Golf Ball']!;
     const order = await buy(shopper, ball.id, 4);
     for (const step of ['ship', 'deliver']) {
-      const response = await fetch(`${shop.urls.order}/${order.order_id}/${step}`, { method: 'POST', headers: { ...internalHeaders, 'content-type': 'application/json' }, body: '{}' });
+      const response = await fetch(`${shop.urls.order}/${order.order_id}/${step}`, {
+        method: 'POST',
+        headers: { ...internalHeaders, 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(response.status, 200);
     }
-    const preview = await shopper.call('return_items', { order_id: order.order_id, lines: [{ product_id: ball.id, quantity: 1 }] });
+    const preview = await shopper.call('return_items', {
+      order_id: order.order_id,
+      lines: [{ product_id: ball.id, quantity: 1 }],
+    });
     assert.equal(structured(preview).preview.amount, 5, text(preview));
     const otherLines = await shopper.call('return_items', {
       order_id: order.order_id,
@@ -179,7 +199,11 @@ describe('MCP server', () => {
   test('another user sees nothing of mine', async () => {
     const owner = await connect();
     const order = await buy(owner, products['Tennis Ball']!.id, 1);
-    await owner.call('add_to_cart', { product_id: products.Keychain!.id, quantity: 1, session_id: `shared-${owner.userId}` });
+    await owner.call('add_to_cart', {
+      product_id: products.Keychain!.id,
+      quantity: 1,
+      session_id: `shared-${owner.userId}`,
+    });
     const intruder = await connect();
     for (const [name, args] of [
       ['view_cart', {}],
@@ -205,13 +229,20 @@ describe('MCP server', () => {
     for (const authorization of [undefined, 'Bearer not-a-token']) {
       const response = await fetch(`${shop.urls.orchestrator}/mcp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(authorization ? { authorization } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
       });
       assert.equal(response.status, 401);
       const challenge = /^Bearer resource_metadata="([^"]+)"$/.exec(response.headers.get('www-authenticate') ?? '');
       assert.ok(challenge, `challenge: ${response.headers.get('www-authenticate')}`);
-      const metadata = (await (await fetch(challenge[1]!)).json()) as { resource: string; authorization_servers: string[] };
+      const metadata = (await (await fetch(challenge[1]!)).json()) as {
+        resource: string;
+        authorization_servers: string[];
+      };
       assert.equal(metadata.resource, `${shop.urls.orchestrator}/mcp`);
       assert.deepEqual(metadata.authorization_servers, ['http://localhost:8005']);
     }

@@ -24,10 +24,24 @@ const dashboardFolder = 'deploy/grafana/dashboards';
 const dashboards = readdirSync(join(root, dashboardFolder))
   .filter((file) => file.endsWith('.json'))
   .map((file) => ({ file, dashboard: JSON.parse(readText(`${dashboardFolder}/${file}`)) as { panels: Panel[] } }));
-const panels = dashboards.flatMap(({ dashboard }) => dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]));
+const panels = dashboards.flatMap(({ dashboard }) =>
+  dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]),
+);
 const queries = panels.flatMap((panel) => panel.targets ?? []).map((target) => target.expr);
 
-const promqlWords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool']);
+const promqlWords = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+]);
 
 /** The metric names a PromQL expression selects (not functions, labels, keywords or Grafana variables). */
 function metricNames(expression: string) {
@@ -49,7 +63,9 @@ before(async () => {
 
 describe('Prometheus and Grafana', () => {
   test('Prometheus scrapes /metrics of every catalog service at its compose name and port', () => {
-    const config = parse(readText('deploy/prometheus.yml')) as { scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+    const config = parse(readText('deploy/prometheus.yml')) as {
+      scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
     const targets = config.scrape_configs.flatMap((job) => {
       assert.equal(job.metrics_path ?? '/metrics', '/metrics');
       return job.static_configs.flatMap((group) => group.targets);
@@ -58,13 +74,19 @@ describe('Prometheus and Grafana', () => {
     assert.deepEqual(targets.toSorted(), expected.toSorted());
     for (const target of targets) {
       const [name, port] = target.split(':');
-      assert.deepEqual(containerPorts(compose.services[name!]!), [Number(port)], `${target} is a compose service and port`);
+      assert.deepEqual(
+        containerPorts(compose.services[name!]!),
+        [Number(port)],
+        `${target} is a compose service and port`,
+      );
     }
   });
 
   test('the extractor finds metric names and nothing else', () => {
     assert.deepEqual(
-      metricNames('histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{status_code=~"5.."}[$__rate_interval]))) / max(ecomm_active_carts)'),
+      metricNames(
+        'histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{status_code=~"5.."}[$__rate_interval]))) / max(ecomm_active_carts)',
+      ),
       ['http_request_duration_seconds_bucket', 'ecomm_active_carts'],
     );
   });
@@ -86,10 +108,15 @@ describe('Prometheus and Grafana', () => {
   });
 
   test('panels use the provisioned data sources, which point at compose services', () => {
-    const provisioned = parse(readText('deploy/grafana/provisioning/datasources/datasources.yml')) as { datasources: { uid: string; url: string }[] };
+    const provisioned = parse(readText('deploy/grafana/provisioning/datasources/datasources.yml')) as {
+      datasources: { uid: string; url: string }[];
+    };
     const uids = new Set(provisioned.datasources.map((source) => source.uid));
     for (const panel of panels.filter((candidate) => candidate.type !== 'row')) {
-      assert.ok(panel.datasource && uids.has(panel.datasource.uid), `panel "${panel.title}" uses a provisioned data source`);
+      assert.ok(
+        panel.datasource && uids.has(panel.datasource.uid),
+        `panel "${panel.title}" uses a provisioned data source`,
+      );
       for (const target of panel.targets ?? []) assert.ok(!target.datasource || uids.has(target.datasource.uid));
     }
     for (const { url } of provisioned.datasources) {
@@ -99,10 +126,15 @@ describe('Prometheus and Grafana', () => {
   });
 
   test('Grafana loads the dashboards folder from where compose mounts it', () => {
-    const providers = parse(readText('deploy/grafana/provisioning/dashboards/dashboards.yml')) as { providers: { options: { path: string } }[] };
+    const providers = parse(readText('deploy/grafana/provisioning/dashboards/dashboards.yml')) as {
+      providers: { options: { path: string } }[];
+    };
     const mounts = compose.services.grafana?.volumes ?? [];
     for (const { options } of providers.providers) {
-      assert.ok(mounts.includes(`./${dashboardFolder}:${options.path}:ro`), `${dashboardFolder} is mounted at ${options.path}`);
+      assert.ok(
+        mounts.includes(`./${dashboardFolder}:${options.path}:ro`),
+        `${dashboardFolder} is mounted at ${options.path}`,
+      );
     }
     assert.ok(mounts.some((mount) => mount.startsWith('./deploy/grafana/provisioning:/etc/grafana/provisioning')));
   });

@@ -10,10 +10,16 @@ import { sessionService } from '@ecomm/session-service/service';
 import { internalHeaders, useTestCluster } from '@ecomm/testing';
 
 const cluster = useTestCluster(
-  { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+  {
+    auth: authService,
+    product: productService,
+    order: orderService,
+    payment: paymentService,
+    session: sessionService,
+    orchestrator: orchestratorService,
+  },
   { orchestrator: { LLM_PROVIDER: 'offline' } },
 );
-
 
 /** "METHOD /path" of every route the app serves, read from Fastify's own route tree, in OpenAPI's path syntax. */
 function registeredRoutes(tree: string) {
@@ -38,7 +44,8 @@ interface OpenApiDocument {
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string }> };
 }
 
-const undocumented = (route: string) => route.startsWith('HEAD ') || route.includes('/docs') || route.endsWith('/openapi.json');
+const undocumented = (route: string) =>
+  route.startsWith('HEAD ') || route.includes('/docs') || route.endsWith('/openapi.json');
 
 describe('OpenAPI documents', () => {
   for (const service of ['auth', 'product', 'order', 'payment', 'session', 'orchestrator'] as const) {
@@ -54,9 +61,14 @@ describe('OpenAPI documents', () => {
       const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
-      const routes = registeredRoutes(cluster.apps[service]!.printRoutes({ commonPrefix: false })).filter((route) => !undocumented(route));
+      const routes = registeredRoutes(cluster.apps[service]!.printRoutes({ commonPrefix: false })).filter(
+        (route) => !undocumented(route),
+      );
       assert.ok(routes.length > 3, `found only ${routes.join(', ')}`);
-      assert.deepEqual(routes.filter((route) => !documented.includes(route)), []);
+      assert.deepEqual(
+        routes.filter((route) => !documented.includes(route)),
+        [],
+      );
       assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), ['bearerAuth', 'internalKey']);
       assert.deepEqual(document.paths['/health']?.get?.security, []);
     });
@@ -68,8 +80,14 @@ describe('OpenAPI documents', () => {
     assert.ok(!document.components.schemas.Payment, 'only the components the service refers to');
     assert.deepEqual(document.paths['/checkout']?.post?.security, [{ bearerAuth: [] }]);
     assert.deepEqual(document.paths['/admin/sagas']?.get?.security, [{ internalKey: [] }]);
-    assert.deepEqual(document.paths['/mcp']?.post?.security, [{ bearerAuth: [] }], 'a route that authenticates by itself says so');
-    const session = (await (await fetch(`${cluster.urls.session}/openapi.json`, { headers: internalHeaders })).json()) as OpenApiDocument;
+    assert.deepEqual(
+      document.paths['/mcp']?.post?.security,
+      [{ bearerAuth: [] }],
+      'a route that authenticates by itself says so',
+    );
+    const session = (await (
+      await fetch(`${cluster.urls.session}/openapi.json`, { headers: internalHeaders })
+    ).json()) as OpenApiDocument;
     assert.match(JSON.stringify(session.paths['/{session_id}']), /#\/components\/schemas\/Cart"/);
   });
 

@@ -36,7 +36,14 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
     for (const { fault, ends, run } of scenarios) {
       test(`killed at ${fault}: the survivor ${run === 'completed' ? 'rolls the run forward' : 'undoes it'}`, async () => {
         const stage = operation === 'cancel' ? 'paid' : 'delivered';
-        const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }, { product: balls, quantity: 5 }], stage);
+        const { shopper, orderId } = await purchase(
+          shop,
+          [
+            { product: racket, quantity: 1 },
+            { product: balls, quantity: 5 },
+          ],
+          stage,
+        );
         placed.push(orderId);
         const doomed = await spawnOrchestrator(database, shop.cluster);
         const victim = orderClient(shopClient(urlsOf(shop.cluster, doomed.url)));
@@ -49,7 +56,11 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
         assert.deepEqual(await doomed.exited, { code: null, signal: 'SIGKILL' });
 
         await settled(shop, orderId);
-        const runs = (await shop.admin('GET', '?limit=100')).body.items as Array<{ type: string; status: string; input: { order_id?: string } }>;
+        const runs = (await shop.admin('GET', '?limit=100')).body.items as Array<{
+          type: string;
+          status: string;
+          input: { order_id?: string };
+        }>;
         const mine = runs.filter((each) => each.type !== 'checkout' && each.input.order_id === orderId);
         assert.deepEqual(
           mine.map((each) => each.status),
@@ -61,7 +72,10 @@ export function describeCrashRecovery(operation: 'cancel' | 'return', scenarios:
         if (run === 'completed') refundsCounted++;
         const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
         const label = operation === 'cancel' ? 'cancellation' : 'return';
-        const counted = new RegExp(`^ecomm_refunds_total\\{operation="${label}",service="orchestrator"\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+        const counted = new RegExp(
+          `^ecomm_refunds_total\\{operation="${label}",service="orchestrator"\\} (\\d+)$`,
+          'm',
+        ).exec(metrics)?.[1];
         assert.equal(Number(counted ?? 0), refundsCounted, 'refunds counted by the surviving replica');
       });
     }

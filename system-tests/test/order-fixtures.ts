@@ -23,11 +23,16 @@ export function orderClient(shop: Shop) {
   });
   return {
     list: (shopper: Shopper, query = '') => call(`${shop.urls.orchestrator}/orders${query}`, 'GET', asShopper(shopper)),
-    get: (shopper: Pick<Shopper, 'token'>, orderId: string) => call(`${shop.urls.orchestrator}/orders/${orderId}`, 'GET', asShopper(shopper)),
+    get: (shopper: Pick<Shopper, 'token'>, orderId: string) =>
+      call(`${shop.urls.orchestrator}/orders/${orderId}`, 'GET', asShopper(shopper)),
     cancel: (shopper: Pick<Shopper, 'token'>, orderId: string, headers: Record<string, string> = {}) =>
       call(`${shop.urls.orchestrator}/orders/${orderId}/cancel`, 'POST', asShopper(shopper, headers), {}),
-    returnItems: (shopper: Pick<Shopper, 'token'>, orderId: string, lines: { product_id: number; quantity: number }[], headers: Record<string, string> = {}) =>
-      call(`${shop.urls.orchestrator}/orders/${orderId}/returns`, 'POST', asShopper(shopper, headers), { lines }),
+    returnItems: (
+      shopper: Pick<Shopper, 'token'>,
+      orderId: string,
+      lines: { product_id: number; quantity: number }[],
+      headers: Record<string, string> = {},
+    ) => call(`${shop.urls.orchestrator}/orders/${orderId}/returns`, 'POST', asShopper(shopper, headers), { lines }),
     ship: (orderId: string) => call(`${shop.urls.order}/${orderId}/ship`, 'POST', internalHeaders, {}),
     deliver: (orderId: string) => call(`${shop.urls.order}/${orderId}/deliver`, 'POST', internalHeaders, {}),
   };
@@ -36,11 +41,21 @@ export function orderClient(shop: Shop) {
 export type OrderClient = ReturnType<typeof orderClient>;
 
 /** Another cart of an existing user, filled with these lines. */
-async function shopperFor(shop: Shop, userId: string, lines: { product: Product; quantity: number }[]): Promise<Shopper> {
+async function shopperFor(
+  shop: Shop,
+  userId: string,
+  lines: { product: Product; quantity: number }[],
+): Promise<Shopper> {
   const sessionId = `cart-${randomUUID()}`;
-  assert.equal((await call(`${shop.urls.session}/`, 'POST', internalHeaders, { user_id: userId, session_id: sessionId })).status, 201);
+  assert.equal(
+    (await call(`${shop.urls.session}/`, 'POST', internalHeaders, { user_id: userId, session_id: sessionId })).status,
+    201,
+  );
   for (const { product, quantity } of lines) {
-    await call(`${shop.urls.session}/${sessionId}/items`, 'POST', internalHeaders, { product_id: product.id, quantity });
+    await call(`${shop.urls.session}/${sessionId}/items`, 'POST', internalHeaders, {
+      product_id: product.id,
+      quantity,
+    });
   }
   return { userId, sessionId, token: await signTestToken(userId) };
 }
@@ -66,8 +81,12 @@ export async function purchase(
 export async function settled(shop: Shop, orderId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const page = (await shop.admin('GET', '?limit=100')).body as { items: Array<{ status: string; input: { order_id?: string } }> };
-    const busy = page.items.filter((run) => run.input.order_id === orderId && ['running', 'compensating'].includes(run.status));
+    const page = (await shop.admin('GET', '?limit=100')).body as {
+      items: Array<{ status: string; input: { order_id?: string } }>;
+    };
+    const busy = page.items.filter(
+      (run) => run.input.order_id === orderId && ['running', 'compensating'].includes(run.status),
+    );
     if (busy.length === 0) return;
     if (Date.now() > deadline) assert.fail(`saga runs of order ${orderId} still busy after ${timeoutMs} ms`);
     await sleep(100);
@@ -98,11 +117,21 @@ export async function expectConsistent(shop: Shop, orderIds: string[], startStoc
       const line = order.lines.find((each) => each.product_id === productId)!;
       return sum + toCents(line.unit_price) * units;
     }, 0);
-    assert.equal(toCents(payment.amount) - toCents(payment.refunded_amount), valueKept, `money kept for ${order.status} order ${orderId}`);
+    assert.equal(
+      toCents(payment.amount) - toCents(payment.refunded_amount),
+      valueKept,
+      `money kept for ${order.status} order ${orderId}`,
+    );
     const returned = order.lines.reduce((sum, line) => sum + line.returned_quantity, 0);
     const all = order.lines.reduce((sum, line) => sum + line.quantity, 0);
     const expectedStatus =
-      order.status === 'cancelled' ? 'refunded' : returned === all ? 'refunded' : returned > 0 ? 'partially_refunded' : 'captured';
+      order.status === 'cancelled'
+        ? 'refunded'
+        : returned === all
+          ? 'refunded'
+          : returned > 0
+            ? 'partially_refunded'
+            : 'captured';
     assert.equal(payment.status, expectedStatus, `payment of ${order.status} order ${orderId}`);
     if (order.status === 'returned') assert.equal(returned, all);
     if (order.status === 'partially_returned') assert.ok(returned > 0 && returned < all);

@@ -14,7 +14,14 @@ const placed: string[] = [];
 
 /** Racket ×1 and balls ×5 bought by a new shopper, moved on to `stage`. */
 async function buyKit(stage: 'paid' | 'shipped' | 'delivered' = 'paid') {
-  const bought = await purchase(shop, [{ product: racket, quantity: 1 }, { product: balls, quantity: 5 }], stage);
+  const bought = await purchase(
+    shop,
+    [
+      { product: racket, quantity: 1 },
+      { product: balls, quantity: 5 },
+    ],
+    stage,
+  );
   placed.push(bought.orderId);
   return bought;
 }
@@ -33,7 +40,10 @@ describe('reading my orders', () => {
     placed.push(second.orderId);
     const page = await orders.list(first.shopper);
     assert.equal(page.status, 200);
-    assert.deepEqual((page.body.items as Array<{ order_id: string }>).map((order) => order.order_id), [first.orderId]);
+    assert.deepEqual(
+      (page.body.items as Array<{ order_id: string }>).map((order) => order.order_id),
+      [first.orderId],
+    );
     const mine = await orders.get(first.shopper, first.orderId);
     assert.deepEqual([mine.status, mine.body.status, mine.body.total], [200, 'paid', 137.15]);
     assert.equal((await orders.get(second.shopper, first.orderId)).status, 404);
@@ -44,10 +54,19 @@ describe('reading my orders', () => {
     const later = await purchase(shop, [{ product: racket, quantity: 1 }], 'paid', first.shopper.userId);
     const latest = await purchase(shop, [{ product: balls, quantity: 2 }], 'paid', first.shopper.userId);
     placed.push(later.orderId, latest.orderId);
-    const pages = [await orders.list(first.shopper, '?limit=1&offset=0'), await orders.list(first.shopper, '?limit=1&offset=2')];
+    const pages = [
+      await orders.list(first.shopper, '?limit=1&offset=0'),
+      await orders.list(first.shopper, '?limit=1&offset=2'),
+    ];
     assert.deepEqual(
-      pages.map((reply) => [reply.body.total, (reply.body.items as Array<{ order_id: string }>).map((order) => order.order_id)]),
-      [[3, [latest.orderId]], [3, [first.orderId]]],
+      pages.map((reply) => [
+        reply.body.total,
+        (reply.body.items as Array<{ order_id: string }>).map((order) => order.order_id),
+      ]),
+      [
+        [3, [latest.orderId]],
+        [3, [first.orderId]],
+      ],
     );
     await expectConsistent(shop, placed, start);
   });
@@ -58,13 +77,22 @@ describe('cancelling', () => {
     const { shopper, orderId } = await buyKit();
     const cancelled = await orders.cancel(shopper, orderId);
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
-    assert.deepEqual([cancelled.body.status, cancelled.body.refund_amount, (cancelled.body.order as { status: string }).status], ['completed', 137.15, 'cancelled']);
+    assert.deepEqual(
+      [cancelled.body.status, cancelled.body.refund_amount, (cancelled.body.order as { status: string }).status],
+      ['completed', 137.15, 'cancelled'],
+    );
     const again = await orders.cancel(shopper, orderId);
-    assert.deepEqual([again.status, again.body.code, again.body.message], [409, 'ORDER_CANCELLED', `Order ${orderId} is already cancelled`]);
+    assert.deepEqual(
+      [again.status, again.body.code, again.body.message],
+      [409, 'ORDER_CANCELLED', `Order ${orderId} is already cancelled`],
+    );
     await expectConsistent(shop, placed, start);
 
     const metrics = await (await fetch(`${shop.urls.orchestrator}/metrics`)).text();
-    assert.match(metrics, /^ecomm_order_operations_total\{operation="cancellation",outcome="completed",service="orchestrator"\} 1$/m);
+    assert.match(
+      metrics,
+      /^ecomm_order_operations_total\{operation="cancellation",outcome="completed",service="orchestrator"\} 1$/m,
+    );
     assert.match(metrics, /^ecomm_refunds_total\{operation="cancellation",service="orchestrator"\} 1$/m);
     assert.match(metrics, /^ecomm_refunded_amount_total\{operation="cancellation",service="orchestrator"\} 137\.15$/m);
   });
@@ -85,7 +113,10 @@ describe('cancelling', () => {
     const { shopper, orderId } = await buyKit('shipped');
     const refused = await orders.cancel(shopper, orderId);
     assert.deepEqual([refused.status, refused.body.code], [409, 'ORDER_SHIPPED']);
-    assert.match(refused.body.message!, /has already shipped, so it can no longer be cancelled; once it is delivered you can return its items/);
+    assert.match(
+      refused.body.message!,
+      /has already shipped, so it can no longer be cancelled; once it is delivered you can return its items/,
+    );
     await expectConsistent(shop, placed, start);
   });
 
@@ -103,11 +134,20 @@ describe('returning', () => {
     const { shopper, orderId } = await buyKit('delivered');
     const some = await orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 2 }]);
     assert.equal(some.status, 200, JSON.stringify(some.body));
-    assert.deepEqual([some.body.refund_amount, (some.body.order as { status: string }).status], [6.66, 'partially_returned']);
+    assert.deepEqual(
+      [some.body.refund_amount, (some.body.order as { status: string }).status],
+      [6.66, 'partially_returned'],
+    );
     await expectConsistent(shop, placed, start);
 
-    const rest = await orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 3 }, { product_id: racket.id, quantity: 1 }]);
-    assert.deepEqual([rest.status, rest.body.refund_amount, (rest.body.order as { status: string }).status], [200, 130.49, 'returned']);
+    const rest = await orders.returnItems(shopper, orderId, [
+      { product_id: balls.id, quantity: 3 },
+      { product_id: racket.id, quantity: 1 },
+    ]);
+    assert.deepEqual(
+      [rest.status, rest.body.refund_amount, (rest.body.order as { status: string }).status],
+      [200, 130.49, 'returned'],
+    );
     const nothingLeft = await orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 1 }]);
     assert.deepEqual([nothingLeft.status, nothingLeft.body.code], [409, 'ORDER_RETURNED']);
     await expectConsistent(shop, placed, start);
@@ -119,7 +159,10 @@ describe('returning', () => {
     assert.deepEqual([early.status, early.body.code], [409, 'ORDER_NOT_DELIVERED']);
     assert.equal((await orders.deliver(orderId)).status, 200);
     const tooMany = await orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 6 }]);
-    assert.deepEqual([tooMany.status, tooMany.body.message], [409, `Only 5 of ${balls.name} can be returned from order ${orderId} (5 bought)`]);
+    assert.deepEqual(
+      [tooMany.status, tooMany.body.message],
+      [409, `Only 5 of ${balls.name} can be returned from order ${orderId} (5 bought)`],
+    );
     const stranger = await orders.returnItems(shopper, orderId, [{ product_id: 999_999, quantity: 1 }]);
     assert.deepEqual([stranger.status, stranger.body.code], [409, 'NOT_IN_ORDER']);
     const empty = await orders.returnItems(shopper, orderId, []);
@@ -133,7 +176,11 @@ describe('concurrency', () => {
   test('two cancels of one order: exactly one wins, refunded once', async () => {
     const { shopper, orderId } = await buyKit();
     const replies = await Promise.all([orders.cancel(shopper, orderId), orders.cancel(shopper, orderId)]);
-    assert.deepEqual(replies.map((reply) => reply.status).sort(), [200, 409], JSON.stringify(replies.map((reply) => reply.body)));
+    assert.deepEqual(
+      replies.map((reply) => reply.status).sort(),
+      [200, 409],
+      JSON.stringify(replies.map((reply) => reply.body)),
+    );
     await settled(shop, orderId);
     await expectConsistent(shop, placed, start);
   });
@@ -142,7 +189,11 @@ describe('concurrency', () => {
     for (let round = 0; round < 3; round++) {
       const { shopper, orderId } = await buyKit();
       const [cancelled, shipped] = await Promise.all([orders.cancel(shopper, orderId), orders.ship(orderId)]);
-      assert.equal([cancelled.status, shipped.status].filter((status) => status === 200).length, 1, JSON.stringify([cancelled.body, shipped.body]));
+      assert.equal(
+        [cancelled.status, shipped.status].filter((status) => status === 200).length,
+        1,
+        JSON.stringify([cancelled.body, shipped.body]),
+      );
       await settled(shop, orderId);
       await expectConsistent(shop, placed, start);
     }
@@ -151,7 +202,10 @@ describe('concurrency', () => {
   test('two returns of the same last units at once: never more returned or refunded than bought', async () => {
     const { shopper, orderId } = await buyKit('delivered');
     const lines = [{ product_id: balls.id, quantity: 4 }];
-    const replies = await Promise.all([orders.returnItems(shopper, orderId, lines), orders.returnItems(shopper, orderId, lines)]);
+    const replies = await Promise.all([
+      orders.returnItems(shopper, orderId, lines),
+      orders.returnItems(shopper, orderId, lines),
+    ]);
     assert.deepEqual(replies.map((reply) => reply.status).sort(), [200, 409]);
     await settled(shop, orderId);
     await expectConsistent(shop, placed, start);

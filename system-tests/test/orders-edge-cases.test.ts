@@ -30,7 +30,12 @@ describe('edge cases of the money path', () => {
       ['POST', `${base}/${orderId}/returns`, { lines: 'all' }],
       ['POST', `${base}/${orderId}/returns`, { lines: [] }],
       ['POST', `${base}/${orderId}/returns`, { lines: [{ product_id: racket.id, quantity: 1_000_000 }] }],
-      ['POST', `${base}/${orderId}/returns`, { lines: [{ product_id: racket.id, quantity: 1 }] }, { 'idempotency-key': 'x'.repeat(5000) }],
+      [
+        'POST',
+        `${base}/${orderId}/returns`,
+        { lines: [{ product_id: racket.id, quantity: 1 }] },
+        { 'idempotency-key': 'x'.repeat(5000) },
+      ],
       ['POST', `${base}/${orderId}/cancel`, 'null'],
     ];
     for (const [method, url, body, headers] of probes) {
@@ -40,12 +45,20 @@ describe('edge cases of the money path', () => {
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const answer = (await response.json()) as { message?: string };
-      assert.ok(response.status >= 400 && response.status < 500, `${method} ${url} ${JSON.stringify(body)} ${JSON.stringify(headers)}: ${response.status} ${JSON.stringify(answer)}`);
+      assert.ok(
+        response.status >= 400 && response.status < 500,
+        `${method} ${url} ${JSON.stringify(body)} ${JSON.stringify(headers)}: ${response.status} ${JSON.stringify(answer)}`,
+      );
       assert.ok(answer.message && !/stack|at \//.test(answer.message), JSON.stringify(answer));
     }
-    const admin = await fetch(`${shop.urls.orchestrator}/admin/sagas`, { headers: { authorization: `Bearer ${shopper.token}` } });
+    const admin = await fetch(`${shop.urls.orchestrator}/admin/sagas`, {
+      headers: { authorization: `Bearer ${shopper.token}` },
+    });
     assert.ok([401, 403].includes(admin.status), `admin as a shopper: ${admin.status}`);
-    const retry = await fetch(`${shop.urls.orchestrator}/admin/sagas/${orderId}/retry`, { method: 'POST', headers: { authorization: `Bearer ${shopper.token}` } });
+    const retry = await fetch(`${shop.urls.orchestrator}/admin/sagas/${orderId}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shopper.token}` },
+    });
     assert.ok([401, 403].includes(retry.status), `admin retry as a shopper: ${retry.status}`);
     // Nothing above moved any money.
     await expectConsistent(shop, [orderId], new Map([[racket.id, 10]]));
@@ -54,9 +67,19 @@ describe('edge cases of the money path', () => {
   test('same Idempotency-Key with another body is refused; cancel after return and return after cancel are 409s', async () => {
     const balls = await shop.createProduct('Balls', 3.33, 20);
     const delivered = await purchase(shop, [{ product: balls, quantity: 5 }], 'delivered');
-    const first = await orders.returnItems(delivered.shopper, delivered.orderId, [{ product_id: balls.id, quantity: 1 }], { 'idempotency-key': 'k-1' });
+    const first = await orders.returnItems(
+      delivered.shopper,
+      delivered.orderId,
+      [{ product_id: balls.id, quantity: 1 }],
+      { 'idempotency-key': 'k-1' },
+    );
     assert.equal(first.status, 200, JSON.stringify(first.body));
-    const other = await orders.returnItems(delivered.shopper, delivered.orderId, [{ product_id: balls.id, quantity: 2 }], { 'idempotency-key': 'k-1' });
+    const other = await orders.returnItems(
+      delivered.shopper,
+      delivered.orderId,
+      [{ product_id: balls.id, quantity: 2 }],
+      { 'idempotency-key': 'k-1' },
+    );
     assert.ok(other.status === 409 || other.status === 422, JSON.stringify(other));
     const cancelled = await orders.cancel(delivered.shopper, delivered.orderId);
     assert.equal(cancelled.status, 409);

@@ -28,7 +28,11 @@ describe('a failure injected at each step of the cancellation and return sagas',
       for (const mode of ['error', 'reject'] as const) {
         test(`${operation}, ${step}: ${mode}`, async () => {
           const balls = await shop.createProduct('Balls', 3.33, 10);
-          const { shopper, orderId } = await purchase(shop, [{ product: balls, quantity: 3 }], operation === 'cancel' ? 'paid' : 'delivered');
+          const { shopper, orderId } = await purchase(
+            shop,
+            [{ product: balls, quantity: 3 }],
+            operation === 'cancel' ? 'paid' : 'delivered',
+          );
           const fault = { 'x-saga-fault': `${step}:${mode}` };
           const reply =
             operation === 'cancel'
@@ -40,11 +44,20 @@ describe('a failure injected at each step of the cancellation and return sagas',
           else {
             assert.equal(reply.status, 202, JSON.stringify(reply.body));
             const sagaId = reply.body.saga_id as string;
-            assert.equal(((await shop.admin('GET', `/${sagaId}`)).body as { status: string }).status, 'needs_attention');
+            assert.equal(
+              ((await shop.admin('GET', `/${sagaId}`)).body as { status: string }).status,
+              'needs_attention',
+            );
             assert.equal((await shop.admin('POST', `/${sagaId}/retry`)).status, 200);
           }
           await settled(shop, orderId);
-          const expected = undone ? (operation === 'cancel' ? 'paid' : 'delivered') : operation === 'cancel' ? 'cancelled' : 'partially_returned';
+          const expected = undone
+            ? operation === 'cancel'
+              ? 'paid'
+              : 'delivered'
+            : operation === 'cancel'
+              ? 'cancelled'
+              : 'partially_returned';
           assert.equal((await orders.get(shopper, orderId)).body.status, expected);
           await expectConsistent(shop, [orderId], new Map([[balls.id, 10]]));
         });

@@ -11,8 +11,15 @@ let shop: Shop;
 
 useTestFixture(
   async () => {
-    const simulation = { FULFILLMENT_SIMULATION: 'true', FULFILLMENT_SHIP_AFTER_MS: '3000', FULFILLMENT_DELIVER_AFTER_MS: '200' };
-    ({ cluster, shop } = await startShop(database, { ...testHooks, orchestrator: { ...testHooks.orchestrator, ...simulation } }));
+    const simulation = {
+      FULFILLMENT_SIMULATION: 'true',
+      FULFILLMENT_SHIP_AFTER_MS: '3000',
+      FULFILLMENT_DELIVER_AFTER_MS: '200',
+    };
+    ({ cluster, shop } = await startShop(database, {
+      ...testHooks,
+      orchestrator: { ...testHooks.orchestrator, ...simulation },
+    }));
   },
   async () => {
     await cluster.stop();

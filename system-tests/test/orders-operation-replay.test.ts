@@ -57,7 +57,8 @@ useTestFixture(
 );
 
 const returned = async (shopper: { token: string }, orderId: string) =>
-  ((await orderClient(shop).get(shopper, orderId)).body.lines as Array<{ returned_quantity: number }>)[0]!.returned_quantity;
+  ((await orderClient(shop).get(shopper, orderId)).body.lines as Array<{ returned_quantity: number }>)[0]!
+    .returned_quantity;
 
 test('a return replayed with its operation id returns once; another id returns the rest, then is refused', async () => {
   const balls = await shop.createProduct('Balls', 3.33, 10);
@@ -74,7 +75,10 @@ test('a return replayed with its operation id returns once; another id returns t
 
   const rest = await orders.returnItems(shopper.userId, orderId, lines, { operationId: 'tool-call-2' });
   assert.deepEqual([rest.status, rest.refund_amount, rest.order.status], ['completed', 6.66, 'returned']);
-  await assert.rejects(orders.returnItems(shopper.userId, orderId, lines, { operationId: 'tool-call-3' }), (error) => isAppError(error) && error.statusCode === 409);
+  await assert.rejects(
+    orders.returnItems(shopper.userId, orderId, lines, { operationId: 'tool-call-3' }),
+    (error) => isAppError(error) && error.statusCode === 409,
+  );
   await expectConsistent(shop, [orderId], new Map([[balls.id, 10]]));
 });
 
@@ -83,9 +87,15 @@ test('a cancellation replayed with its operation id answers the first result; th
   const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }]);
   const first = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'confirmation-nonce' });
   const replay = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'confirmation-nonce' });
-  assert.deepEqual([replay.status, replay.saga_id, replay.refund_amount, replay.order.status], ['completed', first.saga_id, 120.5, 'cancelled']);
+  assert.deepEqual(
+    [replay.status, replay.saga_id, replay.refund_amount, replay.order.status],
+    ['completed', first.saga_id, 120.5, 'cancelled'],
+  );
   // Without an operation id (or with a new one) the rules answer: it is already cancelled.
-  await assert.rejects(orders.cancelOrder(shopper.userId, orderId), (error) => isAppError(error) && error.statusCode === 409);
+  await assert.rejects(
+    orders.cancelOrder(shopper.userId, orderId),
+    (error) => isAppError(error) && error.statusCode === 409,
+  );
   await expectConsistent(shop, [orderId], new Map([[racket.id, 5]]));
 
   const other = await purchase(shop, [{ product: racket, quantity: 1 }]);
@@ -98,7 +108,10 @@ test('an operation undone entirely (nothing refunded) is tried again under the s
   const racket = await shop.createProduct('Racket', 120.5, 5);
   const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }]);
   const failing = { operationId: 'tool-call-undone', fault: { step: 'refund_payment', mode: 'error' as const } };
-  await assert.rejects(orders.cancelOrder(shopper.userId, orderId, failing), (error) => isAppError(error) && error.statusCode === 502);
+  await assert.rejects(
+    orders.cancelOrder(shopper.userId, orderId, failing),
+    (error) => isAppError(error) && error.statusCode === 502,
+  );
   const retried = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'tool-call-undone' });
   const replay = await orders.cancelOrder(shopper.userId, orderId, { operationId: 'tool-call-undone' });
   assert.deepEqual([retried.status, replay.saga_id, replay.order.status], ['completed', retried.saga_id, 'cancelled']);
@@ -108,5 +121,8 @@ test('an operation undone entirely (nothing refunded) is tried again under the s
 test('the chat order tools take only an order id shaped as one, and say so in words a model can act on', async () => {
   const getOrder = createOrderTools(orders).find((each) => each.name === 'get_order')!;
   const config = { configurable: { user_id: 'someone', session_id: 'a-session' } };
-  await assert.rejects(getOrder.invoke({ order_id: 'my last order' }, config), /must be an order id \(a UUID\) as list_orders returns it/);
+  await assert.rejects(
+    getOrder.invoke({ order_id: 'my last order' }, config),
+    /must be an order id \(a UUID\) as list_orders returns it/,
+  );
 });

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
-import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop } from './checkout-fixtures.js';
+import {
+  domainServices,
+  shopClient,
+  spawnOrchestrator,
+  testHooks,
+  urlsOf,
+  type OrchestratorProcess,
+  type Shop,
+} from './checkout-fixtures.js';
 import { startHoldingProxy } from './holding-proxy.js';
 import { expectConsistent, orderClient, purchase, settled } from './order-fixtures.js';
 
-const refunding = (request: { method?: string; url?: string }) => request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
+const refunding = (request: { method?: string; url?: string }) =>
+  request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
 
 const database = useTestDatabase();
 let cluster: TestCluster;
@@ -40,11 +49,18 @@ describe('one owner per cancellation or return run', () => {
     test(`a ${operation} whose paused owner's refund lands after the sweeper undid the run refunds nothing`, async () => {
       const racket = await shop.createProduct('Racket', 79.99, 5);
       const startStock = new Map([[racket.id, 5]]);
-      const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 2 }], operation === 'cancel' ? 'paid' : 'delivered');
+      const { shopper, orderId } = await purchase(
+        shop,
+        [{ product: racket, quantity: 2 }],
+        operation === 'cancel' ? 'paid' : 'delivered',
+      );
       try {
         const held = proxy.holdNext(refunding, { beforeUpstream: true });
         const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
-        const reply = operation === 'cancel' ? asOwner.cancel(shopper, orderId) : asOwner.returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }]);
+        const reply =
+          operation === 'cancel'
+            ? asOwner.cancel(shopper, orderId)
+            : asOwner.returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }]);
         await held;
         // A long pause of the owner while its refund is still in the network: the sweeper takes the run up.
         owner.child.kill('SIGSTOP');
@@ -56,7 +72,10 @@ describe('one owner per cancellation or return run', () => {
         assert.equal((await reply).status, 202);
         await settled(shop, orderId, 60_000);
         await expectConsistent(shop, [orderId], startStock);
-        assert.ok(owner.lines.some((line) => line.includes('taken over by another process')), owner.lines.join('\n'));
+        assert.ok(
+          owner.lines.some((line) => line.includes('taken over by another process')),
+          owner.lines.join('\n'),
+        );
       } finally {
         proxy.release();
         owner.child.kill('SIGCONT');

@@ -42,7 +42,8 @@ const operations: Operation[] = [
     name: 'return',
     stage: 'delivered',
     steps: ['start_return', 'refund_payment', 'restock_items', 'complete_return'],
-    perform: (shopper, orderId, fault) => orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 2 }], { 'x-saga-fault': fault }),
+    perform: (shopper, orderId, fault) =>
+      orders.returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 2 }], { 'x-saga-fault': fault }),
     done: 'partially_returned',
     undone: 'delivered',
   },
@@ -56,7 +57,14 @@ for (const operation of operations) {
       const beforePivot = index <= 1;
 
       test(`${step}: a failing first attempt ${beforePivot ? 'is undone (502), nothing refunded' : 'is retried and completes'}`, async () => {
-        const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }, { product: balls, quantity: 5 }], operation.stage);
+        const { shopper, orderId } = await purchase(
+          shop,
+          [
+            { product: racket, quantity: 1 },
+            { product: balls, quantity: 5 },
+          ],
+          operation.stage,
+        );
         placed.push(orderId);
         const reply = await operation.perform(shopper, orderId, `${step}:error`);
         assert.equal(reply.status, beforePivot ? 502 : 200, JSON.stringify(reply.body));
@@ -67,7 +75,14 @@ for (const operation of operations) {
       });
 
       test(`${step}: a refusal for good ${beforePivot ? 'is undone (409)' : 'parks the run for an operator, whose retry finishes it'}`, async () => {
-        const { shopper, orderId } = await purchase(shop, [{ product: racket, quantity: 1 }, { product: balls, quantity: 5 }], operation.stage);
+        const { shopper, orderId } = await purchase(
+          shop,
+          [
+            { product: racket, quantity: 1 },
+            { product: balls, quantity: 5 },
+          ],
+          operation.stage,
+        );
         placed.push(orderId);
         const reply = await operation.perform(shopper, orderId, `${step}:reject`);
         if (beforePivot) {

@@ -17,9 +17,13 @@ let initialisedUrl: string;
 
 /** Runs SQL with psql, as the postgres image runs the init script; returns what it printed. */
 async function psql(url: string, argumentsAfterUrl: string[], environment: Record<string, string> = {}) {
-  const { stdout } = await run('psql', ['--no-psqlrc', '--quiet', '--tuples-only', '--no-align', '--set', 'ON_ERROR_STOP=1', url, ...argumentsAfterUrl], {
-    env: { PATH: process.env.PATH ?? '', ...environment },
-  });
+  const { stdout } = await run(
+    'psql',
+    ['--no-psqlrc', '--quiet', '--tuples-only', '--no-align', '--set', 'ON_ERROR_STOP=1', url, ...argumentsAfterUrl],
+    {
+      env: { PATH: process.env.PATH ?? '', ...environment },
+    },
+  );
   return stdout.trim();
 }
 
@@ -44,7 +48,9 @@ async function accessRules(url: string) {
        from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'`,
     ),
   ) as { name: string; owner: string; acl: string[] | null }[];
-  const database = JSON.parse(await sql(url, 'select to_json(datacl::text[]) from pg_database where datname = current_database()')) as string[] | null;
+  const database = JSON.parse(
+    await sql(url, 'select to_json(datacl::text[]) from pg_database where datname = current_database()'),
+  ) as string[] | null;
   return {
     schemas: schemas.map((schema) => ({ ...schema, acl: (schema.acl ?? []).toSorted() })),
     database: (database ?? []).toSorted(),
@@ -58,11 +64,16 @@ useTestFixture(
     const name = `init_${randomBytes(6).toString('hex')}`;
     await sql(provisioned.adminUrl, `create database ${name}`);
     initialisedUrl = withDatabase(provisioned.adminUrl, name);
-    const passwords = Object.fromEntries(serviceCatalog.map((service) => [`${service.name.toUpperCase()}_DB_PASSWORD`, rolePassword]));
+    const passwords = Object.fromEntries(
+      serviceCatalog.map((service) => [`${service.name.toUpperCase()}_DB_PASSWORD`, rolePassword]),
+    );
     await psql(initialisedUrl, ['--file', join(root, 'deploy/postgres/init.sql')], passwords);
   },
   async () => {
-    await sql(provisioned.adminUrl, `drop database if exists ${new URL(initialisedUrl).pathname.slice(1)} with (force)`);
+    await sql(
+      provisioned.adminUrl,
+      `drop database if exists ${new URL(initialisedUrl).pathname.slice(1)} with (force)`,
+    );
   },
   provisioned,
 );
@@ -70,13 +81,22 @@ useTestFixture(
 describe('deploy/postgres/init.sql', () => {
   test('sets up the same schemas, owners and privileges as provision.ts', async () => {
     const expected = await accessRules(provisioned.adminUrl);
-    assert.deepEqual(expected.schemas.map((schema) => schema.name).filter((name) => name !== 'public').toSorted(), serviceCatalog.map((service) => service.schema).toSorted());
+    assert.deepEqual(
+      expected.schemas
+        .map((schema) => schema.name)
+        .filter((name) => name !== 'public')
+        .toSorted(),
+      serviceCatalog.map((service) => service.schema).toSorted(),
+    );
     assert.deepEqual(await accessRules(initialisedUrl), expected);
   });
 
   test('a service role logs in with its password and can create tables in its own schema only', async () => {
     const database = new URL(initialisedUrl).pathname.slice(1);
-    const asProduct = withDatabase(provisioned.adminUrl, database, { name: roleName('product'), password: rolePassword });
+    const asProduct = withDatabase(provisioned.adminUrl, database, {
+      name: roleName('product'),
+      password: rolePassword,
+    });
     await sql(asProduct, 'create table product.probe (id int)');
     await assert.rejects(sql(asProduct, 'create table orders.probe (id int)'), /permission denied for schema orders/);
     await assert.rejects(sql(asProduct, 'create table public.probe (id int)'), /permission denied for schema public/);

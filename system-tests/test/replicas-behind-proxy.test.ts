@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ChatResponse } from '@ecomm/contracts';
 import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
-import { domainServices, shopClient, spawnOrchestrator, testHooks, urlsOf, type OrchestratorProcess, type Shop, type Shopper } from './checkout-fixtures.js';
+import {
+  domainServices,
+  shopClient,
+  spawnOrchestrator,
+  testHooks,
+  urlsOf,
+  type OrchestratorProcess,
+  type Shop,
+  type Shopper,
+} from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
 import { startRoundRobinProxy } from './round-robin-proxy.js';
 
@@ -18,7 +27,8 @@ let shop: Shop;
 
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
 const isAlive = ({ child }: OrchestratorProcess) => child.exitCode === null && child.signalCode === null;
-const startReplica = () => spawnOrchestrator(database, cluster, { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute' });
+const startReplica = () =>
+  spawnOrchestrator(database, cluster, { LLM_PROVIDER: 'offline', RATE_LIMIT_CHAT: '1000/minute' });
 
 /** As a Deployment does: a replica that died is replaced by a new one, which the proxy then sends to. */
 async function replaceDeadReplicas() {
@@ -65,7 +75,10 @@ describe('two orchestrator replicas behind a round-robin proxy', () => {
     const [shown, added] = proxy.served.slice(first);
     assert.notEqual(shown, added, 'the two turns were served by different replicas');
     assert.deepEqual(reply.steps, [{ tool: 'add_to_cart', args: { product_id: bottle.id, quantity: 1 }, ok: true }]);
-    assert.deepEqual((await shop.cart(shopper.sessionId)).items.map((item) => [item.product_id, item.quantity]), [[bottle.id, 1]]);
+    assert.deepEqual(
+      (await shop.cart(shopper.sessionId)).items.map((item) => [item.product_id, item.quantity]),
+      [[bottle.id, 1]],
+    );
   });
 
   for (const [fault, outcome] of [
@@ -80,7 +93,10 @@ describe('two orchestrator replicas behind a round-robin proxy', () => {
 
       const reply = await shop.checkout(shopper, { 'x-saga-fault': fault });
       assert.equal(reply.status, 502, 'the request died with the replica serving it');
-      assert.deepEqual(await Promise.race(replicas.map((replica) => replica.exited)), { code: null, signal: 'SIGKILL' });
+      assert.deepEqual(await Promise.race(replicas.map((replica) => replica.exited)), {
+        code: null,
+        signal: 'SIGKILL',
+      });
       assert.equal(replicas.filter(isAlive).length, 1, 'the other replica lives on');
 
       // The run's owner stopped beating: the survivor's sweep takes it over after the stale window.

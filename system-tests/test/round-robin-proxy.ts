@@ -17,14 +17,18 @@ export async function startRoundRobinProxy(upstreams: string[]) {
   const served: number[] = [];
   const server = createServer(async (request, response) => {
     const body = await bodyOf(request);
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
     for (let tries = 0; tries < upstreams.length; tries++) {
       const index = next++ % upstreams.length;
       try {
         const upstream = await fetch(`${upstreams[index]}${request.url}`, { method: request.method, headers, body });
         const payload = Buffer.from(await upstream.arrayBuffer());
         served.push(index);
-        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream' });
+        response.writeHead(upstream.status, {
+          'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+        });
         response.end(payload);
         return;
       } catch (error) {
@@ -32,7 +36,9 @@ export async function startRoundRobinProxy(upstreams: string[]) {
         if (!refused) break;
       }
     }
-    response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'the replica went away' }));
+    response
+      .writeHead(502, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'the replica went away' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

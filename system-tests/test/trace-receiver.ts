@@ -76,7 +76,10 @@ export function decodeTraceExport(body: OtlpExport): ReceivedSpan[] {
         scope: scopeSpans.scope?.name ?? '',
         attributes: decodeAttributes(span.attributes),
         status: { code: span.status?.code ?? 0, ...(span.status?.message ? { message: span.status.message } : {}) },
-        events: (span.events ?? []).map((event) => ({ name: event.name, attributes: decodeAttributes(event.attributes) })),
+        events: (span.events ?? []).map((event) => ({
+          name: event.name,
+          attributes: decodeAttributes(event.attributes),
+        })),
       })),
     );
   });
@@ -95,7 +98,11 @@ export interface TraceReceiver {
   /** Every span received so far with this trace id. */
   trace: (traceId: string) => ReceivedSpan[];
   /** Waits until the spans of a trace satisfy `ready` (e.g. every expected service has reported). */
-  waitForTrace: (traceId: string, ready: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number) => Promise<ReceivedSpan[]>;
+  waitForTrace: (
+    traceId: string,
+    ready: (spans: ReceivedSpan[]) => boolean,
+    timeoutMs?: number,
+  ) => Promise<ReceivedSpan[]>;
   close: () => Promise<void>;
 }
 

@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { freePort, serviceUrlVariable, stopServices, waitUntilReady, workspaceRoot, type RunningService, type ServiceName } from '@ecomm/cluster';
+import {
+  freePort,
+  serviceUrlVariable,
+  stopServices,
+  waitUntilReady,
+  workspaceRoot,
+  type RunningService,
+  type ServiceName,
+} from '@ecomm/cluster';
 import { testEnvironment, type TestDatabase } from '@ecomm/testing';
 
 export interface TracedService {
@@ -22,7 +30,6 @@ export interface TracedClusterOptions {
   environment?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
-
 function parsedLines(lines: string[]) {
   return lines.flatMap((line) => {
     try {
@@ -42,7 +49,9 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
   const root = workspaceRoot();
   const ports = new Map<ServiceName, number>();
   for (const name of names) ports.set(name, await freePort());
-  const serviceUrls = Object.fromEntries(names.map((name) => [serviceUrlVariable(name), `http://127.0.0.1:${ports.get(name)}`]));
+  const serviceUrls = Object.fromEntries(
+    names.map((name) => [serviceUrlVariable(name), `http://127.0.0.1:${ports.get(name)}`]),
+  );
 
   const running: (RunningService & { lines: string[] })[] = names.map((name) => {
     const port = ports.get(name)!;
@@ -58,13 +67,18 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
       ...serviceUrls,
       ...options.environment?.[name],
     });
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`], {
-      cwd: root,
-      env: environment,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`],
+      {
+        cwd: root,
+        env: environment,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const lines: string[] = [];
-    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+    for (const stream of [child.stdout, child.stderr])
+      createInterface({ input: stream }).on('line', (line) => lines.push(line));
     return { name, port, process: child, lines };
   });
 
@@ -82,7 +96,10 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
     throw error;
   }
   const services = Object.fromEntries(
-    running.map(({ name, port, lines }) => [name, { name, url: `http://127.0.0.1:${port}`, logs: () => parsedLines(lines) }]),
+    running.map(({ name, port, lines }) => [
+      name,
+      { name, url: `http://127.0.0.1:${port}`, logs: () => parsedLines(lines) },
+    ]),
   );
   return { services, stop };
 }

@@ -36,7 +36,11 @@ useTestFixture(
 );
 
 function client(service: (typeof tracedServices)[number]) {
-  return createServiceClient({ service, baseUrl: cluster.services[service]!.url, internalApiKey: testSecrets.INTERNAL_API_KEY });
+  return createServiceClient({
+    service,
+    baseUrl: cluster.services[service]!.url,
+    internalApiKey: testSecrets.INTERNAL_API_KEY,
+  });
 }
 
 const fromScope = (spans: ReceivedSpan[], service: string, scope: string) =>
@@ -59,7 +63,9 @@ describe('one traced turn across services', () => {
     const auth = client('auth');
     const product = client('product');
     traceId = await withSpan('system-test.turn', { [spanAttributes.sessionId]: 'session-trace-1' }, async (span) => {
-      await auth.post('/auth/register', { body: { email: `trace-${randomUUID()}@example.com`, password: 'correct-horse-battery' } });
+      await auth.post('/auth/register', {
+        body: { email: `trace-${randomUUID()}@example.com`, password: 'correct-horse-battery' },
+      });
       await product.get('/ready');
       return span.spanContext().traceId;
     });
@@ -80,7 +86,9 @@ describe('one traced turn across services', () => {
     const clientSpans = fromScope(spans, 'system-tests', '@opentelemetry/instrumentation-undici');
     assert.equal(clientSpans.length, 2, 'one client span per call made with createServiceClient');
     for (const service of tracedServices) {
-      const [server] = fromScope(spans, service, '@opentelemetry/instrumentation-http').filter((span) => span.kind === spanKind.server);
+      const [server] = fromScope(spans, service, '@opentelemetry/instrumentation-http').filter(
+        (span) => span.kind === spanKind.server,
+      );
       assert.ok(server, `${service} reports an HTTP server span`);
       const parent = clientSpans.find((span) => span.spanId === server.parentSpanId);
       assert.ok(parent, `${service}'s server span is a child of the caller's client span`);
@@ -89,19 +97,31 @@ describe('one traced turn across services', () => {
   });
 
   test('fastify request spans and pg query spans sit inside each service', () => {
-    const fastifyRequest = (service: string) => fromScope(spans, service, '@fastify/otel').find((span) => span.name === 'request');
+    const fastifyRequest = (service: string) =>
+      fromScope(spans, service, '@fastify/otel').find((span) => span.name === 'request');
     assert.ok(fastifyRequest('auth') && fastifyRequest('product'));
-    const queries = (service: string) => fromScope(spans, service, '@opentelemetry/instrumentation-pg').map((span) => span.name);
-    assert.ok(queries('auth').some((name) => name.startsWith('pg.query:INSERT')), `auth queries: ${queries('auth').join(', ')}`);
-    assert.ok(queries('product').some((name) => name.startsWith('pg.query:SELECT')), `product queries: ${queries('product').join(', ')}`);
+    const queries = (service: string) =>
+      fromScope(spans, service, '@opentelemetry/instrumentation-pg').map((span) => span.name);
+    assert.ok(
+      queries('auth').some((name) => name.startsWith('pg.query:INSERT')),
+      `auth queries: ${queries('auth').join(', ')}`,
+    );
+    assert.ok(
+      queries('product').some((name) => name.startsWith('pg.query:SELECT')),
+      `product queries: ${queries('product').join(', ')}`,
+    );
   });
 
   test('log lines written inside a span carry its trace_id and span_id', () => {
     const logs = cluster.services.auth!.logs();
     const inTrace = logs.filter((line) => line.trace_id === traceId);
-    assert.ok(inTrace.some((line) => line.msg === 'request completed'), 'the request log lines are in the trace');
+    assert.ok(
+      inTrace.some((line) => line.msg === 'request completed'),
+      'the request log lines are in the trace',
+    );
     const authSpanIds = new Set(spans.filter((span) => span.service === 'auth').map((span) => span.spanId));
-    for (const line of inTrace) assert.ok(authSpanIds.has(String(line.span_id)), `span_id ${String(line.span_id)} is one of auth's spans`);
+    for (const line of inTrace)
+      assert.ok(authSpanIds.has(String(line.span_id)), `span_id ${String(line.span_id)} is one of auth's spans`);
     const listening = logs.find((line) => String(line.msg).startsWith('Server listening'));
     assert.ok(listening && listening.trace_id === undefined, 'a line outside any span has no trace_id');
   });
@@ -131,10 +151,14 @@ const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) =
 console.log(loaded.length);`;
 
   async function openTelemetryModulesLoaded(environment: Record<string, string>) {
-    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '--eval', probe], {
-      cwd: join(workspaceRoot(), 'system-tests'),
-      env: { PATH: process.env.PATH ?? '', ...environment },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', '--input-type=module', '--eval', probe],
+      {
+        cwd: join(workspaceRoot(), 'system-tests'),
+        env: { PATH: process.env.PATH ?? '', ...environment },
+      },
+    );
     return Number(stdout.trim());
   }
 

@@ -11,10 +11,19 @@ import { useTestCluster } from '@ecomm/testing';
 // Behind a proxy (TRUST_PROXY=true, as .env.example suggests for an ingress), the per-IP login limit
 // must not be reset by a client writing its own X-Forwarded-For.
 const cluster = useTestCluster(
-  { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-  { auth: { BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '3/minute', TRUST_PROXY: 'true' } },
+  {
+    auth: authService,
+    product: productService,
+    order: orderService,
+    payment: paymentService,
+    session: sessionService,
+    orchestrator: orchestratorService,
+  },
+  {
+    auth: { BCRYPT_ROUNDS: '4' },
+    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '3/minute', TRUST_PROXY: 'true' },
+  },
 );
-
 
 test('control: the same client address is limited (the limit is on)', async () => {
   const statuses: number[] = [];

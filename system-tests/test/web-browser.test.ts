@@ -56,18 +56,39 @@ useTestFixture(
     assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
     const site = ensureWebBuild(workspaceRoot());
     cluster = await startTestCluster(
-      { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+      {
+        auth: authService,
+        product: productService,
+        order: orderService,
+        payment: paymentService,
+        session: sessionService,
+        orchestrator: orchestratorService,
+      },
       database,
       {
         auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
-        orchestrator: { LLM_PROVIDER: 'offline', WEB_DIST_DIR: site, SAGA_FAULT_INJECTION: 'true', SAGA_BACKOFF_MS: '20', SAGA_STEP_ATTEMPTS: '2' },
+        orchestrator: {
+          LLM_PROVIDER: 'offline',
+          WEB_DIST_DIR: site,
+          SAGA_FAULT_INJECTION: 'true',
+          SAGA_BACKOFF_MS: '20',
+          SAGA_STEP_ATTEMPTS: '2',
+        },
       },
     );
     base = cluster.urls.orchestrator!;
     for (const product of catalogFixture) await internal(cluster.urls.product!, '/', 'POST', product);
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--headless',
+      ],
     });
   },
   async () => {
@@ -103,7 +124,10 @@ describe('the web app in Chromium', () => {
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /\$2,000\.00 refunded/);
     await dialog.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await page.getByRole('status').filter({ hasText: /is now (cancelled|cancelling)/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /is now (cancelled|cancelling)/ })
+      .waitFor();
     let cancelled = await internal<{ status: string }>(cluster.urls.order!, `/${orderId}`);
     for (let attempt = 0; attempt < 50 && cancelled.status !== 'cancelled'; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -115,12 +139,19 @@ describe('the web app in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'web-shop-375.png'), fullPage: true });
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the shop at 375 px');
     await page.goto(`${base}/#/orders`);
-    await page.getByText(/cancelled/i).first().waitFor();
+    await page
+      .getByText(/cancelled/i)
+      .first()
+      .waitFor();
     await page.screenshot({ path: join(screenshots, 'web-orders-375.png'), fullPage: true });
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the orders at 375 px');
 
     await page.goto(`${base}/#/console`);
-    assert.equal(await page.getByRole('link', { name: 'Operator console' }).count(), 0, 'no console link for a shopper');
+    assert.equal(
+      await page.getByRole('link', { name: 'Operator console' }).count(),
+      0,
+      'no console link for a shopper',
+    );
     await page.getByText('The operator console is for admins only.').waitFor();
     await page.close();
   });
@@ -151,14 +182,22 @@ describe('the web app in Chromium', () => {
     const page = await openPage();
     await register(page, 'ops@example.com');
     const token = await page.evaluate<string>(`JSON.parse(sessionStorage.getItem('agent-shop.session')).token`);
-    const me = await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string; role: string };
+    const me = (await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      id: string;
+      role: string;
+    };
     assert.equal(me.role, 'admin');
     await internal(cluster.urls.session!, '/', 'POST', { session_id: 'stuck-1', user_id: me.id });
-    const keychain = (await internal<{ items: { id: number }[] }>(cluster.urls.product!, '/?query=Keychain')).items[0]!.id;
+    const keychain = (await internal<{ items: { id: number }[] }>(cluster.urls.product!, '/?query=Keychain')).items[0]!
+      .id;
     await internal(cluster.urls.session!, '/stuck-1/items', 'POST', { product_id: keychain, quantity: 1 });
     const checkout = await fetch(`${base}/checkout`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-saga-fault': 'confirm_order:reject' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-saga-fault': 'confirm_order:reject',
+      },
       body: JSON.stringify({ session_id: 'stuck-1' }),
     });
     assert.equal(checkout.status, 202);
@@ -169,8 +208,14 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Stock', { exact: true }).fill('7');
     await page.getByRole('button', { name: 'Create product' }).click();
     await page.getByRole('cell', { name: 'Desk Lamp', exact: true }).waitFor();
-    const created = await internal<{ items: { name: string; price: number; stock: number }[] }>(cluster.urls.product!, '/?query=Desk%20Lamp');
-    assert.deepEqual(created.items.map(({ name, price, stock }) => ({ name, price, stock })), [{ name: 'Desk Lamp', price: 25, stock: 7 }]);
+    const created = await internal<{ items: { name: string; price: number; stock: number }[] }>(
+      cluster.urls.product!,
+      '/?query=Desk%20Lamp',
+    );
+    assert.deepEqual(
+      created.items.map(({ name, price, stock }) => ({ name, price, stock })),
+      [{ name: 'Desk Lamp', price: 25, stock: 7 }],
+    );
 
     await page.getByLabel('Status').selectOption('needs_attention');
     await page.getByRole('button', { name: 'Retry' }).first().waitFor();
@@ -186,6 +231,9 @@ describe('the web app in Chromium', () => {
   });
 
   test('no page logged an error to the console', () => {
-    assert.deepEqual(consoleErrors.filter((text) => !/401|Unauthorized/.test(text)), []);
+    assert.deepEqual(
+      consoleErrors.filter((text) => !/401|Unauthorized/.test(text)),
+      [],
+    );
   });
 });

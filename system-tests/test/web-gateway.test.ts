@@ -39,9 +39,19 @@ useTestFixture(
     const site = mkdtempSync(join(tmpdir(), 'web-dist-'));
     writeFileSync(join(site, 'index.html'), '<!doctype html><title>Agent Shop</title>');
     cluster = await startTestCluster(
-      { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
+      {
+        auth: authService,
+        product: productService,
+        order: orderService,
+        payment: paymentService,
+        session: sessionService,
+        orchestrator: orchestratorService,
+      },
       database,
-      { auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site } },
+      {
+        auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' },
+        orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site },
+      },
     );
     base = cluster.urls.orchestrator!;
   },
@@ -64,11 +74,20 @@ describe('the web app talks to the orchestrator only', () => {
     assert.equal(summary.status, 200);
     assert.equal(summary.body.active_carts, 0);
 
-    const created = await call('POST', '/admin/products', { token: operator, body: { name: 'Desk Lamp', price: 25, stock: 3 } });
+    const created = await call('POST', '/admin/products', {
+      token: operator,
+      body: { name: 'Desk Lamp', price: 25, stock: 3 },
+    });
     assert.equal(created.status, 201);
-    const restocked = await call('PATCH', `/admin/products/${created.body.id}`, { token: operator, body: { stock: 40 } });
+    const restocked = await call('PATCH', `/admin/products/${created.body.id}`, {
+      token: operator,
+      body: { stock: 40 },
+    });
     assert.equal(restocked.body.stock, 40);
-    assert.equal((await call('POST', '/admin/products', { token: shopper, body: { name: 'X', price: 1, stock: 1 } })).status, 403);
+    assert.equal(
+      (await call('POST', '/admin/products', { token: shopper, body: { name: 'X', price: 1, stock: 1 } })).status,
+      403,
+    );
     assert.equal((await call('DELETE', `/admin/products/${created.body.id}`, { token: operator })).status, 200);
   });
 
@@ -83,7 +102,7 @@ describe('the web app talks to the orchestrator only', () => {
     assert.equal((await fetch(`${base}/no-such-file.js`)).status, 404);
   });
 
-  test('bad credentials are refused with the auth service\'s message, and bad input before it', async () => {
+  test("bad credentials are refused with the auth service's message, and bad input before it", async () => {
     const wrong = await call('POST', '/auth/login', { body: { email: 'ada@example.com', password: 'wrong-password' } });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.message, 'Invalid email or password');
@@ -91,7 +110,7 @@ describe('the web app talks to the orchestrator only', () => {
     assert.equal(short.status, 400);
   });
 
-  test('a shopper sees their own cart, an empty one for a new conversation, and never another user\'s', async () => {
+  test("a shopper sees their own cart, an empty one for a new conversation, and never another user's", async () => {
     const owner = await account('cart-owner@example.com');
     assert.deepEqual((await call('GET', '/cart/fresh-1', { token: owner })).body.items, []);
     const chat = await fetch(`${base}/chat`, {

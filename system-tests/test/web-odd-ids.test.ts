@@ -10,15 +10,29 @@ import { beforeTests, signTestToken, useTestCluster } from '@ecomm/testing';
 
 // Adversarial probes of what a browser or agent reaches on the orchestrator: bad input must be a 4xx, never a 500.
 const cluster = useTestCluster(
-  { auth: authService, product: productService, order: orderService, payment: paymentService, session: sessionService, orchestrator: orchestratorService },
-  { auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' }, orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' } },
+  {
+    auth: authService,
+    product: productService,
+    order: orderService,
+    payment: paymentService,
+    session: sessionService,
+    orchestrator: orchestratorService,
+  },
+  {
+    auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
+    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
+  },
 );
 beforeTests(async () => {
   base = cluster.urls.orchestrator!;
 });
 let base: string;
 
-async function raw(method: string, path: string, options: { token?: string; body?: string; contentType?: string } = {}) {
+async function raw(
+  method: string,
+  path: string,
+  options: { token?: string; body?: string; contentType?: string } = {},
+) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -38,7 +52,6 @@ async function account(email: string) {
   return JSON.parse(login.text).access_token as string;
 }
 
-
 describe('odd ids from outside', () => {
   test('tokens of another audience, issuer, secret, expired or unsigned are refused with 401', async () => {
     const id = '11111111-1111-4111-8111-111111111111';
@@ -55,7 +68,9 @@ describe('odd ids from outside', () => {
   });
 
   test('a role field in registration does not make an admin', async () => {
-    const reply = await raw('POST', '/auth/register', { body: JSON.stringify({ email: 'mallory@example.com', password: 'correct-horse', role: 'admin' }) });
+    const reply = await raw('POST', '/auth/register', {
+      body: JSON.stringify({ email: 'mallory@example.com', password: 'correct-horse', role: 'admin' }),
+    });
     assert.ok(reply.status >= 400 && reply.status < 500, reply.text);
     const upper = await account('OPS2@example.com');
     assert.equal((await raw('GET', '/admin/summary', { token: upper })).status, 403);
@@ -74,14 +89,21 @@ describe('odd ids from outside', () => {
     for (const options of cases) {
       for (const path of ['/auth/register', '/auth/login']) {
         const reply = await raw('POST', path, options);
-        assert.ok(reply.status >= 400 && reply.status < 500, `${path} ${options.body.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 200)}`);
+        assert.ok(
+          reply.status >= 400 && reply.status < 500,
+          `${path} ${options.body.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 200)}`,
+        );
       }
     }
   });
 
   test('odd bodies and headers on /chat, /mcp, /orders and /admin/sagas are a 4xx', async () => {
     const shopper = await account('zed@example.com');
-    const operator = (await raw('POST', '/auth/login', { body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }) })).text;
+    const operator = (
+      await raw('POST', '/auth/login', {
+        body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }),
+      })
+    ).text;
     const admin = JSON.parse(operator).access_token as string;
     const order = '7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b';
     const failures: string[] = [];
@@ -89,31 +111,64 @@ describe('odd ids from outside', () => {
       const { status, text } = await reply;
       if (status >= 500) failures.push(`${label} -> ${status} ${text.slice(0, 160)}`);
     };
-    await probe('chat huge', raw('POST', '/chat', { token: shopper, body: JSON.stringify({ session_id: 's1', message: 'x'.repeat(3_000_000) }) }));
+    await probe(
+      'chat huge',
+      raw('POST', '/chat', {
+        token: shopper,
+        body: JSON.stringify({ session_id: 's1', message: 'x'.repeat(3_000_000) }),
+      }),
+    );
     await probe('chat array', raw('POST', '/chat', { token: shopper, body: '[]' }));
-    await probe('chat nul', raw('POST', '/chat/stream', { token: shopper, body: JSON.stringify({ session_id: 's1', message: 'hi\u0000' }) }));
+    await probe(
+      'chat nul',
+      raw('POST', '/chat/stream', { token: shopper, body: JSON.stringify({ session_id: 's1', message: 'hi\u0000' }) }),
+    );
     await probe('mcp junk', raw('POST', '/mcp', { token: shopper, body: '{junk' }));
     await probe('mcp array', raw('POST', '/mcp', { token: shopper, body: '[1,2]' }));
     await probe('mcp text', raw('POST', '/mcp', { token: shopper, body: 'hello', contentType: 'text/plain' }));
     await probe('sagas status', raw('GET', '/admin/sagas?status=bogus', { token: admin }));
     await probe('sagas odd id', raw('GET', '/admin/sagas/%00', { token: admin }));
-    await probe('sagas retry odd', raw('POST', '/admin/sagas/7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/retry', { token: admin }));
+    await probe(
+      'sagas retry odd',
+      raw('POST', '/admin/sagas/7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/retry', { token: admin }),
+    );
     for (const key of ['x'.repeat(8000), '\u00e9t\u00e9']) {
       const response = await fetch(`${base}/orders/${order}/cancel`, {
         method: 'POST',
         headers: { authorization: `Bearer ${shopper}`, 'idempotency-key': key },
       }).catch((error: Error) => ({ status: 0, text: async () => error.message }));
-      if (response.status >= 500) failures.push(`cancel key ${key.length} -> ${response.status} ${(await response.text()).slice(0, 160)}`);
+      if (response.status >= 500)
+        failures.push(`cancel key ${key.length} -> ${response.status} ${(await response.text()).slice(0, 160)}`);
     }
-    await probe('returns odd lines', raw('POST', `/orders/${order}/returns`, { token: shopper, body: JSON.stringify({ lines: [{ product_id: 1e30, quantity: -1 }] }) }));
-    await probe('shopper on sagas', raw('GET', '/admin/sagas', { token: shopper }).then((r) => (r.status === 403 ? r : { status: 599, text: `shopper got ${r.status}` })));
+    await probe(
+      'returns odd lines',
+      raw('POST', `/orders/${order}/returns`, {
+        token: shopper,
+        body: JSON.stringify({ lines: [{ product_id: 1e30, quantity: -1 }] }),
+      }),
+    );
+    await probe(
+      'shopper on sagas',
+      raw('GET', '/admin/sagas', { token: shopper }).then((r) =>
+        r.status === 403 ? r : { status: 599, text: `shopper got ${r.status}` },
+      ),
+    );
     assert.deepEqual(failures, []);
   });
 
   test('odd ids on the cart, admin product and order routes are a 4xx, never a 5xx', async () => {
     const shopper = await account('ada@example.com');
     const operator = await account('ops@example.com');
-    const odd = ['stats', '..%2F..%2Fhealth', '%3Fuser_id%3Dx', '9'.repeat(40), '-1', '1.5', '%F0%9F%98%80', 'x'.repeat(5000)];
+    const odd = [
+      'stats',
+      '..%2F..%2Fhealth',
+      '%3Fuser_id%3Dx',
+      '9'.repeat(40),
+      '-1',
+      '1.5',
+      '%F0%9F%98%80',
+      'x'.repeat(5000),
+    ];
     const failures: string[] = [];
     for (const id of odd) {
       for (const [method, path, token] of [
@@ -123,7 +178,8 @@ describe('odd ids from outside', () => {
         ['DELETE', `/admin/products/${id}`, operator],
       ] as const) {
         const reply = await raw(method, path, { token });
-        if (reply.status >= 500) failures.push(`${method} ${path.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 160)}`);
+        if (reply.status >= 500)
+          failures.push(`${method} ${path.slice(0, 60)} -> ${reply.status} ${reply.text.slice(0, 160)}`);
       }
     }
     assert.deepEqual(failures, []);
@@ -145,7 +201,9 @@ describe('odd ids from outside', () => {
 
   test('wrong types and huge numbers on the operator catalog are a 4xx', async () => {
     const operator = await account('ops@example.com').catch(async () => {
-      const login = await raw('POST', '/auth/login', { body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }) });
+      const login = await raw('POST', '/auth/login', {
+        body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }),
+      });
       return JSON.parse(login.text).access_token as string;
     });
     for (const body of [
@@ -159,7 +217,10 @@ describe('odd ids from outside', () => {
       { name: 'Lamp', price: 0.001, stock: 3 },
     ]) {
       const reply = await raw('POST', '/admin/products', { token: operator, body: JSON.stringify(body) });
-      assert.ok(reply.status < 500, `${JSON.stringify(body).slice(0, 80)} -> ${reply.status} ${reply.text.slice(0, 200)}`);
+      assert.ok(
+        reply.status < 500,
+        `${JSON.stringify(body).slice(0, 80)} -> ${reply.status} ${reply.text.slice(0, 200)}`,
+      );
     }
     for (const query of ['?limit=-1', '?limit=abc', '?offset=1e30', '?q=%00', '?min_price=abc', '?sort=;drop']) {
       const reply = await raw('GET', `/admin/products${query}`, { token: operator });

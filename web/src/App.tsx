@@ -31,14 +31,26 @@ export function App() {
   return (
     <>
       <header className="top">
-        <a href="#/shop" className="brand">Agent Shop</a>
+        <a href="#/shop" className="brand">
+          Agent Shop
+        </a>
         {current && !current.expired && (
           <nav aria-label="Main">
-            <a href="#/shop" aria-current={page === 'shop' ? 'page' : undefined}>Shop</a>
-            <a href="#/orders" aria-current={page === 'orders' ? 'page' : undefined}>Orders</a>
-            {isAdmin && <a href="#/console" aria-current={page === 'console' ? 'page' : undefined}>Operator console</a>}
+            <a href="#/shop" aria-current={page === 'shop' ? 'page' : undefined}>
+              Shop
+            </a>
+            <a href="#/orders" aria-current={page === 'orders' ? 'page' : undefined}>
+              Orders
+            </a>
+            {isAdmin && (
+              <a href="#/console" aria-current={page === 'console' ? 'page' : undefined}>
+                Operator console
+              </a>
+            )}
             <span className="muted who">{current.email}</span>
-            <button className="secondary" onClick={() => session.signOut()}>Log out</button>
+            <button className="secondary" onClick={() => session.signOut()}>
+              Log out
+            </button>
           </nav>
         )}
       </header>
@@ -51,7 +63,15 @@ export function App() {
         )}
         {current && page === 'shop' && <ShopPage key={sessionId} sessionId={sessionId} onSwitch={setSessionId} />}
         {current && page === 'orders' && <OrdersPage />}
-        {current && page === 'console' && (isAdmin ? <ConsolePage /> : <p className="card" role="alert">The operator console is for admins only.</p>)}
+        {current &&
+          page === 'console' &&
+          (isAdmin ? (
+            <ConsolePage />
+          ) : (
+            <p className="card" role="alert">
+              The operator console is for admins only.
+            </p>
+          ))}
       </main>
     </>
   );

@@ -25,7 +25,9 @@ export function CartPanel({ sessionId, version }: { sessionId: string; version: 
           <ul>
             {cart.items.map((item) => (
               <li key={item.product_id}>
-                <span>{item.quantity} × {item.name}</span>
+                <span>
+                  {item.quantity} × {item.name}
+                </span>
                 <span>{formatMoney(item.line_total)}</span>
               </li>
             ))}

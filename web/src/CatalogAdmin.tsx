@@ -12,7 +12,12 @@ export function CatalogAdmin() {
   const [draft, setDraft] = useState({ name: '', price: '', stock: '', category: '' });
 
   const load = useCallback(() => {
-    void api<{ items: Product[] }>(`/admin/products?limit=100${query ? `&query=${encodeURIComponent(query)}` : ''}`).then((page) => setProducts(page.items), () => undefined);
+    void api<{ items: Product[] }>(
+      `/admin/products?limit=100${query ? `&query=${encodeURIComponent(query)}` : ''}`,
+    ).then(
+      (page) => setProducts(page.items),
+      () => undefined,
+    );
   }, [query]);
   useEffect(load, [load]);
 
@@ -28,23 +33,60 @@ export function CatalogAdmin() {
 
   function create(event: FormEvent) {
     event.preventDefault();
-    const body = { name: draft.name, price: Number(draft.price), stock: Number(draft.stock), ...(draft.category ? { category: draft.category } : {}) };
-    void run(() => api('/admin/products', { method: 'POST', body }), `Created ${draft.name}.`).then(() => setDraft({ name: '', price: '', stock: '', category: '' }));
+    const body = {
+      name: draft.name,
+      price: Number(draft.price),
+      stock: Number(draft.stock),
+      ...(draft.category ? { category: draft.category } : {}),
+    };
+    void run(() => api('/admin/products', { method: 'POST', body }), `Created ${draft.name}.`).then(() =>
+      setDraft({ name: '', price: '', stock: '', category: '' }),
+    );
   }
 
   const changePrice = (product: Product) => {
     const answer = window.prompt(`New price for ${product.name}`, String(product.price));
-    if (answer) void run(() => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { price: Number(answer) } }), `${product.name} now costs ${formatMoney(Number(answer))}.`);
+    if (answer)
+      void run(
+        () => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { price: Number(answer) } }),
+        `${product.name} now costs ${formatMoney(Number(answer))}.`,
+      );
   };
 
   return (
     <section className="card" aria-labelledby="catalog-title">
       <h2 id="catalog-title">Catalog</h2>
       <form className="grid-form" onSubmit={create} aria-label="New product">
-        <label>Name<input required value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} /></label>
-        <label>Price<input required type="number" min="0.01" step="0.01" value={draft.price} onChange={(event) => setDraft({ ...draft, price: event.target.value })} /></label>
-        <label>Stock<input required type="number" min="0" step="1" value={draft.stock} onChange={(event) => setDraft({ ...draft, stock: event.target.value })} /></label>
-        <label>Category<input value={draft.category} onChange={(event) => setDraft({ ...draft, category: event.target.value })} /></label>
+        <label>
+          Name
+          <input required value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} />
+        </label>
+        <label>
+          Price
+          <input
+            required
+            type="number"
+            min="0.01"
+            step="0.01"
+            value={draft.price}
+            onChange={(event) => setDraft({ ...draft, price: event.target.value })}
+          />
+        </label>
+        <label>
+          Stock
+          <input
+            required
+            type="number"
+            min="0"
+            step="1"
+            value={draft.stock}
+            onChange={(event) => setDraft({ ...draft, stock: event.target.value })}
+          />
+        </label>
+        <label>
+          Category
+          <input value={draft.category} onChange={(event) => setDraft({ ...draft, category: event.target.value })} />
+        </label>
         <button type="submit">Create product</button>
       </form>
       <label htmlFor="catalog-search">Search</label>
@@ -52,7 +94,17 @@ export function CatalogAdmin() {
       {notice && <p role="status">{notice}</p>}
       <div className="table-wrap">
         <table>
-          <thead><tr><th>Name</th><th>Category</th><th>Price</th><th>Stock</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Category</th>
+              <th>Price</th>
+              <th>Stock</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {products.map((product) => (
               <tr key={product.id}>
@@ -61,9 +113,42 @@ export function CatalogAdmin() {
                 <td>{formatMoney(product.price)}</td>
                 <td>{product.stock}</td>
                 <td className="actions">
-                  <button className="secondary" onClick={() => changePrice(product)} aria-label={`Edit the price of ${product.name}`}>Edit price</button>
-                  <button className="secondary" onClick={() => void run(() => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { stock: product.stock + restockBy } }), `Restocked ${product.name}.`)} aria-label={`Restock ${product.name} by ${restockBy}`}>+{restockBy}</button>
-                  <button className="danger" onClick={() => window.confirm(`Delete ${product.name}?`) && void run(() => api(`/admin/products/${product.id}`, { method: 'DELETE' }), `Deleted ${product.name}.`)} aria-label={`Delete ${product.name}`}>Delete</button>
+                  <button
+                    className="secondary"
+                    onClick={() => changePrice(product)}
+                    aria-label={`Edit the price of ${product.name}`}
+                  >
+                    Edit price
+                  </button>
+                  <button
+                    className="secondary"
+                    onClick={() =>
+                      void run(
+                        () =>
+                          api(`/admin/products/${product.id}`, {
+                            method: 'PATCH',
+                            body: { stock: product.stock + restockBy },
+                          }),
+                        `Restocked ${product.name}.`,
+                      )
+                    }
+                    aria-label={`Restock ${product.name} by ${restockBy}`}
+                  >
+                    +{restockBy}
+                  </button>
+                  <button
+                    className="danger"
+                    onClick={() =>
+                      window.confirm(`Delete ${product.name}?`) &&
+                      void run(
+                        () => api(`/admin/products/${product.id}`, { method: 'DELETE' }),
+                        `Deleted ${product.name}.`,
+                      )
+                    }
+                    aria-label={`Delete ${product.name}`}
+                  >
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

@@ -10,10 +10,12 @@ export function ChatMessage({ message }: { message: ShopMessage }) {
       {message.parts.map((part, index) => {
         if (part.type === 'text') return <p key={index}>{part.text}</p>;
         if (part.type === 'dynamic-tool') {
-          const state = part.state === 'output-available' ? 'done' : part.state === 'output-error' ? 'failed' : 'running';
+          const state =
+            part.state === 'output-available' ? 'done' : part.state === 'output-error' ? 'failed' : 'running';
           return (
             <p key={index} className={`step ${state}`}>
-              <span aria-hidden="true">{state === 'done' ? '✓' : state === 'failed' ? '✗' : '…'}</span> {stepLabel(part.toolName, part.input)}
+              <span aria-hidden="true">{state === 'done' ? '✓' : state === 'failed' ? '✗' : '…'}</span>{' '}
+              {stepLabel(part.toolName, part.input)}
               {state === 'failed' && <span className="muted"> — {part.errorText}</span>}
             </p>
           );
@@ -25,10 +27,16 @@ export function ChatMessage({ message }: { message: ShopMessage }) {
               <strong>Paid {formatMoney(receipt.total_paid)}</strong>
               <ul>
                 {receipt.items.map((item) => (
-                  <li key={item.product_id}>{item.quantity} × {item.name} at {formatMoney(item.unit_price)}</li>
+                  <li key={item.product_id}>
+                    {item.quantity} × {item.name} at {formatMoney(item.unit_price)}
+                  </li>
                 ))}
               </ul>
-              <small>Order {receipt.order_id}<br />Transaction {receipt.transaction_id}</small>
+              <small>
+                Order {receipt.order_id}
+                <br />
+                Transaction {receipt.transaction_id}
+              </small>
             </section>
           );
         }

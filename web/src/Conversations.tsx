@@ -18,11 +18,17 @@ export function Conversations({ current, onSwitch }: { current: string; onSwitch
   return (
     <nav className="card conversations" aria-labelledby="conversations-title">
       <h2 id="conversations-title">Conversations</h2>
-      <button className="secondary" onClick={() => onSwitch(newSessionId())}>New conversation</button>
+      <button className="secondary" onClick={() => onSwitch(newSessionId())}>
+        New conversation
+      </button>
       <ul>
         {all.map((sessionId, index) => (
           <li key={sessionId}>
-            <button className={sessionId === current ? 'link current' : 'link'} aria-current={sessionId === current ? 'true' : undefined} onClick={() => onSwitch(sessionId)}>
+            <button
+              className={sessionId === current ? 'link current' : 'link'}
+              aria-current={sessionId === current ? 'true' : undefined}
+              onClick={() => onSwitch(sessionId)}
+            >
               Conversation {all.length - index}
             </button>
           </li>

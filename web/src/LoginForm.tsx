@@ -31,15 +31,38 @@ export function LoginForm({ expiredEmail }: { expiredEmail?: string }) {
     <form className="card login" onSubmit={(event) => void submit(event, false)} aria-labelledby="login-title">
       <h1 id="login-title">{expiredEmail ? 'Your session expired' : 'Welcome to Agent Shop'}</h1>
       <p className="muted">
-        {expiredEmail ? 'Log in again to carry on; your conversation is kept.' : 'Log in, or create an account with an email and a password of at least 8 characters.'}
+        {expiredEmail
+          ? 'Log in again to carry on; your conversation is kept.'
+          : 'Log in, or create an account with an email and a password of at least 8 characters.'}
       </p>
       <label htmlFor="email">Email</label>
-      <input id="email" type="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+      <input
+        id="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+      />
       <label htmlFor="password">Password</label>
-      <input id="password" type="password" autoComplete="current-password" required minLength={8} value={password} onChange={(event) => setPassword(event.target.value)} />
-      {error && <p role="alert" className="error">{error}</p>}
+      <input
+        id="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        minLength={8}
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" disabled={busy}>Log in</button>
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
         {!expiredEmail && (
           <button type="button" className="secondary" disabled={busy} onClick={(event) => void submit(event, true)}>
             Create account

@@ -6,7 +6,9 @@ type Action = { kind: 'cancel' | 'return'; order: Order };
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : undefined);
 const remaining = (order: Order) =>
-  order.lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity - line.returned_quantity })).filter((line) => line.quantity > 0);
+  order.lines
+    .map((line) => ({ product_id: line.product_id, quantity: line.quantity - line.returned_quantity }))
+    .filter((line) => line.quantity > 0);
 
 const afterPurchaseLabels: Partial<Record<Order['status'], string>> = {
   cancelling: 'Cancelling',
@@ -23,7 +25,9 @@ function timeline(order: Order) {
     done(paid, 'Paid', order.transaction_id ? `transaction ${order.transaction_id.slice(0, 8)}` : undefined),
     done(Boolean(order.shipped_at), 'Shipped', when(order.shipped_at)),
     done(Boolean(order.delivered_at), 'Delivered', when(order.delivered_at)),
-    ...(order.status in afterPurchaseLabels ? [done(true, afterPurchaseLabels[order.status]!, when(order.updated_at))] : []),
+    ...(order.status in afterPurchaseLabels
+      ? [done(true, afterPurchaseLabels[order.status]!, when(order.updated_at))]
+      : []),
   ];
 }
 
@@ -34,7 +38,14 @@ export function OrdersPage() {
   const [notice, setNotice] = useState<string>();
   const dialog = useRef<HTMLDialogElement>(null);
 
-  const load = useCallback(() => void api<{ items: Order[] }>('/orders?limit=50').then((page) => setOrders(page.items), () => undefined), []);
+  const load = useCallback(
+    () =>
+      void api<{ items: Order[] }>('/orders?limit=50').then(
+        (page) => setOrders(page.items),
+        () => undefined,
+      ),
+    [],
+  );
   useEffect(load, [load]);
   useEffect(() => {
     if (action) dialog.current?.showModal();
@@ -45,10 +56,16 @@ export function OrdersPage() {
     if (!action) return;
     const { kind, order } = action;
     try {
-      const result = kind === 'cancel'
-        ? await api<OrderOperationResult>(`/orders/${order.order_id}/cancel`, { method: 'POST', body: {} })
-        : await api<OrderOperationResult>(`/orders/${order.order_id}/returns`, { method: 'POST', body: { lines: remaining(order) } });
-      setNotice(`Order ${order.order_id.slice(0, 8)} is now ${result.order.status}; ${formatMoney(result.refund_amount)} is refunded.`);
+      const result =
+        kind === 'cancel'
+          ? await api<OrderOperationResult>(`/orders/${order.order_id}/cancel`, { method: 'POST', body: {} })
+          : await api<OrderOperationResult>(`/orders/${order.order_id}/returns`, {
+              method: 'POST',
+              body: { lines: remaining(order) },
+            });
+      setNotice(
+        `Order ${order.order_id.slice(0, 8)} is now ${result.order.status}; ${formatMoney(result.refund_amount)} is refunded.`,
+      );
     } catch (error) {
       setNotice(error instanceof ApiError ? error.message : 'That did not work; try again.');
     }
@@ -71,19 +88,31 @@ export function OrdersPage() {
             </div>
             <ul className="lines">
               {order.lines.map((line) => (
-                <li key={line.product_id}>{line.quantity} × {line.name} at {formatMoney(line.unit_price)}{line.returned_quantity ? ` (${line.returned_quantity} returned)` : ''}</li>
+                <li key={line.product_id}>
+                  {line.quantity} × {line.name} at {formatMoney(line.unit_price)}
+                  {line.returned_quantity ? ` (${line.returned_quantity} returned)` : ''}
+                </li>
               ))}
             </ul>
             <ol className="timeline" aria-label={`Timeline of order ${order.order_id.slice(0, 8)}`}>
               {timeline(order).map((step) => (
                 <li key={step.label} className={step.reached ? 'reached' : 'muted'}>
-                  {step.label}{step.at ? ` — ${step.at}` : ''}
+                  {step.label}
+                  {step.at ? ` — ${step.at}` : ''}
                 </li>
               ))}
             </ol>
             <div className="row">
-              {order.status === 'paid' && <button className="danger" onClick={() => setAction({ kind: 'cancel', order })}>Cancel order</button>}
-              {['delivered', 'partially_returned'].includes(order.status) && <button className="secondary" onClick={() => setAction({ kind: 'return', order })}>Return items</button>}
+              {order.status === 'paid' && (
+                <button className="danger" onClick={() => setAction({ kind: 'cancel', order })}>
+                  Cancel order
+                </button>
+              )}
+              {['delivered', 'partially_returned'].includes(order.status) && (
+                <button className="secondary" onClick={() => setAction({ kind: 'return', order })}>
+                  Return items
+                </button>
+              )}
             </div>
           </li>
         ))}
@@ -98,8 +127,12 @@ export function OrdersPage() {
                 : `Every item of order ${action.order.order_id.slice(0, 8)} not yet returned goes back, refunded at the price you paid.`}
             </p>
             <div className="row">
-              <button className="danger" onClick={() => void confirm()}>{action.kind === 'cancel' ? 'Yes, cancel it' : 'Yes, return them'}</button>
-              <button className="secondary" onClick={() => setAction(undefined)}>Keep the order</button>
+              <button className="danger" onClick={() => void confirm()}>
+                {action.kind === 'cancel' ? 'Yes, cancel it' : 'Yes, return them'}
+              </button>
+              <button className="secondary" onClick={() => setAction(undefined)}>
+                Keep the order
+              </button>
             </div>
           </>
         )}

@@ -18,7 +18,9 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
   const [draft, setDraft] = useState('');
   const list = useRef<HTMLOListElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
-  const finishedSteps = messages.flatMap((message) => message.parts).filter((part) => part.type === 'dynamic-tool' && part.state !== 'input-available').length;
+  const finishedSteps = messages
+    .flatMap((message) => message.parts)
+    .filter((part) => part.type === 'dynamic-tool' && part.state !== 'input-available').length;
 
   useEffect(() => {
     shownMessages.set(sessionId, messages);
@@ -26,7 +28,10 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
   }, [sessionId, messages]);
 
   const last = messages.at(-1);
-  const confirmation = !busy && last?.role === 'assistant' ? last.parts.find((part) => part.type === 'data-confirmation')?.data : undefined;
+  const confirmation =
+    !busy && last?.role === 'assistant'
+      ? last.parts.find((part) => part.type === 'data-confirmation')?.data
+      : undefined;
 
   function send(text: string) {
     if (!text.trim() || busy) return;
@@ -55,18 +60,41 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
             <ChatMessage key={message.id} message={message} />
           ))}
         </ol>
-        {busy && <p className="muted" role="status">The agent is working…</p>}
-        {error && <p role="alert" className="error">{error.message.startsWith('{') ? (JSON.parse(error.message) as { message?: string }).message : error.message}</p>}
+        {busy && (
+          <p className="muted" role="status">
+            The agent is working…
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error.message.startsWith('{')
+              ? (JSON.parse(error.message) as { message?: string }).message
+              : error.message}
+          </p>
+        )}
         {confirmation && (
           <div className="row confirm" role="group" aria-label="Confirm the payment">
             <button onClick={() => send('yes')}>Yes, pay {formatMoney(confirmation.total ?? 0)}</button>
-            <button className="secondary" onClick={() => send('no')}>No</button>
+            <button className="secondary" onClick={() => send('no')}>
+              No
+            </button>
           </div>
         )}
         <form onSubmit={submit} className="composer">
-          <label htmlFor="message" className="visually-hidden">Message</label>
-          <textarea id="message" rows={2} placeholder="Ask for something… (Enter sends)" value={draft} onChange={(event) => setDraft(event.target.value)} onKeyDown={enterSends} />
-          <button type="submit" disabled={busy || !draft.trim()}>Send</button>
+          <label htmlFor="message" className="visually-hidden">
+            Message
+          </label>
+          <textarea
+            id="message"
+            rows={2}
+            placeholder="Ask for something… (Enter sends)"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={enterSends}
+          />
+          <button type="submit" disabled={busy || !draft.trim()}>
+            Send
+          </button>
         </form>
       </section>
       <CartPanel sessionId={sessionId} version={finishedSteps + (busy ? 0 : 1000)} />

@@ -3,7 +3,10 @@ import type { CheckoutReceipt } from '@ecomm/contracts';
 import { session } from './session';
 
 /** The data parts /chat/stream sends beside text and tool calls. */
-export type ShopMessage = UIMessage<never, { receipt: CheckoutReceipt; confirmation: { question: string; total: number | null } }>;
+export type ShopMessage = UIMessage<
+  never,
+  { receipt: CheckoutReceipt; confirmation: { question: string; total: number | null } }
+>;
 
 /**
  * useChat's transport: only the newest message goes up (the conversation lives on the server, keyed by the session

@@ -37,10 +37,15 @@ const duration = positive('duration', options.duration);
 const checkouts = positive('checkouts', options.checkouts) ?? (duration ? Number.POSITIVE_INFINITY : users * 5);
 const urls = targetUrls(options);
 const internalApiKey = localSecret('INTERNAL_API_KEY');
-if (!internalApiKey) benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
+if (!internalApiKey)
+  benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
 
 const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
-await shop.ready().catch((error: Error) => benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`));
+await shop
+  .ready()
+  .catch((error: Error) =>
+    benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`),
+  );
 const result = await runCheckoutLoad(shop, { users, checkouts, ...(duration ? { durationSeconds: duration } : {}) });
 console.log(describeCheckoutLoad(result, urls.orchestrator));
 process.exitCode = result.invariant.problems.length === 0 ? 0 : 1;

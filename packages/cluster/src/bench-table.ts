@@ -16,7 +16,9 @@ export function printTable(report: BenchReport) {
       verdict(share === undefined ? undefined : share <= 15),
     ],
     [
-      pgbench ? `pgbench TPC-B, ${pgbench.clients} clients, scale ${pgbench.scale}, same PostgreSQL` : 'pgbench TPC-B (skipped)',
+      pgbench
+        ? `pgbench TPC-B, ${pgbench.clients} clients, scale ${pgbench.scale}, same PostgreSQL`
+        : 'pgbench TPC-B (skipped)',
       pgbench ? `${pgbench.tps.toFixed(0)} TPS` : '—',
       '(the yardstick)',
       '',
@@ -34,8 +36,18 @@ export function printTable(report: BenchReport) {
       '(steadier than latency on a shared machine)',
       '',
     ],
-    ['/chat "show me products", offline model', `p50 ${ms(chat.browse.p50)} (CPU ${ms(chat.browse.cpuMs)})`, 'p50 < 30 ms', verdict(chat.browse.p50 < 30)],
-    ['/chat "buy 1 X" (search, add, checkout)', `p50 ${ms(chat.buy.p50)} (CPU ${ms(chat.buy.cpuMs)})`, 'p50 < 80 ms', verdict(chat.buy.p50 < 80)],
+    [
+      '/chat "show me products", offline model',
+      `p50 ${ms(chat.browse.p50)} (CPU ${ms(chat.browse.cpuMs)})`,
+      'p50 < 30 ms',
+      verdict(chat.browse.p50 < 30),
+    ],
+    [
+      '/chat "buy 1 X" (search, add, checkout)',
+      `p50 ${ms(chat.buy.p50)} (CPU ${ms(chat.buy.cpuMs)})`,
+      'p50 < 80 ms',
+      verdict(chat.buy.p50 < 80),
+    ],
     [
       `whole cluster idle, PSS of ${memory.idle?.processes ?? '?'} processes`,
       mb(memory.idle?.pssBytes),
@@ -54,5 +66,7 @@ export function printTable(report: BenchReport) {
   console.log(`\n${line(['figure', 'measured', 'target', ''])}`);
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(row));
-  console.log(`\nInvariant: ${report.invariant.ok ? 'OK' : 'BROKEN'}. Memory after the load: ${mb(memory.afterLoad?.pssBytes)}.`);
+  console.log(
+    `\nInvariant: ${report.invariant.ok ? 'OK' : 'BROKEN'}. Memory after the load: ${mb(memory.afterLoad?.pssBytes)}.`,
+  );
 }

@@ -45,7 +45,8 @@ if (options.help) {
 }
 function positive(name: keyof typeof options) {
   const number = Number(options[name]);
-  if (!Number.isInteger(number) || number < 1) benchFail(`--${name} must be a positive whole number, got "${String(options[name])}"`);
+  if (!Number.isInteger(number) || number < 1)
+    benchFail(`--${name} must be a positive whole number, got "${String(options[name])}"`);
   return number;
 }
 
@@ -53,9 +54,14 @@ const root = workspaceRoot();
 const status = readClusterStatus(root);
 const urls = targetUrls(options);
 const internalApiKey = localSecret('INTERNAL_API_KEY');
-if (!internalApiKey) benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
+if (!internalApiKey)
+  benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
 const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
-await shop.ready().catch((error: Error) => benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`));
+await shop
+  .ready()
+  .catch((error: Error) =>
+    benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`),
+  );
 const adminUrl =
   process.env.BENCH_ADMIN_DATABASE_URL ??
   (status?.postgresPort && localSecret('POSTGRES_PASSWORD')
@@ -63,7 +69,8 @@ const adminUrl =
     : undefined);
 const pgbench = options['skip-pgbench'] ? undefined : await pgbenchVersion();
 if (!options['skip-pgbench'] && !pgbench) benchFail(pgbenchMissing);
-if (!options['skip-pgbench'] && !adminUrl) benchFail('No PostgreSQL to run pgbench against: set BENCH_ADMIN_DATABASE_URL, or use --skip-pgbench.');
+if (!options['skip-pgbench'] && !adminUrl)
+  benchFail('No PostgreSQL to run pgbench against: set BENCH_ADMIN_DATABASE_URL, or use --skip-pgbench.');
 
 // Memory first, while the cluster is idle; start-up from the status the launcher wrote when it was ready.
 const idleMemory = status ? clusterMemory(status.pid) : undefined;
@@ -107,16 +114,34 @@ async function chatLatencies(benchShopClient: ShopClient, samples: number) {
   return { browse, buy };
 }
 
-console.log(`Benchmarking the cluster at ${urls.orchestrator} (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+console.log(
+  `Benchmarking the cluster at ${urls.orchestrator} (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB)`,
+);
 console.log(`One user: ${positive('samples')} checkouts, then ${positive('samples')} chat turns of each kind...`);
-const single = await runCheckoutLoad(shop, { users: 1, checkouts: positive('samples') + 1, log: () => undefined, meter: cpu });
+const single = await runCheckoutLoad(shop, {
+  users: 1,
+  checkouts: positive('samples') + 1,
+  log: () => undefined,
+  meter: cpu,
+});
 const chat = await chatLatencies(shop, positive('samples'));
 let yardstick;
 if (adminUrl && !options['skip-pgbench']) {
-  console.log(`pgbench TPC-B, ${positive('pgbench-clients')} clients for ${positive('pgbench-seconds')} s (${pgbench})...`);
-  yardstick = await runPgbench(adminUrl, { clients: positive('pgbench-clients'), seconds: positive('pgbench-seconds'), scale: positive('pgbench-scale') });
+  console.log(
+    `pgbench TPC-B, ${positive('pgbench-clients')} clients for ${positive('pgbench-seconds')} s (${pgbench})...`,
+  );
+  yardstick = await runPgbench(adminUrl, {
+    clients: positive('pgbench-clients'),
+    seconds: positive('pgbench-seconds'),
+    scale: positive('pgbench-scale'),
+  });
 }
-const load = await runCheckoutLoad(shop, { users: positive('users'), checkouts: Number.POSITIVE_INFINITY, durationSeconds: positive('duration'), meter: cpu });
+const load = await runCheckoutLoad(shop, {
+  users: positive('users'),
+  checkouts: Number.POSITIVE_INFINITY,
+  durationSeconds: positive('duration'),
+  meter: cpu,
+});
 console.log(describeCheckoutLoad(load, urls.orchestrator));
 const loadedMemory = status ? clusterMemory(status.pid) : undefined;
 
@@ -134,11 +159,21 @@ const report = {
     cpuMsPerCheckout: (load.metered * 1000) / load.completed,
   },
   pgbench: yardstick,
-  oneUserCheckout: { ...single.latency, samples: single.attempts, cpuMsPerCheckout: (single.metered * 1000) / single.completed },
+  oneUserCheckout: {
+    ...single.latency,
+    samples: single.attempts,
+    cpuMsPerCheckout: (single.metered * 1000) / single.completed,
+  },
   chat,
-  memory: { idle: idleMemory, afterLoad: loadedMemory && { processes: loadedMemory.processes, pssBytes: loadedMemory.pssBytes } },
+  memory: {
+    idle: idleMemory,
+    afterLoad: loadedMemory && { processes: loadedMemory.processes, pssBytes: loadedMemory.pssBytes },
+  },
   startupSeconds,
-  invariant: { ok: load.invariant.problems.length === 0 && single.invariant.problems.length === 0, problems: [...single.invariant.problems, ...load.invariant.problems] },
+  invariant: {
+    ok: load.invariant.problems.length === 0 && single.invariant.problems.length === 0,
+    problems: [...single.invariant.problems, ...load.invariant.problems],
+  },
 };
 printTable(report);
 const reportPath = options.report ?? join(root, '.data', 'bench', `${report.at.replace(/[:.]/g, '-')}.json`);

@@ -12,8 +12,16 @@ export interface CheckoutLoadSettings {
   meter?: () => number;
 }
 
-interface BenchUser { userId: string; token: string }
-interface Attempt { sessionId: string; status: number; code?: string; milliseconds: number }
+interface BenchUser {
+  userId: string;
+  token: string;
+}
+interface Attempt {
+  sessionId: string;
+  status: number;
+  code?: string;
+  milliseconds: number;
+}
 
 export interface CheckoutLoadResult {
   attempts: number;
@@ -24,7 +32,14 @@ export interface CheckoutLoadResult {
   metered: number;
   outcomes: Map<string, number>;
   latency: { p50: number; p95: number; p99: number; max: number };
-  invariant: { paidOrders: number; capturedPayments: number; unitsTaken: number; unitsInPaidOrders: number; cartsAsExpected: number; problems: string[] };
+  invariant: {
+    paidOrders: number;
+    capturedPayments: number;
+    unitsTaken: number;
+    unitsInPaidOrders: number;
+    cartsAsExpected: number;
+    problems: string[];
+  };
 }
 
 /**
@@ -66,12 +81,19 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
       const reply = await shop
         .checkout(user.token, sessionId)
         .catch((error: Error) => ({ status: 0, body: { code: error.message } }));
-      attempts.push({ sessionId, status: reply.status, code: String(reply.body.code ?? ''), milliseconds: performance.now() - begun });
+      attempts.push({
+        sessionId,
+        status: reply.status,
+        code: String(reply.body.code ?? ''),
+        milliseconds: performance.now() - begun,
+      });
     }
   }
 
   const budget = Number.isFinite(settings.checkouts) ? `${settings.checkouts} checkouts` : '';
-  log(`Checking out with ${settings.users} concurrent users (${settings.durationSeconds ? `${settings.durationSeconds} s` : budget})...`);
+  log(
+    `Checking out with ${settings.users} concurrent users (${settings.durationSeconds ? `${settings.durationSeconds} s` : budget})...`,
+  );
   const meter = settings.meter ?? (() => Number.NaN);
   const meterBefore = meter();
   const begun = performance.now();
@@ -100,17 +122,23 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
         continue;
       }
       paidOrders++;
-      if (captured.length !== 1 || captured[0]!.transaction_id !== order.transaction_id || captured[0]!.amount !== order.total) {
+      if (
+        captured.length !== 1 ||
+        captured[0]!.transaction_id !== order.transaction_id ||
+        captured[0]!.amount !== order.total
+      ) {
         problems.push(`paid order ${order.order_id} does not have exactly one matching capture`);
       }
-      for (const line of order.lines) unitsInPaidOrders.set(line.product_id, (unitsInPaidOrders.get(line.product_id) ?? 0) + line.quantity);
+      for (const line of order.lines)
+        unitsInPaidOrders.set(line.product_id, (unitsInPaidOrders.get(line.product_id) ?? 0) + line.quantity);
     }
   }
   let unitsTaken = 0;
   for (const product of products) {
     const taken = initialStock - (await shop.product(product.id)).stock;
     unitsTaken += taken;
-    if (taken !== (unitsInPaidOrders.get(product.id) ?? 0)) problems.push(`product ${product.id}: ${taken} taken, ${unitsInPaidOrders.get(product.id) ?? 0} in paid orders`);
+    if (taken !== (unitsInPaidOrders.get(product.id) ?? 0))
+      problems.push(`product ${product.id}: ${taken} taken, ${unitsInPaidOrders.get(product.id) ?? 0} in paid orders`);
   }
   let cartsAsExpected = 0;
   for (const attempt of attempts) {
@@ -127,7 +155,12 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
     throughput: completed / seconds,
     metered,
     outcomes,
-    latency: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? Number.NaN },
+    latency: {
+      p50: percentile(latencies, 0.5),
+      p95: percentile(latencies, 0.95),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
     invariant: {
       paidOrders,
       capturedPayments,

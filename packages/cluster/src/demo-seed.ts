@@ -9,10 +9,14 @@ interface ProductService {
 async function call<T>(service: ProductService, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${service.url}${path}`, {
     method,
-    headers: { 'x-internal-api-key': service.internalApiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      'x-internal-api-key': service.internalApiKey,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${method} ${path} on the product service answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${method} ${path} on the product service answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -28,7 +32,11 @@ export async function seedDemoCatalog(service: ProductService) {
   let created = 0;
   let restored = 0;
   for (const product of demoCatalog()) {
-    const { items } = await call<{ items: Product[] }>(service, 'GET', `/?query=${encodeURIComponent(product.name)}&limit=100`);
+    const { items } = await call<{ items: Product[] }>(
+      service,
+      'GET',
+      `/?query=${encodeURIComponent(product.name)}&limit=100`,
+    );
     const existing = items.find((item) => item.name === product.name);
     if (existing) {
       const { name: _name, ...changes } = product;

@@ -26,7 +26,9 @@ export function loadDevEnvironment(root: string): Record<string, string> {
       { mode: 0o600 },
     );
   }
-  const shell = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  const shell = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
   return { ...local, ...readEnvFile(join(root, '.env')), ...shell };
 }
 

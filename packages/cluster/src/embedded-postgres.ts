@@ -45,10 +45,10 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings) 
     // PostgreSQL refuses to run as root: as root (containers, CI) a `postgres` system user is created to run it.
     // As anyone else it must stay off, or the package would try, and fail, to create that user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: Object.entries({ ...laptopSettings, max_connections: String(settings.maxConnections ?? 300) }).flatMap(([name, value]) => [
-      '-c',
-      `${name}=${value}`,
-    ]),
+    postgresFlags: Object.entries({
+      ...laptopSettings,
+      max_connections: String(settings.maxConnections ?? 300),
+    }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });

@@ -31,7 +31,12 @@ export interface RunningService {
  */
 const laptopHeap = ['--max-semi-space-size=4'];
 
-export function spawnService(root: string, name: ServiceName, environment: Record<string, string>, runtime: ServiceRuntime = 'source') {
+export function spawnService(
+  root: string,
+  name: ServiceName,
+  environment: Record<string, string>,
+  runtime: ServiceRuntime = 'source',
+) {
   const argv =
     runtime === 'compiled'
       ? // Without the `source` condition the workspace packages resolve to their dist too; stack traces map to the .ts.
@@ -86,9 +91,11 @@ export async function launchServices(settings: LaunchSettings): Promise<RunningS
   try {
     await Promise.all(
       running.map(({ name, port, process: child }) =>
-        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, settings.readyTimeoutMs ?? 90_000).catch((error: Error) => {
-          throw new Error(`The ${name} service ${error.message}`);
-        }),
+        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, settings.readyTimeoutMs ?? 90_000).catch(
+          (error: Error) => {
+            throw new Error(`The ${name} service ${error.message}`);
+          },
+        ),
       ),
     );
   } catch (error) {

@@ -39,11 +39,17 @@ export async function runPgbench(adminUrl: string, settings: { clients: number; 
   await onAdmin(adminUrl, `drop database if exists ${benchDatabase} with (force)`);
   await onAdmin(adminUrl, `create database ${benchDatabase}`);
   try {
-    await run('pgbench', ['--initialize', '--quiet', `--scale=${settings.scale}`, url.toString()], { maxBuffer: 16 * 1024 * 1024 });
-    const threads = Math.min(settings.clients, 2);
-    const { stdout } = await run('pgbench', [`--client=${settings.clients}`, `--jobs=${threads}`, `--time=${settings.seconds}`, url.toString()], {
+    await run('pgbench', ['--initialize', '--quiet', `--scale=${settings.scale}`, url.toString()], {
       maxBuffer: 16 * 1024 * 1024,
     });
+    const threads = Math.min(settings.clients, 2);
+    const { stdout } = await run(
+      'pgbench',
+      [`--client=${settings.clients}`, `--jobs=${threads}`, `--time=${settings.seconds}`, url.toString()],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const tps = Number(/^tps = ([\d.]+)/m.exec(stdout)?.[1]);
     const latencyMs = Number(/^latency average = ([\d.]+) ms/m.exec(stdout)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);

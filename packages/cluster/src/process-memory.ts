@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface ProcessInfo { pid: number; parent: number; name: string; startTicks: number; cpuTicks: number }
+interface ProcessInfo {
+  pid: number;
+  parent: number;
+  name: string;
+  startTicks: number;
+  cpuTicks: number;
+}
 
 // Linux's USER_HZ: /proc/<pid>/stat counts start times in these ticks on every mainstream architecture.
 const ticksPerSecond = 100;
@@ -72,8 +78,16 @@ export interface ClusterMemory {
 }
 
 export function clusterMemory(launcherPid: number): ClusterMemory {
-  const byProcess = clusterProcesses(launcherPid).map(({ pid }) => ({ pid, command: commandLine(pid).slice(0, 120), pssBytes: pssBytes(pid) }));
-  return { processes: byProcess.length, pssBytes: byProcess.reduce((sum, entry) => sum + entry.pssBytes, 0), byProcess };
+  const byProcess = clusterProcesses(launcherPid).map(({ pid }) => ({
+    pid,
+    command: commandLine(pid).slice(0, 120),
+    pssBytes: pssBytes(pid),
+  }));
+  return {
+    processes: byProcess.length,
+    pssBytes: byProcess.reduce((sum, entry) => sum + entry.pssBytes, 0),
+    byProcess,
+  };
 }
 
 /**

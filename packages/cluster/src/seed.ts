@@ -10,7 +10,8 @@ try {
   console.log(`Demo catalog seeded at ${url}: ${created} products created, ${restored} restored.`);
 } catch (error) {
   const cause = (error as { cause?: { code?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') console.error(`The product service is not running at ${url}; start the cluster with pnpm start first.`);
+  if (cause?.code === 'ECONNREFUSED')
+    console.error(`The product service is not running at ${url}; start the cluster with pnpm start first.`);
   else console.error((error as Error).message);
   process.exit(1);
 }

@@ -5,7 +5,10 @@ export { serviceCatalog, type ServiceName };
 
 /** Each service's port when the cluster's first port is `base` instead of 8000 (CLUSTER_BASE_PORT). */
 export function servicePorts(base = 8000) {
-  return Object.fromEntries(serviceCatalog.map(({ name, port }) => [name, base + port - 8000])) as Record<ServiceName, number>;
+  return Object.fromEntries(serviceCatalog.map(({ name, port }) => [name, base + port - 8000])) as Record<
+    ServiceName,
+    number
+  >;
 }
 
 /** Each service connects as its own role, which can use only its own schema. */

@@ -41,7 +41,9 @@ const ports = servicePorts(Number(environment.CLUSTER_BASE_PORT ?? 8000));
 for (const { name } of serviceCatalog) {
   if (!(await portIsFree(ports[name]))) {
     releaseLock();
-    fail(`Port ${ports[name]}, needed by the ${name} service, is in use by another program. Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`);
+    fail(
+      `Port ${ports[name]}, needed by the ${name} service, is in use by another program. Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`,
+    );
   }
 }
 
@@ -128,8 +130,12 @@ for (const service of running) {
 }
 
 if (environment.DEMO_CATALOG !== 'off') {
-  const seeded = await seedDemoCatalogIfEmpty({ url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY! });
-  if (seeded) console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
+  const seeded = await seedDemoCatalogIfEmpty({
+    url: serviceUrls.PRODUCT_SERVICE_URL!,
+    internalApiKey: environment.INTERNAL_API_KEY!,
+  });
+  if (seeded)
+    console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
 }
 
 console.log(`

@@ -13,7 +13,9 @@ export function ensureWebBuild(root: string) {
   const web = join(root, 'web');
   const dist = join(web, 'dist');
   const built = join(dist, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((entry) => join(web, entry)).filter(existsSync);
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json']
+    .map((entry) => join(web, entry))
+    .filter(existsSync);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestChange))) return dist;
   console.log('Building the web app (web/dist is missing or older than its sources)...');
   const build = spawnSync('pnpm', ['--filter', '@ecomm/web', 'build'], { cwd: root, stdio: 'inherit' });

@@ -50,7 +50,14 @@ test('a second cluster sees the lock of a running one; a dead holder does not co
 });
 
 test('service log lines are shortened for the terminal', () => {
-  const line = JSON.stringify({ level: 30, time: '2026-11-21T22:00:01.000Z', msg: 'request completed', req: { method: 'GET', url: '/health' }, res: { statusCode: 200 }, responseTime: 1.234 });
+  const line = JSON.stringify({
+    level: 30,
+    time: '2026-11-21T22:00:01.000Z',
+    msg: 'request completed',
+    req: { method: 'GET', url: '/health' },
+    res: { statusCode: 200 },
+    responseTime: 1.234,
+  });
   assert.equal(formatLogLine('product', line), 'product      22:00:01 info  request completed GET /health 200 1.2ms');
   assert.equal(formatLogLine('product', 'plain text'), 'product      plain text');
 });

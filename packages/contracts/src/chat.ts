@@ -16,7 +16,12 @@ export const chatResponseSchema = z.object({
   steps: z.array(z.object({ tool: z.string(), args: z.record(z.string(), z.unknown()), ok: z.boolean() })),
   /** True when the checkout agent waits for a "yes" (CHECKOUT_CONFIRMATION=required). */
   awaiting_confirmation: z.boolean(),
-  usage: z.object({ model: z.string(), model_calls: z.number().int(), input_tokens: z.number().int(), output_tokens: z.number().int() }),
+  usage: z.object({
+    model: z.string(),
+    model_calls: z.number().int(),
+    input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+  }),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -10,7 +10,10 @@ export const priceSchema = z
   .refine((value) => Math.round(value * 100) / 100 === value, 'must have at most 2 decimal places');
 
 /** What a product may cost and a payment may charge: the payment service charges at least one cent. */
-export const salePriceSchema = priceSchema.refine((value) => value >= 0.01, 'must be at least 0.01 (free items cannot be sold)');
+export const salePriceSchema = priceSchema.refine(
+  (value) => value >= 0.01,
+  'must be at least 0.01 (free items cannot be sold)',
+);
 
 export const quantitySchema = z
   .number({ error: 'must be a number' })
@@ -43,12 +46,20 @@ export const clientIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 characters: letters, digits, "_" or "-"');
 
 /** "stats" is a route of the session service (GET /stats), so a cart by that name could never be read. */
-export const sessionIdSchema = clientIdSchema.refine((id) => id !== 'stats', '"stats" is reserved; choose another session id');
+export const sessionIdSchema = clientIdSchema.refine(
+  (id) => id !== 'stats',
+  '"stats" is reserved; choose another session id',
+);
 
 export const userIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 export const paginationQuerySchema = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(20),
   offset: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(0),
 });
 

@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import { accessTokenSchema, credentialsSchema, userProfileSchema } from './auth.js';
 import { chatRequestSchema, chatResponseSchema } from './chat.js';
-import { checkoutProcessingSchema, checkoutReceiptSchema, receiptLineSchema, sagaRunViewSchema, sagaStepViewSchema } from './orchestrator.js';
+import {
+  checkoutProcessingSchema,
+  checkoutReceiptSchema,
+  receiptLineSchema,
+  sagaRunViewSchema,
+  sagaStepViewSchema,
+} from './orchestrator.js';
 import { orderLineSchema, orderPageSchema, orderSchema } from './order.js';
 import { paymentListSchema, paymentSchema } from './payment.js';
-import { createProductSchema, productPageSchema, productSchema, reservationSchema, reservedLineSchema } from './product.js';
+import {
+  createProductSchema,
+  productPageSchema,
+  productSchema,
+  reservationSchema,
+  reservedLineSchema,
+} from './product.js';
 import { cartItemSchema, cartPageSchema, cartSchema, checkoutClaimSchema } from './session.js';
 
 /**

@@ -8,7 +8,7 @@ import { productSchema } from './product.js';
 
 const sessionArgument = clientIdSchema
   .optional()
-  .describe('Which of your carts to use (bound to you on first use, like /chat\'s session_id); omit for your MCP cart');
+  .describe("Which of your carts to use (bound to you on first use, like /chat's session_id); omit for your MCP cart");
 
 const confirmationArgument = z
   .string()
@@ -18,14 +18,21 @@ const confirmationArgument = z
   .describe('The confirmation token from a preview; omit it to get the preview, which changes nothing');
 
 export const searchProductsArgumentsSchema = z.object({
-  query: z.string().trim().max(200).optional().describe('Words to match in name, category or description; omit to list everything'),
+  query: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('Words to match in name, category or description; omit to list everything'),
   category: z.string().trim().min(1).max(100).optional().describe('Exact category, e.g. "laptops"'),
   max_price: priceSchema.optional().describe('Only products costing at most this much'),
   sort: z.enum(['relevance', 'price_asc', 'price_desc']).optional().describe('price_asc finds the cheapest first'),
   limit: z.number().int().min(1).max(100).optional().describe('How many products to return (default 20)'),
 });
 
-export const productArgumentsSchema = z.object({ product_id: productIdSchema.describe('The id of a product, as search_products returns it') });
+export const productArgumentsSchema = z.object({
+  product_id: productIdSchema.describe('The id of a product, as search_products returns it'),
+});
 
 export const cartArgumentsSchema = z.object({ session_id: sessionArgument });
 
@@ -39,7 +46,13 @@ export const removeCartLineArgumentsSchema = z.object({ product_id: productIdSch
 
 export const checkoutArgumentsSchema = z.object({ session_id: sessionArgument, confirmation: confirmationArgument });
 
-export const productSummarySchema = productSchema.pick({ id: true, name: true, price: true, stock: true, category: true });
+export const productSummarySchema = productSchema.pick({
+  id: true,
+  name: true,
+  price: true,
+  stock: true,
+  category: true,
+});
 
 export const productSearchResultSchema = z.object({ products: z.array(productSummarySchema), total: z.number().int() });
 
@@ -48,12 +61,23 @@ export const cartViewSchema = z.object({
   session_id: z.string(),
   status: z.enum(['open', 'checking_out']),
   items: z.array(
-    z.object({ product_id: z.number().int(), name: z.string(), quantity: z.number().int(), unit_price: z.number(), line_total: z.number() }),
+    z.object({
+      product_id: z.number().int(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unit_price: z.number(),
+      line_total: z.number(),
+    }),
   ),
   total: z.number(),
 });
 
-const changedLineSchema = z.object({ product_id: z.number().int(), name: z.string(), quantity: z.number().int(), unit_price: z.number() });
+const changedLineSchema = z.object({
+  product_id: z.number().int(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unit_price: z.number(),
+});
 
 export const cartChangeResultSchema = z.object({
   message: z.string(),
@@ -81,7 +105,9 @@ export type CartView = z.infer<typeof cartViewSchema>;
 export type CheckoutResult = z.infer<typeof checkoutResultSchema>;
 
 /** An order id as a tool argument (MCP and chat): a model sent something else learns what to send. */
-export const orderIdArgumentSchema = z.uuid('must be an order id (a UUID) as list_orders returns it').describe('The order id, as list_orders returns it');
+export const orderIdArgumentSchema = z
+  .uuid('must be an order id (a UUID) as list_orders returns it')
+  .describe('The order id, as list_orders returns it');
 
 export const listOrdersArgumentsSchema = z.object({
   limit: z.number().int().min(1).max(100).optional().describe('How many orders to return, newest first (default 20)'),
@@ -90,7 +116,10 @@ export const listOrdersArgumentsSchema = z.object({
 
 export const orderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema });
 
-export const cancelOrderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema, confirmation: confirmationArgument });
+export const cancelOrderArgumentsSchema = z.object({
+  order_id: orderIdArgumentSchema,
+  confirmation: confirmationArgument,
+});
 
 export const returnItemsArgumentsSchema = z.object({
   order_id: orderIdArgumentSchema,

@@ -25,9 +25,20 @@ export const checkoutReceiptSchema = z.object({
  * Not finished yet: paid but a later step is still being retried (the order will be confirmed), or the payment's
  * outcome could not be learned yet. The run finishes in the background; GET /admin/sagas/:saga_id shows it.
  */
-export const checkoutProcessingSchema = z.object({ status: z.literal('processing'), saga_id: z.string(), order_id: z.string() });
+export const checkoutProcessingSchema = z.object({
+  status: z.literal('processing'),
+  saga_id: z.string(),
+  order_id: z.string(),
+});
 
-export const sagaStatusSchema = z.enum(['running', 'compensating', 'completed', 'compensated', 'compensation_failed', 'needs_attention']);
+export const sagaStatusSchema = z.enum([
+  'running',
+  'compensating',
+  'completed',
+  'compensated',
+  'compensation_failed',
+  'needs_attention',
+]);
 
 export const sagaStepViewSchema = z.object({
   name: z.string(),

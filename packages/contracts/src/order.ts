@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { clientIdSchema, pageSchema, paginationQuerySchema, priceSchema, productIdSchema, quantitySchema, toCents, userIdSchema } from './common.js';
+import {
+  clientIdSchema,
+  pageSchema,
+  paginationQuerySchema,
+  priceSchema,
+  productIdSchema,
+  quantitySchema,
+  toCents,
+  userIdSchema,
+} from './common.js';
 
 /** The largest order total: the most a single payment may charge (priceSchema's maximum). */
 export const maxOrderTotal = 1_000_000;
@@ -8,7 +17,16 @@ export const maxOrderTotal = 1_000_000;
  * `cancelling`: a cancellation holds the order while its refund runs (a shipment is refused meanwhile);
  * `partially_returned` / `returned`: some / all of its units came back (each line says how many).
  */
-export const orderStatusSchema = z.enum(['pending', 'paid', 'shipped', 'delivered', 'cancelling', 'cancelled', 'partially_returned', 'returned']);
+export const orderStatusSchema = z.enum([
+  'pending',
+  'paid',
+  'shipped',
+  'delivered',
+  'cancelling',
+  'cancelled',
+  'partially_returned',
+  'returned',
+]);
 
 export const orderLineInputSchema = z.strictObject({
   product_id: productIdSchema,
@@ -24,10 +42,15 @@ export const createOrderSchema = z
     session_id: clientIdSchema,
     lines: z.array(orderLineInputSchema).min(1, 'must have at least one line').max(100, 'must have at most 100 lines'),
   })
-  .refine((order) => order.lines.reduce((cents, line) => cents + toCents(line.unit_price) * line.quantity, 0) <= toCents(maxOrderTotal), {
-    path: ['lines'],
-    message: `must add up to at most ${maxOrderTotal}`,
-  })
+  .refine(
+    (order) =>
+      order.lines.reduce((cents, line) => cents + toCents(line.unit_price) * line.quantity, 0) <=
+      toCents(maxOrderTotal),
+    {
+      path: ['lines'],
+      message: `must add up to at most ${maxOrderTotal}`,
+    },
+  )
   // Returns are counted per product: two lines of one product would each count a returned unit, refunded only once.
   .refine((order) => new Set(order.lines.map((line) => line.product_id)).size === order.lines.length, {
     path: ['lines'],
@@ -84,7 +107,15 @@ export const returnParamsSchema = z.object({ order_id: z.uuid('must be a UUID'),
 export const refundQuoteSchema = z.object({
   order_id: z.string(),
   refund_amount: z.number(),
-  lines: z.array(z.object({ product_id: z.number().int(), name: z.string(), quantity: z.number().int(), unit_price: z.number(), amount: z.number() })),
+  lines: z.array(
+    z.object({
+      product_id: z.number().int(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unit_price: z.number(),
+      amount: z.number(),
+    }),
+  ),
 });
 
 export const orderReturnStatusSchema = z.enum(['in_progress', 'completed', 'aborted']);

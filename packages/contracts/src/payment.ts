@@ -4,7 +4,10 @@ import { clientIdSchema, priceSchema, salePriceSchema } from './common.js';
 export const createPaymentSchema = z.strictObject({
   order_id: z.uuid('must be a UUID'),
   amount: salePriceSchema,
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code such as USD').default('USD'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code such as USD')
+    .default('USD'),
 });
 
 export const paymentStatusSchema = z.enum(['captured', 'partially_refunded', 'refunded', 'declined']);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, quantitySchema, salePriceSchema, stockSchema } from './common.js';
+import {
+  clientIdSchema,
+  pageSchema,
+  paginationQuerySchema,
+  productIdSchema,
+  quantitySchema,
+  salePriceSchema,
+  stockSchema,
+} from './common.js';
 
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const descriptionSchema = z.string().trim().max(2000, 'must be at most 2000 characters');
@@ -45,7 +53,9 @@ export const listProductsQuerySchema = paginationQuerySchema.extend({
     .transform(Number)
     .pipe(z.number().min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000'))
     .optional(),
-  sort: z.enum(['relevance', 'price_asc', 'price_desc'], { error: 'must be relevance, price_asc or price_desc' }).optional(),
+  sort: z
+    .enum(['relevance', 'price_asc', 'price_desc'], { error: 'must be relevance, price_asc or price_desc' })
+    .optional(),
 });
 
 export const productPageSchema = pageSchema(productSchema);
@@ -85,7 +95,12 @@ export const reservationSchema = z.object({
 /** The `details` of a 409 for short stock: per line, what was asked and what is available. */
 export const stockShortageSchema = z.object({
   lines: z.array(
-    z.object({ product_id: z.number().int(), name: z.string(), requested: z.number().int(), available: z.number().int() }),
+    z.object({
+      product_id: z.number().int(),
+      name: z.string(),
+      requested: z.number().int(),
+      available: z.number().int(),
+    }),
   ),
 });
 

@@ -15,5 +15,8 @@ export type ServiceName = (typeof serviceCatalog)[number]['name'];
 
 /** A service's catalog entry: its default port and its schema. */
 export function catalogEntry<Name extends ServiceName>(name: Name) {
-  return serviceCatalog.find((service) => service.name === name) as Extract<(typeof serviceCatalog)[number], { name: Name }>;
+  return serviceCatalog.find((service) => service.name === name) as Extract<
+    (typeof serviceCatalog)[number],
+    { name: Name }
+  >;
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { clientIdSchema, pageSchema, paginationQuerySchema, productIdSchema, quantitySchema, sessionIdSchema, userIdSchema } from './common.js';
+import {
+  clientIdSchema,
+  pageSchema,
+  paginationQuerySchema,
+  productIdSchema,
+  quantitySchema,
+  sessionIdSchema,
+  userIdSchema,
+} from './common.js';
 
 export const createSessionSchema = z.strictObject({ user_id: userIdSchema, session_id: sessionIdSchema.optional() });
 

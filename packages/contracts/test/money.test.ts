@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import { createPaymentSchema, fromCents, priceSchema, toCents } from '../src/index.js';
 
 test('prices take at most two decimals, exactly', () => {
-  for (const accepted of [0, 0.07, 19.99, 2000.0, 1_000_000]) assert.ok(priceSchema.safeParse(accepted).success, `${accepted}`);
-  for (const refused of [1e-9, 10.000000001, 0.001, -1, 1_000_000.01, Number.NaN]) assert.equal(priceSchema.safeParse(refused).success, false, `${refused}`);
+  for (const accepted of [0, 0.07, 19.99, 2000.0, 1_000_000])
+    assert.ok(priceSchema.safeParse(accepted).success, `${accepted}`);
+  for (const refused of [1e-9, 10.000000001, 0.001, -1, 1_000_000.01, Number.NaN])
+    assert.equal(priceSchema.safeParse(refused).success, false, `${refused}`);
 });
 
 test('money round-trips through integer cents', () => {

@@ -29,7 +29,10 @@ export interface ToolResult {
   added?: { product_id: number; name: string; quantity: number; unit_price: number };
   orders?: OrderSummary[];
   order?: OrderSummary;
-  cart?: { items: { product_id: number; name: string; quantity: number; unit_price: number; line_total: number }[]; total: number };
+  cart?: {
+    items: { product_id: number; name: string; quantity: number; unit_price: number; line_total: number }[];
+    total: number;
+  };
 }
 
 const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
@@ -60,8 +63,19 @@ export function readConversation(messages: BaseMessage[]): Turn & { previous?: T
   const humanIndex = messages.findLastIndex((message) => HumanMessage.isInstance(message));
   if (humanIndex <= 0) return readTurn(messages, humanIndex);
   const before = messages.slice(0, humanIndex);
-  const reply = before.findLast((message) => AIMessage.isInstance(message) && !message.tool_calls?.length && message.content !== '');
-  return { ...readTurn(messages, humanIndex), previous: { ...readTurn(before, before.findLastIndex((message) => HumanMessage.isInstance(message))), reply: String(reply?.content ?? '') } };
+  const reply = before.findLast(
+    (message) => AIMessage.isInstance(message) && !message.tool_calls?.length && message.content !== '',
+  );
+  return {
+    ...readTurn(messages, humanIndex),
+    previous: {
+      ...readTurn(
+        before,
+        before.findLastIndex((message) => HumanMessage.isInstance(message)),
+      ),
+      reply: String(reply?.content ?? ''),
+    },
+  };
 }
 
 function readTurn(messages: BaseMessage[], humanIndex: number): Turn {
@@ -83,7 +97,8 @@ function readTurn(messages: BaseMessage[], humanIndex: number): Turn {
     if (!ToolMessage.isInstance(message)) continue;
     const result = parseResult(message);
     if (result.products?.length) mentioned = result.products;
-    if (result.added) mentioned = [{ id: result.added.product_id, name: result.added.name, price: result.added.unit_price, stock: 0 }];
+    if (result.added)
+      mentioned = [{ id: result.added.product_id, name: result.added.name, price: result.added.unit_price, stock: 0 }];
   }
   return { text, executed, mentioned };
 }

@@ -36,11 +36,40 @@ export type Intent =
   | { type: 'choose'; text: string };
 
 const units: Record<string, number> = {
-  zero: 0, a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  zero: 0,
+  a: 1,
+  an: 1,
+  one: 1,
+  single: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
   nineteen: 19,
 };
-const tens: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const tens: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
 
 const phraseQuantities: [RegExp, number][] = [
   [/^(?:a\s+)?couple(?:\s+of)?\b/, 2],
@@ -56,7 +85,8 @@ const unitWords = /^(?:units?|pieces?|pcs|items?|copies|of them)\b\s*(?:of\s+)?/
 const leadingFiller = /^(?:(?:the|some|my|me|us|please|also|just|another|more|of)\b\s*)+/;
 const trailingFiller =
   /\s*\b(?:(?:to|in|into|from|out of)\s+(?:my|the)\s+(?:cart|basket)|for me|please|now|right away|as well|too|again|each|thanks?(?: you)?)\s*$/;
-const priceLimit = /\s*,?\s*\b(?:if (?:it'?s|it is|they'?re|they are)\s+)?(?:under|below|less than|cheaper than|at most|max(?:imum)?|up to)\s+\$?\s?(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd)?\b/;
+const priceLimit =
+  /\s*,?\s*\b(?:if (?:it'?s|it is|they'?re|they are)\s+)?(?:under|below|less than|cheaper than|at most|max(?:imum)?|up to)\s+\$?\s?(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd)?\b/;
 
 // Never part of a product's name, wherever they stand: "2 units of tennis balls for me in the store please".
 export const fillerAnywhere =
@@ -67,7 +97,10 @@ function stripTrailing(text: string) {
   let current = text.trim();
   do {
     previous = current;
-    current = current.replace(trailingFiller, '').replace(/[\s.,!?]+$/, '').trim();
+    current = current
+      .replace(trailingFiller, '')
+      .replace(/[\s.,!?]+$/, '')
+      .trim();
   } while (current !== previous);
   return current;
 }
@@ -93,11 +126,15 @@ export function readQuantity(text: string): { quantity: Quantity; rest: string }
   };
   if (numeric) {
     const { value, rest } = scaled(Number(numeric[1]), trimmed.slice(numeric[0].length));
-    return { quantity: Number.isInteger(value) ? { kind: 'count', value } : { kind: 'invalid', text: numeric[1]! }, rest: rest.replace(unitWords, '') };
+    return {
+      quantity: Number.isInteger(value) ? { kind: 'count', value } : { kind: 'invalid', text: numeric[1]! },
+      rest: rest.replace(unitWords, ''),
+    };
   }
   for (const [pattern, value] of phraseQuantities) {
     const match = pattern.exec(trimmed);
-    if (match) return { quantity: { kind: 'count', value }, rest: trimmed.slice(match[0].length).trim().replace(unitWords, '') };
+    if (match)
+      return { quantity: { kind: 'count', value }, rest: trimmed.slice(match[0].length).trim().replace(unitWords, '') };
   }
   const vague = vagueAmount.exec(trimmed);
   if (vague) return { quantity: { kind: 'invalid', text: vague[1]! }, rest: trimmed.slice(vague[0].length).trim() };
@@ -108,16 +145,21 @@ export function readQuantity(text: string): { quantity: Quantity; rest: string }
   }
   // "banana units of X": a quantity was given, but it is not a number.
   const notANumber = /^["']?([^\s"']+)["']?\s+(?:units?|pieces?|pcs|items?)\b\s*(?:of\s+)?/.exec(trimmed);
-  if (notANumber) return { quantity: { kind: 'invalid', text: notANumber[1]! }, rest: trimmed.slice(notANumber[0].length) };
+  if (notANumber)
+    return { quantity: { kind: 'invalid', text: notANumber[1]! }, rest: trimmed.slice(notANumber[0].length) };
   return { quantity: { kind: 'count', value: 1 }, rest: trimmed };
 }
 
 export function readTarget(text: string): Target {
   const limit = priceLimit.exec(text);
   const withoutLimit = limit ? text.replace(priceLimit, ' ') : text;
-  const cleaned = stripTrailing(withoutLimit.replace(leadingFiller, '').replace(fillerAnywhere, ' ').replace(/\s+/g, ' '));
-  if (/^(?:it|that|this|this one|that one|the same|same)$/.test(cleaned) || cleaned === '') return { kind: 'pronoun', plural: false };
-  if (/^(?:them|those|these|both|all of them|all of those|them all)$/.test(cleaned)) return { kind: 'pronoun', plural: true };
+  const cleaned = stripTrailing(
+    withoutLimit.replace(leadingFiller, '').replace(fillerAnywhere, ' ').replace(/\s+/g, ' '),
+  );
+  if (/^(?:it|that|this|this one|that one|the same|same)$/.test(cleaned) || cleaned === '')
+    return { kind: 'pronoun', plural: false };
+  if (/^(?:them|those|these|both|all of them|all of those|them all)$/.test(cleaned))
+    return { kind: 'pronoun', plural: true };
   return { kind: 'named', text: cleaned, ...(limit ? { maxPrice: Number(limit[1]) } : {}) };
 }
 

@@ -18,10 +18,13 @@ const priceChange = new RegExp(
 // "check out" alone, or followed by words about the cart or the moment; "check out the new rackets" is browsing.
 const checkoutVerb =
   /^(?:check\s*-?\s*out|checkout|pay(?: for)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))(?:\s+(?:my cart|the cart|my basket|my order|the order|everything|it all|now|please|again|right now|the purchase|what'?s in my cart|everything in my cart))*$/;
-const buyTheCart = /^(?:buy|purchase|order|get)\s+(?:everything|all|what'?s|what is)\s+(?:that'?s\s+|is\s+)?in\s+(?:my|the)\s+(?:cart|basket)$|^(?:buy|purchase)\s+(?:my|the)\s+(?:cart|basket)$/;
+const buyTheCart =
+  /^(?:buy|purchase|order|get)\s+(?:everything|all|what'?s|what is)\s+(?:that'?s\s+|is\s+)?in\s+(?:my|the)\s+(?:cart|basket)$|^(?:buy|purchase)\s+(?:my|the)\s+(?:cart|basket)$/;
 const lookVerb = /^(?:check\s*-?\s*out|look at|see)\s+(.*)$/;
-const viewCart = /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b|^(?:what'?s|what is) (?:the |my )?total\b/;
-const clearCart = /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b|^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/;
+const viewCart =
+  /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b|^(?:what'?s|what is) (?:the |my )?total\b/;
+const clearCart =
+  /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b|^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/;
 const setQuantity =
   /^(?:make (?:it|that|them|those)|change (?:it|that|the quantity)(?: to)?|set (?:it|that|the quantity)(?: to)?|update (?:it|that)(?: to)?|i meant)\s+(.*)$/;
 const removeVerb = /^(?:remove|delete|take out|take away|drop|get rid of|discard)\s+(.*)$/;
@@ -44,35 +47,59 @@ const no = /^(?:no|nope|nah|n|don'?t|do not|never ?mind|keep (?:it|them|the orde
 // "The tennis one", "the second one": an answer to the agent's "Which one?".
 const choice = /^(?:the\s+)?(.+?)\s+ones?$/;
 // Only as the whole object of a verb: "buy one of everything", not "everything in my cart".
-const everything = /^(?:one of )?(?:everything|each(?: product)?|every(?: ?thing| product)|all (?:the |your )?products)(?:\s+(?:in stock|you have|you sell|(?:in|from) (?:the|your) (?:store|shop|catalog)))*$/;
+const everything =
+  /^(?:one of )?(?:everything|each(?: product)?|every(?: ?thing| product)|all (?:the |your )?products)(?:\s+(?:in stock|you have|you sell|(?:in|from) (?:the|your) (?:store|shop|catalog)))*$/;
 const cheapest = /\b(?:the\s+)?(?:cheapest|least expensive|lowest[- ]priced|most affordable)\b/;
 const mostExpensive = /\b(?:the\s+)?(?:most expensive|priciest|highest[- ]priced)\b\s*(.*)$/;
 const browseNoise =
   /\b(?:me|for|thing|one|store|shop|all|some|any|your|you|have|do|what|which|kinds?|of|available|in stock|products?|items?|things|stuff|the|a|an|please|is|are|there|sell|catalog|list|options|about|it|cost|costs)\b/g;
 // A clause inherits the previous verb ("buy a racket and two balls") only if it is itself an item.
-const notAnItem = /\?|^(?:not|no|how|what|why|when|where|which|who|tell|is|are|does|do|can|could|should|but|or|without|except)\b/;
+const notAnItem =
+  /\?|^(?:not|no|how|what|why|when|where|which|who|tell|is|are|does|do|can|could|should|but|or|without|except)\b/;
 
 function cleanQuery(text: string) {
-  return text.replace(browseNoise, ' ').replace(/[?.!,]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(browseNoise, ' ')
+    .replace(/[?.!,]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function browse(text: string, sort?: 'price_asc' | 'price_desc'): Intent {
   const { text: words, maxPrice } = readPriceLimit(text);
-  return { type: 'browse', query: cleanQuery(words), ...(sort ? { sort } : {}), ...(maxPrice !== undefined ? { maxPrice } : {}) };
+  return {
+    type: 'browse',
+    query: cleanQuery(words),
+    ...(sort ? { sort } : {}),
+    ...(maxPrice !== undefined ? { maxPrice } : {}),
+  };
 }
 
 function purchase(rest: string, buy: boolean): Intent {
-  const object = rest.replace(/^(?:the|some)\s+/, '').replace(/\s*\b(?:for me|please)\b/g, '').replace(/[\s.!]+$/, '');
+  const object = rest
+    .replace(/^(?:the|some)\s+/, '')
+    .replace(/\s*\b(?:for me|please)\b/g, '')
+    .replace(/[\s.!]+$/, '');
   if (everything.test(object)) return { type: 'everything', buy };
   const { quantity, rest: afterQuantity } = readQuantity(rest);
   if (cheapest.test(afterQuantity)) {
-    return { type: 'cheapest', query: cleanQuery(afterQuantity.replace(fillerAnywhere, ' ').replace(cheapest, ' ')), quantity, buy, add: true };
+    return {
+      type: 'cheapest',
+      query: cleanQuery(afterQuantity.replace(fillerAnywhere, ' ').replace(cheapest, ' ')),
+      quantity,
+      buy,
+      add: true,
+    };
   }
   return { type: 'add', target: readTarget(afterQuantity), quantity, buy };
 }
 
 /** One clause: a verb and what it applies to. Items joined by "and" after one verb become several intents. */
-function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, deferring: boolean): { intents: Intent[]; verb?: 'buy' | 'add' } {
+function parseClause(
+  clause: string,
+  previousVerb: 'buy' | 'add' | undefined,
+  deferring: boolean,
+): { intents: Intent[]; verb?: 'buy' | 'add' } {
   const text = clause.replace(politePrefix, '').trim();
   if (!text) return { intents: [] };
   const aboutOrders = parseOrderClause(text);
@@ -85,7 +112,8 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, de
   const looking = lookVerb.exec(text);
   if (looking) return { intents: [browse(looking[1]!)] };
   const price = howMuch.exec(text);
-  if (price) return { intents: [readTarget(price[1]!).kind === 'pronoun' ? { type: 'describe_last' } : browse(price[1]!)] };
+  if (price)
+    return { intents: [readTarget(price[1]!).kind === 'pronoun' ? { type: 'describe_last' } : browse(price[1]!)] };
   if (/^(?:pay|check\s*-?\s*out|checkout)\b/.test(text)) return { intents: [{ type: 'help' }] };
   const correction = setQuantity.exec(text);
   if (correction) {
@@ -94,7 +122,9 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, de
   }
   const removal = removeVerb.exec(text);
   if (removal) {
-    const explicit = /^(?:-?\d|(?!a\b|an\b)[a-z]+[-\s](?:of\s+)?)/.test(removal[1]!) && readQuantity(removal[1]!).rest !== removal[1]!.trim();
+    const explicit =
+      /^(?:-?\d|(?!a\b|an\b)[a-z]+[-\s](?:of\s+)?)/.test(removal[1]!) &&
+      readQuantity(removal[1]!).rest !== removal[1]!.trim();
     if (!explicit) return { intents: [{ type: 'remove', target: readTarget(removal[1]!) }] };
     const { quantity, rest } = readQuantity(removal[1]!);
     return { intents: [{ type: 'remove', target: readTarget(rest), quantity }] };
@@ -118,11 +148,13 @@ function parseClause(clause: string, previousVerb: 'buy' | 'add' | undefined, de
     if (priciest) return { intents: [browse(priciest[1]!, 'price_desc')] };
     return { intents: [browse(browsing[1]!)] };
   }
-  if (previousVerb && !notAnItem.test(text)) return { intents: [purchase(text, previousVerb === 'buy')], verb: previousVerb };
+  if (previousVerb && !notAnItem.test(text))
+    return { intents: [purchase(text, previousVerb === 'buy')], verb: previousVerb };
   if (notAnItem.test(text) && /^(?:not|no|but|or|without|except)\b/.test(text)) return { intents: [] };
   if (greeting.test(text)) return { intents: [{ type: 'help' }] };
   const chosen = choice.exec(text);
-  if (chosen && !/^(?:which|what|any|the)$/.test(chosen[1]!)) return { intents: [{ type: 'choose', text: chosen[1]! }] };
+  if (chosen && !/^(?:which|what|any|the)$/.test(chosen[1]!))
+    return { intents: [{ type: 'choose', text: chosen[1]! }] };
   return { intents: [browse(text)] };
 }
 
@@ -135,7 +167,9 @@ export function parseMessage(message: string): Intent[] {
     .replace(/\s+/g, ' ')
     .trim();
   if (priceChange.test(text)) return [{ type: 'price_change' }];
-  const deferring = politeRequest.test(text) ? /\bhow much\b|\bnot (?:now|yet)\b|\blater\b/.test(text) : new RegExp(deferred.source).test(text);
+  const deferring = politeRequest.test(text)
+    ? /\bhow much\b|\bnot (?:now|yet)\b|\blater\b/.test(text)
+    : new RegExp(deferred.source).test(text);
   const clauses = text
     .split(/(?<=[.!?;])\s+|\s*,?\s*\b(?:and then|then|after that|afterwards)\b\s*,?\s*/)
     .flatMap((sentence) => sentence.split(/\s*(?:,|&|\band\b|\bplus\b)\s*/))

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BindToolsInput,
+} from '@langchain/core/language_models/chat_models';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { Runnable } from '@langchain/core/runnables';
@@ -30,7 +34,14 @@ const orderTools = new Set(['list_orders', 'get_order', 'cancel_order', 'return_
 function planOf(conversation: ReturnType<typeof readConversation>): { intents: Intent[]; choice?: string } {
   const intents = parseMessage(conversation.text);
   const [only] = intents;
-  const answer = intents.length !== 1 ? undefined : only?.type === 'choose' ? only.text : only?.type === 'browse' && only.query ? only.query : undefined;
+  const answer =
+    intents.length !== 1
+      ? undefined
+      : only?.type === 'choose'
+        ? only.text
+        : only?.type === 'browse' && only.query
+          ? only.query
+          : undefined;
   const previous = conversation.previous;
   if (answer === undefined || !previous || !/\bWhich one\b/.test(previous.reply)) return { intents };
   const previousIntents = parseMessage(previous.text);
@@ -53,7 +64,10 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     return 'offline';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<OfflineCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions> {
     return this.withConfig({ ...kwargs, tools });
   }
 
@@ -62,16 +76,28 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const conversation = readConversation(messages);
     // Tool call ids key the idempotency of cart writes, so they must differ for every distinct conversation state.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify(messages.map((each) => [each.getType(), each.content, (each as AIMessage).tool_calls?.map((call) => call.id)])))
+      .update(
+        JSON.stringify(
+          messages.map((each) => [
+            each.getType(),
+            each.content,
+            (each as AIMessage).tool_calls?.map((call) => call.id),
+          ]),
+        ),
+      )
       .digest('hex')
       .slice(0, 24);
     let message: AIMessage;
     try {
       const plan = planOf(conversation);
       const reply = runPlan(plan.intents, conversation.executed, conversation.mentioned, plan.choice);
-      message = bound.has('transfer_to_checkout') && bound.has('transfer_to_sales') && !bound.has('view_cart') && !bound.has('list_orders')
-        ? this.callTool('transfer_to_sales', {}, fingerprint)
-        : new AIMessage(reply);
+      message =
+        bound.has('transfer_to_checkout') &&
+        bound.has('transfer_to_sales') &&
+        !bound.has('view_cart') &&
+        !bound.has('list_orders')
+          ? this.callTool('transfer_to_sales', {}, fingerprint)
+          : new AIMessage(reply);
     } catch (error) {
       if (!(error instanceof NeedsCall)) throw error;
       message = this.callTool(this.route(error.name, bound), error.args, fingerprint);
@@ -99,7 +125,15 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
         text: piece,
         message: new AIMessageChunk({
           content: piece,
-          tool_call_chunks: last ? calls.map((call, position) => ({ id: call.id, name: call.name, args: JSON.stringify(call.args), index: position, type: 'tool_call_chunk' as const })) : [],
+          tool_call_chunks: last
+            ? calls.map((call, position) => ({
+                id: call.id,
+                name: call.name,
+                args: JSON.stringify(call.args),
+                index: position,
+                type: 'tool_call_chunk' as const,
+              }))
+            : [],
           ...(last ? { usage_metadata: message.usage_metadata, response_metadata: message.response_metadata } : {}),
         }),
       });
@@ -117,6 +151,9 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
   }
 
   private callTool(name: string, args: Record<string, unknown>, fingerprint: string) {
-    return new AIMessage({ content: '', tool_calls: [{ id: `offline_${fingerprint}`, name, args, type: 'tool_call' }] });
+    return new AIMessage({
+      content: '',
+      tool_calls: [{ id: `offline_${fingerprint}`, name, args, type: 'tool_call' }],
+    });
   }
 }

@@ -11,8 +11,10 @@ const orderStatus =
   /\bwhere(?:'s| is| are)\s+(?:my|the)\s+(?:last\s+|latest\s+)?(?:order|package|parcel|stuff|things|delivery)\b|\bstatus of (?:my |the )?(?:last |latest )?order\b|\b(?:last |latest )?order'?s? status\b|\btrack (?:my |the )?(?:last |latest )?(?:order|package)\b|\bhas my (?:last )?order (?:shipped|arrived|been (?:shipped|delivered))\b|\bwhen will my (?:order|package) (?:arrive|ship|come)\b/;
 const cancelVerb = /^cancel\s*(.*)$/;
 const returnVerb = /^(?:return|send back|give back)\s+(.*)$/;
-const refundVerb = /^(?:i want |i'?d like |i would like |can i (?:get|have) |give me |get me )?(?:a |my )?(?:full )?refund(?:ed)?\b\s*(?:me\s+)?(?:for|on|of)?\s*(.*)$/;
-const wholeOrder = /^(?:it|that|this|them|those|everything|all|all of (?:it|them)|the whole (?:order|thing)|(?:my|the|this|that)\s+(?:last\s+|latest\s+|whole\s+|recent\s+)?(?:order|purchase))$/;
+const refundVerb =
+  /^(?:i want |i'?d like |i would like |can i (?:get|have) |give me |get me )?(?:a |my )?(?:full )?refund(?:ed)?\b\s*(?:me\s+)?(?:for|on|of)?\s*(.*)$/;
+const wholeOrder =
+  /^(?:it|that|this|them|those|everything|all|all of (?:it|them)|the whole (?:order|thing)|(?:my|the|this|that)\s+(?:last\s+|latest\s+|whole\s+|recent\s+)?(?:order|purchase))$/;
 const forProduct = /^(?:my\s+|the\s+)?(?:last\s+|latest\s+)?(?:order|purchase)\s+(?:for|of|with|containing)\s+(.*)$/;
 const productOrder = /^(?:my\s+|the\s+)?(.+?)\s+(?:order|purchase)$/;
 const fromOrder = /\s+(?:from|in|of)\s+(?:my|the|that)\s+(?:last\s+|latest\s+)?(?:order|purchase)$/;
@@ -22,7 +24,10 @@ const money = /\$\s?\d+(?:\.\d+)?|\b\d+(?:\.\d+)?\s*(?:dollars?|bucks|usd)\b/g;
 function readOrderRef(text: string): OrderRef | undefined {
   const id = orderId.exec(text);
   if (id) return { kind: 'id', id: id[0] };
-  const cleaned = text.replace(/^(?:order|purchase)\s*$/, 'my order').replace(/[\s.!?]+$/, '').trim();
+  const cleaned = text
+    .replace(/^(?:order|purchase)\s*$/, 'my order')
+    .replace(/[\s.!?]+$/, '')
+    .trim();
   if (cleaned === '' || wholeOrder.test(cleaned)) return { kind: 'latest' };
   const product = forProduct.exec(cleaned) ?? productOrder.exec(cleaned);
   if (product) {
@@ -45,24 +50,43 @@ function readReturnedQuantity(text: string): { quantity?: Quantity; rest: string
 function returnIntent(object: string): Intent {
   const text = object.replace(money, ' ').replace(/\s+/g, ' ').trim();
   const id = orderId.exec(text);
-  const withoutId = (id ? text.replace(orderId, '').replace(/\s*\b(?:(?:from|in|of)\s+)?(?:the\s+)?order\s*$/, '') : text).replace(fromOrder, '').trim();
+  const withoutId = (
+    id ? text.replace(orderId, '').replace(/\s*\b(?:(?:from|in|of)\s+)?(?:the\s+)?order\s*$/, '') : text
+  )
+    .replace(fromOrder, '')
+    .trim();
   const ref = readOrderRef(withoutId);
   if (ref) return { type: 'return_items', order: id ? { kind: 'id', id: id[0] } : ref };
   const { quantity, rest } = readReturnedQuantity(withoutId);
   const target: Target = readTarget(rest);
-  const order: OrderRef = id ? { kind: 'id', id: id[0] } : target.kind === 'named' ? { kind: 'product', text: target.text } : { kind: 'latest' };
-  return { type: 'return_items', order, ...(target.kind === 'named' ? { target } : {}), ...(quantity ? { quantity } : {}) };
+  const order: OrderRef = id
+    ? { kind: 'id', id: id[0] }
+    : target.kind === 'named'
+      ? { kind: 'product', text: target.text }
+      : { kind: 'latest' };
+  return {
+    type: 'return_items',
+    order,
+    ...(target.kind === 'named' ? { target } : {}),
+    ...(quantity ? { quantity } : {}),
+  };
 }
 
 /** The intent of a clause about past orders, or undefined when the clause is about something else. */
 export function parseOrderClause(text: string): Intent | undefined {
   if (latestOrder.test(text)) return { type: 'order_status', order: { kind: 'latest' } };
   if (listOrders.test(text)) return { type: 'list_orders' };
-  if (orderStatus.test(text)) return { type: 'order_status', order: orderId.test(text) ? readOrderRef(text)! : { kind: 'latest' } };
+  if (orderStatus.test(text))
+    return { type: 'order_status', order: orderId.test(text) ? readOrderRef(text)! : { kind: 'latest' } };
   const cancel = cancelVerb.exec(text);
   if (cancel) {
     const target = readTarget(cancel[1]!);
-    return { type: 'cancel_order', order: readOrderRef(cancel[1]!) ?? (target.kind === 'named' ? { kind: 'product', text: target.text } : { kind: 'latest' }) };
+    return {
+      type: 'cancel_order',
+      order:
+        readOrderRef(cancel[1]!) ??
+        (target.kind === 'named' ? { kind: 'product', text: target.text } : { kind: 'latest' }),
+    };
   }
   const returning = returnVerb.exec(text);
   if (returning) return returnIntent(returning[1]!);

@@ -45,7 +45,11 @@ export function orderSteps(call: Call, say: (reply: string) => void) {
       const order = findOrder(ref, cancellable);
       if (!order) return;
       const result = call('cancel_order', { order_id: order.order_id });
-      say(result.ok ? (result.message ?? replies.cancelled(order.order_id)) : (result.error ?? replies.cancelled(order.order_id)));
+      say(
+        result.ok
+          ? (result.message ?? replies.cancelled(order.order_id))
+          : (result.error ?? replies.cancelled(order.order_id)),
+      );
     },
     return(ref: OrderRef, target?: Target, quantity?: Quantity) {
       const order = findOrder(ref, returnable);
@@ -55,16 +59,32 @@ export function orderSteps(call: Call, say: (reply: string) => void) {
         const named = new Set(productsNamed(target.text, asProducts(order)).map((product) => product.id));
         items = items.filter((item) => named.has(item.product_id));
         if (items.length === 0) return say(replies.notInOrder(target.text, order.order_id));
-        if (items.length > 1) return say(replies.whichLine(target.text, items.map((item) => item.name)));
+        if (items.length > 1)
+          return say(
+            replies.whichLine(
+              target.text,
+              items.map((item) => item.name),
+            ),
+          );
       }
       if (items.length === 0) return say(replies.nothingToReturn(order.order_id));
-      if (quantity && items.length > 1) return say(replies.whichLine('those', items.map((item) => item.name)));
+      if (quantity && items.length > 1)
+        return say(
+          replies.whichLine(
+            'those',
+            items.map((item) => item.name),
+          ),
+        );
       const lines = items.map((item) => ({
         product_id: item.product_id,
         quantity: quantity ? (quantity.kind === 'count' ? quantity.value : quantity.text) : remaining(item),
       }));
       const result = call('return_items', { order_id: order.order_id, lines });
-      say(result.ok ? (result.message ?? replies.returned(order.order_id)) : (result.error ?? replies.returned(order.order_id)));
+      say(
+        result.ok
+          ? (result.message ?? replies.returned(order.order_id))
+          : (result.error ?? replies.returned(order.order_id)),
+      );
     },
   };
 }

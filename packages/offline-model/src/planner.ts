@@ -23,7 +23,12 @@ const maximumProductsPerMessage = 10;
  * Replays a message's plan against the tool calls already made this turn. Returns the reply when the plan is
  * finished, or throws NeedsCall with the next call: one model step at a time, as a tool-calling LLM works.
  */
-export function runPlan(intents: Intent[], executed: ExecutedCall[], mentioned: ProductSummary[], choice?: string): string {
+export function runPlan(
+  intents: Intent[],
+  executed: ExecutedCall[],
+  mentioned: ProductSummary[],
+  choice?: string,
+): string {
   return execute(intents, executed, mentioned, choice).reply;
 }
 
@@ -75,7 +80,10 @@ function execute(intents: Intent[], executed: ExecutedCall[], mentioned: Product
     const found = find(target.text, target.maxPrice === undefined ? {} : { max_price: target.maxPrice });
     const named = productsNamed(target.text, found);
     if (named.length > 1) return [chooseOrAsk(named, replies.ambiguous(target.text, named))];
-    if (named.length === 0) return target.maxPrice === undefined ? replies.notFound(target.text) : replies.underLimit(target.text, target.maxPrice);
+    if (named.length === 0)
+      return target.maxPrice === undefined
+        ? replies.notFound(target.text)
+        : replies.underLimit(target.text, target.maxPrice);
     return named;
   }
 
@@ -139,11 +147,14 @@ function execute(intents: Intent[], executed: ExecutedCall[], mentioned: Product
         if (typeof products === 'string') return void outcomes.push(products);
         const [product] = products as [ProductSummary];
         if (intent.quantity?.kind === 'count') {
-          const inCart = call('view_cart', {}).cart?.items.find((item) => item.product_id === product.id)?.quantity ?? 0;
+          const inCart =
+            call('view_cart', {}).cart?.items.find((item) => item.product_id === product.id)?.quantity ?? 0;
           if (inCart > intent.quantity.value) return setQuantity(product, inCart - intent.quantity.value);
         }
         const result = call('remove_from_cart', { product_id: product.id });
-        outcomes.push(result.ok ? replies.removed(product.name) : (result.error ?? `${product.name} is not in your cart.`));
+        outcomes.push(
+          result.ok ? replies.removed(product.name) : (result.error ?? `${product.name} is not in your cart.`),
+        );
         return;
       }
       case 'set_quantity': {
@@ -164,7 +175,11 @@ function execute(intents: Intent[], executed: ExecutedCall[], mentioned: Product
         // After a refusal in the same message, paying would buy something other than what was asked.
         if (purchaseFailed) return void outcomes.push(replies.skippedCheckout);
         const result = call('checkout', {});
-        outcomes.push(result.ok ? (result.message ?? 'Your order is placed.') : replies.checkoutFailed(result.error ?? 'unknown error'));
+        outcomes.push(
+          result.ok
+            ? (result.message ?? 'Your order is placed.')
+            : replies.checkoutFailed(result.error ?? 'unknown error'),
+        );
         return;
       }
       case 'price_change':

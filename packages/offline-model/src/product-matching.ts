@@ -2,8 +2,31 @@ import { stem } from '@ecomm/contracts';
 import type { ProductSummary } from './conversation.js';
 
 const stopWords = new Set([
-  'the', 'a', 'an', 'of', 'for', 'some', 'my', 'me', 'please', 'new', 'one', 'ones', 'any', 'with',
-  'unit', 'units', 'piece', 'pieces', 'pcs', 'item', 'items', 'store', 'shop', 'you', 'have',
+  'the',
+  'a',
+  'an',
+  'of',
+  'for',
+  'some',
+  'my',
+  'me',
+  'please',
+  'new',
+  'one',
+  'ones',
+  'any',
+  'with',
+  'unit',
+  'units',
+  'piece',
+  'pieces',
+  'pcs',
+  'item',
+  'items',
+  'store',
+  'shop',
+  'you',
+  'have',
 ]);
 const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
@@ -33,9 +56,16 @@ export function productsNamed(text: string, candidates: ProductSummary[]): Produ
 
 /** The one product an answer to "which one?" picks: "the second", "the last", or words of its name. */
 export function pickOne(answer: string, products: ProductSummary[]): ProductSummary | undefined {
-  const position = /\b(?:last|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)|(\d+)(?:st|nd|rd|th)?)\b/.exec(answer.toLowerCase());
+  const position =
+    /\b(?:last|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)|(\d+)(?:st|nd|rd|th)?)\b/.exec(
+      answer.toLowerCase(),
+    );
   if (position && words(answer).length <= 2) {
-    const index = position[1] ? ordinals.indexOf(position[1]) : position[2] ? Number(position[2]) - 1 : products.length - 1;
+    const index = position[1]
+      ? ordinals.indexOf(position[1])
+      : position[2]
+        ? Number(position[2]) - 1
+        : products.length - 1;
     return products[index];
   }
   const named = productsNamed(answer, products);

@@ -30,7 +30,11 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   MIGRATE_ON_START: booleanSchema(true),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(24).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /**
@@ -46,7 +50,10 @@ export const baseConfigSchema = z.object({
       if (value === 'false' || value === '0' || value === '') return false;
       if (value === 'true') return 1;
       if (/^\d+$/.test(value)) return Number(value);
-      return value.split(',').map((address) => address.trim()).filter(Boolean);
+      return value
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean);
     }),
 });
 

@@ -1,4 +1,12 @@
-export { baseConfigSchema, booleanSchema, ConfigError, loadConfig, portSchema, rateLimitSchema, type BaseConfig } from './config.js';
+export {
+  baseConfigSchema,
+  booleanSchema,
+  ConfigError,
+  loadConfig,
+  portSchema,
+  rateLimitSchema,
+  type BaseConfig,
+} from './config.js';
 export { AppError, isAppError, type ErrorBody } from './errors.js';
 export { loggerOptions, redactedPaths, type Logger } from './logger.js';
 export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
@@ -12,11 +20,29 @@ export { runInBackground, type BackgroundTask } from './http/background-task.js'
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
-export { createServiceClient, type BreakerOptions, type BreakerState, type ServiceClient, type ServiceClientOptions } from './http/service-client.js';
-export { authenticateUser, installAccessGuard, internalKeyHeader, keysMatch, requireUser, type RouteAccess } from './security/access-guard.js';
+export {
+  createServiceClient,
+  type BreakerOptions,
+  type BreakerState,
+  type ServiceClient,
+  type ServiceClientOptions,
+} from './http/service-client.js';
+export {
+  authenticateUser,
+  installAccessGuard,
+  internalKeyHeader,
+  keysMatch,
+  requireUser,
+  type RouteAccess,
+} from './security/access-guard.js';
 export { createTokenService, type AuthenticatedUser, type TokenService, type UserRole } from './security/tokens.js';
 export { installMetrics } from './observability/metrics.js';
 export { packageRoot, runService, shutdownTimeoutMs, type ServiceDefinition } from './run-service.js';
-export { breakerStateValues, businessMetricNames, createBusinessMetrics, type BusinessMetrics } from './observability/business-metrics.js';
+export {
+  breakerStateValues,
+  businessMetricNames,
+  createBusinessMetrics,
+  type BusinessMetrics,
+} from './observability/business-metrics.js';
 export { spanAttributes, withSpan } from './observability/spans.js';
 export { startTracing, type Tracing } from './observability/tracing.js';

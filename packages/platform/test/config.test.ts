@@ -17,11 +17,14 @@ test('a valid environment parses with defaults filled in', () => {
 
 test('a missing variable stops the start naming it', () => {
   const { INTERNAL_API_KEY: _omitted, ...withoutKey } = valid;
-  assert.throws(() => loadConfig(baseConfigSchema, withoutKey), (error: Error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /INTERNAL_API_KEY: is required/);
-    return true;
-  });
+  assert.throws(
+    () => loadConfig(baseConfigSchema, withoutKey),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /INTERNAL_API_KEY: is required/);
+      return true;
+    },
+  );
 });
 
 test('an empty variable counts as missing', () => {
@@ -29,12 +32,16 @@ test('an empty variable counts as missing', () => {
 });
 
 test('a JWT secret shorter than 32 characters is refused', () => {
-  assert.throws(() => loadConfig(baseConfigSchema, { ...valid, JWT_SECRET: 'too-short' }), /JWT_SECRET: must be at least 32 characters/);
+  assert.throws(
+    () => loadConfig(baseConfigSchema, { ...valid, JWT_SECRET: 'too-short' }),
+    /JWT_SECRET: must be at least 32 characters/,
+  );
 });
 
 test('every bad variable is named at once', () => {
   assert.throws(
-    () => loadConfig(baseConfigSchema, { ...valid, DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', MIGRATE_ON_START: 'yes' }),
+    () =>
+      loadConfig(baseConfigSchema, { ...valid, DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', MIGRATE_ON_START: 'yes' }),
     (error: Error) => {
       assert.match(error.message, /DATABASE_URL: must be a postgres:\/\/ connection URL/);
       assert.match(error.message, /LOG_LEVEL/);

@@ -28,7 +28,12 @@ describe('the shared error handler', () => {
   });
 
   test('an empty JSON body is a 400 saying it is empty', async () => {
-    const response = await app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload: '' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
     assert.equal(response.statusCode, 400);
     assert.match(response.json().message, /empty/i);
   });
@@ -42,7 +47,10 @@ describe('the shared error handler', () => {
 
   test('an AppError keeps its status, code and message; an unknown error is a 500 without internals', async () => {
     const conflict = await app.inject({ method: 'GET', url: '/conflict' });
-    assert.deepEqual([conflict.statusCode, conflict.json().code, conflict.json().message], [409, 'CONFLICT_HERE', 'Already taken']);
+    assert.deepEqual(
+      [conflict.statusCode, conflict.json().code, conflict.json().message],
+      [409, 'CONFLICT_HERE', 'Already taken'],
+    );
     const broken = await app.inject({ method: 'GET', url: '/broken' });
     assert.equal(broken.statusCode, 500);
     assert.doesNotMatch(broken.body, /secret internals/);

@@ -15,7 +15,13 @@ test('secrets are redacted from log lines', () => {
   const logger = pino(loggerOptions('auth', 'info'), sink);
   logger.info(
     {
-      req: { headers: { authorization: 'Bearer secret-token', 'x-internal-api-key': 'secret-key', cookie: 'sid=secret-cookie' } },
+      req: {
+        headers: {
+          authorization: 'Bearer secret-token',
+          'x-internal-api-key': 'secret-key',
+          cookie: 'sid=secret-cookie',
+        },
+      },
       body: { email: 'a@example.com', password: 'secret-password' },
     },
     'incoming',

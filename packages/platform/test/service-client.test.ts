@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { AppError, baseConfigSchema, createServiceApp, createServiceClient, loadConfig, type ServiceApp } from '../src/index.js';
+import {
+  AppError,
+  baseConfigSchema,
+  createServiceApp,
+  createServiceClient,
+  loadConfig,
+  type ServiceApp,
+} from '../src/index.js';
 
 const internalApiKey = 'service-client-test-key-0123';
 const config = loadConfig(baseConfigSchema, {
@@ -30,7 +37,9 @@ before(async () => {
     await sleep(5_000);
     return { late: true };
   });
-  app.get('/flaky', async (_request, reply) => (count('flaky') <= 2 ? reply.status(503).send({ message: 'warming up' }) : { ok: true }));
+  app.get('/flaky', async (_request, reply) =>
+    count('flaky') <= 2 ? reply.status(503).send({ message: 'warming up' }) : { ok: true },
+  );
   app.post('/flaky-write', async (_request, reply) => {
     count(`write:${_request.headers['idempotency-key'] ?? 'none'}`);
     return reply.status(503).send({ message: 'down' });
@@ -56,7 +65,12 @@ before(async () => {
 after(() => app.close());
 
 function client(options: { key?: string; timeoutMs?: number } = {}) {
-  return createServiceClient({ service: 'echo', baseUrl, internalApiKey: options.key ?? internalApiKey, timeoutMs: options.timeoutMs ?? 2_000 });
+  return createServiceClient({
+    service: 'echo',
+    baseUrl,
+    internalApiKey: options.key ?? internalApiKey,
+    timeoutMs: options.timeoutMs ?? 2_000,
+  });
 }
 
 describe('service client over real HTTP', () => {
@@ -102,7 +116,10 @@ describe('service client over real HTTP', () => {
   });
 
   test('a POST with an idempotency key is retried', async () => {
-    await assert.rejects(client().post('/flaky-write', { body: {}, idempotencyKey: 'k-1' }), (error: AppError) => error.statusCode === 502);
+    await assert.rejects(
+      client().post('/flaky-write', { body: {}, idempotencyKey: 'k-1' }),
+      (error: AppError) => error.statusCode === 502,
+    );
     assert.equal(calls.get('write:k-1'), 3);
   });
 
@@ -112,7 +129,10 @@ describe('service client over real HTTP', () => {
 
   test('an unreachable service is reported as unavailable', async () => {
     const closed = createServiceClient({ service: 'ghost', baseUrl: 'http://127.0.0.1:9', internalApiKey, retries: 0 });
-    await assert.rejects(closed.get('/health'), (error: AppError) => error.statusCode === 503 && /ghost service is unreachable/.test(error.message));
+    await assert.rejects(
+      closed.get('/health'),
+      (error: AppError) => error.statusCode === 503 && /ghost service is unreachable/.test(error.message),
+    );
   });
 
   test('a breaker opens after repeated failures, then fails fast until a test call finds the service back', async () => {
@@ -124,7 +144,8 @@ describe('service client over real HTTP', () => {
       retries: 0,
       breaker: { threshold: 3, halfOpenAfterMs: 300, onStateChange: (state) => states.push(state) },
     });
-    for (let failure = 0; failure < 3; failure++) await assert.rejects(guarded.get('/outage'), (error: AppError) => error.statusCode === 502);
+    for (let failure = 0; failure < 3; failure++)
+      await assert.rejects(guarded.get('/outage'), (error: AppError) => error.statusCode === 502);
     assert.equal(guarded.breakerState(), 'open');
     await assert.rejects(guarded.get('/outage'), (error: AppError) => {
       assert.equal(error.statusCode, 503);
@@ -142,9 +163,18 @@ describe('service client over real HTTP', () => {
   });
 
   test('"still in progress" and 4xx answers never open a breaker', async () => {
-    const guarded = createServiceClient({ service: 'echo', baseUrl, internalApiKey, retries: 0, breaker: { threshold: 1 } });
+    const guarded = createServiceClient({
+      service: 'echo',
+      baseUrl,
+      internalApiKey,
+      retries: 0,
+      breaker: { threshold: 1 },
+    });
     await assert.rejects(guarded.post('/conflict', { body: {} }), (error: AppError) => error.statusCode === 409);
-    await assert.rejects(guarded.post('/busy-then-done', { body: {}, idempotencyKey: 'k-breaker' }), (error: AppError) => error.statusCode === 409);
+    await assert.rejects(
+      guarded.post('/busy-then-done', { body: {}, idempotencyKey: 'k-breaker' }),
+      (error: AppError) => error.statusCode === 409,
+    );
     assert.equal(guarded.breakerState(), 'closed');
   });
 
@@ -152,7 +182,12 @@ describe('service client over real HTTP', () => {
     const response = await fetch(`${baseUrl}/crash`, { headers: { 'x-internal-api-key': internalApiKey } });
     assert.equal(response.status, 500);
     const body = await response.text();
-    assert.deepEqual(JSON.parse(body), { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    assert.deepEqual(JSON.parse(body), {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
     assert.doesNotMatch(body, /hunter2|stack/);
   });
 });

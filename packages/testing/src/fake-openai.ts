@@ -6,7 +6,10 @@ export interface ChatCompletionRequest {
   messages: { role: string; content: string | null; name?: string; tool_call_id?: string; tool_calls?: unknown[] }[];
   tools?: { type: 'function'; function: { name: string; parameters?: { properties: Record<string, unknown> } } }[];
   tool_choice?: unknown;
-  response_format?: { type: string; json_schema?: { name: string; schema: { properties: Record<string, unknown>; required?: string[] } } };
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; schema: { properties: Record<string, unknown>; required?: string[] } };
+  };
 }
 
 export type FakeDecision = { tool_calls: { name: string; arguments: Record<string, unknown> }[] } | { content: string };
@@ -28,8 +31,12 @@ async function readJson(request: IncomingMessage) {
  */
 export type FakeCallIds = 'unique' | 'constant' | 'missing';
 
-export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) => FakeDecision, callIds: FakeCallIds = 'unique') {
-  const callId = (index: number) => ({ unique: { id: `call_${requests.length}_${index}` }, constant: { id: 'call_0' }, missing: {} })[callIds];
+export async function startFakeOpenAi(
+  decide: (request: ChatCompletionRequest) => FakeDecision,
+  callIds: FakeCallIds = 'unique',
+) {
+  const callId = (index: number) =>
+    ({ unique: { id: `call_${requests.length}_${index}` }, constant: { id: 'call_0' }, missing: {} })[callIds];
   const requests: ChatCompletionRequest[] = [];
   const server = createServer(async (request, response) => {
     if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
@@ -64,5 +71,9 @@ export async function startFakeOpenAi(decide: (request: ChatCompletionRequest) =
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }

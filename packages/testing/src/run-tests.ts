@@ -13,9 +13,12 @@ function testFiles(folder: string): string[] {
     .map((path) => join(folder, path));
 }
 
-
 const requested = process.argv.slice(2).map((path) => resolve(process.cwd(), path));
-const files = (requested.length > 0 ? requested : ['packages', 'services', 'system-tests', 'evals'].map((folder) => join(root, folder)).filter(existsSync))
+const files = (
+  requested.length > 0
+    ? requested
+    : ['packages', 'services', 'system-tests', 'evals'].map((folder) => join(root, folder)).filter(existsSync)
+)
   .flatMap((path) => (statSync(path).isDirectory() ? testFiles(path) : [path]))
   .sort();
 
@@ -39,7 +42,9 @@ if (!adminUrl) {
 const rolePassword = randomBytes(16).toString('hex');
 await ensureServiceRoles(adminUrl, () => rolePassword);
 
-console.log(`Running ${files.length} test files against ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'an embedded PostgreSQL'}`);
+console.log(
+  `Running ${files.length} test files against ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'an embedded PostgreSQL'}`,
+);
 const runner = spawn(
   process.execPath,
   [
@@ -51,7 +56,11 @@ const runner = spawn(
     '--test-timeout=180000',
     ...files.map((file) => relative(root, file)),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_ROLE_PASSWORD: rolePassword } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_ROLE_PASSWORD: rolePassword },
+  },
 );
 const exitCode = await new Promise<number>((resolveExit) => runner.once('exit', (code) => resolveExit(code ?? 1)));
 await stopDatabase();

@@ -1,4 +1,8 @@
-import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BindToolsInput,
+} from '@langchain/core/language_models/chat_models';
 import { AIMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
@@ -33,7 +37,10 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
     return 'scripted';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<ScriptedCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<ScriptedCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions> {
     return this.withConfig({ ...kwargs, tools });
   }
 
@@ -46,7 +53,12 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
     const said = turn.find((entry): entry is { say: string } => 'say' in entry);
     const toolCalls = turn
       .filter((entry): entry is { call: string; args?: Record<string, unknown> } => 'call' in entry)
-      .map((entry, index) => ({ id: `scripted-${this.calls.length}-${index}`, name: entry.call, args: entry.args ?? {}, type: 'tool_call' as const }));
+      .map((entry, index) => ({
+        id: `scripted-${this.calls.length}-${index}`,
+        name: entry.call,
+        args: entry.args ?? {},
+        type: 'tool_call' as const,
+      }));
     const message = new AIMessage({ content: said?.say ?? '', tool_calls: toolCalls });
     return { generations: [{ message, text: said?.say ?? '' }] };
   }

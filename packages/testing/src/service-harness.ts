@@ -1,5 +1,12 @@
 import type { ServiceName } from '@ecomm/cluster';
-import { createTokenService, loadConfig, migrateSchema, type BaseConfig, type ServiceDefinition, type UserRole } from '@ecomm/platform';
+import {
+  createTokenService,
+  loadConfig,
+  migrateSchema,
+  type BaseConfig,
+  type ServiceDefinition,
+  type UserRole,
+} from '@ecomm/platform';
 import type { FastifyInstance } from 'fastify';
 import type { TestDatabase } from './test-database.js';
 

@@ -26,7 +26,10 @@ export async function startTestCluster(
 ): Promise<TestCluster> {
   const cluster: TestCluster = { urls: {}, apps: {}, serviceUrls: {}, stop: async () => {} };
   const entries = Object.entries(definitions) as [ServiceName, ServiceDefinition<BaseConfig & { PORT: number }>][];
-  const ordered = [...entries.filter(([name]) => name !== 'orchestrator'), ...entries.filter(([name]) => name === 'orchestrator')];
+  const ordered = [
+    ...entries.filter(([name]) => name !== 'orchestrator'),
+    ...entries.filter(([name]) => name === 'orchestrator'),
+  ];
   for (const [name, definition] of ordered) {
     const { app, url } = await startTestService(definition, database, { ...cluster.serviceUrls, ...environment[name] });
     cluster.urls[name] = url;

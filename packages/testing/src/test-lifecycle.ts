@@ -114,7 +114,11 @@ export function useTestService(definition: AnyDefinition, options: TestServiceOp
 
 /** Several services on one test database, each on a random loopback port: see `startTestCluster`. */
 export function useTestCluster(...[definitions, environment, database]: UseTestClusterArguments): TestCluster {
-  return useTestFixture((shared) => startTestCluster(definitions, shared, environment), (cluster) => cluster.stop(), database);
+  return useTestFixture(
+    (shared) => startTestCluster(definitions, shared, environment),
+    (cluster) => cluster.stop(),
+    database,
+  );
 }
 
 type UseTestClusterArguments = [

@@ -38,8 +38,17 @@ test('a fixture is the value its set-up made, ready inside tests', () => {
 test("each service's role reads its own schema only", async () => {
   const own = await query(database.urlFor('auth'), 'select email from auth.users');
   assert.equal(own.rows[0].email, 'ada@example.com');
-  await assert.rejects(query(database.urlFor('product'), 'select * from auth.users'), /permission denied for schema auth/);
-  await assert.rejects(query(database.urlFor('product'), 'create table auth.stolen (id int)'), /permission denied for schema auth/);
-  await assert.rejects(query(database.urlFor('product'), 'create table public.shared (id int)'), /permission denied for schema public/);
+  await assert.rejects(
+    query(database.urlFor('product'), 'select * from auth.users'),
+    /permission denied for schema auth/,
+  );
+  await assert.rejects(
+    query(database.urlFor('product'), 'create table auth.stolen (id int)'),
+    /permission denied for schema auth/,
+  );
+  await assert.rejects(
+    query(database.urlFor('product'), 'create table public.shared (id int)'),
+    /permission denied for schema public/,
+  );
   await query(database.urlFor('product'), 'create table product.allowed (id int)');
 });

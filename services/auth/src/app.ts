@@ -1,5 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
-import { createDatabaseServiceApp, createTokenService, postgresRateLimitStore, pruneRateLimitCounters, rateLimitError, runInBackground } from '@ecomm/platform';
+import {
+  createDatabaseServiceApp,
+  createTokenService,
+  postgresRateLimitStore,
+  pruneRateLimitCounters,
+  rateLimitError,
+  runInBackground,
+} from '@ecomm/platform';
 import type { AuthConfig } from './config.js';
 import { rateLimitCounters } from './database/schema.js';
 import { createAccountService } from './users/account-service.js';
@@ -30,7 +37,11 @@ export async function buildApp(config: AuthConfig) {
     bcryptRounds: config.BCRYPT_ROUNDS,
     adminEmails: config.ADMIN_EMAILS,
   });
-  await app.register(accountRoutes, { accounts, rateLimit: config.RATE_LIMIT_AUTH, internalApiKey: config.INTERNAL_API_KEY });
+  await app.register(accountRoutes, {
+    accounts,
+    rateLimit: config.RATE_LIMIT_AUTH,
+    internalApiKey: config.INTERNAL_API_KEY,
+  });
 
   runInBackground(app, {
     name: 'pruning old rate-limit counters',

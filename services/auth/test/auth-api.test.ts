@@ -4,7 +4,11 @@ import { internalHeaders, signTestToken, useTestService } from '@ecomm/testing';
 import { authService } from '../src/service.js';
 
 const app = useTestService(authService, {
-  environment: { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute', ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com' },
+  environment: {
+    BCRYPT_ROUNDS: '4',
+    RATE_LIMIT_AUTH: '1000/minute',
+    ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com',
+  },
 });
 let emailCounter = 0;
 
@@ -37,7 +41,11 @@ describe('register, login, me', () => {
     assert.equal(token.token_type, 'bearer');
     assert.equal(token.expires_in, 3600);
 
-    const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${token.access_token}` } });
+    const me = await app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
     assert.equal(me.statusCode, 200);
     assert.deepEqual(me.json(), profile);
   });
@@ -76,7 +84,7 @@ describe('register, login, me', () => {
 });
 
 describe('passwords', () => {
-  test('every character of a long password counts, beyond bcrypt\'s 72 bytes', async () => {
+  test("every character of a long password counts, beyond bcrypt's 72 bytes", async () => {
     const email = uniqueEmail();
     await register({ email, password: `${'p'.repeat(72)}AAAAAAAA` });
     assert.equal((await login({ email, password: `${'p'.repeat(72)}BBBBBBBB` })).statusCode, 401);
@@ -93,11 +101,31 @@ describe('bad input gets a 400 naming the field', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['missing fields', {}, /body\.email: .*; body\.password: /],
     ['a missing password', { email: 'a@example.com' }, /body\.password/],
-    ['a malformed email', { email: 'not-an-email', password: 'correct-horse' }, /body\.email: must be a valid email address/],
-    ['a short password', { email: 'a@example.com', password: 'short' }, /body\.password: must be at least 8 characters/],
-    ['an over-long password', { email: 'a@example.com', password: 'x'.repeat(129) }, /body\.password: must be at most 128 characters/],
-    ['wrong JSON types', { email: 42, password: ['correct-horse'] }, /body\.email: .*expected string.*body\.password: .*expected string/],
-    ['an unknown field', { email: 'a@example.com', password: 'correct-horse', admin: true }, /Unrecognized key: "admin"/],
+    [
+      'a malformed email',
+      { email: 'not-an-email', password: 'correct-horse' },
+      /body\.email: must be a valid email address/,
+    ],
+    [
+      'a short password',
+      { email: 'a@example.com', password: 'short' },
+      /body\.password: must be at least 8 characters/,
+    ],
+    [
+      'an over-long password',
+      { email: 'a@example.com', password: 'x'.repeat(129) },
+      /body\.password: must be at most 128 characters/,
+    ],
+    [
+      'wrong JSON types',
+      { email: 42, password: ['correct-horse'] },
+      /body\.email: .*expected string.*body\.password: .*expected string/,
+    ],
+    [
+      'an unknown field',
+      { email: 'a@example.com', password: 'correct-horse', admin: true },
+      /Unrecognized key: "admin"/,
+    ],
   ];
   for (const [name, body, message] of cases) {
     test(name, async () => {
@@ -128,7 +156,11 @@ describe('bad input gets a 400 naming the field', () => {
 
 describe('GET /auth/me refuses bad tokens with 401', () => {
   async function me(authorization?: string) {
-    const response = await app.inject({ method: 'GET', url: '/auth/me', headers: authorization ? { authorization } : {} });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: authorization ? { authorization } : {},
+    });
     assert.equal(response.statusCode, 401);
     return response.json().message as string;
   }
@@ -141,7 +173,9 @@ describe('GET /auth/me refuses bad tokens with 401', () => {
     assert.match(await me(`Bearer ${expired}`), /expired/);
   });
   test('a token signed with another secret', async () => {
-    const forged = await signTestToken('00000000-0000-4000-8000-000000000000', { secret: 'another-secret-that-is-32-characters-long' });
+    const forged = await signTestToken('00000000-0000-4000-8000-000000000000', {
+      secret: 'another-secret-that-is-32-characters-long',
+    });
     assert.equal(await me(`Bearer ${forged}`), 'Invalid token');
   });
   test('a correctly signed token whose subject is not a user id', async () => {

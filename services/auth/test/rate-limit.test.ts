@@ -34,12 +34,16 @@ test('login is rate-limited per IP with 429 and Retry-After', async () => {
   assert.equal((await attempt('10.0.0.2')).statusCode, 401, 'another IP is not limited');
 });
 
-test('replicas on one database share one IP\'s limit', async () => {
+test("replicas on one database share one IP's limit", async () => {
   const statuses = [
     await attemptOn(app, '10.0.1.1'),
     await attemptOn(replica, '10.0.1.1'),
     await attemptOn(app, '10.0.1.1'),
     await attemptOn(replica, '10.0.1.1'),
   ].map((response) => response.statusCode);
-  assert.deepEqual(statuses, [401, 401, 401, 429], 'the fourth attempt of the minute is refused, whichever replica gets it');
+  assert.deepEqual(
+    statuses,
+    [401, 401, 401, 429],
+    'the fourth attempt of the minute is refused, whichever replica gets it',
+  );
 });

@@ -53,7 +53,12 @@ export interface AppDependencies {
 }
 
 export async function buildApp(config: OrchestratorConfig, dependencies: AppDependencies = {}) {
-  const { app, database } = createDatabaseServiceApp({ service: 'orchestrator', config, idempotencyTable: idempotencyKeys, docsAccess: 'public' });
+  const { app, database } = createDatabaseServiceApp({
+    service: 'orchestrator',
+    config,
+    idempotencyTable: idempotencyKeys,
+    docsAccess: 'public',
+  });
   await app.register(rateLimit, {
     global: false,
     // Counters in this service's schema: every replica counts against the same limit.
@@ -61,9 +66,15 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     errorResponseBuilder: rateLimitError,
   });
   const metrics = createBusinessMetrics(app.metrics);
-  const tokens = createTokenService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const tokens = createTokenService({
+    secret: config.JWT_SECRET,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
 
-  const clients = createDomainClients(config, (upstream, state) => metrics.circuitBreakerState.set({ upstream }, breakerStateValues[state]));
+  const clients = createDomainClients(config, (upstream, state) =>
+    metrics.circuitBreakerState.set({ upstream }, breakerStateValues[state]),
+  );
   const sagaRepository = createSagaRepository(database.db);
   const runnerOptions = {
     repository: sagaRepository,
@@ -71,7 +82,8 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     heartbeatMs: config.SAGA_HEARTBEAT_MS,
     attempts: config.SAGA_STEP_ATTEMPTS,
     backoffMs: config.SAGA_BACKOFF_MS,
-    onCompensation: (step: string, outcome: 'compensated' | 'failed') => metrics.sagaCompensations.inc({ step_name: step, outcome }),
+    onCompensation: (step: string, outcome: 'compensated' | 'failed') =>
+      metrics.sagaCompensations.inc({ step_name: step, outcome }),
     // Refunds are counted when their saga completes, so one finished later by the sweep counts too, and only once.
     onCompleted: (type: string, data: unknown) => countRefund(metrics, type, data),
   };
@@ -91,7 +103,12 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
   });
   const fulfilment = config.FULFILLMENT_SIMULATION
-    ? createFulfilmentSimulation({ clients, logger: app.log, shipAfterMs: config.FULFILLMENT_SHIP_AFTER_MS, deliverAfterMs: config.FULFILLMENT_DELIVER_AFTER_MS })
+    ? createFulfilmentSimulation({
+        clients,
+        logger: app.log,
+        shipAfterMs: config.FULFILLMENT_SHIP_AFTER_MS,
+        deliverAfterMs: config.FULFILLMENT_DELIVER_AFTER_MS,
+      })
     : undefined;
   const checkout = createCheckoutService({
     clients,
@@ -123,12 +140,20 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   const modelName = dependencies.chatModel ? dependencies.chatModel._llmType() : configured.modelName;
   const shopping = createShoppingService(clients);
   const salesTools = createSalesTools(shopping);
-  const checkoutTools = createCheckoutTools(shopping, checkout, { confirmation: config.CHECKOUT_CONFIRMATION === 'required' });
+  const checkoutTools = createCheckoutTools(shopping, checkout, {
+    confirmation: config.CHECKOUT_CONFIRMATION === 'required',
+  });
   const graph = buildShoppingGraph({
     model,
     modelName,
     checkpointer,
-    salesTools: [salesTools.searchProducts, salesTools.addToCart, salesTools.updateCartQuantity, salesTools.removeFromCart, salesTools.viewCart],
+    salesTools: [
+      salesTools.searchProducts,
+      salesTools.addToCart,
+      salesTools.updateCartQuantity,
+      salesTools.removeFromCart,
+      salesTools.viewCart,
+    ],
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
     orderTools: createOrderTools(orders),
     historyLimit: config.CHAT_HISTORY_LIMIT,
@@ -144,14 +169,23 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
   await app.register(orderRoutes, { orders, faultInjection: config.SAGA_FAULT_INJECTION });
   await app.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
-  const confirmations = createConfirmations({ db: database.db, secret: config.JWT_SECRET, ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS });
+  const confirmations = createConfirmations({
+    db: database.db,
+    secret: config.JWT_SECRET,
+    ttlSeconds: config.MCP_CONFIRMATION_TTL_SECONDS,
+  });
   await app.register(mcpRoutes, {
     dependencies: { clients, shopping, checkout, orders, confirmations, log: app.log },
     tokens,
     authorizationServer: config.MCP_AUTHORIZATION_SERVER,
     rateLimit: config.RATE_LIMIT_MCP,
   });
-  await app.register(chatRoutes, { chat, tokens, rateLimit: config.RATE_LIMIT_CHAT, heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS });
+  await app.register(chatRoutes, {
+    chat,
+    tokens,
+    rateLimit: config.RATE_LIMIT_CHAT,
+    heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS,
+  });
   await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
   await app.register(operatorRoutes, { clients, sagas: sagaRepository });

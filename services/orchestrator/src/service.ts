@@ -7,5 +7,8 @@ export const orchestratorService: ServiceDefinition<OrchestratorConfig> = {
   name: 'orchestrator',
   configSchema: orchestratorConfigSchema,
   buildApp,
-  database: { schema: catalogEntry('orchestrator').schema, migrationsFolder: `${packageRoot(import.meta.url)}/drizzle` },
+  database: {
+    schema: catalogEntry('orchestrator').schema,
+    migrationsFolder: `${packageRoot(import.meta.url)}/drizzle`,
+  },
 };

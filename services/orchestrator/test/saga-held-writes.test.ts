@@ -11,7 +11,9 @@ import { fakeSaga, refusal, runnerOptions, useSagaRepository } from './saga-harn
 const database = useSagaRepository();
 
 const stepRecords = async (id: string) =>
-  Object.fromEntries((await database.repository.find(id))!.steps.map((step) => [step.name, [step.status, step.attempts]]));
+  Object.fromEntries(
+    (await database.repository.find(id))!.steps.map((step) => [step.name, [step.status, step.attempts]]),
+  );
 
 /** The repository, its `write` failing once (a dropped connection) when `failWhen` says so. */
 function flakyWrites(failWhen: (steps: Parameters<SagaRepository['write']>[2]) => boolean): SagaRepository {

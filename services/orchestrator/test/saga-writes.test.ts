@@ -62,7 +62,10 @@ test('a run of three steps costs four statements: its creation, one per step tra
   assert.deepEqual(outcome, { status: 'completed', data: { first: 'a', second: 'b', third: 'c' } });
   const found = (await repository.find(sagaId))!;
   assert.deepEqual([found.run.status, found.run.data], ['completed', { first: 'a', second: 'b', third: 'c' }]);
-  assert.deepEqual(found.steps.map((step) => [step.status, step.attempts]), Array(3).fill(['succeeded', 1]));
+  assert.deepEqual(
+    found.steps.map((step) => [step.status, step.attempts]),
+    Array(3).fill(['succeeded', 1]),
+  );
 });
 
 test('each step is recorded as running before its call, the previous step and its output saved', async () => {

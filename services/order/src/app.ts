@@ -14,7 +14,11 @@ export async function buildApp(config: OrderConfig) {
   const repository = createOrderRepository(database.db);
   const returnWindowDays = config.RETURN_WINDOW_DAYS;
   const orders = createOrderService({ orders: repository, returnWindowDays });
-  const returns = createReturnService({ orders: repository, returns: createReturnRepository(database.db), returnWindowDays });
+  const returns = createReturnService({
+    orders: repository,
+    returns: createReturnRepository(database.db),
+    returnWindowDays,
+  });
   await app.register(orderRoutes, { orders });
   await app.register(cancellationRoutes, { orders });
   await app.register(returnRoutes, { returns });

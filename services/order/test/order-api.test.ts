@@ -140,22 +140,38 @@ describe('bad input gets a 400 naming the field', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['a negative price', withLine({ unit_price: -1 }), /body\.lines\.0\.unit_price: must not be negative/],
     ['a non-numeric price', withLine({ unit_price: '19.99' }), /body\.lines\.0\.unit_price: must be a number/],
-    ['a price with more than 2 decimals', withLine({ unit_price: 19.999 }), /body\.lines\.0\.unit_price: must have at most 2 decimal places/],
+    [
+      'a price with more than 2 decimals',
+      withLine({ unit_price: 19.999 }),
+      /body\.lines\.0\.unit_price: must have at most 2 decimal places/,
+    ],
     ['a zero quantity', withLine({ quantity: 0 }), /body\.lines\.0\.quantity: must be at least 1/],
     ['a negative quantity', withLine({ quantity: -2 }), /body\.lines\.0\.quantity: must be at least 1/],
     ['a fractional quantity', withLine({ quantity: 1.5 }), /body\.lines\.0\.quantity: must be a whole number/],
     ['a quantity beyond 32 bits', withLine({ quantity: 2 ** 32 }), /body\.lines\.0\.quantity: must be at most 1000000/],
-    ['a product id beyond 32 bits', withLine({ product_id: 2 ** 31 }), /body\.lines\.0\.product_id: is not a valid product id/],
+    [
+      'a product id beyond 32 bits',
+      withLine({ product_id: 2 ** 31 }),
+      /body\.lines\.0\.product_id: is not a valid product id/,
+    ],
     ['an over-long name', withLine({ name: 'x'.repeat(201) }), /body\.lines\.0\.name: must be at most 200 characters/],
     ['a blank name', withLine({ name: '   ' }), /body\.lines\.0\.name: must not be empty/],
     ['an unknown line field', withLine({ discount: 5 }), /Unrecognized key: "discount"/],
-    ['a total beyond the maximum', withLine({ unit_price: 600_000, quantity: 2 }), /body\.lines: must add up to at most 1000000/],
+    [
+      'a total beyond the maximum',
+      withLine({ unit_price: 600_000, quantity: 2 }),
+      /body\.lines: must add up to at most 1000000/,
+    ],
     ['a malformed order id', newOrder({ order_id: 'order-1' }), /body\.order_id: must be a UUID/],
     ['an over-long user id', newOrder({ user_id: 'u'.repeat(129) }), /body\.user_id: must be at most 128 characters/],
     ['a session id with spaces', newOrder({ session_id: 'my session' }), /body\.session_id: must be 1-128 characters/],
     ['no lines', newOrder({ lines: [] }), /body\.lines: must have at least one line/],
     // Returns are counted per product: two lines of one product would both count a returned unit, refunded once.
-    ['two lines of one product', newOrder({ lines: [line, { ...line, unit_price: 18.99 }] }), /body\.lines: must name each product once/],
+    [
+      'two lines of one product',
+      newOrder({ lines: [line, { ...line, unit_price: 18.99 }] }),
+      /body\.lines: must name each product once/,
+    ],
     ['an unknown field', newOrder({ total: 1 }), /Unrecognized key: "total"/],
     ['an empty object', {}, /body\.order_id: .*body\.user_id: .*body\.session_id: .*body\.lines: /],
   ];
@@ -168,7 +184,6 @@ describe('bad input gets a 400 naming the field', () => {
     });
   }
 
-
   test('a list without user_id or with a bad limit', async () => {
     assert.match((await get('/')).json().message, /querystring\.user_id/);
     const badLimit = await get('/?user_id=u1&limit=1000');
@@ -180,11 +195,17 @@ describe('bad input gets a 400 naming the field', () => {
 describe('over real HTTP', () => {
   test('concurrent creates of one order_id make one order, and a retry with its Idempotency-Key replays it', async () => {
     const { app: server, url } = await startTestService(orderService, database);
-    const client = createServiceClient({ service: 'order', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY });
+    const client = createServiceClient({
+      service: 'order',
+      baseUrl: url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+    });
     try {
       const body = newOrder();
       const keys = Array.from({ length: 8 }, (_, index) => `create-${body.order_id}-${index}`);
-      const results = await Promise.all(keys.map((idempotencyKey) => client.post('/', { body, idempotencyKey, schema: orderSchema })));
+      const results = await Promise.all(
+        keys.map((idempotencyKey) => client.post('/', { body, idempotencyKey, schema: orderSchema })),
+      );
       assert.ok(results.every((order) => order.order_id === body.order_id && order.total === 59.97));
       assert.equal(new Set(results.map((order) => order.created_at)).size, 1);
       const retried = await client.post('/', { body, idempotencyKey: keys[0], schema: orderSchema });

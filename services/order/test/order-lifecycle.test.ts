@@ -13,7 +13,12 @@ const app = useTestService(orderService);
 function act(orderId: string, action: Action, transactionId?: string) {
   const method = action === 'cancel' ? 'PATCH' : 'POST';
   const payload = action === 'confirm' ? { transaction_id: transactionId ?? randomUUID() } : undefined;
-  return app.inject({ method, url: `/${orderId}/${action}`, headers: internalHeaders, ...(payload ? { payload } : {}) });
+  return app.inject({
+    method,
+    url: `/${orderId}/${action}`,
+    headers: internalHeaders,
+    ...(payload ? { payload } : {}),
+  });
 }
 
 async function read(orderId: string) {
@@ -28,7 +33,12 @@ async function orderIn(status: OrderStatus) {
     method: 'POST',
     url: '/',
     headers: internalHeaders,
-    payload: { order_id: orderId, user_id: 'lifecycle-user', session_id: 's1', lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 2 }] },
+    payload: {
+      order_id: orderId,
+      user_id: 'lifecycle-user',
+      session_id: 's1',
+      lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 2 }],
+    },
   });
   assert.equal(created.statusCode, 201);
   const fulfilment: OrderStatus[] = ['paid', 'shipped', 'delivered'];
@@ -42,7 +52,12 @@ async function orderIn(status: OrderStatus) {
 }
 
 describe('every (state, action) pair', () => {
-  const target: Record<Action, OrderStatus> = { confirm: 'paid', cancel: 'cancelled', ship: 'shipped', deliver: 'delivered' };
+  const target: Record<Action, OrderStatus> = {
+    confirm: 'paid',
+    cancel: 'cancelled',
+    ship: 'shipped',
+    deliver: 'delivered',
+  };
   const legal = new Set(['pending confirm', 'pending cancel', 'paid ship', 'shipped deliver']);
   const repeats = new Set(['paid confirm', 'cancelled cancel', 'shipped ship', 'delivered deliver']);
   const states: OrderStatus[] = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'];
@@ -81,7 +96,10 @@ describe('transition details', () => {
     const other = randomUUID();
     const response = await act(orderId, 'confirm', other);
     assert.equal(response.statusCode, 409);
-    assert.equal(response.json().message, `Order ${orderId} is already paid by transaction ${transactionId}, not ${other}`);
+    assert.equal(
+      response.json().message,
+      `Order ${orderId} is already paid by transaction ${transactionId}, not ${other}`,
+    );
     assert.equal((await read(orderId)).transaction_id, transactionId);
   });
 
@@ -112,9 +130,17 @@ describe('transition details', () => {
     }
     const { orderId } = await orderIn('pending');
     const confirm = (payload?: object) =>
-      app.inject({ method: 'POST', url: `/${orderId}/confirm`, headers: internalHeaders, ...(payload ? { payload } : {}) });
+      app.inject({
+        method: 'POST',
+        url: `/${orderId}/confirm`,
+        headers: internalHeaders,
+        ...(payload ? { payload } : {}),
+      });
     assert.match((await confirm({ transaction_id: 'tx-1' })).json().message, /body\.transaction_id: must be a UUID/);
-    assert.match((await confirm({ transaction_id: randomUUID(), amount: 5 })).json().message, /Unrecognized key: "amount"/);
+    assert.match(
+      (await confirm({ transaction_id: randomUUID(), amount: 5 })).json().message,
+      /Unrecognized key: "amount"/,
+    );
     assert.equal((await confirm()).statusCode, 400);
     assert.match((await act('12345', 'cancel')).json().message, /params\.order_id: must be a UUID/);
     assert.equal((await read(orderId)).status, 'pending');
@@ -127,7 +153,12 @@ describe('a cancel that overtakes its create', () => {
       method: 'POST',
       url: '/',
       headers: internalHeaders,
-      payload: { order_id: orderId, user_id: userId, session_id: 's1', lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 1 }] },
+      payload: {
+        order_id: orderId,
+        user_id: userId,
+        session_id: 's1',
+        lines: [{ product_id: 1, name: 'Mug', unit_price: 5, quantity: 1 }],
+      },
     });
 
   test('is a 404 that is remembered: the late create is a 409, and no order appears', async () => {
@@ -143,8 +174,12 @@ describe('a cancel that overtakes its create', () => {
     assert.equal(late.json().message, `Order ${orderId} was cancelled before it was created`);
     assert.deepEqual(late.json().details, { order_id: orderId, status: 'cancelled' });
     assert.equal((await app.inject({ method: 'GET', url: `/${orderId}`, headers: internalHeaders })).statusCode, 404);
-    assert.deepEqual((await app.inject({ method: 'GET', url: `/?user_id=${userId}`, headers: internalHeaders })).json().items, []);
-    for (const action of ['confirm', 'ship', 'deliver'] as const) assert.equal((await act(orderId, action)).statusCode, 404);
+    assert.deepEqual(
+      (await app.inject({ method: 'GET', url: `/?user_id=${userId}`, headers: internalHeaders })).json().items,
+      [],
+    );
+    for (const action of ['confirm', 'ship', 'deliver'] as const)
+      assert.equal((await act(orderId, action)).statusCode, 404);
   });
 
   test('a confirm of an unknown order leaves no trace: the order can still be created', async () => {

@@ -18,7 +18,12 @@ function get(url: string) {
 }
 
 function refund(transactionId: string, amount: number, refundId = `refund-${randomUUID()}`) {
-  return app.inject({ method: 'POST', url: `/${transactionId}/refunds`, headers: internalHeaders, payload: { refund_id: refundId, amount } });
+  return app.inject({
+    method: 'POST',
+    url: `/${transactionId}/refunds`,
+    headers: internalHeaders,
+    payload: { refund_id: refundId, amount },
+  });
 }
 
 async function paymentsOf(orderId: string) {
@@ -56,7 +61,10 @@ describe('charging', () => {
     const first = (await charge({ order_id: orderId, amount: 10, currency: 'EUR' })).json();
     const second = await charge({ order_id: orderId, amount: 10, currency: 'EUR' });
     assert.equal(second.statusCode, 409);
-    assert.equal(second.json().message, `Order ${orderId} already has a payment (captured): transaction ${first.transaction_id}`);
+    assert.equal(
+      second.json().message,
+      `Order ${orderId} already has a payment (captured): transaction ${first.transaction_id}`,
+    );
     assert.deepEqual(second.json().details, { order_id: orderId, transaction_id: first.transaction_id });
     assert.equal((await refund(first.transaction_id, 10)).statusCode, 201);
     const afterRefund = await charge({ order_id: orderId, amount: 10 });
@@ -76,7 +84,10 @@ describe('charging', () => {
     assert.equal(replay.body, first.body);
     const changed = await charge({ order_id: orderId, amount: 26 }, { 'idempotency-key': key });
     assert.equal(changed.statusCode, 422);
-    assert.match(changed.json().message, new RegExp(`Idempotency-Key "${key}" was already used for a different request`));
+    assert.match(
+      changed.json().message,
+      new RegExp(`Idempotency-Key "${key}" was already used for a different request`),
+    );
     assert.equal((await paymentsOf(orderId)).length, 1);
   });
 
@@ -113,7 +124,13 @@ describe('refunds', () => {
     const rest = await refund(payment.transaction_id, 32.4, 'r-2');
     assert.deepEqual([rest.json().status, rest.json().refunded_amount], ['refunded', 42.5]);
     assert.ok(rest.json().refunded_at);
-    assert.deepEqual(rest.json().refunds.map((each: { refund_id: string; amount: number }) => [each.refund_id, each.amount]), [['r-1', 10.1], ['r-2', 32.4]]);
+    assert.deepEqual(
+      rest.json().refunds.map((each: { refund_id: string; amount: number }) => [each.refund_id, each.amount]),
+      [
+        ['r-1', 10.1],
+        ['r-2', 32.4],
+      ],
+    );
     assert.equal((await refund(payment.transaction_id, 0.01)).statusCode, 409);
     assert.deepEqual(await paymentsOf(orderId), [rest.json()]);
   });
@@ -141,10 +158,18 @@ describe('bad input gets a 400 naming the field', () => {
     ['a zero amount', { ...valid(), amount: 0 }, /body\.amount: must be at least 0\.01/],
     ['a non-numeric amount', { ...valid(), amount: 'ten' }, /body\.amount: must be a number/],
     ['a numeric string amount', { ...valid(), amount: '10' }, /body\.amount: must be a number/],
-    ['an amount with more than 2 decimals', { ...valid(), amount: 10.001 }, /body\.amount: must have at most 2 decimal places/],
+    [
+      'an amount with more than 2 decimals',
+      { ...valid(), amount: 10.001 },
+      /body\.amount: must have at most 2 decimal places/,
+    ],
     ['a huge amount', { ...valid(), amount: 1e12 }, /body\.amount: must be at most 1000000/],
     ['a lowercase currency', { ...valid(), currency: 'usd' }, /body\.currency: must be a 3-letter ISO currency code/],
-    ['an over-long currency', { ...valid(), currency: 'US'.repeat(100) }, /body\.currency: must be a 3-letter ISO currency code/],
+    [
+      'an over-long currency',
+      { ...valid(), currency: 'US'.repeat(100) },
+      /body\.currency: must be a 3-letter ISO currency code/,
+    ],
     ['a malformed order id', { ...valid(), order_id: 'order-1' }, /body\.order_id: must be a UUID/],
     ['an unknown field', { ...valid(), card: '4242' }, /Unrecognized key: "card"/],
     ['an empty object', {}, /body\.order_id: .*body\.amount: /],
@@ -163,12 +188,20 @@ describe('over real HTTP', () => {
   test('10 concurrent charges for one order with distinct Idempotency-Keys capture exactly once', async () => {
     // Gateway latency lets every charge pass the up-front check, so only the unique index can stop the extras.
     const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '150' });
-    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY });
+    const client = createServiceClient({
+      service: 'payment',
+      baseUrl: url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+    });
     try {
       const orderId = randomUUID();
       const results = await Promise.allSettled(
         Array.from({ length: 10 }, (_, index) =>
-          client.post('/', { body: { order_id: orderId, amount: 99.99 }, idempotencyKey: `${orderId}-${index}`, schema: paymentSchema }),
+          client.post('/', {
+            body: { order_id: orderId, amount: 99.99 },
+            idempotencyKey: `${orderId}-${index}`,
+            schema: paymentSchema,
+          }),
         ),
       );
       const captured = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { paymentListSchema } from '@ecomm/contracts';
 import { AppError, ConfigError, createServiceClient, loadConfig } from '@ecomm/platform';
-import { internalHeaders, startTestService, testEnvironment, testSecrets, useTestDatabase, useTestService } from '@ecomm/testing';
+import {
+  internalHeaders,
+  startTestService,
+  testEnvironment,
+  testSecrets,
+  useTestDatabase,
+  useTestService,
+} from '@ecomm/testing';
 import type { FastifyInstance } from 'fastify';
 import { paymentConfigSchema } from '../src/config.js';
 import { paymentService } from '../src/service.js';
@@ -96,12 +103,21 @@ describe('X-Payment-Simulate', () => {
       PAYMENT_SIMULATION: 'true',
       PAYMENT_SIMULATED_DELAY_MS: '1500',
     });
-    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
+    const client = createServiceClient({
+      service: 'payment',
+      baseUrl: url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+      retries: 0,
+    });
     try {
       const orderId = randomUUID();
       const started = Date.now();
       await assert.rejects(
-        client.post('/', { body: { order_id: orderId, amount: 15 }, headers: { 'x-payment-simulate': 'timeout' }, timeoutMs: 300 }),
+        client.post('/', {
+          body: { order_id: orderId, amount: 15 },
+          headers: { 'x-payment-simulate': 'timeout' },
+          timeoutMs: 300,
+        }),
         (error: unknown) => error instanceof AppError && error.statusCode === 504,
       );
       assert.ok(Date.now() - started < 1500, 'the caller gave up before the answer');
@@ -146,7 +162,10 @@ describe('gateway configuration', () => {
     assert.throws(
       () => loadConfig(paymentConfigSchema, environment),
       (error: unknown) =>
-        error instanceof ConfigError && ['PAYMENT_FAILURE_RATE', 'PAYMENT_LATENCY_MS', 'PAYMENT_SIMULATION'].every((name) => error.message.includes(name)),
+        error instanceof ConfigError &&
+        ['PAYMENT_FAILURE_RATE', 'PAYMENT_LATENCY_MS', 'PAYMENT_SIMULATION'].every((name) =>
+          error.message.includes(name),
+        ),
     );
   });
 });

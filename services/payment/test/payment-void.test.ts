@@ -40,10 +40,13 @@ describe('voiding an order', () => {
     const response = await voidOrder(orderId);
     assert.equal(response.statusCode, 200);
     const { items } = paymentListSchema.parse(response.json());
-    assert.deepEqual(items.map((payment) => [payment.transaction_id, payment.status]).sort(), [
-      [captured.transaction_id, 'refunded'],
-      [declined.json().transaction_id, 'declined'],
-    ].sort());
+    assert.deepEqual(
+      items.map((payment) => [payment.transaction_id, payment.status]).sort(),
+      [
+        [captured.transaction_id, 'refunded'],
+        [declined.json().transaction_id, 'declined'],
+      ].sort(),
+    );
     assert.ok(items.find((payment) => payment.status === 'refunded')?.refunded_at);
     assert.deepEqual(await paymentsOf(orderId), items);
   });
@@ -70,7 +73,10 @@ describe('voiding an order', () => {
     const response = await charge(orderId);
     assert.equal(response.statusCode, 409);
     assert.equal(response.json().code, errorCodes.ORDER_VOIDED);
-    assert.equal(response.json().message, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`);
+    assert.equal(
+      response.json().message,
+      `Order ${orderId} was voided (its checkout was undone); it cannot be charged`,
+    );
     assert.deepEqual(response.json().details, { order_id: orderId });
     assert.deepEqual(await paymentsOf(orderId), []);
   });
@@ -85,7 +91,12 @@ describe('voiding an order', () => {
 describe('a void racing a charge, over real HTTP', () => {
   test('a charge still at the gateway when its order is voided is refused and never captured', async () => {
     const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '800' });
-    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
+    const client = createServiceClient({
+      service: 'payment',
+      baseUrl: url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+      retries: 0,
+    });
     try {
       const orderId = randomUUID();
       const inFlight = client.post('/', { body: { order_id: orderId, amount: 45 }, schema: paymentSchema }).then(
@@ -109,16 +120,28 @@ describe('a void racing a charge, over real HTTP', () => {
 
   test('concurrent charges and voids of many orders: no order ends with a capture', async () => {
     const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '50' });
-    const client = createServiceClient({ service: 'payment', baseUrl: url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 });
+    const client = createServiceClient({
+      service: 'payment',
+      baseUrl: url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+      retries: 0,
+    });
     try {
       const orderIds = Array.from({ length: 12 }, () => randomUUID());
       // Staggered voids land before, during and after their order's gateway call.
-      const charges = orderIds.map((orderId) => client.post('/', { body: { order_id: orderId, amount: 12.5 } }).catch(() => undefined));
-      const voids = orderIds.map((orderId, index) => sleep(index * 10).then(() => client.post(`/orders/${orderId}/void`, { body: {} })));
+      const charges = orderIds.map((orderId) =>
+        client.post('/', { body: { order_id: orderId, amount: 12.5 } }).catch(() => undefined),
+      );
+      const voids = orderIds.map((orderId, index) =>
+        sleep(index * 10).then(() => client.post(`/orders/${orderId}/void`, { body: {} })),
+      );
       await Promise.all([...charges, ...voids]);
       for (const orderId of orderIds) {
         const { items } = paymentListSchema.parse(await client.get('/', { query: { order_id: orderId } }));
-        assert.ok(items.every((payment) => payment.status !== 'captured'), JSON.stringify(items));
+        assert.ok(
+          items.every((payment) => payment.status !== 'captured'),
+          JSON.stringify(items),
+        );
       }
     } finally {
       await client.close();
@@ -129,18 +152,34 @@ describe('a void racing a charge, over real HTTP', () => {
 
 describe('calling a refund off', () => {
   const refund = (transactionId: string, refundId: string, amount: number) =>
-    app.inject({ method: 'POST', url: `/${transactionId}/refunds`, headers: internalHeaders, payload: { refund_id: refundId, amount } });
+    app.inject({
+      method: 'POST',
+      url: `/${transactionId}/refunds`,
+      headers: internalHeaders,
+      payload: { refund_id: refundId, amount },
+    });
   const voidRefund = (transactionId: string, refundId: string) =>
-    app.inject({ method: 'POST', url: `/${transactionId}/refunds/${refundId}/void`, headers: internalHeaders, payload: {} });
+    app.inject({
+      method: 'POST',
+      url: `/${transactionId}/refunds/${refundId}/void`,
+      headers: internalHeaders,
+      payload: {},
+    });
 
   test('a refund arriving after its id was called off is refused and refunds nothing', async () => {
     const payment = paymentSchema.parse((await charge(randomUUID())).json());
     assert.equal((await voidRefund(payment.transaction_id, 'late-1')).statusCode, 200);
-    assert.equal((await voidRefund(payment.transaction_id, 'late-1')).statusCode, 200, 'calling it off again changes nothing');
+    assert.equal(
+      (await voidRefund(payment.transaction_id, 'late-1')).statusCode,
+      200,
+      'calling it off again changes nothing',
+    );
     const late = await refund(payment.transaction_id, 'late-1', 10);
     assert.equal(late.statusCode, 409);
     assert.match(late.json().message, /called off/);
-    const after = paymentSchema.parse((await app.inject({ method: 'GET', url: `/${payment.transaction_id}`, headers: internalHeaders })).json());
+    const after = paymentSchema.parse(
+      (await app.inject({ method: 'GET', url: `/${payment.transaction_id}`, headers: internalHeaders })).json(),
+    );
     assert.equal(after.status, 'captured');
     assert.equal(after.refunded_amount, 0);
   });

@@ -15,7 +15,9 @@ import { resetRoutes } from './reset/routes.js';
 export async function buildApp(config: ProductConfig) {
   const { app, database } = createDatabaseServiceApp({ service: 'product', config, idempotencyTable: idempotencyKeys });
 
-  await app.register(productRoutes, { catalog: createProductService({ products: createProductRepository(database.db) }) });
+  await app.register(productRoutes, {
+    catalog: createProductService({ products: createProductRepository(database.db) }),
+  });
   await app.register(reservationRoutes, {
     reservations: createReservationService({ reservations: createReservationRepository(database.db) }),
   });

@@ -11,7 +11,12 @@ export function productClient(app: FastifyInstance) {
     payload?: unknown,
     headers: Record<string, string> = {},
   ): Promise<LightMyRequestResponse> =>
-    app.inject({ method, url, headers: { ...internalHeaders, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    app.inject({
+      method,
+      url,
+      headers: { ...internalHeaders, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
   return {
     call,
@@ -28,12 +33,15 @@ export function productClient(app: FastifyInstance) {
       return response.json().stock;
     },
 
-    reserve: (body: CreateReservation, headers?: Record<string, string>) => call('POST', '/reservations', body, headers),
+    reserve: (body: CreateReservation, headers?: Record<string, string>) =>
+      call('POST', '/reservations', body, headers),
 
     release: (reservationId: string) => call('POST', `/reservations/${reservationId}/release`),
 
     async search(query: Record<string, string | number>) {
-      const parameters = new URLSearchParams(Object.entries(query).map(([name, value]): [string, string] => [name, String(value)]));
+      const parameters = new URLSearchParams(
+        Object.entries(query).map(([name, value]): [string, string] => [name, String(value)]),
+      );
       const response = await call('GET', `/?${parameters}`);
       assert.equal(response.statusCode, 200, response.body);
       return response.json() as { items: Product[]; total: number; limit: number; offset: number };

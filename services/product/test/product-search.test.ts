@@ -9,10 +9,22 @@ const app = useTestService(productService, { environment: { ALLOW_TEST_RESET: 't
 const client = productClient(app);
 
 const catalog: CreateProduct[] = [
-  { name: 'Yonex Astrox 99 Badminton Racket', price: 229.99, stock: 5, category: 'Rackets', description: 'Head-heavy for steep smashes' },
+  {
+    name: 'Yonex Astrox 99 Badminton Racket',
+    price: 229.99,
+    stock: 5,
+    category: 'Rackets',
+    description: 'Head-heavy for steep smashes',
+  },
   { name: 'Victor Thruster K Badminton Racket', price: 189, stock: 5, category: 'Rackets' },
   { name: 'Li-Ning Axforce 80', price: 210, stock: 5, category: 'Rackets', description: 'Even balance' },
-  { name: 'Feather Shuttlecocks', price: 30, stock: 50, category: 'Accessories', description: 'Tube of 12, fits any racket bag' },
+  {
+    name: 'Feather Shuttlecocks',
+    price: 30,
+    stock: 50,
+    category: 'Accessories',
+    description: 'Tube of 12, fits any racket bag',
+  },
   { name: 'Yonex Power Cushion Shoes', price: 120, stock: 8, category: 'Shoes', description: 'Badminton court shoes' },
   { name: 'MacBook Pro', price: 2000, stock: 10, category: 'Laptops', description: 'Apple laptop with M3 chip' },
   { name: 'MacBook Air', price: 1200, stock: 10, category: 'Laptops' },
@@ -39,11 +51,18 @@ describe('search by words', () => {
     assert.deepEqual(names(await client.search({ query: 'macbooks' })), ['MacBook Pro', 'MacBook Air']);
     const laptops = await client.search({ query: 'laptops' });
     assert.equal(laptops.total, 3);
-    assert.deepEqual(names(laptops).slice(0, 2), ['MacBook Pro', 'ThinkPad X1 Carbon'], 'category and description beat category alone');
+    assert.deepEqual(
+      names(laptops).slice(0, 2),
+      ['MacBook Pro', 'ThinkPad X1 Carbon'],
+      'category and description beat category alone',
+    );
   });
 
   test('a singular finds a plural ending in -ies: "accessory" matches the Accessories category', async () => {
-    assert.deepEqual(names(await client.search({ query: 'accessory', sort: 'price_asc' })), ['Grip 100% Cotton', 'Feather Shuttlecocks']);
+    assert.deepEqual(names(await client.search({ query: 'accessory', sort: 'price_asc' })), [
+      'Grip 100% Cotton',
+      'Feather Shuttlecocks',
+    ]);
   });
 
   test('"Racket" matches whatever its case, names before categories before descriptions', async () => {
@@ -68,7 +87,11 @@ describe('search by words', () => {
 
   test('when no product has every word, products with some of them come back, most words first', async () => {
     const page = await client.search({ query: 'yonex badminton unicorn' });
-    assert.deepEqual(names(page), ['Yonex Astrox 99 Badminton Racket', 'Yonex Power Cushion Shoes', 'Victor Thruster K Badminton Racket']);
+    assert.deepEqual(names(page), [
+      'Yonex Astrox 99 Badminton Racket',
+      'Yonex Power Cushion Shoes',
+      'Victor Thruster K Badminton Racket',
+    ]);
   });
 
   test('LIKE wildcards in the query are literal characters', async () => {
@@ -85,12 +108,19 @@ describe('filters, sorting and pages', () => {
   });
 
   test('max_price includes a product at exactly that price', async () => {
-    assert.deepEqual(names(await client.search({ category: 'laptops', max_price: 1500 })), ['MacBook Air', 'ThinkPad X1 Carbon']);
+    assert.deepEqual(names(await client.search({ category: 'laptops', max_price: 1500 })), [
+      'MacBook Air',
+      'ThinkPad X1 Carbon',
+    ]);
     assert.deepEqual(names(await client.search({ query: 'macbook', max_price: 1499.99 })), ['MacBook Air']);
   });
 
   test('price sorting in both directions, also with a query', async () => {
-    assert.deepEqual(names(await client.search({ query: 'laptop', sort: 'price_asc' })), ['MacBook Air', 'ThinkPad X1 Carbon', 'MacBook Pro']);
+    assert.deepEqual(names(await client.search({ query: 'laptop', sort: 'price_asc' })), [
+      'MacBook Air',
+      'ThinkPad X1 Carbon',
+      'MacBook Pro',
+    ]);
     assert.deepEqual(names(await client.search({ category: 'rackets', sort: 'price_desc' })), [
       'Yonex Astrox 99 Badminton Racket',
       'Li-Ning Axforce 80',
@@ -108,7 +138,10 @@ describe('filters, sorting and pages', () => {
 
   test('without a query everything comes back in creation order', async () => {
     const page = await client.search({ limit: 100 });
-    assert.deepEqual(names(page), catalog.map((product) => product.name));
+    assert.deepEqual(
+      names(page),
+      catalog.map((product) => product.name),
+    );
     assert.equal(page.total, catalog.length);
   });
 });
@@ -117,7 +150,11 @@ describe('POST /reset_db with ALLOW_TEST_RESET=true', () => {
   test('empties the catalog and reservations and restarts ids', async () => {
     const [first] = (await client.search({ limit: 1 })).items;
     assert.ok(first);
-    assert.equal((await client.reserve({ reservation_id: 'before-reset', lines: [{ product_id: first.id, quantity: 1 }] })).statusCode, 201);
+    assert.equal(
+      (await client.reserve({ reservation_id: 'before-reset', lines: [{ product_id: first.id, quantity: 1 }] }))
+        .statusCode,
+      201,
+    );
 
     const reset = await client.call('POST', '/reset_db');
     assert.deepEqual(reset.json(), { message: 'Product catalog and reservations emptied' });

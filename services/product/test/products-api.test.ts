@@ -14,15 +14,31 @@ describe('product CRUD', () => {
     const product = response.json();
     assert.ok(Number.isInteger(product.id) && product.id > 0);
     assert.deepEqual(
-      { name: product.name, price: product.price, stock: product.stock, description: product.description, category: product.category },
+      {
+        name: product.name,
+        price: product.price,
+        stock: product.stock,
+        description: product.description,
+        category: product.category,
+      },
       { name: 'MacBook Pro', price: 2000, stock: 10, description: null, category: null },
     );
     assert.deepEqual((await client.call('GET', `/${product.id}`)).json(), product);
   });
 
   test('PATCH changes only the given fields and clears with null', async () => {
-    const created = await client.createProduct({ name: 'Desk Lamp', price: 19.99, stock: 4, description: 'Warm light', category: 'Home' });
-    const response = await client.call('PATCH', `/${created.id}`, { price: 24.5, description: null, name: '  Desk Lamp XL ' });
+    const created = await client.createProduct({
+      name: 'Desk Lamp',
+      price: 19.99,
+      stock: 4,
+      description: 'Warm light',
+      category: 'Home',
+    });
+    const response = await client.call('PATCH', `/${created.id}`, {
+      price: 24.5,
+      description: null,
+      name: '  Desk Lamp XL ',
+    });
     assert.equal(response.statusCode, 200);
     const updated = response.json();
     assert.equal(updated.name, 'Desk Lamp XL');
@@ -48,10 +64,17 @@ describe('product CRUD', () => {
   test('a product held by an active reservation cannot be deleted until it is released', async () => {
     const product = await client.createProduct({ stock: 5 });
     const reservationId = uniqueId('hold');
-    assert.equal((await client.reserve({ reservation_id: reservationId, lines: [{ product_id: product.id, quantity: 2 }] })).statusCode, 201);
+    assert.equal(
+      (await client.reserve({ reservation_id: reservationId, lines: [{ product_id: product.id, quantity: 2 }] }))
+        .statusCode,
+      201,
+    );
     const refused = await client.call('DELETE', `/${product.id}`);
     assert.equal(refused.statusCode, 409);
-    assert.match(refused.json().message, new RegExp(`Product ${product.id} has active reservations \\(${reservationId}\\)`));
+    assert.match(
+      refused.json().message,
+      new RegExp(`Product ${product.id} has active reservations \\(${reservationId}\\)`),
+    );
     assert.equal(await client.stockOf(product.id), 3);
 
     assert.equal((await client.release(reservationId)).statusCode, 200);
@@ -89,15 +112,27 @@ describe('bad product input gets a 400 naming the field', () => {
     ['a negative price', { ...valid, price: -1 }, /body\.price: must not be negative/],
     ['a price that is not a number', { ...valid, price: 'cheap' }, /body\.price: must be a number/],
     ['a numeric string price', { ...valid, price: '10' }, /body\.price: must be a number/],
-    ['a price with fractions of a cent', { ...valid, price: 10.001 }, /body\.price: must have at most 2 decimal places/],
+    [
+      'a price with fractions of a cent',
+      { ...valid, price: 10.001 },
+      /body\.price: must have at most 2 decimal places/,
+    ],
     ['a huge price', { ...valid, price: 1e12 }, /body\.price: must be at most 1000000/],
     ['a negative stock', { ...valid, stock: -3 }, /body\.stock: must not be negative/],
     ['a fractional stock', { ...valid, stock: 1.5 }, /body\.stock: must be a whole number/],
     ['a stock beyond 32 bits', { ...valid, stock: 5_000_000_000 }, /body\.stock: must be at most 1000000000/],
     ['a blank name', { ...valid, name: '   ' }, /body\.name: must not be empty/],
     ['an over-long name', { ...valid, name: 'x'.repeat(201) }, /body\.name: must be at most 200 characters/],
-    ['an over-long description', { ...valid, description: 'x'.repeat(2001) }, /body\.description: must be at most 2000 characters/],
-    ['an over-long category', { ...valid, category: 'x'.repeat(101) }, /body\.category: must be at most 100 characters/],
+    [
+      'an over-long description',
+      { ...valid, description: 'x'.repeat(2001) },
+      /body\.description: must be at most 2000 characters/,
+    ],
+    [
+      'an over-long category',
+      { ...valid, category: 'x'.repeat(101) },
+      /body\.category: must be at most 100 characters/,
+    ],
     ['an unknown field', { ...valid, colour: 'red' }, /Unrecognized key: "colour"/],
     ['missing fields', {}, /body\.name: .*body\.price: .*body\.stock: /],
   ];

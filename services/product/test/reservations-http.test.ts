@@ -8,7 +8,8 @@ import { productService } from '../src/service.js';
 const database = useTestDatabase();
 const service = useListeningTestService(productService, { database });
 const client = useTestFixture(
-  async () => createServiceClient({ service: 'product', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY }),
+  async () =>
+    createServiceClient({ service: 'product', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY }),
   (opened) => opened.close(),
   database,
 );
@@ -54,7 +55,10 @@ test('concurrent reservations of mixed sizes never take more than the stock', as
       }),
     ),
   );
-  const reserved = outcomes.reduce((sum, outcome, index) => sum + (outcome.status === 'fulfilled' ? (quantities[index] ?? 0) : 0), 0);
+  const reserved = outcomes.reduce(
+    (sum, outcome, index) => sum + (outcome.status === 'fulfilled' ? (quantities[index] ?? 0) : 0),
+    0,
+  );
   assert.ok(reserved <= 25 && reserved >= 22, `reserved ${reserved}`);
   assert.equal(await stockOf(product.id), 25 - reserved);
 });
@@ -62,7 +66,9 @@ test('concurrent reservations of mixed sizes never take more than the stock', as
 test('retries of one reservation racing each other take the stock once', async () => {
   const product = await createProduct(10);
   const body = { reservation_id: 'raced-retry', lines: [{ product_id: product.id, quantity: 3 }] };
-  const replies = await Promise.all(Array.from({ length: 8 }, () => client.post('/reservations', { body, schema: reservationSchema })));
+  const replies = await Promise.all(
+    Array.from({ length: 8 }, () => client.post('/reservations', { body, schema: reservationSchema })),
+  );
   for (const reply of replies) assert.deepEqual(reply, replies[0]);
   assert.equal(await stockOf(product.id), 7);
 });

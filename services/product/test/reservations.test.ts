@@ -48,12 +48,17 @@ describe('reserving stock', () => {
       });
     const tooMany = await twice(3, 3);
     assert.equal(tooMany.statusCode, 409);
-    assert.deepEqual(tooMany.json().details.lines, [{ product_id: product.id, name: 'Test product', requested: 6, available: 5 }]);
+    assert.deepEqual(tooMany.json().details.lines, [
+      { product_id: product.id, name: 'Test product', requested: 6, available: 5 },
+    ]);
     assert.equal(await client.stockOf(product.id), 5);
 
     const exact = await twice(2, 3);
     assert.equal(exact.statusCode, 201);
-    assert.deepEqual(exact.json().lines.map((line: { quantity: number }) => line.quantity), [5]);
+    assert.deepEqual(
+      exact.json().lines.map((line: { quantity: number }) => line.quantity),
+      [5],
+    );
     assert.equal(await client.stockOf(product.id), 0);
   });
 
@@ -72,7 +77,10 @@ describe('reserving stock', () => {
     assert.equal(response.statusCode, 409);
     const body = response.json();
     assert.equal(body.code, 'INSUFFICIENT_STOCK');
-    assert.equal(body.message, 'Not enough stock: MacBook Pro (requested 3, available 1), iPhone (requested 2, available 0)');
+    assert.equal(
+      body.message,
+      'Not enough stock: MacBook Pro (requested 3, available 1), iPhone (requested 2, available 0)',
+    );
     assert.ok(stockShortageSchema.safeParse(body.details).success);
     assert.equal(body.details.lines.length, 2);
     assert.equal(await client.stockOf(plenty.id), 100);
@@ -92,7 +100,11 @@ describe('reserving stock', () => {
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().message, 'Product 2000000001 not found');
     assert.equal(await client.stockOf(product.id), 4);
-    assert.equal((await client.call('GET', `/reservations/${reservationId}`)).statusCode, 404, 'a failed attempt leaves no reservation');
+    assert.equal(
+      (await client.call('GET', `/reservations/${reservationId}`)).statusCode,
+      404,
+      'a failed attempt leaves no reservation',
+    );
   });
 });
 
@@ -112,9 +124,15 @@ describe('idempotency by reservation_id', () => {
     const product = await client.createProduct({ stock: 10 });
     const reservationId = uniqueId('mismatch');
     await client.reserve({ reservation_id: reservationId, lines: [{ product_id: product.id, quantity: 1 }] });
-    const response = await client.reserve({ reservation_id: reservationId, lines: [{ product_id: product.id, quantity: 2 }] });
+    const response = await client.reserve({
+      reservation_id: reservationId,
+      lines: [{ product_id: product.id, quantity: 2 }],
+    });
     assert.equal(response.statusCode, 409);
-    assert.equal(response.json().message, `Reservation "${reservationId}" already exists with different lines; use a new reservation_id`);
+    assert.equal(
+      response.json().message,
+      `Reservation "${reservationId}" already exists with different lines; use a new reservation_id`,
+    );
     assert.equal(await client.stockOf(product.id), 9);
   });
 
@@ -207,16 +225,52 @@ describe('the Idempotency-Key header', () => {
 describe('bad reservation input gets a 400 naming the field', () => {
   const line = { product_id: 1, quantity: 1 };
   const cases: Array<[string, unknown, RegExp]> = [
-    ['a zero quantity', { reservation_id: 'r1', lines: [{ ...line, quantity: 0 }] }, /body\.lines\.0\.quantity: must be at least 1/],
-    ['a negative quantity', { reservation_id: 'r1', lines: [{ ...line, quantity: -2 }] }, /body\.lines\.0\.quantity: must be at least 1/],
-    ['a fractional quantity', { reservation_id: 'r1', lines: [{ ...line, quantity: 1.5 }] }, /body\.lines\.0\.quantity: must be a whole number/],
-    ['a quantity beyond 32 bits', { reservation_id: 'r1', lines: [{ ...line, quantity: 2 ** 33 }] }, /quantity: must be at most 1000000/],
-    ['a quantity that is a string', { reservation_id: 'r1', lines: [{ ...line, quantity: '2' }] }, /quantity: must be a number/],
-    ['a product id beyond 32 bits', { reservation_id: 'r1', lines: [{ ...line, product_id: 2 ** 31 }] }, /product_id: is not a valid product id/],
-    ['a malformed product id', { reservation_id: 'r1', lines: [{ ...line, product_id: 'abc' }] }, /product_id: must be a number/],
+    [
+      'a zero quantity',
+      { reservation_id: 'r1', lines: [{ ...line, quantity: 0 }] },
+      /body\.lines\.0\.quantity: must be at least 1/,
+    ],
+    [
+      'a negative quantity',
+      { reservation_id: 'r1', lines: [{ ...line, quantity: -2 }] },
+      /body\.lines\.0\.quantity: must be at least 1/,
+    ],
+    [
+      'a fractional quantity',
+      { reservation_id: 'r1', lines: [{ ...line, quantity: 1.5 }] },
+      /body\.lines\.0\.quantity: must be a whole number/,
+    ],
+    [
+      'a quantity beyond 32 bits',
+      { reservation_id: 'r1', lines: [{ ...line, quantity: 2 ** 33 }] },
+      /quantity: must be at most 1000000/,
+    ],
+    [
+      'a quantity that is a string',
+      { reservation_id: 'r1', lines: [{ ...line, quantity: '2' }] },
+      /quantity: must be a number/,
+    ],
+    [
+      'a product id beyond 32 bits',
+      { reservation_id: 'r1', lines: [{ ...line, product_id: 2 ** 31 }] },
+      /product_id: is not a valid product id/,
+    ],
+    [
+      'a malformed product id',
+      { reservation_id: 'r1', lines: [{ ...line, product_id: 'abc' }] },
+      /product_id: must be a number/,
+    ],
     ['no lines', { reservation_id: 'r1', lines: [] }, /body\.lines: must have at least one line/],
-    ['a reservation id with spaces', { reservation_id: 'my order', lines: [line] }, /body\.reservation_id: must be 1-128 characters/],
-    ['an over-long reservation id', { reservation_id: 'r'.repeat(129), lines: [line] }, /body\.reservation_id: must be 1-128/],
+    [
+      'a reservation id with spaces',
+      { reservation_id: 'my order', lines: [line] },
+      /body\.reservation_id: must be 1-128 characters/,
+    ],
+    [
+      'an over-long reservation id',
+      { reservation_id: 'r'.repeat(129), lines: [line] },
+      /body\.reservation_id: must be 1-128/,
+    ],
     ['an unknown field', { reservation_id: 'r1', lines: [line], user_id: 'u1' }, /Unrecognized key: "user_id"/],
     ['an unknown line field', { reservation_id: 'r1', lines: [{ ...line, price: 1 }] }, /Unrecognized key: "price"/],
     ['an empty object', {}, /body\.reservation_id: .*body\.lines: /],

@@ -60,7 +60,9 @@ describe('creating sessions', () => {
 
   test('concurrent creates of one id by one user make one cart: one 201, the rest 200', async () => {
     const sessionId = uniqueId('race');
-    const responses = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/', { user_id: 'racer', session_id: sessionId })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => call('POST', '/', { user_id: 'racer', session_id: sessionId })),
+    );
     const statuses = responses.map((response) => response.statusCode).sort();
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 201]);
   });
@@ -71,7 +73,7 @@ describe('creating sessions', () => {
     assert.equal(response.json().message, 'Session "no-such-session" not found');
   });
 
-  test('a user\'s sessions are listed newest first, paginated, with their items', async () => {
+  test("a user's sessions are listed newest first, paginated, with their items", async () => {
     const userId = uniqueId('lister');
     const first = await createCart(userId);
     const second = await createCart(userId);
@@ -103,7 +105,10 @@ describe('cart items', () => {
       { product_id: 2, quantity: 10 },
     ]);
     const setNew = await call('PUT', `/${sessionId}/items/9`, { quantity: 1 });
-    assert.deepEqual(setNew.json().items.map((item: { product_id: number }) => item.product_id), [7, 2, 9]);
+    assert.deepEqual(
+      setNew.json().items.map((item: { product_id: number }) => item.product_id),
+      [7, 2, 9],
+    );
 
     const removed = await call('DELETE', `/${sessionId}/items/7`);
     assert.equal(removed.statusCode, 200);

@@ -73,7 +73,11 @@ describe('claiming a cart', () => {
   test('unknown sessions and claims are 404s', async () => {
     assert.equal((await claim('ghost-cart', 'claim-x')).statusCode, 404);
     const sessionId = await filledCart();
-    for (const url of [`/${sessionId}/checkout-claims/nope`, `/${sessionId}/checkout-claims/nope/release`, `/${sessionId}/checkout-claims/nope/complete`]) {
+    for (const url of [
+      `/${sessionId}/checkout-claims/nope`,
+      `/${sessionId}/checkout-claims/nope/release`,
+      `/${sessionId}/checkout-claims/nope/complete`,
+    ]) {
       const response = await call(url.endsWith('nope') ? 'GET' : 'POST', url);
       assert.equal(response.statusCode, 404, url);
       assert.equal(response.json().message, `Checkout claim "nope" not found for session "${sessionId}"`);
@@ -88,11 +92,20 @@ describe('releasing and completing', () => {
     const released = await call('POST', `/${sessionId}/checkout-claims/claim-r/release`);
     assert.equal(released.statusCode, 200);
     assert.deepEqual(released.json(), { session_id: sessionId, claim_id: 'claim-r', status: 'released', items });
-    assert.deepEqual((await call('GET', `/${sessionId}`)).json(), { session_id: sessionId, user_id: 'shopper', status: 'open', items });
+    assert.deepEqual((await call('GET', `/${sessionId}`)).json(), {
+      session_id: sessionId,
+      user_id: 'shopper',
+      status: 'open',
+      items,
+    });
 
     const again = await call('POST', `/${sessionId}/checkout-claims/claim-r/release`);
     assert.deepEqual(again.json(), released.json());
-    assert.equal((await call('POST', `/${sessionId}/items`, { product_id: 5, quantity: 1 })).statusCode, 200, 'the cart takes changes again');
+    assert.equal(
+      (await call('POST', `/${sessionId}/items`, { product_id: 5, quantity: 1 })).statusCode,
+      200,
+      'the cart takes changes again',
+    );
     assert.equal((await claim(sessionId, 'claim-r')).json().status, 'released', 'the released claim id stays spent');
     assert.equal((await claim(sessionId, 'claim-r2')).statusCode, 201, 'a new claim can be taken');
   });
@@ -103,7 +116,12 @@ describe('releasing and completing', () => {
     const completed = await call('POST', `/${sessionId}/checkout-claims/claim-c/complete`);
     assert.equal(completed.statusCode, 200);
     assert.deepEqual(completed.json(), { session_id: sessionId, claim_id: 'claim-c', status: 'completed', items });
-    assert.deepEqual((await call('GET', `/${sessionId}`)).json(), { session_id: sessionId, user_id: 'shopper', status: 'open', items: [] });
+    assert.deepEqual((await call('GET', `/${sessionId}`)).json(), {
+      session_id: sessionId,
+      user_id: 'shopper',
+      status: 'open',
+      items: [],
+    });
 
     const again = await call('POST', `/${sessionId}/checkout-claims/claim-c/complete`);
     assert.deepEqual(again.json(), completed.json());
@@ -117,15 +135,25 @@ describe('releasing and completing', () => {
     await call('POST', `/${releasedCart}/checkout-claims/claim-1/release`);
     const complete = await call('POST', `/${releasedCart}/checkout-claims/claim-1/complete`);
     assert.equal(complete.statusCode, 409);
-    assert.equal(complete.json().message, 'Checkout claim "claim-1" is already released; a released claim cannot be completed');
-    assert.deepEqual((await call('GET', `/${releasedCart}`)).json().items, items, 'the refused complete emptied nothing');
+    assert.equal(
+      complete.json().message,
+      'Checkout claim "claim-1" is already released; a released claim cannot be completed',
+    );
+    assert.deepEqual(
+      (await call('GET', `/${releasedCart}`)).json().items,
+      items,
+      'the refused complete emptied nothing',
+    );
 
     const completedCart = await filledCart();
     await claim(completedCart, 'claim-2');
     await call('POST', `/${completedCart}/checkout-claims/claim-2/complete`);
     const release = await call('POST', `/${completedCart}/checkout-claims/claim-2/release`);
     assert.equal(release.statusCode, 409);
-    assert.equal(release.json().message, 'Checkout claim "claim-2" is already completed; a completed claim cannot be released');
+    assert.equal(
+      release.json().message,
+      'Checkout claim "claim-2" is already completed; a completed claim cannot be released',
+    );
   });
 
   test('the snapshot is what was claimed, even after the cart is refilled', async () => {

@@ -8,7 +8,11 @@ import { caller, uniqueId } from './helpers.js';
 
 const database = useTestDatabase();
 const app = useTestService(sessionService, { database });
-const connection = useTestFixture(async () => createDatabase({ url: database.urlFor('session') }), (opened) => opened.close(), database);
+const connection = useTestFixture(
+  async () => createDatabase({ url: database.urlFor('session') }),
+  (opened) => opened.close(),
+  database,
+);
 const call = caller(() => app);
 
 /** A cart with one claim, taken to `finish` (or left active), its timestamps set `ageHours` back. */
@@ -26,7 +30,8 @@ async function claimAged(finish: 'release' | 'complete' | undefined, ageHours: n
   return sessionId;
 }
 
-const exists = async (sessionId: string) => (await call('GET', `/${sessionId}/checkout-claims/claim`)).statusCode === 200;
+const exists = async (sessionId: string) =>
+  (await call('GET', `/${sessionId}/checkout-claims/claim`)).statusCode === 200;
 
 test('released and completed claims past the retention are pruned; active and recent ones stay', async () => {
   const oldReleased = await claimAged('release', 800);

@@ -9,7 +9,13 @@ import { uniqueId } from './helpers.js';
 const database = useTestDatabase();
 const service = useListeningTestService(sessionService, { database });
 const client = useTestFixture(
-  async () => createServiceClient({ service: 'session', baseUrl: service.url, internalApiKey: testSecrets.INTERNAL_API_KEY, retries: 0 }),
+  async () =>
+    createServiceClient({
+      service: 'session',
+      baseUrl: service.url,
+      internalApiKey: testSecrets.INTERNAL_API_KEY,
+      retries: 0,
+    }),
   (opened) => opened.close(),
   database,
 );
@@ -30,7 +36,10 @@ test('20 concurrent claims with different claim ids: exactly one wins, the other
   const cart = await newCart();
   await client.post(`/${cart.session_id}/items`, { body: { product_id: 1, quantity: 2 } });
   const attempts = Array.from({ length: 20 }, (_, index) =>
-    client.post(`/${cart.session_id}/checkout-claims`, { body: { claim_id: `claim-${index}` }, schema: checkoutClaimSchema }),
+    client.post(`/${cart.session_id}/checkout-claims`, {
+      body: { claim_id: `claim-${index}` },
+      schema: checkoutClaimSchema,
+    }),
   );
   const outcomes = await Promise.allSettled(attempts);
   const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -63,9 +72,15 @@ test('adds racing a claim land either in the snapshot or get a 409, never silent
   const adds = Array.from({ length: 10 }, (_, index) =>
     statusOf(client.post(`/${cart.session_id}/items`, { body: { product_id: 100 + index, quantity: 1 } })),
   );
-  const claimed = client.post(`/${cart.session_id}/checkout-claims`, { body: { claim_id: 'racing-claim' }, schema: checkoutClaimSchema });
+  const claimed = client.post(`/${cart.session_id}/checkout-claims`, {
+    body: { claim_id: 'racing-claim' },
+    schema: checkoutClaimSchema,
+  });
   const [claim, ...statuses] = await Promise.all([claimed, ...adds]);
-  assert.ok(statuses.every((status) => status === 200 || status === 409), String(statuses));
+  assert.ok(
+    statuses.every((status) => status === 200 || status === 409),
+    String(statuses),
+  );
   const current = await client.get(`/${cart.session_id}`, { schema: cartSchema });
   assert.deepEqual(current.items, claim.items, 'the cart holds exactly what the claim snapshotted');
   assert.equal(claim.items.length, 1 + statuses.filter((status) => status === 200).length);
@@ -74,8 +89,16 @@ test('adds racing a claim land either in the snapshot or get a 409, never silent
 test('a retried add with the same Idempotency-Key over HTTP adds once', async () => {
   const cart = await newCart();
   const idempotencyKey = uniqueId('retry');
-  const first = await client.post(`/${cart.session_id}/items`, { body: { product_id: 3, quantity: 4 }, idempotencyKey, schema: cartSchema });
-  const retry = await client.post(`/${cart.session_id}/items`, { body: { product_id: 3, quantity: 4 }, idempotencyKey, schema: cartSchema });
+  const first = await client.post(`/${cart.session_id}/items`, {
+    body: { product_id: 3, quantity: 4 },
+    idempotencyKey,
+    schema: cartSchema,
+  });
+  const retry = await client.post(`/${cart.session_id}/items`, {
+    body: { product_id: 3, quantity: 4 },
+    idempotencyKey,
+    schema: cartSchema,
+  });
   assert.deepEqual(retry, first);
   const current = await client.get(`/${cart.session_id}`, { schema: cartSchema });
   assert.deepEqual(current.items, [{ product_id: 3, quantity: 4 }]);

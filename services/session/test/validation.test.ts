@@ -13,7 +13,12 @@ beforeTests(async () => {
   await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 });
 });
 
-async function expectValidationError(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body: object | undefined, message: RegExp) {
+async function expectValidationError(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  body: object | undefined,
+  message: RegExp,
+) {
   const response = await call(method, url, body);
   assert.equal(response.statusCode, 400, response.body);
   assert.equal(response.json().code, 'VALIDATION_FAILED');
@@ -33,7 +38,11 @@ describe('item bodies', () => {
     ['a quantity as a string', { product_id: 1, quantity: '2' }, /body\.quantity: must be a number/],
     ['a missing quantity', { product_id: 1 }, /body\.quantity/],
     ['a zero product id', { product_id: 0, quantity: 1 }, /body\.product_id: must be a positive whole number/],
-    ['a product id beyond 32 bits', { product_id: 2 ** 31, quantity: 1 }, /body\.product_id: is not a valid product id/],
+    [
+      'a product id beyond 32 bits',
+      { product_id: 2 ** 31, quantity: 1 },
+      /body\.product_id: is not a valid product id/,
+    ],
     ['a fractional product id', { product_id: 2.5, quantity: 1 }, /body\.product_id: must be a whole number/],
     ['an unknown field', { product_id: 1, quantity: 1, price: 10 }, /Unrecognized key: "price"/],
   ];
@@ -46,8 +55,18 @@ describe('item bodies', () => {
 
   test('setting a zero, fractional or huge quantity is a 400', async () => {
     await expectValidationError('PUT', `/${sessionId}/items/1`, { quantity: 0 }, /body\.quantity: must be at least 1/);
-    await expectValidationError('PUT', `/${sessionId}/items/1`, { quantity: 0.5 }, /body\.quantity: must be a whole number/);
-    await expectValidationError('PUT', `/${sessionId}/items/1`, { quantity: 1e12 }, /body\.quantity: must be at most 1000000/);
+    await expectValidationError(
+      'PUT',
+      `/${sessionId}/items/1`,
+      { quantity: 0.5 },
+      /body\.quantity: must be a whole number/,
+    );
+    await expectValidationError(
+      'PUT',
+      `/${sessionId}/items/1`,
+      { quantity: 1e12 },
+      /body\.quantity: must be at most 1000000/,
+    );
     await expectValidationError('PUT', `/${sessionId}/items/1`, { quantity: 2, note: 'x' }, /Unrecognized key: "note"/);
     await expectCartUnchanged();
   });
@@ -80,7 +99,12 @@ describe('path ids', () => {
   });
 
   test('a malformed claim id in the path is a 400', async () => {
-    await expectValidationError('POST', `/${sessionId}/checkout-claims/bad%20claim/release`, undefined, /params\.claim_id/);
+    await expectValidationError(
+      'POST',
+      `/${sessionId}/checkout-claims/bad%20claim/release`,
+      undefined,
+      /params\.claim_id/,
+    );
   });
 });
 
@@ -89,8 +113,16 @@ describe('session bodies', () => {
     ['no body', undefined, /body/],
     ['a missing user id', {}, /body\.user_id/],
     ['an empty user id', { user_id: '' }, /body\.user_id: must not be empty/],
-    ['a session id with spaces', { user_id: 'u', session_id: 'has space' }, /body\.session_id: must be 1-128 characters/],
-    ['a 129-character session id', { user_id: 'u', session_id: 'a'.repeat(129) }, /body\.session_id: must be 1-128 characters/],
+    [
+      'a session id with spaces',
+      { user_id: 'u', session_id: 'has space' },
+      /body\.session_id: must be 1-128 characters/,
+    ],
+    [
+      'a 129-character session id',
+      { user_id: 'u', session_id: 'a'.repeat(129) },
+      /body\.session_id: must be 1-128 characters/,
+    ],
     ['an empty session id', { user_id: 'u', session_id: '' }, /body\.session_id/],
     ['the reserved session id "stats"', { user_id: 'u', session_id: 'stats' }, /body\.session_id: "stats" is reserved/],
     ['an unknown field', { user_id: 'u', cart: [] }, /Unrecognized key: "cart"/],

@@ -4,7 +4,11 @@ import type pg from 'pg';
  * Runs start-up DDL of a service (beyond its migrations, e.g. a library's own setup) under the advisory lock its
  * migrations take, so replicas starting together on a fresh database do it one after the other.
  */
-export async function withMigrationLock<Result>(pool: pg.Pool, schema: string, work: () => Promise<Result>): Promise<Result> {
+export async function withMigrationLock<Result>(
+  pool: pg.Pool,
+  schema: string,
+  work: () => Promise<Result>,
+): Promise<Result> {
   const client = await pool.connect();
   const lock = `migrate:${schema}`;
   try {

@@ -10,9 +10,13 @@ export type Executor = PgDatabase<NodePgQueryResultHKT, Record<string, never>>;
  * `transaction(work)`, which gives `work` the same repositories bound to one transaction, so a thrown error undoes
  * every change it made.
  */
-export function withTransactions<Repositories extends object>(db: Database, create: (executor: Executor) => Repositories) {
+export function withTransactions<Repositories extends object>(
+  db: Database,
+  create: (executor: Executor) => Repositories,
+) {
   return {
     ...create(db),
-    transaction: <Result>(work: (repositories: Repositories) => Promise<Result>) => db.transaction((tx) => work(create(tx))),
+    transaction: <Result>(work: (repositories: Repositories) => Promise<Result>) =>
+      db.transaction((tx) => work(create(tx))),
   };
 }

@@ -15,8 +15,18 @@ export interface ApiDocsOptions {
 }
 
 const securitySchemes = {
-  bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A shopper\'s access token from POST /login of the auth service' },
-  internalKey: { type: 'apiKey', in: 'header', name: internalKeyHeader, description: 'The key services share to call each other' },
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "A shopper's access token from POST /login of the auth service",
+  },
+  internalKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: internalKeyHeader,
+    description: 'The key services share to call each other',
+  },
 } as const;
 
 /** Each operation names what the access guard will ask of it; a route without a config is internal, as in the guard. */
@@ -60,7 +70,13 @@ export function installApiDocs(app: FastifyInstance, options: ApiDocsOptions) {
     transform: (input) => {
       const { schema, url } = zodTransform(input);
       // A route that authenticates by itself (access "public" to the guard) states its security in its schema.
-      return { schema: { ...schema, security: (input.schema as FastifySchema | undefined)?.security ?? securityOf(input.route.config?.access) }, url };
+      return {
+        schema: {
+          ...schema,
+          security: (input.schema as FastifySchema | undefined)?.security ?? securityOf(input.route.config?.access),
+        },
+        url,
+      };
     },
     transformObject: (input) => withReferencedComponents(zodTransformObject(input)),
   });

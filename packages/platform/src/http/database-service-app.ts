@@ -18,11 +18,19 @@ export interface DatabaseServiceAppOptions {
  */
 export function createDatabaseServiceApp(options: DatabaseServiceAppOptions) {
   const { service, config } = options;
-  const database = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: service });
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    applicationName: service,
+  });
   const app = createServiceApp({ service, config, readiness: database.ping, docsAccess: options.docsAccess });
   app.addHook('onClose', database.close);
   if (options.idempotencyTable) {
-    installIdempotency(app, { db: database.db, table: options.idempotencyTable, ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+    installIdempotency(app, {
+      db: database.db,
+      table: options.idempotencyTable,
+      ttlHours: config.IDEMPOTENCY_TTL_HOURS,
+    });
   }
   return { app, database };
 }

@@ -16,7 +16,8 @@ function describeField(context: string | undefined, instancePath: string) {
 
 /** PostgreSQL's "data exception" class (22xxx): a value it cannot store, such as a NUL character or an out-of-range number. */
 function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
   return typeof code === 'string' && code.startsWith('22');
 }
 
@@ -41,7 +42,12 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     if (isDataException(error)) {
       request.log.warn({ err: error }, 'a value in the request could not be stored');
-      return send(reply, 400, 'INVALID_VALUE', 'A value in the request cannot be stored: it is out of range or holds characters such as NUL');
+      return send(
+        reply,
+        400,
+        'INVALID_VALUE',
+        'A value in the request cannot be stored: it is out of range or holds characters such as NUL',
+      );
     }
     const statusCode = error.statusCode ?? 500;
     if (statusCode >= 400 && statusCode < 500) {

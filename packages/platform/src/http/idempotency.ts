@@ -25,7 +25,8 @@ declare module 'fastify' {
 const maximumDepth = 64;
 
 function canonicalJson(value: unknown, depth = 0): string {
-  if (depth > maximumDepth) throw AppError.badRequest(`The request body is nested more than ${maximumDepth} levels deep`);
+  if (depth > maximumDepth)
+    throw AppError.badRequest(`The request body is nested more than ${maximumDepth} levels deep`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
@@ -102,7 +103,11 @@ export function installIdempotency(
       .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
       .returning({ key: table.key });
     if (takenOver.length === 0) {
-      throw new AppError(409, errorCodes.IDEMPOTENCY_IN_PROGRESS, `A request with Idempotency-Key "${given}" is still in progress; retry shortly`);
+      throw new AppError(
+        409,
+        errorCodes.IDEMPOTENCY_IN_PROGRESS,
+        `A request with Idempotency-Key "${given}" is still in progress; retry shortly`,
+      );
     }
     request.idempotencyKey = key;
   });

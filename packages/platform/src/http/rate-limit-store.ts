@@ -17,12 +17,14 @@ export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
     incr(requestKey: string, callback: Callback, timeWindow: number) {
       const key = this.scope + requestKey;
       const window = sql`make_interval(secs => ${timeWindow / 1000})`;
-      db.execute<{ hits: number; ttl: number }>(sql`
+      db.execute<{ hits: number; ttl: number }>(
+        sql`
         insert into ${table} (key, hits, window_ends_at) values (${key}, 1, now() + ${window})
         on conflict (key) do update set
           hits = case when ${table.windowEndsAt} <= now() then 1 else ${table.hits} + 1 end,
           window_ends_at = case when ${table.windowEndsAt} <= now() then now() + ${window} else ${table.windowEndsAt} end
-        returning hits, ceil(extract(epoch from (window_ends_at - now())) * 1000)::int as ttl`)
+        returning hits, ceil(extract(epoch from (window_ends_at - now())) * 1000)::int as ttl`,
+      )
         .then(({ rows: [row] }) => callback(null, { current: row!.hits, ttl: Math.max(row!.ttl, 0) }))
         .catch((error: Error) => callback(error));
     }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BaseConfig } from '../config.js';
@@ -30,7 +36,8 @@ class OneLinePerRequest extends LogController {
   override incomingRequest() {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
-    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    if (error)
+      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
     else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }
@@ -80,7 +87,11 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 function registerProbes(app: ServiceApp, { service, readiness }: ServiceAppOptions) {
   app.get(
     '/health',
-    { config: { access: 'public' }, logLevel: 'warn', schema: { response: { 200: z.object({ service: z.string(), status: z.literal('running') }) } } },
+    {
+      config: { access: 'public' },
+      logLevel: 'warn',
+      schema: { response: { 200: z.object({ service: z.string(), status: z.literal('running') }) } },
+    },
     async () => ({ service, status: 'running' as const }),
   );
   app.get('/ready', { config: { access: 'public' }, logLevel: 'warn' }, async (request, reply) => {

@@ -80,7 +80,11 @@ export function createServiceClient(options: ServiceClientOptions) {
   breaker.onStateChange((state) => options.breaker?.onStateChange?.(breakerStates[state]));
   // An open breaker is the same refusal as an unreachable service: one the saga knows may pass by itself.
   const circuitOpen = () =>
-    new AppError(503, errorCodes.UPSTREAM_UNAVAILABLE, `${options.service} service is unreachable (circuit open after repeated failures; next try within ${halfOpenAfterMs} ms)`);
+    new AppError(
+      503,
+      errorCodes.UPSTREAM_UNAVAILABLE,
+      `${options.service} service is unreachable (circuit open after repeated failures; next try within ${halfOpenAfterMs} ms)`,
+    );
 
   async function attempt(method: Method, path: string, call: CallOptions<z.ZodType>) {
     const timeoutMs = call.timeoutMs ?? defaultTimeout;
@@ -99,21 +103,31 @@ export function createServiceClient(options: ServiceClientOptions) {
       });
     } catch (error) {
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-        throw new RetryableFailure(AppError.upstreamTimeout(`${options.service} service did not answer within ${timeoutMs} ms`));
+        throw new RetryableFailure(
+          AppError.upstreamTimeout(`${options.service} service did not answer within ${timeoutMs} ms`),
+        );
       }
       // A request refused here before it was sent (a path undici will not send) says nothing of the service's health.
-      if (error instanceof undiciErrors.InvalidArgumentError) throw AppError.badRequest(`Invalid request to the ${options.service} service`);
-      throw new RetryableFailure(new AppError(503, errorCodes.UPSTREAM_UNAVAILABLE, `${options.service} service is unreachable`));
+      if (error instanceof undiciErrors.InvalidArgumentError)
+        throw AppError.badRequest(`Invalid request to the ${options.service} service`);
+      throw new RetryableFailure(
+        new AppError(503, errorCodes.UPSTREAM_UNAVAILABLE, `${options.service} service is unreachable`),
+      );
     }
     const text = await response.body.text();
     let payload: Record<string, unknown> | undefined;
     try {
       payload = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     } catch {
-      throw AppError.upstream(`${options.service} service answered ${response.statusCode} with a body that is not JSON`);
+      throw AppError.upstream(
+        `${options.service} service answered ${response.statusCode} with a body that is not JSON`,
+      );
     }
     if (response.statusCode < 400) return { payload, replayed: response.headers[idempotentReplayedHeader] === 'true' };
-    const message = typeof payload?.message === 'string' ? payload.message : `${options.service} service answered ${response.statusCode}`;
+    const message =
+      typeof payload?.message === 'string'
+        ? payload.message
+        : `${options.service} service answered ${response.statusCode}`;
     const code = typeof payload?.code === 'string' ? payload.code : errorCodes.UPSTREAM_REJECTED;
     if (response.statusCode < 500) {
       const rejection = new AppError(response.statusCode, code, message, payload?.details);

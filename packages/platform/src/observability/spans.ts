@@ -18,7 +18,11 @@ export const spanAttributes = {
  * failed (with the exception recorded) and propagates. `work` gets the span to add attributes
  * learnt on the way, such as token counts.
  */
-export function withSpan<Result>(name: string, attributes: Attributes, work: (span: Span) => Promise<Result> | Result): Promise<Result> {
+export function withSpan<Result>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<Result> | Result,
+): Promise<Result> {
   // Asked for on each call, not once at import: a tracer taken before the SDK starts stays a no-op.
   // Without tracing it is a no-op anyway, so code can always call withSpan.
   const tracer = trace.getTracer('@ecomm/platform');

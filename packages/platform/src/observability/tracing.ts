@@ -54,7 +54,10 @@ export function startTracing(service: string): Tracing {
         ignoreIncomingRequestHook: (request) => untracedPaths.has((request.url ?? '').split('?')[0] ?? ''),
       }),
       new UndiciInstrumentation(),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route) => untracedPaths.has(route.url) }),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: (route) => untracedPaths.has(route.url),
+      }),
       // Pool housekeeping outside any request (migrations, idempotency pruning) would be noise.
       new PgInstrumentation({ requireParentSpan: true }),
       // Adds trace_id and span_id to every log line written inside a span.

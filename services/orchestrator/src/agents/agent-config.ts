@@ -27,7 +27,11 @@ interface AgentSettings {
 export function resolveProvider<Config extends AgentSettings>(config: Config, context: z.RefinementCtx) {
   const provider = config.LLM_PROVIDER ?? (config.OPENAI_API_KEY || config.OPENAI_BASE_URL ? 'openai' : 'offline');
   if (provider === 'openai' && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
-    context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL for a local server)' });
+    context.addIssue({
+      code: 'custom',
+      path: ['OPENAI_API_KEY'],
+      message: 'is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL for a local server)',
+    });
   }
   return { ...config, LLM_PROVIDER: provider };
 }

@@ -32,7 +32,11 @@ export interface ChatTurn {
 
 function finalText(messages: BaseMessage[]) {
   const reply = messages.findLast(
-    (message) => AIMessage.isInstance(message) && !message.tool_calls?.length && typeof message.content === 'string' && message.content !== '',
+    (message) =>
+      AIMessage.isInstance(message) &&
+      !message.tool_calls?.length &&
+      typeof message.content === 'string' &&
+      message.content !== '',
   );
   return reply ? String(reply.content) : "Sorry, I couldn't work that out. Could you rephrase?";
 }
@@ -53,7 +57,11 @@ function steps(messages: BaseMessage[]) {
     outcomes.set(message.tool_call_id, message.status !== 'error');
   }
   return messages.flatMap((message) =>
-    ((message as WithToolCalls).tool_calls ?? []).map((call) => ({ tool: call.name, args: call.args, ok: outcomes.get(call.id ?? '') ?? false })),
+    ((message as WithToolCalls).tool_calls ?? []).map((call) => ({
+      tool: call.name,
+      args: call.args,
+      ok: outcomes.get(call.id ?? '') ?? false,
+    })),
   );
 }
 
@@ -119,7 +127,12 @@ export function createChatService(dependencies: {
       orders: receipts(added),
       steps: steps(added),
       awaiting_confirmation: Boolean(question),
-      usage: { model: modelName, model_calls: usage.modelCalls, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+      usage: {
+        model: modelName,
+        model_calls: usage.modelCalls,
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+      },
     };
   }
 
@@ -167,7 +180,8 @@ export function createChatService(dependencies: {
       await bindSession(clients, turn.userId, turn.sessionId);
       lease = await threads.create(threadId, turn.userId, turn.sessionId, token);
     }
-    if (lease === 'busy') throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
+    if (lease === 'busy')
+      throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
     return threads.holding(threadId, token, () => work(threadId));
   }
 
@@ -187,7 +201,11 @@ export function createChatService(dependencies: {
           execute: async ({ writer }) => {
             try {
               writer.write({ type: 'start' });
-              await streamTurn(threadId, turn, createPartTranslator((part) => writer.write(part)));
+              await streamTurn(
+                threadId,
+                turn,
+                createPartTranslator((part) => writer.write(part)),
+              );
               writer.write({ type: 'finish' });
             } finally {
               resolve();

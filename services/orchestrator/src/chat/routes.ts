@@ -25,26 +25,45 @@ export async function chatRoutes(app: ServiceApp, options: ChatRoutesOptions) {
     },
   });
 
-  const onRequest = [limit, async (request: FastifyRequest) => void (request.user ?? (await authenticateUser(request, options.tokens)))];
+  const onRequest = [
+    limit,
+    async (request: FastifyRequest) => void (request.user ?? (await authenticateUser(request, options.tokens))),
+  ];
 
   app.post(
     '/chat',
-    { config: { access: 'public' }, onRequest, schema: { body: chatRequestSchema, response: { 200: chatResponseSchema } } },
+    {
+      config: { access: 'public' },
+      onRequest,
+      schema: { body: chatRequestSchema, response: { 200: chatResponseSchema } },
+    },
     async (request) =>
-      options.chat.reply({ userId: requireUser(request).id, sessionId: request.body.session_id, message: request.body.message }),
+      options.chat.reply({
+        userId: requireUser(request).id,
+        sessionId: request.body.session_id,
+        message: request.body.message,
+      }),
   );
 
   // The same turn as /chat, answered in the AI SDK's UI message stream protocol (server-sent events).
-  app.post('/chat/stream', { config: { access: 'public' }, onRequest, schema: { body: chatRequestSchema } }, async (request, reply) => {
-    const turn = { userId: requireUser(request).id, sessionId: request.body.session_id, message: request.body.message };
-    await options.chat.stream(turn, (stream) => {
-      reply.hijack();
-      void pipeUIMessageStreamToResponse({
-        response: reply.raw,
-        stream,
-        keepAliveMs: options.heartbeatMs,
-        headers: { 'x-request-id': request.id, 'cache-control': 'no-cache' },
+  app.post(
+    '/chat/stream',
+    { config: { access: 'public' }, onRequest, schema: { body: chatRequestSchema } },
+    async (request, reply) => {
+      const turn = {
+        userId: requireUser(request).id,
+        sessionId: request.body.session_id,
+        message: request.body.message,
+      };
+      await options.chat.stream(turn, (stream) => {
+        reply.hijack();
+        void pipeUIMessageStreamToResponse({
+          response: reply.raw,
+          stream,
+          keepAliveMs: options.heartbeatMs,
+          headers: { 'x-request-id': request.id, 'cache-control': 'no-cache' },
+        });
       });
-    });
-  });
+    },
+  );
 }

@@ -35,7 +35,12 @@ export function createThreadRepository(db: Database) {
     },
 
     /** Creates the thread with its lease taken; when another turn created it first, takes the lease as usual. */
-    async create(threadId: string, userId: string, sessionId: string, token: string): Promise<Exclude<LeaseOutcome, 'absent'>> {
+    async create(
+      threadId: string,
+      userId: string,
+      sessionId: string,
+      token: string,
+    ): Promise<Exclude<LeaseOutcome, 'absent'>> {
       const created = await db
         .insert(chatThreads)
         .values({ threadId, userId, sessionId, busyUntil: lease, busyToken: token })
@@ -48,9 +53,16 @@ export function createThreadRepository(db: Database) {
     /** Runs the work while renewing the lease taken with this token, then gives the lease back. */
     async holding<Result>(threadId: string, token: string, work: () => Promise<Result>): Promise<Result> {
       const mine = and(eq(chatThreads.threadId, threadId), eq(chatThreads.busyToken, token));
-      const renewal = setInterval(() => {
-        void db.update(chatThreads).set({ busyUntil: lease }).where(mine).catch(() => undefined);
-      }, (leaseSeconds * 1000) / 3);
+      const renewal = setInterval(
+        () => {
+          void db
+            .update(chatThreads)
+            .set({ busyUntil: lease })
+            .where(mine)
+            .catch(() => undefined);
+        },
+        (leaseSeconds * 1000) / 3,
+      );
       try {
         return await work();
       } finally {
@@ -60,7 +72,11 @@ export function createThreadRepository(db: Database) {
     },
 
     async idleSince(cutoff: Date, limit: number) {
-      return db.select({ threadId: chatThreads.threadId }).from(chatThreads).where(lt(chatThreads.lastActiveAt, cutoff)).limit(limit);
+      return db
+        .select({ threadId: chatThreads.threadId })
+        .from(chatThreads)
+        .where(lt(chatThreads.lastActiveAt, cutoff))
+        .limit(limit);
     },
 
     async remove(threadId: string) {

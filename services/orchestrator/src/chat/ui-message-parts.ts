@@ -59,13 +59,27 @@ export function createPartTranslator(write: Write) {
         if (AIMessage.isInstance(message) && message.tool_calls?.length) {
           endText();
           for (const call of message.tool_calls) {
-            write({ type: 'tool-input-available', toolCallId: call.id ?? call.name, toolName: call.name, input: call.args, dynamic: true });
+            write({
+              type: 'tool-input-available',
+              toolCallId: call.id ?? call.name,
+              toolName: call.name,
+              input: call.args,
+              dynamic: true,
+            });
           }
         } else if (ToolMessage.isInstance(message)) {
           const value = parseToolContent(message.content);
-          if (message.status !== 'error') write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
-          else write({ type: 'tool-output-error', toolCallId: message.tool_call_id, errorText: String((value as { error?: string }).error ?? value), dynamic: true });
-          const receipt = message.name === 'checkout' ? (message.artifact as CheckoutReceipt | null | undefined) : undefined;
+          if (message.status !== 'error')
+            write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
+          else
+            write({
+              type: 'tool-output-error',
+              toolCallId: message.tool_call_id,
+              errorText: String((value as { error?: string }).error ?? value),
+              dynamic: true,
+            });
+          const receipt =
+            message.name === 'checkout' ? (message.artifact as CheckoutReceipt | null | undefined) : undefined;
           if (receipt) write({ type: 'data-receipt', id: `receipt-${receipt.order_id}`, data: receipt });
         }
       }

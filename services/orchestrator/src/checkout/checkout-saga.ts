@@ -34,7 +34,9 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
     steps: [
       {
         name: 'claim_cart',
-        run: async ({ input, idempotencyKey }) => ({ claim: await carts.claim(input.session_id, input.claim_id, idempotencyKey()) }),
+        run: async ({ input, idempotencyKey }) => ({
+          claim: await carts.claim(input.session_id, input.claim_id, idempotencyKey()),
+        }),
         compensate: ({ input, idempotencyKey }) =>
           unlessAbsent(carts.releaseClaim(input.session_id, input.claim_id, idempotencyKey('compensate'))),
       },
@@ -46,15 +48,24 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
           // The stock may have been put back since a first attempt (by the compensation of a process that took the
           // run over), and a released reservation holds nothing.
           if (reservation.status !== 'reserved') {
-            throw new AppError(409, 'RESERVATION_RELEASED', 'The stock held for this checkout was released; please check out again');
+            throw new AppError(
+              409,
+              'RESERVATION_RELEASED',
+              'The stock held for this checkout was released; please check out again',
+            );
           }
           // The cart may have changed between the confirmation and the claim; failing here undoes claim and reservation.
           if (input.expected_total !== undefined && reservedCents(reservation) !== toCents(input.expected_total)) {
-            throw new AppError(409, 'CART_CHANGED', 'The cart changed after you confirmed; nothing was charged. Ask for a new preview.');
+            throw new AppError(
+              409,
+              'CART_CHANGED',
+              'The cart changed after you confirmed; nothing was charged. Ask for a new preview.',
+            );
           }
           return { reservation };
         },
-        compensate: ({ sagaId, idempotencyKey }) => unlessAbsent(products.release(sagaId, idempotencyKey('compensate'))),
+        compensate: ({ sagaId, idempotencyKey }) =>
+          unlessAbsent(products.release(sagaId, idempotencyKey('compensate'))),
       },
       {
         name: 'create_order',
@@ -66,7 +77,8 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
           );
           return { order };
         },
-        compensate: ({ input, idempotencyKey }) => unlessAbsent(orders.cancel(input.order_id, idempotencyKey('compensate'))),
+        compensate: ({ input, idempotencyKey }) =>
+          unlessAbsent(orders.cancel(input.order_id, idempotencyKey('compensate'))),
       },
       {
         name: 'charge_payment',

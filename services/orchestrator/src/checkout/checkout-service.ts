@@ -24,7 +24,10 @@ export interface CheckoutRequest {
 }
 
 export interface CheckoutObserver {
-  finished: (status: 'completed' | 'failed' | 'compensation_failed' | 'processing' | 'needs_attention', seconds: number) => void;
+  finished: (
+    status: 'completed' | 'failed' | 'compensation_failed' | 'processing' | 'needs_attention',
+    seconds: number,
+  ) => void;
   /** An order paid and confirmed by this checkout. */
   paid?: (orderId: string) => void;
 }
@@ -38,13 +41,21 @@ const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
  */
 function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): AppError {
   if (requestRejected(failure)) {
-    return new AppError(422, 'CHECKOUT_NOT_POSSIBLE', `This cart cannot be checked out as it is (reference ${sagaId}). Nothing was charged and the cart is unchanged.`, { saga_id: sagaId });
+    return new AppError(
+      422,
+      'CHECKOUT_NOT_POSSIBLE',
+      `This cart cannot be checked out as it is (reference ${sagaId}). Nothing was charged and the cart is unchanged.`,
+      { saga_id: sagaId },
+    );
   }
   if (failure.statusCode < 500) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
   const aftermath = undone
     ? 'Nothing was charged and the cart is unchanged.'
     : 'Undoing it is not finished; it has been reported and will be completed.';
-  return AppError.upstream(`Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
+  return AppError.upstream(
+    `Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`,
+    { saga_id: sagaId },
+  );
 }
 
 /** The run's outcome, or undefined if it is still going at the deadline (it goes on regardless). */
@@ -69,13 +80,21 @@ export function createCheckoutService(dependencies: {
   const { clients, runner, observer, logger, deadlineMs } = dependencies;
 
   /** The run outlived the deadline: stopped before the payment (503), or left to finish once it may have charged (202). */
-  function pastDeadline(sagaId: string, orderId: string, run: Promise<SagaOutcome<CheckoutData>>, stopped: boolean, seconds: number): CheckoutProcessing {
+  function pastDeadline(
+    sagaId: string,
+    orderId: string,
+    run: Promise<SagaOutcome<CheckoutData>>,
+    stopped: boolean,
+    seconds: number,
+  ): CheckoutProcessing {
     void run
       .then((outcome) => {
         if (outcome.status === 'completed') observer.paid?.(orderId);
         logger.info({ sagaId, status: outcome.status }, 'checkout run finished after its deadline');
       })
-      .catch((error: unknown) => logger.error({ sagaId, err: error }, 'checkout run failed after its deadline; the sweep takes it up'));
+      .catch((error: unknown) =>
+        logger.error({ sagaId, err: error }, 'checkout run failed after its deadline; the sweep takes it up'),
+      );
     if (stopped) {
       observer.finished('failed', seconds);
       throw new AppError(
@@ -107,7 +126,11 @@ export function createCheckoutService(dependencies: {
     async checkout(request: CheckoutRequest): Promise<CheckoutReceipt | CheckoutProcessing> {
       const started = performance.now();
       if (!request.ownerVerified && !(await byDeadline(ownedCart(request.userId, request.sessionId), deadlineMs))) {
-        throw new AppError(503, 'CHECKOUT_TIMED_OUT', 'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.');
+        throw new AppError(
+          503,
+          'CHECKOUT_TIMED_OUT',
+          'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.',
+        );
       }
       const sagaId = randomUUID();
       const input: CheckoutInput = {
@@ -131,7 +154,8 @@ export function createCheckoutService(dependencies: {
       }
       if (outcome.status !== 'completed') {
         observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
-        if (requestRejected(outcome.failure)) logger.error({ sagaId, failure: outcome.failure }, 'a service rejected a checkout request as invalid');
+        if (requestRejected(outcome.failure))
+          logger.error({ sagaId, failure: outcome.failure }, 'a service rejected a checkout request as invalid');
         throw failureToError(sagaId, outcome.failure, outcome.status === 'compensated');
       }
       observer.finished('completed', seconds);

@@ -1,4 +1,9 @@
-import { checkoutProcessingSchema, checkoutReceiptSchema, checkoutRequestSchema, paymentSimulationHeader } from '@ecomm/contracts';
+import {
+  checkoutProcessingSchema,
+  checkoutReceiptSchema,
+  checkoutRequestSchema,
+  paymentSimulationHeader,
+} from '@ecomm/contracts';
 import type {} from '@fastify/rate-limit';
 import { requireUser, type ServiceApp } from '@ecomm/platform';
 import { faultHeader, parseFault } from '../saga/fault-injection.js';

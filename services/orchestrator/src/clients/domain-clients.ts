@@ -27,7 +27,10 @@ import { createServiceClient, type BreakerState, type ServiceClient } from '@eco
 import type { OrchestratorConfig } from '../config.js';
 
 /** Typed calls to the domain services; each response is parsed with the callee's own contract. */
-export function createDomainClients(config: OrchestratorConfig, onBreakerState?: (service: string, state: BreakerState) => void) {
+export function createDomainClients(
+  config: OrchestratorConfig,
+  onBreakerState?: (service: string, state: BreakerState) => void,
+) {
   const client = (service: string, baseUrl: string, timeoutMs = config.SERVICE_TIMEOUT_MS) => {
     onBreakerState?.(service, 'closed');
     return createServiceClient({
@@ -54,8 +57,10 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
     products: {
       search: (query: Partial<ListProductsQuery>) => product.get('/', { query, schema: productPageSchema }),
       get: (productId: number) => product.get(`/${productId}`, { schema: productSchema }),
-      create: (body: CreateProduct, idempotencyKey: string) => product.post('/', { body, schema: productSchema, ...key(idempotencyKey) }),
-      update: (productId: number, body: UpdateProduct) => product.patch(`/${productId}`, { body, schema: productSchema }),
+      create: (body: CreateProduct, idempotencyKey: string) =>
+        product.post('/', { body, schema: productSchema, ...key(idempotencyKey) }),
+      update: (productId: number, body: UpdateProduct) =>
+        product.patch(`/${productId}`, { body, schema: productSchema }),
       remove: (productId: number) => product.delete(`/${productId}`, { schema: productSchema }),
       /**
        * The reservation as it stands now. A retry is answered with the first, stored reply, which may be out of date
@@ -72,48 +77,110 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
         return product.get(`/reservations/${reservationId}`, { schema: reservationSchema });
       },
       release: (reservationId: string, idempotencyKey: string) =>
-        product.post(`/reservations/${reservationId}/release`, { body: {}, schema: reservationSchema, ...key(idempotencyKey) }),
+        product.post(`/reservations/${reservationId}/release`, {
+          body: {},
+          schema: reservationSchema,
+          ...key(idempotencyKey),
+        }),
       restock: (restockId: string, lines: { product_id: number; quantity: number }[], idempotencyKey: string) =>
-        product.post('/restocks', { body: { restock_id: restockId, lines }, schema: restockSchema, ...key(idempotencyKey) }),
+        product.post('/restocks', {
+          body: { restock_id: restockId, lines },
+          schema: restockSchema,
+          ...key(idempotencyKey),
+        }),
     },
     carts: {
       get: (sessionId: string) => session.get(`/${encodeURIComponent(sessionId)}`, { schema: cartSchema }),
       ofUser: (userId: string) => session.get('/', { query: { user_id: userId, limit: 100 }, schema: cartPageSchema }),
       stats: () => session.get('/stats', { schema: sessionStatsSchema }),
       open: (sessionId: string, userId: string) =>
-        session.post('/', { body: { session_id: sessionId, user_id: userId }, schema: cartSchema, ...key(`open:${sessionId}:${userId}`) }),
+        session.post('/', {
+          body: { session_id: sessionId, user_id: userId },
+          schema: cartSchema,
+          ...key(`open:${sessionId}:${userId}`),
+        }),
       addItem: (sessionId: string, productId: number, quantity: number, idempotencyKey: string) =>
-        session.post(`/${encodeURIComponent(sessionId)}/items`, { body: { product_id: productId, quantity }, schema: cartSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/items`, {
+          body: { product_id: productId, quantity },
+          schema: cartSchema,
+          ...key(idempotencyKey),
+        }),
       setItem: (sessionId: string, productId: number, quantity: number) =>
         session.put(`/${encodeURIComponent(sessionId)}/items/${productId}`, { body: { quantity }, schema: cartSchema }),
-      removeItem: (sessionId: string, productId: number) => session.delete(`/${encodeURIComponent(sessionId)}/items/${productId}`, { schema: cartSchema }),
+      removeItem: (sessionId: string, productId: number) =>
+        session.delete(`/${encodeURIComponent(sessionId)}/items/${productId}`, { schema: cartSchema }),
       claim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims`, { body: { claim_id: claimId }, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims`, {
+          body: { claim_id: claimId },
+          schema: checkoutClaimSchema,
+          ...key(idempotencyKey),
+        }),
       releaseClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/release`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/release`, {
+          body: {},
+          schema: checkoutClaimSchema,
+          ...key(idempotencyKey),
+        }),
       completeClaim: (sessionId: string, claimId: string, idempotencyKey: string) =>
-        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/complete`, { body: {}, schema: checkoutClaimSchema, ...key(idempotencyKey) }),
+        session.post(`/${encodeURIComponent(sessionId)}/checkout-claims/${claimId}/complete`, {
+          body: {},
+          schema: checkoutClaimSchema,
+          ...key(idempotencyKey),
+        }),
     },
     orders: {
-      create: (body: { order_id: string; user_id: string; session_id: string; lines: { product_id: number; name: string; unit_price: number; quantity: number }[] }, idempotencyKey: string) =>
-        order.post('/', { body, schema: orderSchema, ...key(idempotencyKey) }),
+      create: (
+        body: {
+          order_id: string;
+          user_id: string;
+          session_id: string;
+          lines: { product_id: number; name: string; unit_price: number; quantity: number }[];
+        },
+        idempotencyKey: string,
+      ) => order.post('/', { body, schema: orderSchema, ...key(idempotencyKey) }),
       get: (orderId: string) => order.get(`/${orderId}`, { schema: orderSchema }),
       confirm: (orderId: string, transactionId: string, idempotencyKey: string) =>
-        order.post(`/${orderId}/confirm`, { body: { transaction_id: transactionId }, schema: orderSchema, ...key(idempotencyKey) }),
-      cancel: (orderId: string, idempotencyKey: string) => order.patch(`/${orderId}/cancel`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+        order.post(`/${orderId}/confirm`, {
+          body: { transaction_id: transactionId },
+          schema: orderSchema,
+          ...key(idempotencyKey),
+        }),
+      cancel: (orderId: string, idempotencyKey: string) =>
+        order.patch(`/${orderId}/cancel`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
       list: (userId: string, page: { limit: number; offset: number }) =>
         order.get('/', { query: { user_id: userId, ...page }, schema: orderPageSchema }),
-      ship: (orderId: string, idempotencyKey: string) => order.post(`/${orderId}/ship`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
-      deliver: (orderId: string, idempotencyKey: string) => order.post(`/${orderId}/deliver`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
-      quoteCancellation: (orderId: string) => order.get(`/${orderId}/cancellation-quote`, { schema: refundQuoteSchema }),
+      ship: (orderId: string, idempotencyKey: string) =>
+        order.post(`/${orderId}/ship`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+      deliver: (orderId: string, idempotencyKey: string) =>
+        order.post(`/${orderId}/deliver`, { body: {}, schema: orderSchema, ...key(idempotencyKey) }),
+      quoteCancellation: (orderId: string) =>
+        order.get(`/${orderId}/cancellation-quote`, { schema: refundQuoteSchema }),
       /** `step`: '' holds the order for this cancellation, 'abort' gives it back, 'complete' cancels it. */
-      cancellation: (orderId: string, step: '' | 'abort' | 'complete', cancellationId: string, idempotencyKey: string) =>
-        order.post(`/${orderId}/cancellation${step ? `/${step}` : ''}`, { body: { cancellation_id: cancellationId }, schema: orderSchema, ...key(idempotencyKey) }),
-      quoteReturn: (orderId: string, lines: ReturnLines) => order.post(`/${orderId}/return-quote`, { body: { lines }, schema: refundQuoteSchema }),
+      cancellation: (
+        orderId: string,
+        step: '' | 'abort' | 'complete',
+        cancellationId: string,
+        idempotencyKey: string,
+      ) =>
+        order.post(`/${orderId}/cancellation${step ? `/${step}` : ''}`, {
+          body: { cancellation_id: cancellationId },
+          schema: orderSchema,
+          ...key(idempotencyKey),
+        }),
+      quoteReturn: (orderId: string, lines: ReturnLines) =>
+        order.post(`/${orderId}/return-quote`, { body: { lines }, schema: refundQuoteSchema }),
       startReturn: (orderId: string, returnId: string, lines: ReturnLines, idempotencyKey: string) =>
-        order.post(`/${orderId}/returns`, { body: { return_id: returnId, lines }, schema: orderReturnSchema, ...key(idempotencyKey) }),
+        order.post(`/${orderId}/returns`, {
+          body: { return_id: returnId, lines },
+          schema: orderReturnSchema,
+          ...key(idempotencyKey),
+        }),
       finishReturn: (orderId: string, returnId: string, step: 'complete' | 'abort', idempotencyKey: string) =>
-        order.post(`/${orderId}/returns/${returnId}/${step}`, { body: {}, schema: orderReturnSchema, ...key(idempotencyKey) }),
+        order.post(`/${orderId}/returns/${returnId}/${step}`, {
+          body: {},
+          schema: orderReturnSchema,
+          ...key(idempotencyKey),
+        }),
     },
     payments: {
       charge: (orderId: string, amount: number, idempotencyKey: string, simulate?: string) =>
@@ -126,16 +193,25 @@ export function createDomainClients(config: OrchestratorConfig, onBreakerState?:
       forOrder: (orderId: string) => payment.get('/', { query: { order_id: orderId }, schema: paymentListSchema }),
       get: (transactionId: string) => payment.get(`/${transactionId}`, { schema: paymentSchema }),
       refund: (transactionId: string, refundId: string, amount: number, idempotencyKey: string) =>
-        payment.post(`/${transactionId}/refunds`, { body: { refund_id: refundId, amount }, schema: paymentSchema, ...key(idempotencyKey) }),
+        payment.post(`/${transactionId}/refunds`, {
+          body: { refund_id: refundId, amount },
+          schema: paymentSchema,
+          ...key(idempotencyKey),
+        }),
       /** Calls a refund off so that it can never be made late; a 409 if it was already made. */
       voidRefund: (transactionId: string, refundId: string, idempotencyKey: string) =>
-        payment.post(`/${transactionId}/refunds/${refundId}/void`, { body: {}, schema: paymentSchema, ...key(idempotencyKey) }),
+        payment.post(`/${transactionId}/refunds/${refundId}/void`, {
+          body: {},
+          schema: paymentSchema,
+          ...key(idempotencyKey),
+        }),
       /** Refunds the order's captures and fences it off, so a charge still in flight can no longer capture. */
       voidOrder: (orderId: string, idempotencyKey: string) =>
         payment.post(`/orders/${orderId}/void`, { body: {}, schema: paymentListSchema, ...key(idempotencyKey) }),
     },
     accounts: {
-      register: (credentials: Credentials) => auth.post('/auth/register', { body: credentials, schema: userProfileSchema }),
+      register: (credentials: Credentials) =>
+        auth.post('/auth/register', { body: credentials, schema: userProfileSchema }),
       login: (credentials: Credentials) => auth.post('/auth/login', { body: credentials, schema: accessTokenSchema }),
       me: (authorization: string) => auth.get('/auth/me', { headers: { authorization }, schema: userProfileSchema }),
     },

@@ -7,8 +7,22 @@ export const idempotencyKeys = idempotencyTable(orchestratorSchema);
 
 export const rateLimitCounters = rateLimitTable(orchestratorSchema);
 
-export const sagaRunStatuses = ['running', 'compensating', 'completed', 'compensated', 'compensation_failed', 'needs_attention'] as const;
-export const sagaStepStatuses = ['pending', 'running', 'succeeded', 'failed', 'compensated', 'compensation_failed'] as const;
+export const sagaRunStatuses = [
+  'running',
+  'compensating',
+  'completed',
+  'compensated',
+  'compensation_failed',
+  'needs_attention',
+] as const;
+export const sagaStepStatuses = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'compensated',
+  'compensation_failed',
+] as const;
 
 export const sagaRuns = orchestratorSchema.table(
   'saga_runs',

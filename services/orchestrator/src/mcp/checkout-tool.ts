@@ -36,9 +36,18 @@ export function registerCheckoutTool(server: McpServer, context: McpContext) {
           act: async () => {
             const paid = await checkout.checkout({ userId: user.id, sessionId: session, expectedTotal: cart.total });
             if (paid.status === 'processing') {
-              return toolResult({ status: 'processing', message: `Payment received; the order ${paid.order_id} is being finalised.`, order_id: paid.order_id });
+              return toolResult({
+                status: 'processing',
+                message: `Payment received; the order ${paid.order_id} is being finalised.`,
+                order_id: paid.order_id,
+              });
             }
-            return toolResult({ status: 'completed', message: `Order ${paid.order_id} placed and paid: ${formatMoney(paid.total_paid)}.`, receipt: paid, order_id: paid.order_id });
+            return toolResult({
+              status: 'completed',
+              message: `Order ${paid.order_id} placed and paid: ${formatMoney(paid.total_paid)}.`,
+              receipt: paid,
+              order_id: paid.order_id,
+            });
           },
         });
       }),

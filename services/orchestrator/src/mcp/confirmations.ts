@@ -23,7 +23,8 @@ interface TokenClaims {
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-const fingerprint = (subject: ConfirmationSubject) => createHash('sha256').update(JSON.stringify(subject)).digest('base64url');
+const fingerprint = (subject: ConfirmationSubject) =>
+  createHash('sha256').update(JSON.stringify(subject)).digest('base64url');
 
 /**
  * Short-lived, single-use confirmations: an HMAC-signed token naming a fingerprint of its subject; acting on it
@@ -37,8 +38,17 @@ export function createConfirmations(options: { db: Database; secret: string; ttl
   return {
     issue(subject: ConfirmationSubject) {
       const expiresAt = Date.now() + options.ttlSeconds * 1000;
-      const payload = encode({ subject: fingerprint(subject), amount: subject.amount, nonce: randomUUID(), expiresAt } satisfies TokenClaims);
-      return { confirmation: `${payload}.${sign(payload)}`, expires_at: new Date(expiresAt).toISOString(), amount: subject.amount };
+      const payload = encode({
+        subject: fingerprint(subject),
+        amount: subject.amount,
+        nonce: randomUUID(),
+        expiresAt,
+      } satisfies TokenClaims);
+      return {
+        confirmation: `${payload}.${sign(payload)}`,
+        expires_at: new Date(expiresAt).toISOString(),
+        amount: subject.amount,
+      };
     },
 
     /**
@@ -47,11 +57,14 @@ export function createConfirmations(options: { db: Database; secret: string; ttl
      */
     async redeem(token: string, subject: ConfirmationSubject) {
       const [payload = '', signature = ''] = token.split('.');
-      if (!keysMatch(signature, sign(payload))) throw AppError.badRequest('That confirmation is not one this shop issued.');
+      if (!keysMatch(signature, sign(payload)))
+        throw AppError.badRequest('That confirmation is not one this shop issued.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as TokenClaims;
       if (claims.expiresAt < Date.now()) throw AppError.conflict('That confirmation has expired.');
       if (claims.subject !== fingerprint(subject)) {
-        throw AppError.conflict('What you confirmed has changed since (the items, quantities, prices or total), so nothing was done.');
+        throw AppError.conflict(
+          'What you confirmed has changed since (the items, quantities, prices or total), so nothing was done.',
+        );
       }
       const inserted = await options.db
         .insert(usedConfirmations)
@@ -59,7 +72,9 @@ export function createConfirmations(options: { db: Database; secret: string; ttl
         .onConflictDoNothing()
         .returning({ nonce: usedConfirmations.nonce });
       if (inserted.length === 0) throw AppError.conflict('That confirmation was already used.');
-      await options.db.delete(usedConfirmations).where(lt(usedConfirmations.expiresAt, new Date(Date.now() - 3_600_000)));
+      await options.db
+        .delete(usedConfirmations)
+        .where(lt(usedConfirmations.expiresAt, new Date(Date.now() - 3_600_000)));
       return claims.nonce;
     },
   };

@@ -25,7 +25,10 @@ export async function confirmedAction(options: {
     confirmed = await options.confirmations.redeem(options.confirmation, options.subject);
   } catch (error) {
     if (!isAppError(error) || error.statusCode >= 500) throw error;
-    return toolResult(preview, { isError: true, text: `${error.message} Nothing was charged or refunded. ${preview.message}` });
+    return toolResult(preview, {
+      isError: true,
+      text: `${error.message} Nothing was charged or refunded. ${preview.message}`,
+    });
   }
   return options.act(confirmed);
 }

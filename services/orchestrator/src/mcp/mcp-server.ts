@@ -9,7 +9,10 @@ import { registerShoppingTools } from './shopping-tools.js';
 export function createShopMcpServer(dependencies: McpDependencies, user: AuthenticatedUser) {
   const server = new McpServer(
     { name: 'agent-shop', version: '1.0.0' },
-    { instructions: 'Search the catalog, fill your cart, check out, and cancel or return orders. Whatever moves money takes two calls: a preview, then the same call with its confirmation.' },
+    {
+      instructions:
+        'Search the catalog, fill your cart, check out, and cancel or return orders. Whatever moves money takes two calls: a preview, then the same call with its confirmation.',
+    },
   );
   const context = mcpContext(dependencies, user);
   registerShoppingTools(server, context);

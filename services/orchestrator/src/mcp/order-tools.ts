@@ -19,7 +19,8 @@ import { runTool, toolResult } from './tool-results.js';
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const movesMoney = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
 
-const describeLines = (quote: RefundQuote) => quote.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
+const describeLines = (quote: RefundQuote) =>
+  quote.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
 
 function previewOf(what: string, tool: string, quote: RefundQuote) {
   return (token: IssuedConfirmation): OrderActionResult => ({
@@ -43,13 +44,23 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
 
   server.registerTool(
     'list_orders',
-    { description: 'Your orders, newest first, with their status and lines.', inputSchema: listOrdersArgumentsSchema, outputSchema: orderPageSchema, annotations: readOnly },
+    {
+      description: 'Your orders, newest first, with their status and lines.',
+      inputSchema: listOrdersArgumentsSchema,
+      outputSchema: orderPageSchema,
+      annotations: readOnly,
+    },
     async (input) => runTool(log, async () => toolResult(await orders.listOrders(user.id, input))),
   );
 
   server.registerTool(
     'get_order',
-    { description: 'One of your orders: status, lines, returned units, return deadline.', inputSchema: orderArgumentsSchema, outputSchema: orderSchema, annotations: readOnly },
+    {
+      description: 'One of your orders: status, lines, returned units, return deadline.',
+      inputSchema: orderArgumentsSchema,
+      outputSchema: orderSchema,
+      annotations: readOnly,
+    },
     async (input) => runTool(log, async () => toolResult(await orders.getOrder(user.id, input.order_id))),
   );
 
@@ -69,9 +80,16 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
         return confirmedAction({
           confirmations,
           confirmation: input.confirmation,
-          subject: { action: 'cancel_order', userId: user.id, target: input.order_id, lines: quote.lines, amount: quote.refund_amount },
+          subject: {
+            action: 'cancel_order',
+            userId: user.id,
+            target: input.order_id,
+            lines: quote.lines,
+            amount: quote.refund_amount,
+          },
           preview: previewOf(`Cancelling order ${input.order_id}`, 'cancel_order', quote),
-          act: async (confirmed) => done('Cancellation', await orders.cancelOrder(user.id, input.order_id, { operationId: confirmed })),
+          act: async (confirmed) =>
+            done('Cancellation', await orders.cancelOrder(user.id, input.order_id, { operationId: confirmed })),
         });
       }),
   );
@@ -92,9 +110,16 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
         return confirmedAction({
           confirmations,
           confirmation: input.confirmation,
-          subject: { action: 'return_items', userId: user.id, target: input.order_id, lines: quote.lines, amount: quote.refund_amount },
+          subject: {
+            action: 'return_items',
+            userId: user.id,
+            target: input.order_id,
+            lines: quote.lines,
+            amount: quote.refund_amount,
+          },
           preview: previewOf(`Returning from order ${input.order_id}`, 'return_items', quote),
-          act: async (confirmed) => done('Return', await orders.returnItems(user.id, input.order_id, input.lines, { operationId: confirmed })),
+          act: async (confirmed) =>
+            done('Return', await orders.returnItems(user.id, input.order_id, input.lines, { operationId: confirmed })),
         });
       }),
   );

@@ -58,16 +58,24 @@ export async function mcpRoutes(app: ServiceApp, options: McpRoutesOptions) {
       return user ? `mcp:user:${user.id}` : `mcp:ip:${request.ip}`;
     },
   });
-  const route = { config: { access: 'public' as const }, onRequest: [limit, authenticate], schema: { security: [{ bearerAuth: [] }] } };
+  const route = {
+    config: { access: 'public' as const },
+    onRequest: [limit, authenticate],
+    schema: { security: [{ bearerAuth: [] }] },
+  };
 
-  app.post('/mcp', { ...route, schema: { ...route.schema, body: z.unknown().describe('A JSON-RPC message of the MCP protocol') } }, async (request, reply) => {
-    const server = createShopMcpServer({ ...options.dependencies, log: request.log }, requireUser(request));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    reply.hijack();
-    reply.raw.on('close', () => void server.close());
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
-  });
+  app.post(
+    '/mcp',
+    { ...route, schema: { ...route.schema, body: z.unknown().describe('A JSON-RPC message of the MCP protocol') } },
+    async (request, reply) => {
+      const server = createShopMcpServer({ ...options.dependencies, log: request.log }, requireUser(request));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.hijack();
+      reply.raw.on('close', () => void server.close());
+      await server.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    },
+  );
 
   const notWithoutSessions = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply.status(405).header('allow', 'POST').send({

@@ -33,13 +33,23 @@ export function registerShoppingTools(server: McpServer, context: McpContext) {
 
   server.registerTool(
     'get_product',
-    { description: 'One product with its description, price and stock.', inputSchema: productArgumentsSchema, outputSchema: productSchema, annotations: readOnly },
+    {
+      description: 'One product with its description, price and stock.',
+      inputSchema: productArgumentsSchema,
+      outputSchema: productSchema,
+      annotations: readOnly,
+    },
     async (input) => runTool(log, async () => toolResult(await shopping.getProduct(input.product_id))),
   );
 
   server.registerTool(
     'view_cart',
-    { description: 'Your cart with current prices and the total.', inputSchema: cartArgumentsSchema, outputSchema: cartViewSchema, annotations: readOnly },
+    {
+      description: 'Your cart with current prices and the total.',
+      inputSchema: cartArgumentsSchema,
+      outputSchema: cartViewSchema,
+      annotations: readOnly,
+    },
     async (input) =>
       runTool(log, async () => {
         const session = await context.cartSession(input.session_id);
@@ -50,7 +60,8 @@ export function registerShoppingTools(server: McpServer, context: McpContext) {
   server.registerTool(
     'add_to_cart',
     {
-      description: 'Add units of a product to your cart. Prices always come from the catalog; there is no way to set one.',
+      description:
+        'Add units of a product to your cart. Prices always come from the catalog; there is no way to set one.',
       inputSchema: cartLineArgumentsSchema,
       outputSchema: cartChangeResultSchema,
       // Each call adds more units: repeating it is not idempotent.
@@ -92,7 +103,11 @@ export function registerShoppingTools(server: McpServer, context: McpContext) {
       runTool(log, async () => {
         const session = await context.cartSession(input.session_id);
         const { removed, cart } = await shopping.removeFromCart(session, input.product_id);
-        return toolResult({ message: `Removed product ${removed} from the cart.`, removed, cart: { session_id: session, ...cart } });
+        return toolResult({
+          message: `Removed product ${removed} from the cart.`,
+          removed,
+          cart: { session_id: session, ...cart },
+        });
       }),
   );
 }

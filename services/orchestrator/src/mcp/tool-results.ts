@@ -3,9 +3,16 @@ import { isAppError } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 
 /** A tool's answer: the structured result, and the same as text for clients that read only text. */
-export function toolResult(structured: Record<string, unknown>, options: { isError?: boolean; text?: string } = {}): CallToolResult {
+export function toolResult(
+  structured: Record<string, unknown>,
+  options: { isError?: boolean; text?: string } = {},
+): CallToolResult {
   const text = options.text ? `${options.text}\n\n${JSON.stringify(structured)}` : JSON.stringify(structured);
-  return { content: [{ type: 'text', text }], structuredContent: structured, ...(options.isError ? { isError: true } : {}) };
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: structured,
+    ...(options.isError ? { isError: true } : {}),
+  };
 }
 
 function refusal(message: string): CallToolResult {
@@ -22,6 +29,8 @@ export async function runTool(log: FastifyBaseLogger, work: () => Promise<CallTo
   } catch (error) {
     if (isAppError(error)) return refusal(error.message);
     log.error({ err: error }, 'MCP tool failed');
-    return refusal('Something went wrong on our side. Try again in a moment; view_cart and list_orders show where things stand.');
+    return refusal(
+      'Something went wrong on our side. Try again in a moment; view_cart and list_orders show where things stand.',
+    );
   }
 }

@@ -25,7 +25,11 @@ export function cancellationSaga(clients: DomainClients): SagaDefinition<Cancell
         run: async ({ sagaId, input, idempotencyKey }) => {
           const order = await orders.cancellation(input.order_id, '', sagaId, idempotencyKey());
           // The whole payment comes back: the order's own total, never an amount from the caller.
-          return { order, transactionId: required(order.transaction_id ?? undefined, 'transaction'), refundAmount: order.total };
+          return {
+            order,
+            transactionId: required(order.transaction_id ?? undefined, 'transaction'),
+            refundAmount: order.total,
+          };
         },
         compensate: ({ sagaId, input, idempotencyKey }) =>
           unlessAbsent(orders.cancellation(input.order_id, 'abort', sagaId, idempotencyKey('compensate'))),
@@ -34,7 +38,10 @@ export function cancellationSaga(clients: DomainClients): SagaDefinition<Cancell
       {
         name: 'restock_items',
         run: async ({ sagaId, data, idempotencyKey }) => {
-          const lines = required(data.order, 'order').lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity }));
+          const lines = required(data.order, 'order').lines.map((line) => ({
+            product_id: line.product_id,
+            quantity: line.quantity,
+          }));
           await products.restock(`cancel-${sagaId}`, lines, idempotencyKey());
           return {};
         },

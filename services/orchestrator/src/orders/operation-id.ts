@@ -8,7 +8,13 @@ const namespace = Buffer.from('6f1c2a3e4b5d4e6f8a7b9c0d1e2f3a4b', 'hex');
  * counted past runs undone entirely): the same id always names the same run, so a replayed call finds the first run
  * instead of starting a second refund.
  */
-export function operationSagaId(of: { userId: string; operation: string; orderId: string; operationId: string; attempt: number }): string {
+export function operationSagaId(of: {
+  userId: string;
+  operation: string;
+  orderId: string;
+  operationId: string;
+  attempt: number;
+}): string {
   const name = [of.userId, of.operation, of.orderId, of.operationId, of.attempt].join('\n');
   const hash = createHash('sha1').update(namespace).update(name).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, type Order, type OrderOperationResult, type OrderPage, type RefundQuote, type ReturnLines } from '@ecomm/contracts';
+import {
+  errorCodes,
+  type Order,
+  type OrderOperationResult,
+  type OrderPage,
+  type RefundQuote,
+  type ReturnLines,
+} from '@ecomm/contracts';
 import { AppError, isAppError } from '@ecomm/platform';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { Fault } from '../saga/fault-injection.js';
@@ -26,9 +33,14 @@ export interface OrderOperationOptions {
 
 /** A refusal (already shipped, outside the window...) is answered as the order service worded it; anything else is a 502. */
 function failureToError(operation: OrderOperation, sagaId: string, failure: SagaFailure, undone: boolean): AppError {
-  if (failure.statusCode < 500 && failure.code !== errorCodes.INTERRUPTED) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
-  const aftermath = undone ? 'Nothing was refunded and the order is as it was; try again.' : 'Undoing it is not finished; it has been reported.';
-  return AppError.upstream(`The ${operation} could not be completed: ${failure.message}. ${aftermath}`, { saga_id: sagaId });
+  if (failure.statusCode < 500 && failure.code !== errorCodes.INTERRUPTED)
+    return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
+  const aftermath = undone
+    ? 'Nothing was refunded and the order is as it was; try again.'
+    : 'Undoing it is not finished; it has been reported.';
+  return AppError.upstream(`The ${operation} could not be completed: ${failure.message}. ${aftermath}`, {
+    saga_id: sagaId,
+  });
 }
 
 /**
@@ -65,7 +77,8 @@ export function createOrderService(dependencies: {
     if (outcome.status === 'completed' || outcome.status === 'running' || outcome.status === 'needs_attention') {
       const status = outcome.status === 'completed' ? 'completed' : 'processing';
       observer.finished(operation, status);
-      const order = outcome.status === 'completed' && outcome.data.order ? outcome.data.order : await clients.orders.get(orderId);
+      const order =
+        outcome.status === 'completed' && outcome.data.order ? outcome.data.order : await clients.orders.get(orderId);
       return { status, saga_id: sagaId, order_id: orderId, refund_amount: outcome.data.refundAmount ?? 0, order };
     }
     observer.finished(operation, outcome.failure.statusCode < 500 ? 'refused' : 'failed');
@@ -119,10 +132,17 @@ export function createOrderService(dependencies: {
       return clients.orders.quoteCancellation(orderId);
     },
 
-    async cancelOrder(userId: string, orderId: string, options: OrderOperationOptions = {}): Promise<OrderOperationResult> {
+    async cancelOrder(
+      userId: string,
+      orderId: string,
+      options: OrderOperationOptions = {},
+    ): Promise<OrderOperationResult> {
       await getOrder(userId, orderId);
       const checkRules = () => clients.orders.quoteCancellation(orderId);
-      const { sagaId, outcome } = await runOnce(cancellations, 'cancellation', userId, orderId, options, checkRules, { user_id: userId, order_id: orderId });
+      const { sagaId, outcome } = await runOnce(cancellations, 'cancellation', userId, orderId, options, checkRules, {
+        user_id: userId,
+        order_id: orderId,
+      });
       return conclude('cancellation', sagaId, orderId, outcome);
     },
 
@@ -132,10 +152,19 @@ export function createOrderService(dependencies: {
       return clients.orders.quoteReturn(orderId, lines);
     },
 
-    async returnItems(userId: string, orderId: string, lines: ReturnLines, options: OrderOperationOptions = {}): Promise<OrderOperationResult> {
+    async returnItems(
+      userId: string,
+      orderId: string,
+      lines: ReturnLines,
+      options: OrderOperationOptions = {},
+    ): Promise<OrderOperationResult> {
       await getOrder(userId, orderId);
       const checkRules = () => clients.orders.quoteReturn(orderId, lines);
-      const { sagaId, outcome } = await runOnce(returns, 'return', userId, orderId, options, checkRules, { user_id: userId, order_id: orderId, lines });
+      const { sagaId, outcome } = await runOnce(returns, 'return', userId, orderId, options, checkRules, {
+        user_id: userId,
+        order_id: orderId,
+        lines,
+      });
       return conclude('return', sagaId, orderId, outcome);
     },
   };

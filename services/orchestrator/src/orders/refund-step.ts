@@ -33,7 +33,8 @@ export function refundStep<Input, Data extends RefundData>(clients: DomainClient
     },
     compensate: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
       // No transaction known: the step before never answered, so no refund was ever sent.
-      if (data.transactionId) await unlessAbsent(clients.payments.voidRefund(data.transactionId, sagaId, idempotencyKey('compensate')));
+      if (data.transactionId)
+        await unlessAbsent(clients.payments.voidRefund(data.transactionId, sagaId, idempotencyKey('compensate')));
     },
     isInDoubt: unanswered,
     resolveInDoubt: findRefund,

@@ -37,7 +37,10 @@ export function returnSaga(clients: DomainClients): SagaDefinition<ReturnInput, 
       {
         name: 'restock_items',
         run: async ({ sagaId, data, idempotencyKey }) => {
-          const lines = required(data.orderReturn, 'return').lines.map((line) => ({ product_id: line.product_id, quantity: line.quantity }));
+          const lines = required(data.orderReturn, 'return').lines.map((line) => ({
+            product_id: line.product_id,
+            quantity: line.quantity,
+          }));
           await products.restock(`return-${sagaId}`, lines, idempotencyKey());
           return {};
         },

@@ -1,4 +1,11 @@
-import { orderIdParamsSchema, orderOperationResultSchema, orderPageSchema, orderReturnRequestSchema, orderSchema, paginationQuerySchema } from '@ecomm/contracts';
+import {
+  orderIdParamsSchema,
+  orderOperationResultSchema,
+  orderPageSchema,
+  orderReturnRequestSchema,
+  orderSchema,
+  paginationQuerySchema,
+} from '@ecomm/contracts';
 import { requireUser, type ServiceApp } from '@ecomm/platform';
 import type { FastifyRequest } from 'fastify';
 import { faultHeader, parseFault } from '../saga/fault-injection.js';
@@ -25,12 +32,16 @@ export async function orderRoutes(app: ServiceApp, options: OrderRoutesOptions) 
     };
   };
 
-  app.get('/orders', { config: { access: 'user' }, schema: { querystring: paginationQuerySchema, response: { 200: orderPageSchema } } }, async (request) =>
-    orders.listOrders(requireUser(request).id, request.query),
+  app.get(
+    '/orders',
+    { config: { access: 'user' }, schema: { querystring: paginationQuerySchema, response: { 200: orderPageSchema } } },
+    async (request) => orders.listOrders(requireUser(request).id, request.query),
   );
 
-  app.get('/orders/:order_id', { config: { access: 'user' }, schema: { params, response: { 200: orderSchema } } }, async (request) =>
-    orders.getOrder(requireUser(request).id, request.params.order_id),
+  app.get(
+    '/orders/:order_id',
+    { config: { access: 'user' }, schema: { params, response: { 200: orderSchema } } },
+    async (request) => orders.getOrder(requireUser(request).id, request.params.order_id),
   );
 
   app.post('/orders/:order_id/cancel', { config: { access: 'user' }, schema: operation }, async (request, reply) => {
@@ -38,8 +49,17 @@ export async function orderRoutes(app: ServiceApp, options: OrderRoutesOptions) 
     return reply.status(result.status === 'completed' ? 200 : 202).send(result);
   });
 
-  app.post('/orders/:order_id/returns', { config: { access: 'user' }, schema: { ...operation, body: orderReturnRequestSchema } }, async (request, reply) => {
-    const result = await orders.returnItems(requireUser(request).id, request.params.order_id, request.body.lines, optionsOf(request));
-    return reply.status(result.status === 'completed' ? 200 : 202).send(result);
-  });
+  app.post(
+    '/orders/:order_id/returns',
+    { config: { access: 'user' }, schema: { ...operation, body: orderReturnRequestSchema } },
+    async (request, reply) => {
+      const result = await orders.returnItems(
+        requireUser(request).id,
+        request.params.order_id,
+        request.body.lines,
+        optionsOf(request),
+      );
+      return reply.status(result.status === 'completed' ? 200 : 202).send(result);
+    },
+  );
 }

@@ -19,7 +19,8 @@ export const faultHeader = 'x-saga-fault';
 export function parseFault(header: string): Fault {
   const [step, mode] = header.split(':');
   const parsed = faultSchema.safeParse({ step, mode });
-  if (!parsed.success) throw AppError.badRequest(`${faultHeader} must look like "<step>:error|reject|crash-before|crash-after"`);
+  if (!parsed.success)
+    throw AppError.badRequest(`${faultHeader} must look like "<step>:error|reject|crash-before|crash-after"`);
   return parsed.data;
 }
 

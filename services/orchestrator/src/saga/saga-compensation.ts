@@ -40,7 +40,11 @@ export function createCompensation<Input, Data>(
         await writes.step(step.name, { compensationAttempts: record.compensationAttempts + attempt });
         await withSpan(
           `saga compensate ${step.name}`,
-          { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name, [spanAttributes.sagaOutcome]: 'compensating' },
+          {
+            [spanAttributes.sagaId]: sagaId,
+            [spanAttributes.sagaStep]: step.name,
+            [spanAttributes.sagaOutcome]: 'compensating',
+          },
           () => step.compensate!(contextFor(sagaId, input, data, index)),
         );
         // Written with the next compensation's start or the run's end: undoing again is harmless (same key).
@@ -60,7 +64,13 @@ export function createCompensation<Input, Data>(
     return false;
   }
 
-  return async function compensate(writes: FencedWrites, input: Input, data: Partial<Data>, records: SagaStepRecord[], failure: SagaFailure) {
+  return async function compensate(
+    writes: FencedWrites,
+    input: Input,
+    data: Partial<Data>,
+    records: SagaStepRecord[],
+    failure: SagaFailure,
+  ) {
     const { sagaId } = writes.owner;
     await writes.run({ status: 'compensating', failure });
     const failedSteps: string[] = [];
@@ -73,7 +83,10 @@ export function createCompensation<Input, Data>(
     const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
     await writes.run({ status });
     if (failedSteps.length > 0) {
-      logger.error({ sagaId, failedSteps, failure }, 'saga run ended compensation_failed; retry it with POST /admin/sagas/:id/retry');
+      logger.error(
+        { sagaId, failedSteps, failure },
+        'saga run ended compensation_failed; retry it with POST /admin/sagas/:id/retry',
+      );
     }
     return { status, data, failure } as const;
   };

@@ -44,7 +44,8 @@ export interface SagaDefinition<Input, Data> {
 }
 
 /** `needs_attention`: paid, but a later step is refused for good; an operator decides, then retries it. */
-export type SagaRunStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'compensation_failed' | 'needs_attention';
+export type SagaRunStatus =
+  'running' | 'compensating' | 'completed' | 'compensated' | 'compensation_failed' | 'needs_attention';
 
 export interface SagaFailure {
   step: string;
@@ -64,5 +65,10 @@ export function describeError(step: string, error: unknown): SagaFailure {
   if (isAppError(error)) {
     return { step, statusCode: error.statusCode, code: error.code, message: error.message, details: error.details };
   }
-  return { step, statusCode: 500, code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error) };
+  return {
+    step,
+    statusCode: 500,
+    code: 'STEP_FAILED',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }

@@ -3,7 +3,9 @@ import type { RunChanges, SagaOwner, SagaRepository, StepChanges } from './saga-
 /** Thrown when a write finds the run taken over by another process: this one must stop before any further effect. */
 export class SagaOwnershipLost extends Error {
   constructor(readonly owner: SagaOwner) {
-    super(`Saga run ${owner.sagaId} was taken over by another process (owner version ${owner.version} is no longer current)`);
+    super(
+      `Saga run ${owner.sagaId} was taken over by another process (owner version ${owner.version} is no longer current)`,
+    );
     this.name = 'SagaOwnershipLost';
   }
 }

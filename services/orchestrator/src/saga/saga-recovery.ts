@@ -29,7 +29,9 @@ export function createSagaRecovery(options: SagaRecoveryOptions) {
       if (!owner) return;
       const { sagaId } = owner;
       options.logger.info({ sagaId, ownerVersion: owner.version }, 'taking up an orphaned saga run');
-      await options.runner.resume(owner).catch((error: unknown) => options.logger.error({ sagaId, err: error }, 'saga recovery failed'));
+      await options.runner
+        .resume(owner)
+        .catch((error: unknown) => options.logger.error({ sagaId, err: error }, 'saga recovery failed'));
     }
   }
 

@@ -89,8 +89,17 @@ export function createSagaRepository(db: Database) {
     async list(filter: { status?: SagaRunStatus; limit: number; offset: number }) {
       const where = filter.status ? eq(sagaRuns.status, filter.status) : undefined;
       const [items, [counted]] = await Promise.all([
-        db.select().from(sagaRuns).where(where).orderBy(desc(sagaRuns.createdAt)).limit(filter.limit).offset(filter.offset),
-        db.select({ total: sql<number>`count(*)::int` }).from(sagaRuns).where(where),
+        db
+          .select()
+          .from(sagaRuns)
+          .where(where)
+          .orderBy(desc(sagaRuns.createdAt))
+          .limit(filter.limit)
+          .offset(filter.offset),
+        db
+          .select({ total: sql<number>`count(*)::int` })
+          .from(sagaRuns)
+          .where(where),
       ]);
       return { items, total: counted?.total ?? 0 };
     },
@@ -120,9 +129,11 @@ export function createSagaRepository(db: Database) {
       const stepUpdates = Object.entries(steps).flatMap(([name, changes], index) => {
         const stepSet = assignments(sagaSteps, changes);
         if (stepSet.length === 0) return [];
-        return [sql`, ${sql.identifier(`step_${index}`)} as (
+        return [
+          sql`, ${sql.identifier(`step_${index}`)} as (
           update ${sagaSteps} set ${sql.join(stepSet, sql`, `)}
-          where saga_id = ${owner.sagaId} and name = ${name} and exists (select from run))`];
+          where saga_id = ${owner.sagaId} and name = ${name} and exists (select from run))`,
+        ];
       });
       const { rows } = await db.execute<{ written: number }>(sql`
         with run as (
@@ -135,7 +146,11 @@ export function createSagaRepository(db: Database) {
     },
 
     async beat(owner: SagaOwner) {
-      const beaten = await db.update(sagaRuns).set({ heartbeatAt: sql`now()` }).where(owned(owner)).returning({ id: sagaRuns.id });
+      const beaten = await db
+        .update(sagaRuns)
+        .set({ heartbeatAt: sql`now()` })
+        .where(owned(owner))
+        .returning({ id: sagaRuns.id });
       return beaten.length > 0;
     },
 
@@ -145,7 +160,9 @@ export function createSagaRepository(db: Database) {
      * gives each run to exactly one taker.
      */
     async claimStale(staleAfterMs: number): Promise<SagaOwner | undefined> {
-      const [claimed] = await db.execute<{ id: string; owner_version: number }>(sql`
+      const [claimed] = await db
+        .execute<{ id: string; owner_version: number }>(
+          sql`
         update ${sagaRuns} set owner_version = owner_version + 1, heartbeat_at = now()
         where id = (
           select id from ${sagaRuns}
@@ -154,7 +171,9 @@ export function createSagaRepository(db: Database) {
           limit 1
           for update skip locked
         )
-        returning id, owner_version`).then((result) => result.rows);
+        returning id, owner_version`,
+        )
+        .then((result) => result.rows);
       return claimed ? { sagaId: claimed.id, version: claimed.owner_version } : undefined;
     },
 

@@ -3,7 +3,13 @@ import { isRetryable } from '@ecomm/contracts';
 import { spanAttributes, withSpan, type Logger } from '@ecomm/platform';
 import { applyFault, type Fault } from './fault-injection.js';
 import { createCompensation } from './saga-compensation.js';
-import { describeError, type SagaDefinition, type SagaFailure, type SagaOutcome, type StepContext } from './saga-definition.js';
+import {
+  describeError,
+  type SagaDefinition,
+  type SagaFailure,
+  type SagaOutcome,
+  type StepContext,
+} from './saga-definition.js';
 import { fencedWrites, isOwnershipLost, type FencedWrites } from './saga-ownership.js';
 import type { PivotGate } from './pivot-gate.js';
 import type { SagaOwner, SagaRepository, SagaState, SagaStepRecord } from './saga-repository.js';
@@ -20,7 +26,10 @@ export interface SagaRunnerOptions {
   onCompleted?: (type: string, data: unknown) => void;
 }
 
-type StepResult<Data> = { outcome: 'succeeded'; patch: Partial<Data> } | { outcome: 'failed'; failure: SagaFailure } | { outcome: 'in_doubt' };
+type StepResult<Data> =
+  | { outcome: 'succeeded'; patch: Partial<Data> }
+  | { outcome: 'failed'; failure: SagaFailure }
+  | { outcome: 'in_doubt' };
 
 const refusedForGood = (failure: SagaFailure) => failure.statusCode < 500 && !isRetryable(failure);
 
@@ -45,7 +54,8 @@ const stoppedBeforePivot = (step: string): SagaFailure => ({
 export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, Data>, options: SagaRunnerOptions) {
   const { repository, logger } = options;
   const pivotIndex = definition.steps.findIndex((step) => step.name === definition.pivot);
-  if (pivotIndex < 0) throw new Error(`Saga ${definition.type}: pivot step ${definition.pivot} is not one of its steps`);
+  if (pivotIndex < 0)
+    throw new Error(`Saga ${definition.type}: pivot step ${definition.pivot} is not one of its steps`);
   const backoff = (attempt: number) => sleep(options.backoffMs * 2 ** (attempt - 1));
 
   function contextFor(sagaId: string, input: Input, data: Partial<Data>, stepIndex: number): StepContext<Input, Data> {
@@ -145,22 +155,26 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
         return compensate(writes, input, data, records, stoppedBeforePivot(step.name));
       }
       const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
-      const result = await withSpan(`saga ${step.name}`, attributes, async (span): Promise<StepResult<Data> | 'interrupted'> => {
-        let outcome: StepResult<Data> | 'interrupted' | undefined;
-        // A run taken up again asks first whether a step cut off mid-call took effect.
-        if (recovering && record.status === 'running' && step.resolveInDoubt) {
-          const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
-          if (found === 'unknown') outcome = { outcome: 'in_doubt' };
-          else if (found) outcome = { outcome: 'succeeded', patch: found };
-        }
-        if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
-        // A run just started finds its first step recorded as running by its creation.
-        const startRecorded = !recovering && record.status === 'running';
-        const context = contextFor(sagaId, input, data, index);
-        outcome ??= await attemptStep(writes, index, record, context, startRecorded, fault);
-        span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
-        return outcome;
-      });
+      const result = await withSpan(
+        `saga ${step.name}`,
+        attributes,
+        async (span): Promise<StepResult<Data> | 'interrupted'> => {
+          let outcome: StepResult<Data> | 'interrupted' | undefined;
+          // A run taken up again asks first whether a step cut off mid-call took effect.
+          if (recovering && record.status === 'running' && step.resolveInDoubt) {
+            const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
+            if (found === 'unknown') outcome = { outcome: 'in_doubt' };
+            else if (found) outcome = { outcome: 'succeeded', patch: found };
+          }
+          if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
+          // A run just started finds its first step recorded as running by its creation.
+          const startRecorded = !recovering && record.status === 'running';
+          const context = contextFor(sagaId, input, data, index);
+          outcome ??= await attemptStep(writes, index, record, context, startRecorded, fault);
+          span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
+          return outcome;
+        },
+      );
       if (result === 'interrupted') return compensate(writes, input, data, records, interrupted(step.name));
 
       if (result.outcome === 'succeeded') {
@@ -203,7 +217,10 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       return outcome;
     } catch (error) {
       if (!isOwnershipLost(error)) throw error;
-      logger.warn({ sagaId: owner.sagaId, ownerVersion: owner.version }, 'saga run taken over by another process; stopped before its next step');
+      logger.warn(
+        { sagaId: owner.sagaId, ownerVersion: owner.version },
+        'saga run taken over by another process; stopped before its next step',
+      );
       return { status: 'running', data: {} };
     } finally {
       clearInterval(timer);

@@ -15,7 +15,8 @@ export async function bindSession(clients: DomainClients, userId: string, sessio
       await clients.carts.open(sessionId, userId);
       return;
     } catch (error) {
-      if (isAppError(error) && error.code === errorCodes.SESSION_BELONGS_TO_ANOTHER_USER) throw AppError.forbidden('This session belongs to another user');
+      if (isAppError(error) && error.code === errorCodes.SESSION_BELONGS_TO_ANOTHER_USER)
+        throw AppError.forbidden('This session belongs to another user');
       if (isAppError(error) && error.code === errorCodes.IDEMPOTENCY_IN_PROGRESS && attempt < bindAttempts) {
         await sleep(100 * attempt);
         continue;

@@ -14,8 +14,10 @@ export interface ProductSearch {
 /** Whatever a caller sends, a quantity is a whole number of at least 1; a refusal says what is wrong. */
 function parseQuantity(raw: unknown): number {
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw AppError.badRequest(`"${String(raw)}" is not a number; a quantity must be a whole number of at least 1.`);
-  if (!Number.isInteger(value)) throw AppError.badRequest(`${value} is not a whole number; a quantity must be a whole number of at least 1.`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw AppError.badRequest(`"${String(raw)}" is not a number; a quantity must be a whole number of at least 1.`);
+  if (!Number.isInteger(value))
+    throw AppError.badRequest(`${value} is not a whole number; a quantity must be a whole number of at least 1.`);
   if (value < 1) throw AppError.badRequest(`A quantity must be at least 1; ${value} is not allowed.`);
   return value;
 }
@@ -30,7 +32,8 @@ export function createShoppingService(clients: DomainClients) {
     try {
       return await clients.products.get(productId);
     } catch (error) {
-      if (isAppError(error) && error.statusCode < 500) throw AppError.notFound(`Product ${productId} does not exist. Search the catalog to find the right product.`);
+      if (isAppError(error) && error.statusCode < 500)
+        throw AppError.notFound(`Product ${productId} does not exist. Search the catalog to find the right product.`);
       throw error;
     }
   }
@@ -81,7 +84,9 @@ export function createShoppingService(clients: DomainClients) {
     async setQuantity(sessionId: string, input: { product_id: number; quantity: unknown }) {
       const { product, quantity } = await readLineRequest(input);
       if (quantity > product.stock) {
-        throw AppError.conflict(`Only ${product.stock} ${product.name} in stock, so I can't make it ${quantity}. I can set up to ${product.stock}.`);
+        throw AppError.conflict(
+          `Only ${product.stock} ${product.name} in stock, so I can't make it ${quantity}. I can set up to ${product.stock}.`,
+        );
       }
       // A PUT sets the line: repeating it changes nothing.
       const updated = await clients.carts.setItem(sessionId, product.id, quantity);
@@ -97,7 +102,8 @@ export function createShoppingService(clients: DomainClients) {
         const updated = await clients.carts.removeItem(sessionId, productId);
         return { removed: productId, cart: await describeCart(clients, updated) };
       } catch (error) {
-        if (isAppError(error) && error.statusCode === 404) throw AppError.notFound(`Product ${productId} is not in the cart.`);
+        if (isAppError(error) && error.statusCode === 404)
+          throw AppError.notFound(`Product ${productId} is not in the cart.`);
         throw error;
       }
     },
@@ -106,7 +112,9 @@ export function createShoppingService(clients: DomainClients) {
     async checkoutPreview(sessionId: string) {
       const cart = await describeCart(clients, await clients.carts.get(sessionId));
       if (cart.items.length === 0) throw AppError.unprocessable('Cart is empty');
-      const summary = cart.items.map((item) => `${item.quantity} × ${item.name} (${formatMoney(item.line_total)})`).join(', ');
+      const summary = cart.items
+        .map((item) => `${item.quantity} × ${item.name} (${formatMoney(item.line_total)})`)
+        .join(', ');
       return { cart, summary };
     },
   };

@@ -24,12 +24,17 @@ export async function operatorRoutes(app: ServiceApp, options: { clients: Domain
   const { products, carts } = options.clients;
   const config = { access: 'admin' } as const;
 
-  app.get('/admin/products', { config, schema: { querystring: listProductsQuerySchema, response: { 200: productPageSchema } } }, async (request) =>
-    products.search(request.query),
+  app.get(
+    '/admin/products',
+    { config, schema: { querystring: listProductsQuerySchema, response: { 200: productPageSchema } } },
+    async (request) => products.search(request.query),
   );
 
-  app.post('/admin/products', { config, schema: { body: createProductSchema, response: { 201: productSchema } } }, async (request, reply) =>
-    reply.status(201).send(await products.create(request.body, `operator-create:${randomUUID()}`)),
+  app.post(
+    '/admin/products',
+    { config, schema: { body: createProductSchema, response: { 201: productSchema } } },
+    async (request, reply) =>
+      reply.status(201).send(await products.create(request.body, `operator-create:${randomUUID()}`)),
   );
 
   app.patch(
@@ -38,8 +43,10 @@ export async function operatorRoutes(app: ServiceApp, options: { clients: Domain
     async (request) => products.update(request.params.id, request.body),
   );
 
-  app.delete('/admin/products/:id', { config, schema: { params: productParamsSchema, response: { 200: productSchema } } }, async (request) =>
-    products.remove(request.params.id),
+  app.delete(
+    '/admin/products/:id',
+    { config, schema: { params: productParamsSchema, response: { 200: productSchema } } },
+    async (request) => products.remove(request.params.id),
   );
 
   app.get('/admin/summary', { config, schema: { response: { 200: operatorSummarySchema } } }, async () => {
@@ -48,7 +55,8 @@ export async function operatorRoutes(app: ServiceApp, options: { clients: Domain
       carts.stats(),
     ]);
     const recent = (...statuses: string[]) =>
-      counts.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row.recent, 0) / summaryWindowMinutes;
+      counts.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row.recent, 0) /
+      summaryWindowMinutes;
     return {
       window_minutes: summaryWindowMinutes,
       checkouts_per_minute: recent('completed'),

@@ -7,10 +7,14 @@ import type { DomainClients } from '../clients/domain-clients.js';
 export async function shopRoutes(app: ServiceApp, options: { clients: DomainClients }) {
   const { clients } = options;
 
-  app.get('/conversations', { config: { access: 'user' }, schema: { response: { 200: conversationListSchema } } }, async (request) => {
-    const page = await clients.carts.ofUser(requireUser(request).id);
-    return { items: page.items.map((cart) => ({ session_id: cart.session_id })) };
-  });
+  app.get(
+    '/conversations',
+    { config: { access: 'user' }, schema: { response: { 200: conversationListSchema } } },
+    async (request) => {
+      const page = await clients.carts.ofUser(requireUser(request).id);
+      return { items: page.items.map((cart) => ({ session_id: cart.session_id })) };
+    },
+  );
 
   app.get(
     '/cart/:session_id',

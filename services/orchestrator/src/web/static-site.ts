@@ -22,7 +22,10 @@ export function bundledWebDist(): string | undefined {
  */
 export async function staticSite(app: ServiceApp, options: { root: string }) {
   if (!existsSync(options.root)) {
-    app.log.warn({ root: options.root }, 'WEB_DIST_DIR does not exist; the web app is not served (run pnpm --filter @ecomm/web build)');
+    app.log.warn(
+      { root: options.root },
+      'WEB_DIST_DIR does not exist; the web app is not served (run pnpm --filter @ecomm/web build)',
+    );
     return;
   }
   app.addHook('onRoute', (route) => {
@@ -34,6 +37,7 @@ export async function staticSite(app: ServiceApp, options: { root: string }) {
     wildcard: true,
     cacheControl: false,
     // Built assets have hashed names and may be cached; the page itself is checked each time, so a rebuild shows.
-    setHeaders: (response, path) => response.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    setHeaders: (response, path) =>
+      response.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
 }

@@ -89,5 +89,8 @@ export const orderReturnLines = orderSchema.table(
     productId: integer('product_id').notNull(),
     quantity: integer('quantity').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.returnId, table.productId] }), check('order_return_lines_quantity_positive', sql`quantity > 0`)],
+  (table) => [
+    primaryKey({ columns: [table.returnId, table.productId] }),
+    check('order_return_lines_quantity_positive', sql`quantity > 0`),
+  ],
 );

@@ -8,8 +8,10 @@ export async function cancellationRoutes(app: ServiceApp, options: { orders: Ord
   const params = orderIdParamsSchema;
   const step = { params, body: cancellationIdSchema, response: { 200: orderSchema } };
 
-  app.get('/:order_id/cancellation-quote', { schema: { params, response: { 200: refundQuoteSchema } } }, async (request) =>
-    orders.quoteCancellation(request.params.order_id),
+  app.get(
+    '/:order_id/cancellation-quote',
+    { schema: { params, response: { 200: refundQuoteSchema } } },
+    async (request) => orders.quoteCancellation(request.params.order_id),
   );
   app.post('/:order_id/cancellation', { schema: step }, async (request) =>
     orders.beginCancellation(request.params.order_id, request.body.cancellation_id),

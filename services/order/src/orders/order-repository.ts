@@ -21,7 +21,11 @@ export function realOrder(row: StoredOrder | undefined): OrderRow | undefined {
 export function createOrderRepository(db: Database) {
   async function linesOf(orderIds: string[]) {
     if (orderIds.length === 0) return [];
-    return db.select().from(orderLines).where(inArray(orderLines.orderId, orderIds)).orderBy(asc(orderLines.lineNumber));
+    return db
+      .select()
+      .from(orderLines)
+      .where(inArray(orderLines.orderId, orderIds))
+      .orderBy(asc(orderLines.lineNumber));
   }
 
   async function withLines(row: OrderRow): Promise<OrderRecord> {
@@ -53,7 +57,11 @@ export function createOrderRepository(db: Database) {
      * is already taken. Primary-key conflicts make it race-free against a concurrent create.
      */
     async insertPlaceholder(id: string): Promise<boolean> {
-      const inserted = await db.insert(orders).values({ id, status: 'cancelled', totalCents: 0 }).onConflictDoNothing().returning();
+      const inserted = await db
+        .insert(orders)
+        .values({ id, status: 'cancelled', totalCents: 0 })
+        .onConflictDoNothing()
+        .returning();
       return inserted.length > 0;
     },
 
@@ -82,7 +90,13 @@ export function createOrderRepository(db: Database) {
       const [row] = await db
         .update(orders)
         .set({ status: to, updatedAt: sql`now()`, ...changes })
-        .where(and(eq(orders.id, id), eq(orders.status, from), heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy)))
+        .where(
+          and(
+            eq(orders.id, id),
+            eq(orders.status, from),
+            heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy),
+          ),
+        )
         .returning();
       const moved = realOrder(row);
       return moved && withLines(moved);

@@ -8,7 +8,8 @@ import { returnDeadline } from './order-view.js';
  * The rules a shopper meets after buying, each refusal a 409 saying what they can do instead. The order service is
  * their one home: the orchestrator's previews, HTTP routes and chat tools all ask it.
  */
-const refusal = (code: string, message: string, orderId: string) => new AppError(409, code, message, { order_id: orderId });
+const refusal = (code: string, message: string, orderId: string) =>
+  new AppError(409, code, message, { order_id: orderId });
 
 /** Why this order may not be cancelled now, or undefined when it may. */
 export function cancellationRefusal(order: OrderRecord): AppError | undefined {
@@ -35,7 +36,9 @@ export function cancellationRefusal(order: OrderRecord): AppError | undefined {
 export function mergeReturnLines(lines: ReturnLines) {
   const quantities = new Map<number, number>();
   for (const line of lines) quantities.set(line.product_id, (quantities.get(line.product_id) ?? 0) + line.quantity);
-  return [...quantities].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId - b.productId);
+  return [...quantities]
+    .map(([productId, quantity]) => ({ productId, quantity }))
+    .sort((a, b) => a.productId - b.productId);
 }
 
 /** Why these units of this order may not be returned now, or undefined when they may. */
@@ -45,7 +48,8 @@ export function returnRefusal(
   settings: { returnWindowDays: number; now: Date },
 ): AppError | undefined {
   const id = order.id;
-  if (order.status === 'returned') return refusal('ORDER_RETURNED', `Everything in order ${id} has already been returned`, id);
+  if (order.status === 'returned')
+    return refusal('ORDER_RETURNED', `Everything in order ${id} has already been returned`, id);
   if (order.status === 'cancelled' || order.status === 'cancelling') {
     return refusal('ORDER_CANCELLED', `Order ${id} was cancelled and refunded; there is nothing to return`, id);
   }

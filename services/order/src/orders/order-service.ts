@@ -1,4 +1,11 @@
-import { toCents, type CreateOrder, type ListOrdersQuery, type Order, type OrderPage, type RefundQuote } from '@ecomm/contracts';
+import {
+  toCents,
+  type CreateOrder,
+  type ListOrdersQuery,
+  type Order,
+  type OrderPage,
+  type RefundQuote,
+} from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { MoveChanges, NewOrderLine, OrderRecord, OrderRepository } from './order-repository.js';
 import { cancellationRefusal } from './order-rules.js';
@@ -45,7 +52,12 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
    * Applies one lifecycle move; repeating a move that already happened returns the order unchanged. A move made for
    * a cancellation applies only to the order it holds (`heldBy`), and its repeat only counts for that cancellation.
    */
-  async function move(orderId: string, action: OrderAction, changes: MoveChanges = {}, heldBy?: string): Promise<Order> {
+  async function move(
+    orderId: string,
+    action: OrderAction,
+    changes: MoveChanges = {},
+    heldBy?: string,
+  ): Promise<Order> {
     const { from, to } = orderTransitions[action];
     const moved = await orders.moveStatus(orderId, from, to, changes, heldBy);
     if (moved) return toOrder(moved);
@@ -53,14 +65,20 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
     const current = await find(orderId);
     if (current.status !== to) throw illegalTransition(orderId, current.status, to);
     if (changes.transactionId && current.transactionId !== changes.transactionId) {
-      throw AppError.conflict(`Order ${orderId} is already paid by transaction ${current.transactionId}, not ${changes.transactionId}`, {
-        order_id: orderId,
-        transaction_id: current.transactionId,
-      });
+      throw AppError.conflict(
+        `Order ${orderId} is already paid by transaction ${current.transactionId}, not ${changes.transactionId}`,
+        {
+          order_id: orderId,
+          transaction_id: current.transactionId,
+        },
+      );
     }
     const cancellationId = changes.cancellationId ?? heldBy;
     if (cancellationId && current.cancellationId !== cancellationId) {
-      throw AppError.conflict(`Order ${orderId} is already ${current.status} by another request`, { order_id: orderId, status: current.status });
+      throw AppError.conflict(`Order ${orderId} is already ${current.status} by another request`, {
+        order_id: orderId,
+        status: current.status,
+      });
     }
     return toOrder(current);
   }
@@ -87,10 +105,15 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
       const existing = await orders.findById(input.order_id);
       // The id is taken but holds no order: it was cancelled first (a create that timed out and arrived late).
       if (!existing) {
-        throw AppError.conflict(`Order ${input.order_id} was cancelled before it was created`, { order_id: input.order_id, status: 'cancelled' });
+        throw AppError.conflict(`Order ${input.order_id} was cancelled before it was created`, {
+          order_id: input.order_id,
+          status: 'cancelled',
+        });
       }
       if (!sameContent(existing, input, lines)) {
-        throw AppError.conflict(`Order ${input.order_id} already exists with different content`, { order_id: input.order_id });
+        throw AppError.conflict(`Order ${input.order_id} already exists with different content`, {
+          order_id: input.order_id,
+        });
       }
       return { order: toOrder(existing), created: false };
     },
@@ -130,7 +153,8 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
       if (current.cancellationId !== cancellationId) return toOrder(current);
       return move(orderId, 'abortCancellation', { cancellationId: null }, cancellationId);
     },
-    completeCancellation: (orderId: string, cancellationId: string) => move(orderId, 'completeCancellation', {}, cancellationId),
+    completeCancellation: (orderId: string, cancellationId: string) =>
+      move(orderId, 'completeCancellation', {}, cancellationId),
   };
 }
 

@@ -29,5 +29,9 @@ export function statusAfterReturns(lines: { quantity: number; returnedQuantity: 
 }
 
 export function illegalTransition(orderId: string, current: OrderStatus, target: OrderStatus) {
-  return AppError.conflict(`Order ${orderId} cannot go from ${current} to ${target}`, { order_id: orderId, from: current, to: target });
+  return AppError.conflict(`Order ${orderId} cannot go from ${current} to ${target}`, {
+    order_id: orderId,
+    from: current,
+    to: target,
+  });
 }

@@ -33,7 +33,10 @@ export function toOrder(record: OrderRecord, returnWindowDays: number): Order {
 }
 
 /** The refund of some units of an order, priced at what was paid for them: integer cents, so the sum is exact. */
-export function quoteFor(record: OrderRecord, units: { productId: number; quantity: number }[]): RefundQuote & { amountCents: number } {
+export function quoteFor(
+  record: OrderRecord,
+  units: { productId: number; quantity: number }[],
+): RefundQuote & { amountCents: number } {
   const lines = units.map(({ productId, quantity }) => {
     const line = record.lines.find((each) => each.productId === productId)!;
     return { product_id: productId, name: line.name, quantity, unitPriceCents: line.unitPriceCents };

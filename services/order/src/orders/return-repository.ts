@@ -17,7 +17,11 @@ function returnStore(executor: Executor) {
       const [row] = await executor.select().from(orders).where(eq(orders.id, orderId)).for('update');
       const order = realOrder(row);
       if (!order) return undefined;
-      const lines = await executor.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNumber));
+      const lines = await executor
+        .select()
+        .from(orderLines)
+        .where(eq(orderLines.orderId, orderId))
+        .orderBy(asc(orderLines.lineNumber));
       return { ...order, lines };
     },
 
@@ -32,13 +36,23 @@ function returnStore(executor: Executor) {
       return { ...row, lines };
     },
 
-    async insertReturn(record: { id: string; orderId: string; amountCents: number; lines: { productId: number; quantity: number }[] }) {
-      await executor.insert(orderReturns).values({ id: record.id, orderId: record.orderId, amountCents: record.amountCents });
+    async insertReturn(record: {
+      id: string;
+      orderId: string;
+      amountCents: number;
+      lines: { productId: number; quantity: number }[];
+    }) {
+      await executor
+        .insert(orderReturns)
+        .values({ id: record.id, orderId: record.orderId, amountCents: record.amountCents });
       await executor.insert(orderReturnLines).values(record.lines.map((line) => ({ ...line, returnId: record.id })));
     },
 
     async setReturnStatus(returnId: string, status: ReturnRow['status']) {
-      await executor.update(orderReturns).set({ status, updatedAt: sql`now()` }).where(eq(orderReturns.id, returnId));
+      await executor
+        .update(orderReturns)
+        .set({ status, updatedAt: sql`now()` })
+        .where(eq(orderReturns.id, returnId));
     },
 
     /** Adds `sign * quantity` returned units per line. */
@@ -52,7 +66,10 @@ function returnStore(executor: Executor) {
     },
 
     async setStatus(orderId: string, status: OrderStatus) {
-      await executor.update(orders).set({ status, updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+      await executor
+        .update(orders)
+        .set({ status, updatedAt: sql`now()` })
+        .where(eq(orders.id, orderId));
     },
   };
 }
@@ -63,6 +80,7 @@ export type ReturnRepository = ReturnType<typeof createReturnRepository>;
 
 export function createReturnRepository(db: Database) {
   return {
-    transaction: <Result>(work: (store: ReturnStore) => Promise<Result>) => db.transaction((tx) => work(returnStore(tx))),
+    transaction: <Result>(work: (store: ReturnStore) => Promise<Result>) =>
+      db.transaction((tx) => work(returnStore(tx))),
   };
 }

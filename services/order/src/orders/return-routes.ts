@@ -1,4 +1,11 @@
-import { orderIdParamsSchema, orderReturnRequestSchema, orderReturnSchema, refundQuoteSchema, returnParamsSchema, startReturnSchema } from '@ecomm/contracts';
+import {
+  orderIdParamsSchema,
+  orderReturnRequestSchema,
+  orderReturnSchema,
+  refundQuoteSchema,
+  returnParamsSchema,
+  startReturnSchema,
+} from '@ecomm/contracts';
 import type { ServiceApp } from '@ecomm/platform';
 import type { ReturnService } from './return-service.js';
 
@@ -8,14 +15,20 @@ export async function returnRoutes(app: ServiceApp, options: { returns: ReturnSe
   const params = orderIdParamsSchema;
   const finish = { params: returnParamsSchema, response: { 200: orderReturnSchema } };
 
-  app.post('/:order_id/return-quote', { schema: { params, body: orderReturnRequestSchema, response: { 200: refundQuoteSchema } } }, async (request) =>
-    returns.quote(request.params.order_id, request.body.lines),
+  app.post(
+    '/:order_id/return-quote',
+    { schema: { params, body: orderReturnRequestSchema, response: { 200: refundQuoteSchema } } },
+    async (request) => returns.quote(request.params.order_id, request.body.lines),
   );
   app.post(
     '/:order_id/returns',
     { schema: { params, body: startReturnSchema, response: { 200: orderReturnSchema, 201: orderReturnSchema } } },
     async (request, reply) => {
-      const { orderReturn, created } = await returns.start(request.params.order_id, request.body.return_id, request.body.lines);
+      const { orderReturn, created } = await returns.start(
+        request.params.order_id,
+        request.body.return_id,
+        request.body.lines,
+      );
       return reply.status(created ? 201 : 200).send(orderReturn);
     },
   );

@@ -10,18 +10,30 @@ type Units = ReturnType<typeof mergeReturnLines>;
 
 const sameUnits = (stored: ReturnRecord, units: Units) =>
   stored.lines.length === units.length &&
-  stored.lines.every((line, index) => line.productId === units[index]?.productId && line.quantity === units[index]?.quantity);
+  stored.lines.every(
+    (line, index) => line.productId === units[index]?.productId && line.quantity === units[index]?.quantity,
+  );
 
 /**
  * Returns of delivered units: started (the units are counted as returned at once, so they cannot be returned twice),
  * then completed once refunded, or aborted (the units count again) when undone before the refund.
  */
-export function createReturnService(dependencies: { orders: OrderRepository; returns: ReturnRepository; returnWindowDays: number }) {
+export function createReturnService(dependencies: {
+  orders: OrderRepository;
+  returns: ReturnRepository;
+  returnWindowDays: number;
+}) {
   const { orders, returns, returnWindowDays } = dependencies;
 
   function view(order: OrderRecord, stored: ReturnRecord): OrderReturn {
     const { amountCents: _amountCents, ...quote } = quoteFor(order, stored.lines);
-    return { ...quote, refund_amount: fromCents(stored.amountCents), return_id: stored.id, status: stored.status, order: toOrder(order, returnWindowDays) };
+    return {
+      ...quote,
+      refund_amount: fromCents(stored.amountCents),
+      return_id: stored.id,
+      status: stored.status,
+      order: toOrder(order, returnWindowDays),
+    };
   }
 
   async function locked(store: ReturnStore, orderId: string) {
@@ -32,7 +44,8 @@ export function createReturnService(dependencies: { orders: OrderRepository; ret
 
   async function ownReturn(store: ReturnStore, orderId: string, returnId: string) {
     const stored = await store.findReturn(returnId);
-    if (!stored || stored.orderId !== orderId) throw AppError.notFound(`Return ${returnId} of order ${orderId} not found`);
+    if (!stored || stored.orderId !== orderId)
+      throw AppError.notFound(`Return ${returnId} of order ${orderId} not found`);
     return stored;
   }
 
@@ -51,7 +64,8 @@ export function createReturnService(dependencies: { orders: OrderRepository; ret
         await store.setReturnStatus(returnId, status);
         return view(order, { ...stored, status });
       }
-      if (stored.status !== status) throw AppError.conflict(`Return ${returnId} is already ${stored.status}`, { return_id: returnId });
+      if (stored.status !== status)
+        throw AppError.conflict(`Return ${returnId} is already ${stored.status}`, { return_id: returnId });
       return view(order, stored);
     });
   }
@@ -69,14 +83,20 @@ export function createReturnService(dependencies: { orders: OrderRepository; ret
     },
 
     /** Starts a return under the caller's id; the same id with the same lines answers the same return. */
-    async start(orderId: string, returnId: string, lines: ReturnLines): Promise<{ orderReturn: OrderReturn; created: boolean }> {
+    async start(
+      orderId: string,
+      returnId: string,
+      lines: ReturnLines,
+    ): Promise<{ orderReturn: OrderReturn; created: boolean }> {
       const units = mergeReturnLines(lines);
       return returns.transaction(async (store) => {
         let order = await locked(store, orderId);
         const existing = await store.findReturn(returnId);
         if (existing) {
           if (existing.orderId !== orderId || !sameUnits(existing, units)) {
-            throw AppError.conflict(`Return ${returnId} already exists with different lines; use a new return id`, { return_id: returnId });
+            throw AppError.conflict(`Return ${returnId} already exists with different lines; use a new return id`, {
+              return_id: returnId,
+            });
           }
           return { orderReturn: view(order, existing), created: false };
         }

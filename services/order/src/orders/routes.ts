@@ -1,4 +1,11 @@
-import { confirmOrderSchema, createOrderSchema, listOrdersQuerySchema, orderIdParamsSchema, orderPageSchema, orderSchema } from '@ecomm/contracts';
+import {
+  confirmOrderSchema,
+  createOrderSchema,
+  listOrdersQuerySchema,
+  orderIdParamsSchema,
+  orderPageSchema,
+  orderSchema,
+} from '@ecomm/contracts';
 import type { ServiceApp } from '@ecomm/platform';
 import type { OrderService } from './order-service.js';
 
@@ -8,13 +15,19 @@ export async function orderRoutes(app: ServiceApp, options: { orders: OrderServi
   const params = orderIdParamsSchema;
   const answersOrder = { params, response: { 200: orderSchema } };
 
-  app.post('/', { schema: { body: createOrderSchema, response: { 200: orderSchema, 201: orderSchema } } }, async (request, reply) => {
-    const { order, created } = await orders.create(request.body);
-    return reply.status(created ? 201 : 200).send(order);
-  });
+  app.post(
+    '/',
+    { schema: { body: createOrderSchema, response: { 200: orderSchema, 201: orderSchema } } },
+    async (request, reply) => {
+      const { order, created } = await orders.create(request.body);
+      return reply.status(created ? 201 : 200).send(order);
+    },
+  );
 
-  app.get('/', { schema: { querystring: listOrdersQuerySchema, response: { 200: orderPageSchema } } }, async (request) =>
-    orders.list(request.query),
+  app.get(
+    '/',
+    { schema: { querystring: listOrdersQuerySchema, response: { 200: orderPageSchema } } },
+    async (request) => orders.list(request.query),
   );
 
   app.get('/:order_id', { schema: answersOrder }, async (request) => orders.get(request.params.order_id));

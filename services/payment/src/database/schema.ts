@@ -6,7 +6,12 @@ export const paymentSchema = pgSchema('payment');
 
 export const idempotencyKeys = idempotencyTable(paymentSchema);
 
-export const paymentStatus = paymentSchema.enum('payment_status', ['captured', 'partially_refunded', 'refunded', 'declined']);
+export const paymentStatus = paymentSchema.enum('payment_status', [
+  'captured',
+  'partially_refunded',
+  'refunded',
+  'declined',
+]);
 
 export const payments = paymentSchema.table(
   'payments',
@@ -24,7 +29,9 @@ export const payments = paymentSchema.table(
   },
   (table) => [
     // The database, not the code, guarantees one capture per order: concurrent charges cannot both win.
-    uniqueIndex('payments_one_capture_per_order').on(table.orderId).where(sql`status in ('captured', 'partially_refunded', 'refunded')`),
+    uniqueIndex('payments_one_capture_per_order')
+      .on(table.orderId)
+      .where(sql`status in ('captured', 'partially_refunded', 'refunded')`),
     index().on(table.orderId, table.createdAt),
     check('payments_amount_positive', sql`amount_cents > 0`),
     check('payments_refunded_within_amount', sql`refunded_cents between 0 and amount_cents`),

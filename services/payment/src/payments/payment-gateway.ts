@@ -24,7 +24,8 @@ export function createSimulatedGateway(settings: SimulatedGatewaySettings): Paym
     async charge(_amountCents, simulation) {
       if (settings.latencyMs > 0) await sleep(settings.latencyMs);
       if (simulation === 'error') return { status: 'error', reason: 'the gateway did not process the charge' };
-      if (simulation === 'decline' || Math.random() < settings.failureRate) return { status: 'declined', reason: 'Card declined by issuer' };
+      if (simulation === 'decline' || Math.random() < settings.failureRate)
+        return { status: 'declined', reason: 'Card declined by issuer' };
       return { status: 'captured', lateByMs: simulation === 'timeout' ? settings.simulatedDelayMs : 0 };
     },
   };

@@ -32,7 +32,12 @@ async function withRefunds(db: Executor, rows: StoredPayment[]): Promise<Payment
   const all = await db
     .select()
     .from(refunds)
-    .where(inArray(refunds.paymentId, rows.map((row) => row.id)))
+    .where(
+      inArray(
+        refunds.paymentId,
+        rows.map((row) => row.id),
+      ),
+    )
     .orderBy(asc(refunds.createdAt), asc(refunds.id));
   return rows.map((row) => ({ ...row, refunds: all.filter((refund) => refund.paymentId === row.id) }));
 }
@@ -43,7 +48,11 @@ async function applyRefund(tx: Transaction, payment: StoredPayment, refundId: st
   const refundedCents = payment.refundedCents + amountCents;
   await tx
     .update(payments)
-    .set({ refundedCents, status: refundedCents === payment.amountCents ? 'refunded' : 'partially_refunded', refundedAt: sql`now()` })
+    .set({
+      refundedCents,
+      status: refundedCents === payment.amountCents ? 'refunded' : 'partially_refunded',
+      refundedAt: sql`now()`,
+    })
     .where(eq(payments.id, payment.id));
 }
 
@@ -51,7 +60,11 @@ const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
 
 export function createPaymentRepository(db: Database) {
   async function listByOrder(orderId: string): Promise<PaymentRow[]> {
-    const rows = await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt), desc(payments.id));
+    const rows = await db
+      .select()
+      .from(payments)
+      .where(eq(payments.orderId, orderId))
+      .orderBy(desc(payments.createdAt), desc(payments.id));
     return withRefunds(db, rows);
   }
 
@@ -83,8 +96,13 @@ export function createPaymentRepository(db: Database) {
       await db.transaction(async (tx) => {
         await lockOrder(tx, orderId);
         await tx.insert(voidedOrders).values({ orderId }).onConflictDoNothing();
-        const open = await tx.select().from(payments).where(and(eq(payments.orderId, orderId), refundable)).for('update');
-        for (const payment of open) await applyRefund(tx, payment, `void-${payment.id}`, payment.amountCents - payment.refundedCents);
+        const open = await tx
+          .select()
+          .from(payments)
+          .where(and(eq(payments.orderId, orderId), refundable))
+          .for('update');
+        for (const payment of open)
+          await applyRefund(tx, payment, `void-${payment.id}`, payment.amountCents - payment.refundedCents);
       });
       return listByOrder(orderId);
     },
@@ -94,7 +112,9 @@ export function createPaymentRepository(db: Database) {
       const [row] = await db
         .select()
         .from(payments)
-        .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'partially_refunded', 'refunded'])));
+        .where(
+          and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'partially_refunded', 'refunded'])),
+        );
       return row && (await withRefunds(db, [row]))[0];
     },
 
@@ -108,13 +128,15 @@ export function createPaymentRepository(db: Database) {
         if (!payment) return { outcome: 'not_found' };
         const [earlier] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
         if (earlier) {
-          if (earlier.paymentId !== paymentId || earlier.amountCents !== amountCents) return { outcome: 'other_refund' };
+          if (earlier.paymentId !== paymentId || earlier.amountCents !== amountCents)
+            return { outcome: 'other_refund' };
           return { outcome: 'replayed', payment: (await findById(paymentId, tx))! };
         }
         const [voided] = await tx.select().from(voidedRefunds).where(eq(voidedRefunds.id, refundId));
         if (voided) return { outcome: 'voided' };
         if (payment.status === 'declined') return { outcome: 'declined' };
-        if (amountCents > payment.amountCents - payment.refundedCents) return { outcome: 'exceeds', payment: (await findById(paymentId, tx))! };
+        if (amountCents > payment.amountCents - payment.refundedCents)
+          return { outcome: 'exceeds', payment: (await findById(paymentId, tx))! };
         await applyRefund(tx, payment, refundId, amountCents);
         return { outcome: 'refunded', payment: (await findById(paymentId, tx))! };
       });
@@ -124,7 +146,10 @@ export function createPaymentRepository(db: Database) {
      * Calls a refund id off unless its refund was made ('made'): under the payment's row lock, so a refund racing
      * it is either made first (and seen here) or refused after.
      */
-    async voidRefund(paymentId: string, refundId: string): Promise<{ outcome: 'not_found' } | { outcome: 'made' | 'voided'; payment: PaymentRow }> {
+    async voidRefund(
+      paymentId: string,
+      refundId: string,
+    ): Promise<{ outcome: 'not_found' } | { outcome: 'made' | 'voided'; payment: PaymentRow }> {
       return db.transaction(async (tx) => {
         const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!payment) return { outcome: 'not_found' };

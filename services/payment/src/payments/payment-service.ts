@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorCodes, fromCents, toCents, type CreatePayment, type CreateRefund, type Payment, type PaymentList, type PaymentSimulation } from '@ecomm/contracts';
+import {
+  errorCodes,
+  fromCents,
+  toCents,
+  type CreatePayment,
+  type CreateRefund,
+  type Payment,
+  type PaymentList,
+  type PaymentSimulation,
+} from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { PaymentRepository, PaymentRow } from './payment-repository.js';
@@ -15,17 +24,29 @@ function toPayment(row: PaymentRow): Payment {
     created_at: row.createdAt.toISOString(),
     refunded_amount: fromCents(row.refundedCents),
     refunded_at: row.refundedAt?.toISOString() ?? null,
-    refunds: row.refunds.map((refund) => ({ refund_id: refund.id, amount: fromCents(refund.amountCents), created_at: refund.createdAt.toISOString() })),
+    refunds: row.refunds.map((refund) => ({
+      refund_id: refund.id,
+      amount: fromCents(refund.amountCents),
+      created_at: refund.createdAt.toISOString(),
+    })),
   };
 }
 
 function alreadyCaptured(orderId: string, capture: PaymentRow | undefined) {
   const which = capture ? ` (${capture.status}): transaction ${capture.id}` : '';
-  return AppError.conflict(`Order ${orderId} already has a payment${which}`, { order_id: orderId, transaction_id: capture?.id ?? null });
+  return AppError.conflict(`Order ${orderId} already has a payment${which}`, {
+    order_id: orderId,
+    transaction_id: capture?.id ?? null,
+  });
 }
 
 function orderVoided(orderId: string) {
-  return new AppError(409, errorCodes.ORDER_VOIDED, `Order ${orderId} was voided (its checkout was undone); it cannot be charged`, { order_id: orderId });
+  return new AppError(
+    409,
+    errorCodes.ORDER_VOIDED,
+    `Order ${orderId} was voided (its checkout was undone); it cannot be charged`,
+    { order_id: orderId },
+  );
 }
 
 export function createPaymentService(dependencies: { payments: PaymentRepository; gateway: PaymentGateway }) {
@@ -48,7 +69,11 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
       const amountCents = toCents(input.amount);
       const outcome = await gateway.charge(amountCents, simulation);
       if (outcome.status === 'error') {
-        throw new AppError(503, 'PAYMENT_GATEWAY_ERROR', `Payment gateway error: ${outcome.reason}; nothing was charged, retry later`);
+        throw new AppError(
+          503,
+          'PAYMENT_GATEWAY_ERROR',
+          `Payment gateway error: ${outcome.reason}; nothing was charged, retry later`,
+        );
       }
       const row = await payments.record({
         orderId: input.order_id,
@@ -76,19 +101,31 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
         case 'not_found':
           throw AppError.notFound(`Payment ${transactionId} not found`);
         case 'declined':
-          throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, { transaction_id: transactionId });
+          throw AppError.conflict(`Payment ${transactionId} was declined; there is nothing to refund`, {
+            transaction_id: transactionId,
+          });
         case 'other_refund':
-          throw AppError.conflict(`Refund ${request.refund_id} was already made with another amount or payment; use a new refund id`, {
+          throw AppError.conflict(
+            `Refund ${request.refund_id} was already made with another amount or payment; use a new refund id`,
+            {
+              refund_id: request.refund_id,
+            },
+          );
+        case 'voided':
+          throw AppError.conflict(`Refund ${request.refund_id} was called off; nothing was refunded`, {
             refund_id: request.refund_id,
           });
-        case 'voided':
-          throw AppError.conflict(`Refund ${request.refund_id} was called off; nothing was refunded`, { refund_id: request.refund_id });
         case 'exceeds': {
           const left = fromCents(result.payment.amountCents - result.payment.refundedCents);
-          throw new AppError(409, 'REFUND_EXCEEDS_PAYMENT', `Payment ${transactionId} has only ${left} left to refund, not ${request.amount}`, {
-            transaction_id: transactionId,
-            refundable: left,
-          });
+          throw new AppError(
+            409,
+            'REFUND_EXCEEDS_PAYMENT',
+            `Payment ${transactionId} has only ${left} left to refund, not ${request.amount}`,
+            {
+              transaction_id: transactionId,
+              refundable: left,
+            },
+          );
         }
       }
     },
@@ -98,10 +135,15 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
       const result = await payments.voidRefund(transactionId, refundId);
       if (result.outcome === 'not_found') throw AppError.notFound(`Payment ${transactionId} not found`);
       if (result.outcome === 'made') {
-        throw new AppError(409, 'REFUND_ALREADY_MADE', `Refund ${refundId} of payment ${transactionId} was already made; it cannot be called off`, {
-          transaction_id: transactionId,
-          refund_id: refundId,
-        });
+        throw new AppError(
+          409,
+          'REFUND_ALREADY_MADE',
+          `Refund ${refundId} of payment ${transactionId} was already made; it cannot be called off`,
+          {
+            transaction_id: transactionId,
+            refund_id: refundId,
+          },
+        );
       }
       return toPayment(result.payment);
     },

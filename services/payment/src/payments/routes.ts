@@ -46,8 +46,10 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
     },
   );
 
-  app.get('/', { schema: { querystring: listPaymentsQuerySchema, response: { 200: paymentListSchema } } }, async (request) =>
-    payments.listForOrder(request.query.order_id),
+  app.get(
+    '/',
+    { schema: { querystring: listPaymentsQuerySchema, response: { 200: paymentListSchema } } },
+    async (request) => payments.listForOrder(request.query.order_id),
   );
 
   app.get('/:transaction_id', { schema: { params, response: { 200: paymentSchema } } }, async (request) =>
@@ -63,8 +65,10 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
     },
   );
 
-  app.post('/:transaction_id/refunds/:refund_id/void', { schema: { params: refundParamsSchema, response: { 200: paymentSchema } } }, async (request) =>
-    payments.voidRefund(request.params.transaction_id, request.params.refund_id),
+  app.post(
+    '/:transaction_id/refunds/:refund_id/void',
+    { schema: { params: refundParamsSchema, response: { 200: paymentSchema } } },
+    async (request) => payments.voidRefund(request.params.transaction_id, request.params.refund_id),
   );
 
   app.post(

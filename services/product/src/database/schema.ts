@@ -71,5 +71,8 @@ export const restockLines = productSchema.table(
     productId: integer('product_id').notNull(),
     quantity: integer('quantity').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.restockId, table.productId] }), check('restock_lines_quantity_positive', sql`quantity > 0`)],
+  (table) => [
+    primaryKey({ columns: [table.restockId, table.productId] }),
+    check('restock_lines_quantity_positive', sql`quantity > 0`),
+  ],
 );

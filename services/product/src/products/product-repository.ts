@@ -23,7 +23,9 @@ export type DeleteOutcome =
 
 function ordering(criteria: ProductCriteria): SQL[] {
   const relevance = criteria.search ? [desc(criteria.search.matchedWords), desc(criteria.search.score)] : [];
-  const price = { relevance: [], price_asc: [asc(products.priceCents)], price_desc: [desc(products.priceCents)] }[criteria.sort];
+  const price = { relevance: [], price_asc: [asc(products.priceCents)], price_desc: [desc(products.priceCents)] }[
+    criteria.sort
+  ];
   return [...price, ...relevance, asc(products.id)];
 }
 

@@ -41,8 +41,14 @@ export function textSearch(words: string[]) {
   });
   return {
     wordCount: words.length,
-    matchedWords: sql<number>`(${sql.join(perWord.map((word) => word.matched), sql` + `)})`,
-    score: sql<number>`(${sql.join(perWord.map((word) => word.score), sql` + `)})`,
+    matchedWords: sql<number>`(${sql.join(
+      perWord.map((word) => word.matched),
+      sql` + `,
+    )})`,
+    score: sql<number>`(${sql.join(
+      perWord.map((word) => word.score),
+      sql` + `,
+    )})`,
   };
 }
 

@@ -1,4 +1,11 @@
-import { fromCents, toCents, type CreateProduct, type ListProductsQuery, type Product, type UpdateProduct } from '@ecomm/contracts';
+import {
+  fromCents,
+  toCents,
+  type CreateProduct,
+  type ListProductsQuery,
+  type Product,
+  type UpdateProduct,
+} from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { ProductChanges, ProductRepository, ProductRow } from './product-repository.js';
 import { queryWords, textSearch } from './product-search.js';

@@ -15,10 +15,8 @@ const productParamsSchema = z.object({ id: productIdParamSchema });
 export async function productRoutes(app: ServiceApp, options: { catalog: ProductService }) {
   const { catalog } = options;
 
-  app.post(
-    '/',
-    { schema: { body: createProductSchema, response: { 201: productSchema } } },
-    async (request, reply) => reply.status(201).send(await catalog.create(request.body)),
+  app.post('/', { schema: { body: createProductSchema, response: { 201: productSchema } } }, async (request, reply) =>
+    reply.status(201).send(await catalog.create(request.body)),
   );
 
   app.get(
@@ -27,10 +25,8 @@ export async function productRoutes(app: ServiceApp, options: { catalog: Product
     async (request) => catalog.list(request.query),
   );
 
-  app.get(
-    '/:id',
-    { schema: { params: productParamsSchema, response: { 200: productSchema } } },
-    async (request) => catalog.get(request.params.id),
+  app.get('/:id', { schema: { params: productParamsSchema, response: { 200: productSchema } } }, async (request) =>
+    catalog.get(request.params.id),
   );
 
   app.patch(
@@ -39,9 +35,7 @@ export async function productRoutes(app: ServiceApp, options: { catalog: Product
     async (request) => catalog.update(request.params.id, request.body),
   );
 
-  app.delete(
-    '/:id',
-    { schema: { params: productParamsSchema, response: { 200: productSchema } } },
-    async (request) => catalog.remove(request.params.id),
+  app.delete('/:id', { schema: { params: productParamsSchema, response: { 200: productSchema } } }, async (request) =>
+    catalog.remove(request.params.id),
   );
 }

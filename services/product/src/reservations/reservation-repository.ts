@@ -12,7 +12,11 @@ function reservationStore(executor: Executor) {
   return {
     /** Takes the id; returns false when it exists, after waiting for a concurrent first attempt to finish. */
     async claimId(id: string): Promise<boolean> {
-      const inserted = await executor.insert(reservations).values({ id }).onConflictDoNothing().returning({ id: reservations.id });
+      const inserted = await executor
+        .insert(reservations)
+        .values({ id })
+        .onConflictDoNothing()
+        .returning({ id: reservations.id });
       return inserted.length > 0;
     },
 

@@ -32,7 +32,9 @@ function toReservation(stored: StoredReservation): Reservation {
 function sameLines(stored: StoredReservation, requested: RequestedLine[]) {
   return (
     stored.lines.length === requested.length &&
-    stored.lines.every((line, index) => line.productId === requested[index]?.productId && line.quantity === requested[index]?.quantity)
+    stored.lines.every(
+      (line, index) => line.productId === requested[index]?.productId && line.quantity === requested[index]?.quantity,
+    )
   );
 }
 
@@ -43,7 +45,8 @@ async function replay(store: ReservationStore, id: string, requested: RequestedL
   const existing = await store.find(id);
   // The claim found the row committed; only a reset_db in between can have removed it.
   if (!existing) throw AppError.conflict(`Reservation "${id}" changed while it was being read; retry`);
-  if (neverMade(existing)) throw AppError.conflict(`Reservation "${id}" was released before it was made; use a new reservation_id`);
+  if (neverMade(existing))
+    throw AppError.conflict(`Reservation "${id}" was released before it was made; use a new reservation_id`);
   if (!sameLines(existing, requested)) {
     throw AppError.conflict(`Reservation "${id}" already exists with different lines; use a new reservation_id`);
   }
@@ -51,7 +54,9 @@ async function replay(store: ReservationStore, id: string, requested: RequestedL
 }
 
 function insufficientStock(shortage: StockShortage) {
-  const described = shortage.lines.map((line) => `${line.name} (requested ${line.requested}, available ${line.available})`);
+  const described = shortage.lines.map(
+    (line) => `${line.name} (requested ${line.requested}, available ${line.available})`,
+  );
   return new AppError(409, 'INSUFFICIENT_STOCK', `Not enough stock: ${described.join(', ')}`, shortage);
 }
 
@@ -69,7 +74,12 @@ async function take(store: ReservationStore, id: string, requested: RequestedLin
   const short = demands.filter(({ product, quantity }) => product.stock < quantity);
   if (short.length > 0) {
     throw insufficientStock({
-      lines: short.map(({ product, quantity }) => ({ product_id: product.id, name: product.name, requested: quantity, available: product.stock })),
+      lines: short.map(({ product, quantity }) => ({
+        product_id: product.id,
+        name: product.name,
+        requested: quantity,
+        available: product.stock,
+      })),
     });
   }
 

@@ -35,14 +35,24 @@ export function createCartRepository(db: Executor) {
 
     async listByUser(userId: string, limit: number, offset: number) {
       const [rows, [total]] = await Promise.all([
-        db.select().from(carts).where(eq(carts.userId, userId)).orderBy(desc(carts.createdAt), asc(carts.sessionId)).limit(limit).offset(offset),
+        db
+          .select()
+          .from(carts)
+          .where(eq(carts.userId, userId))
+          .orderBy(desc(carts.createdAt), asc(carts.sessionId))
+          .limit(limit)
+          .offset(offset),
         db.select({ value: count() }).from(carts).where(eq(carts.userId, userId)),
       ]);
       return { rows, total: total?.value ?? 0 };
     },
 
     async items(sessionId: string): Promise<CartItem[]> {
-      const rows = await db.select(itemColumns).from(cartItems).where(eq(cartItems.sessionId, sessionId)).orderBy(asc(cartItems.position));
+      const rows = await db
+        .select(itemColumns)
+        .from(cartItems)
+        .where(eq(cartItems.sessionId, sessionId))
+        .orderBy(asc(cartItems.position));
       return rows.map(toItem);
     },
 
@@ -93,18 +103,34 @@ export function createCartRepository(db: Executor) {
     },
 
     async setActiveClaim(sessionId: string, claimId: string | null) {
-      await db.update(carts).set({ activeClaimId: claimId, updatedAt: sql`now()` }).where(eq(carts.sessionId, sessionId));
+      await db
+        .update(carts)
+        .set({ activeClaimId: claimId, updatedAt: sql`now()` })
+        .where(eq(carts.sessionId, sessionId));
     },
 
     async touch(sessionId: string) {
-      await db.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.sessionId, sessionId));
+      await db
+        .update(carts)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(carts.sessionId, sessionId));
     },
 
     async countOpenWithItems(): Promise<number> {
       const [row] = await db
         .select({ value: count() })
         .from(carts)
-        .where(and(isNull(carts.activeClaimId), exists(db.select({ one: sql`1` }).from(cartItems).where(eq(cartItems.sessionId, carts.sessionId)))));
+        .where(
+          and(
+            isNull(carts.activeClaimId),
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(cartItems)
+                .where(eq(cartItems.sessionId, carts.sessionId)),
+            ),
+          ),
+        );
       return row?.value ?? 0;
     },
   };

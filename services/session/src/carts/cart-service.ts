@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, type AddCartItem, type Cart, type CartItem, type CartPage, type CreateSession, type ListSessionsQuery, type SessionStats } from '@ecomm/contracts';
+import {
+  errorCodes,
+  type AddCartItem,
+  type Cart,
+  type CartItem,
+  type CartPage,
+  type CreateSession,
+  type ListSessionsQuery,
+  type SessionStats,
+} from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { CartStore } from '../database/repositories.js';
 import { maxLineQuantity, type CartRow } from './cart-repository.js';
@@ -26,7 +35,9 @@ export function createCartService(store: CartStore) {
       const cart = await carts.lock(sessionId);
       if (!cart) throw sessionNotFound(sessionId);
       if (cart.activeClaimId) {
-        throw AppError.conflict('Cart is being checked out; try again when it finishes', { claim_id: cart.activeClaimId });
+        throw AppError.conflict('Cart is being checked out; try again when it finishes', {
+          claim_id: cart.activeClaimId,
+        });
       }
       await change(carts);
       await carts.touch(sessionId);
@@ -42,7 +53,11 @@ export function createCartService(store: CartStore) {
       // Carts are never deleted, so a taken id always has a row to compare owners with.
       const existing = await store.carts.find(sessionId);
       if (!existing || existing.userId !== request.user_id) {
-        throw new AppError(409, errorCodes.SESSION_BELONGS_TO_ANOTHER_USER, `Session "${sessionId}" already exists and belongs to another user`);
+        throw new AppError(
+          409,
+          errorCodes.SESSION_BELONGS_TO_ANOTHER_USER,
+          `Session "${sessionId}" already exists and belongs to another user`,
+        );
       }
       return { cart: toCart(existing, await store.carts.items(sessionId)), created: false };
     },
@@ -56,13 +71,20 @@ export function createCartService(store: CartStore) {
     async list(query: ListSessionsQuery): Promise<CartPage> {
       const { rows, total } = await store.carts.listByUser(query.user_id, query.limit, query.offset);
       const items = await store.carts.itemsOfMany(rows.map((row) => row.sessionId));
-      return { items: rows.map((row) => toCart(row, items.get(row.sessionId) ?? [])), total, limit: query.limit, offset: query.offset };
+      return {
+        items: rows.map((row) => toCart(row, items.get(row.sessionId) ?? [])),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      };
     },
 
     addItem(sessionId: string, item: AddCartItem): Promise<Cart> {
       return changeOpenCart(sessionId, async (carts) => {
         if (!(await carts.addItem(sessionId, item.product_id, item.quantity))) {
-          throw AppError.conflict(`Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`);
+          throw AppError.conflict(
+            `Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`,
+          );
         }
       });
     },

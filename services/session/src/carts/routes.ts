@@ -29,8 +29,10 @@ export async function cartRoutes(app: ServiceApp, options: { carts: CartService 
     },
   );
 
-  app.get('/', { schema: { querystring: listSessionsQuerySchema, response: { 200: cartPageSchema } } }, async (request) =>
-    carts.list(request.query),
+  app.get(
+    '/',
+    { schema: { querystring: listSessionsQuerySchema, response: { 200: cartPageSchema } } },
+    async (request) => carts.list(request.query),
   );
 
   app.get('/stats', { schema: { response: { 200: sessionStatsSchema } } }, async () => carts.stats());
@@ -57,7 +59,9 @@ export async function cartRoutes(app: ServiceApp, options: { carts: CartService 
     async (request) => carts.removeItem(request.params.session_id, request.params.product_id),
   );
 
-  app.delete('/:session_id/items', { schema: { params: sessionParamsSchema, response: { 200: cartSchema } } }, async (request) =>
-    carts.clear(request.params.session_id),
+  app.delete(
+    '/:session_id/items',
+    { schema: { params: sessionParamsSchema, response: { 200: cartSchema } } },
+    async (request) => carts.clear(request.params.session_id),
   );
 }

@@ -11,7 +11,12 @@ function identifies(sessionId: string, claimId: string) {
 
 export function createClaimRepository(db: Executor) {
   return {
-    async insert(sessionId: string, claimId: string, items: CartItem[], status: CheckoutClaimStatus = 'active'): Promise<ClaimRow> {
+    async insert(
+      sessionId: string,
+      claimId: string,
+      items: CartItem[],
+      status: CheckoutClaimStatus = 'active',
+    ): Promise<ClaimRow> {
       const [claim] = await db.insert(checkoutClaims).values({ sessionId, claimId, status, items }).returning();
       if (!claim) throw new Error('insert returned no checkout claim');
       return claim;

@@ -23,7 +23,12 @@ function claimNotFound(sessionId: string, claimId: string) {
  */
 export function createClaimService(store: CartStore) {
   /** Runs a claim's transition (release or complete) under the cart's lock; repeating it is a no-op. */
-  function finish(sessionId: string, claimId: string, target: 'released' | 'completed', effect: (repositories: Repositories) => Promise<void>) {
+  function finish(
+    sessionId: string,
+    claimId: string,
+    target: 'released' | 'completed',
+    effect: (repositories: Repositories) => Promise<void>,
+  ) {
     return store
       .transaction(async (repositories) => {
         if (!(await repositories.carts.lock(sessionId))) throw sessionNotFound(sessionId);
@@ -37,9 +42,12 @@ export function createClaimService(store: CartStore) {
         if (releasedBeforeMade(claim)) return undefined;
         if (claim.status === target) return toClaim(claim);
         if (claim.status !== 'active') {
-          throw AppError.conflict(`Checkout claim "${claimId}" is already ${claim.status}; a ${claim.status} claim cannot be ${target}`, {
-            status: claim.status,
-          });
+          throw AppError.conflict(
+            `Checkout claim "${claimId}" is already ${claim.status}; a ${claim.status} claim cannot be ${target}`,
+            {
+              status: claim.status,
+            },
+          );
         }
         await effect(repositories);
         await repositories.carts.setActiveClaim(sessionId, null);
@@ -62,9 +70,12 @@ export function createClaimService(store: CartStore) {
         }
         if (existing) return { claim: toClaim(existing), created: false };
         if (cart.activeClaimId) {
-          throw AppError.conflict(`Cart is being checked out by claim "${cart.activeClaimId}"; try again when it finishes`, {
-            claim_id: cart.activeClaimId,
-          });
+          throw AppError.conflict(
+            `Cart is being checked out by claim "${cart.activeClaimId}"; try again when it finishes`,
+            {
+              claim_id: cart.activeClaimId,
+            },
+          );
         }
         const items = await carts.items(sessionId);
         if (items.length === 0) throw AppError.conflict('Cart is empty');

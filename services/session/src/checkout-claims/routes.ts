@@ -11,15 +11,23 @@ export async function claimRoutes(app: ServiceApp, options: { claims: ClaimServi
 
   app.post(
     '/:session_id/checkout-claims',
-    { schema: { params: sessionParamsSchema, body: checkoutClaimRequestSchema, response: { ...claimResponses, 201: checkoutClaimSchema } } },
+    {
+      schema: {
+        params: sessionParamsSchema,
+        body: checkoutClaimRequestSchema,
+        response: { ...claimResponses, 201: checkoutClaimSchema },
+      },
+    },
     async (request, reply) => {
       const { claim, created } = await claims.claim(request.params.session_id, request.body.claim_id);
       return reply.status(created ? 201 : 200).send(claim);
     },
   );
 
-  app.get('/:session_id/checkout-claims/:claim_id', { schema: { params: claimParamsSchema, response: claimResponses } }, async (request) =>
-    claims.get(request.params.session_id, request.params.claim_id),
+  app.get(
+    '/:session_id/checkout-claims/:claim_id',
+    { schema: { params: claimParamsSchema, response: claimResponses } },
+    async (request) => claims.get(request.params.session_id, request.params.claim_id),
   );
 
   app.post(

@@ -3,7 +3,15 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { tool, ToolInputParsingException, type StructuredToolInterface } from '@langchain/core/tools';
-import { Command, END, isGraphInterrupt, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import {
+  Command,
+  END,
+  isGraphInterrupt,
+  MessagesAnnotation,
+  START,
+  StateGraph,
+  type BaseCheckpointSaver,
+} from '@langchain/langgraph';
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
 import { refusalMessage } from '../tools/tool-context.js';
@@ -16,7 +24,8 @@ const ShoppingState = MessagesAnnotation;
 
 const transferToSales = tool(async () => 'Transferred to the sales agent.', {
   name: 'transfer_to_sales',
-  description: 'Hand the conversation to the sales agent: finding, adding, removing or buying products, viewing the cart.',
+  description:
+    'Hand the conversation to the sales agent: finding, adding, removing or buying products, viewing the cart.',
   schema: z.object({}),
 });
 
@@ -38,7 +47,8 @@ function withServerCallIds<Reply extends AIMessageWithCalls>(reply: Reply) {
 
 const transferToOrders = tool(async () => 'Transferred to the orders agent.', {
   name: 'transfer_to_orders',
-  description: 'Hand the conversation to the orders agent: orders already placed, their status, cancellations, returns and refunds.',
+  description:
+    'Hand the conversation to the orders agent: orders already placed, their status, cancellations, returns and refunds.',
   schema: z.object({}),
 });
 
@@ -49,7 +59,11 @@ interface ToolRunner {
   invoke: (call: unknown, config: RunnableConfig) => Promise<ToolMessage>;
 }
 
-const transferTargets: Record<string, AgentName> = { transfer_to_sales: 'sales', transfer_to_checkout: 'checkout', transfer_to_orders: 'orders' };
+const transferTargets: Record<string, AgentName> = {
+  transfer_to_sales: 'sales',
+  transfer_to_checkout: 'checkout',
+  transfer_to_orders: 'orders',
+};
 
 export interface ShoppingGraphOptions {
   model: BaseChatModel;
@@ -71,7 +85,9 @@ function recent(messages: BaseMessage[], limit: number) {
   let start = Math.max(messages.length - limit, 0);
   while (start > 0 && !HumanMessage.isInstance(messages[start])) start--;
   const window = messages.slice(start);
-  const answered = new Set(window.filter((message) => ToolMessage.isInstance(message)).map((message) => (message as ToolMessage).tool_call_id));
+  const answered = new Set(
+    window.filter((message) => ToolMessage.isInstance(message)).map((message) => (message as ToolMessage).tool_call_id),
+  );
   const dropped = new Set<string>();
   return window.flatMap((message) => {
     if (ToolMessage.isInstance(message)) return dropped.has(message.tool_call_id) ? [] : [message];
@@ -90,7 +106,9 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     checkout: { prompt: checkoutPrompt, tools: [...options.checkoutTools, transferToSales, transferToOrders] },
     orders: { prompt: ordersPrompt, tools: [...options.orderTools, transferToSales, transferToCheckout] },
   };
-  const supervisorModel = options.model.bindTools!([transferToSales, transferToCheckout, transferToOrders], { tool_choice: 'required' });
+  const supervisorModel = options.model.bindTools!([transferToSales, transferToCheckout, transferToOrders], {
+    tool_choice: 'required',
+  });
   const agentModels = {
     sales: options.model.bindTools!(agents.sales.tools),
     checkout: options.model.bindTools!(agents.checkout.tools),
@@ -99,14 +117,18 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
 
   /** One span per model call, with the model's name and the tokens it reports. */
   function callModel(node: string, model: typeof supervisorModel, messages: BaseMessage[], config: RunnableConfig) {
-    return withSpan(`llm ${node}`, { [spanAttributes.agentNode]: node, [spanAttributes.model]: options.modelName }, async (span) => {
-      const reply = await model.invoke(messages, config);
-      span.setAttributes({
-        [spanAttributes.inputTokens]: reply.usage_metadata?.input_tokens ?? 0,
-        [spanAttributes.outputTokens]: reply.usage_metadata?.output_tokens ?? 0,
-      });
-      return reply;
-    });
+    return withSpan(
+      `llm ${node}`,
+      { [spanAttributes.agentNode]: node, [spanAttributes.model]: options.modelName },
+      async (span) => {
+        const reply = await model.invoke(messages, config);
+        span.setAttributes({
+          [spanAttributes.inputTokens]: reply.usage_metadata?.input_tokens ?? 0,
+          [spanAttributes.outputTokens]: reply.usage_metadata?.output_tokens ?? 0,
+        });
+        return reply;
+      },
+    );
   }
 
   const traced =
@@ -115,7 +137,12 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
       withSpan(`agent ${node}`, { [spanAttributes.agentNode]: node }, () => work(state, config));
 
   async function supervisor(state: typeof ShoppingState.State, config: RunnableConfig) {
-    const reply = await callModel('supervisor', supervisorModel, [new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)], config);
+    const reply = await callModel(
+      'supervisor',
+      supervisorModel,
+      [new SystemMessage(supervisorPrompt), ...recent(state.messages, historyLimit)],
+      config,
+    );
     const target = transferTargets[reply.tool_calls?.[0]?.name ?? ''] ?? 'sales';
     return new Command({ goto: target });
   }
@@ -160,7 +187,8 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     // A hand-off made in the same reply as an action that failed is not followed: checking out after a refused
     // add_to_cart would buy whatever else the cart holds. The agent explains instead.
     if (transferTo && results.some((result) => result.status === 'error')) {
-      const notHandedOver = 'Not handed over, because another action in this step failed. Tell the customer what happened.';
+      const notHandedOver =
+        'Not handed over, because another action in this step failed. Tell the customer what happened.';
       results = results.map((result) => {
         const toolName = result.name ?? '';
         return transferTargets[toolName] ? refusalMessage(result.tool_call_id, toolName, notHandedOver) : result;
@@ -175,7 +203,9 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     .addNode('sales', traced('sales', agentNode('sales')), { ends: ['sales_tools', END] })
     .addNode('sales_tools', traced('sales_tools', toolsNode('sales')), { ends: ['sales', 'checkout', 'orders'] })
     .addNode('checkout', traced('checkout', agentNode('checkout')), { ends: ['checkout_tools', END] })
-    .addNode('checkout_tools', traced('checkout_tools', toolsNode('checkout')), { ends: ['checkout', 'sales', 'orders'] })
+    .addNode('checkout_tools', traced('checkout_tools', toolsNode('checkout')), {
+      ends: ['checkout', 'sales', 'orders'],
+    })
     .addNode('orders', traced('orders', agentNode('orders')), { ends: ['orders_tools', END] })
     .addNode('orders_tools', traced('orders_tools', toolsNode('orders')), { ends: ['orders', 'sales', 'checkout'] })
     .addEdge(START, 'supervisor')

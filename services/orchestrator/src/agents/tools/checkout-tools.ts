@@ -30,7 +30,11 @@ function paymentBeingConfirmed(orderId: string) {
   );
 }
 
-export function createCheckoutTools(shopping: ShoppingService, checkout: CheckoutService, options: { confirmation: boolean }) {
+export function createCheckoutTools(
+  shopping: ShoppingService,
+  checkout: CheckoutService,
+  options: { confirmation: boolean },
+) {
   const checkoutTool = tool(
     async (_input, config: ToolRunnableConfig): Promise<[string | ToolMessage, CheckoutReceipt | null]> => {
       const shopper = shopperContext(config);
@@ -44,9 +48,12 @@ export function createCheckoutTools(shopping: ShoppingService, checkout: Checkou
             summary,
           };
           const answer = askToConfirm(request);
-          if (answer === 'declined') throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
+          if (answer === 'declined')
+            throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
           if (answer === 'changed') {
-            throw new ToolRefusal(`The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`);
+            throw new ToolRefusal(
+              `The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`,
+            );
           }
           expectedTotal = request.total;
         }

@@ -1,7 +1,8 @@
 import { interrupt } from '@langchain/langgraph';
 
 // The whole answer must be a plain yes: "ok, wait, no" or "sure, but first remove the keychain" are not.
-const yes = /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
+const yes =
+  /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
 
 /** What the shopper was asked to confirm; `summary` names exactly what would happen, amounts included. */
 export interface ConfirmationRequest {

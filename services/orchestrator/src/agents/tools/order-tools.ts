@@ -23,7 +23,8 @@ function summarise(order: Order) {
   };
 }
 
-const describeLines = (preview: RefundQuote) => preview.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
+const describeLines = (preview: RefundQuote) =>
+  preview.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
 
 /**
  * list_orders, get_order, cancel_order and return_items. The user is the request's, never the model's; amounts
@@ -33,14 +34,26 @@ const describeLines = (preview: RefundQuote) => preview.lines.map((line) => `${l
 export function createOrderTools(orders: OrderService) {
   const listOrders = tool(
     async (_input, config: ToolRunnableConfig) =>
-      relayRefusals(config, async () => success({ orders: (await orders.listOrders(shopperContext(config).userId)).items.map(summarise) })),
-    { name: 'list_orders', description: "The customer's orders, newest first, with status and items.", schema: z.object({}) },
+      relayRefusals(config, async () =>
+        success({ orders: (await orders.listOrders(shopperContext(config).userId)).items.map(summarise) }),
+      ),
+    {
+      name: 'list_orders',
+      description: "The customer's orders, newest first, with status and items.",
+      schema: z.object({}),
+    },
   );
 
   const getOrder = tool(
     async (input, config: ToolRunnableConfig) =>
-      relayRefusals(config, async () => success({ order: summarise(await orders.getOrder(shopperContext(config).userId, input.order_id)) })),
-    { name: 'get_order', description: "One of the customer's orders: status, items, returned units, return deadline.", schema: z.object({ order_id: orderIdArgumentSchema }) },
+      relayRefusals(config, async () =>
+        success({ order: summarise(await orders.getOrder(shopperContext(config).userId, input.order_id)) }),
+      ),
+    {
+      name: 'get_order',
+      description: "One of the customer's orders: status, items, returned units, return deadline.",
+      schema: z.object({ order_id: orderIdArgumentSchema }),
+    },
   );
 
   const cancelOrder = tool(
@@ -49,17 +62,26 @@ export function createOrderTools(orders: OrderService) {
         const shopper = shopperContext(config);
         const preview = await orders.previewCancel(shopper.userId, input.order_id);
         const summary = `cancel order ${input.order_id} (${describeLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
-        const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
-        if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`);
+        const answer = askToConfirm({
+          question: `I will ${summary}. Reply "yes" to confirm.`,
+          summary,
+          total: preview.refund_amount,
+        });
+        if (answer !== 'confirmed')
+          throw new ToolRefusal(
+            `Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`,
+          );
         const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
-        const message = result.status === 'completed'
-          ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
-          : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
+        const message =
+          result.status === 'completed'
+            ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
+            : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
         return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
       }),
     {
       name: 'cancel_order',
-      description: 'Cancel an order that has not shipped: refunds the whole payment and releases the stock. Asks the customer to confirm first.',
+      description:
+        'Cancel an order that has not shipped: refunds the whole payment and releases the stock. Asks the customer to confirm first.',
       schema: z.object({ order_id: orderIdArgumentSchema }),
     },
   );
@@ -70,12 +92,20 @@ export function createOrderTools(orders: OrderService) {
         const shopper = shopperContext(config);
         const preview = await orders.previewReturn(shopper.userId, input.order_id, input.lines);
         const summary = `return ${describeLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
-        const answer = askToConfirm({ question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: preview.refund_amount });
-        if (answer !== 'confirmed') throw new ToolRefusal(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
-        const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, { operationId: shopper.callKey });
-        const message = result.status === 'completed'
-          ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
-          : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
+        const answer = askToConfirm({
+          question: `I will ${summary}. Reply "yes" to confirm.`,
+          summary,
+          total: preview.refund_amount,
+        });
+        if (answer !== 'confirmed')
+          throw new ToolRefusal(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
+        const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, {
+          operationId: shopper.callKey,
+        });
+        const message =
+          result.status === 'completed'
+            ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
+            : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
         return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
       }),
     {
@@ -85,7 +115,12 @@ export function createOrderTools(orders: OrderService) {
       schema: z.object({
         order_id: orderIdArgumentSchema,
         lines: z
-          .array(z.object({ product_id: z.number().int().describe('A product id of the order'), quantity: z.number().int().min(1).describe('Units to return') }))
+          .array(
+            z.object({
+              product_id: z.number().int().describe('A product id of the order'),
+              quantity: z.number().int().min(1).describe('Units to return'),
+            }),
+          )
           .min(1),
       }),
     },

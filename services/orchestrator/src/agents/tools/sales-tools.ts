@@ -9,21 +9,22 @@ const cartLineArguments = (quantity: string) =>
   z.object({ product_id: productIdArgument, quantity: z.union([z.number(), z.string()]).describe(quantity) });
 
 export function createSalesTools(shopping: ShoppingService) {
-  const searchProducts = tool(
-    async (input) => success(await shopping.searchProducts(input)),
-    {
-      name: 'search_products',
-      description:
-        'Search the catalog. Returns products with their id, name, price and stock. Call it before acting on any product; never guess ids.',
-      schema: z.object({
-        query: z.string().max(200).optional().describe('Words to match in name, category or description; omit to list everything'),
-        category: z.string().max(100).optional().describe('Exact category, e.g. "laptops"'),
-        max_price: z.number().min(0).optional().describe('Only products costing at most this much'),
-        sort: z.enum(['relevance', 'price_asc', 'price_desc']).optional().describe('price_asc finds the cheapest first'),
-        limit: z.number().int().min(1).max(100).optional().describe('How many products to return (default 20)'),
-      }),
-    },
-  );
+  const searchProducts = tool(async (input) => success(await shopping.searchProducts(input)), {
+    name: 'search_products',
+    description:
+      'Search the catalog. Returns products with their id, name, price and stock. Call it before acting on any product; never guess ids.',
+    schema: z.object({
+      query: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('Words to match in name, category or description; omit to list everything'),
+      category: z.string().max(100).optional().describe('Exact category, e.g. "laptops"'),
+      max_price: z.number().min(0).optional().describe('Only products costing at most this much'),
+      sort: z.enum(['relevance', 'price_asc', 'price_desc']).optional().describe('price_asc finds the cheapest first'),
+      limit: z.number().int().min(1).max(100).optional().describe('How many products to return (default 20)'),
+    }),
+  });
 
   const addToCart = tool(
     async (input, config: ToolRunnableConfig) =>
@@ -33,7 +34,8 @@ export function createSalesTools(shopping: ShoppingService) {
       }),
     {
       name: 'add_to_cart',
-      description: 'Add a product to the shopper\'s cart. The price always comes from the catalog; there is no way to set it.',
+      description:
+        "Add a product to the shopper's cart. The price always comes from the catalog; there is no way to set it.",
       schema: cartLineArguments('How many units: a whole number of at least 1, at most the stock'),
     },
   );
@@ -59,7 +61,7 @@ export function createSalesTools(shopping: ShoppingService) {
       }),
     {
       name: 'remove_from_cart',
-      description: 'Remove a product line from the shopper\'s cart.',
+      description: "Remove a product line from the shopper's cart.",
       schema: z.object({ product_id: productIdArgument }),
     },
   );
@@ -69,7 +71,12 @@ export function createSalesTools(shopping: ShoppingService) {
 
 export function createViewCartTool(shopping: ShoppingService) {
   return tool(
-    async (_input, config: ToolRunnableConfig) => success({ cart: await shopping.viewCart(shopperContext(config).sessionId) }),
-    { name: 'view_cart', description: 'Show what is in the shopper\'s cart, with current prices and the total.', schema: z.object({}) },
+    async (_input, config: ToolRunnableConfig) =>
+      success({ cart: await shopping.viewCart(shopperContext(config).sessionId) }),
+    {
+      name: 'view_cart',
+      description: "Show what is in the shopper's cart, with current prices and the total.",
+      schema: z.object({}),
+    },
   );
 }

@@ -33,7 +33,12 @@ export class ToolRefusal extends Error {}
  * `ok: false` because the model reads only the content (the OpenAI API carries no status).
  */
 export function refusalMessage(toolCallId: string, name: string, error: string) {
-  return new ToolMessage({ tool_call_id: toolCallId, name, content: JSON.stringify({ ok: false, error }), status: 'error' });
+  return new ToolMessage({
+    tool_call_id: toolCallId,
+    name,
+    content: JSON.stringify({ ok: false, error }),
+    status: 'error',
+  });
 }
 
 /** The refused result of the tool call being run. */
@@ -42,11 +47,15 @@ export function refusalOf(config: ToolRunnableConfig, error: string) {
 }
 
 /** Refusals (a service's 4xx, a confirmation not given) become the call's error result; anything else propagates. */
-export async function relayRefusals<Result>(config: ToolRunnableConfig, work: () => Promise<Result>): Promise<Result | ToolMessage> {
+export async function relayRefusals<Result>(
+  config: ToolRunnableConfig,
+  work: () => Promise<Result>,
+): Promise<Result | ToolMessage> {
   try {
     return await work();
   } catch (error) {
-    if ((isAppError(error) && error.statusCode < 500) || error instanceof ToolRefusal) return refusalOf(config, error.message);
+    if ((isAppError(error) && error.statusCode < 500) || error instanceof ToolRefusal)
+      return refusalOf(config, error.message);
     throw error;
   }
 }
