@@ -67,6 +67,8 @@ export async function startHoldingProxy(target: string) {
 
 /** NODE_OPTIONS for a process whose clock runs `skewMs` ahead (Date.now and new Date()), as a badly synced host's. */
 export function clockAheadOptions(skewMs: number) {
-  const code = `const R=Date;class D extends R{constructor(...a){if(a.length===0)super(R.now()+${skewMs});else super(...a)}static now(){return R.now()+${skewMs}}}globalThis.Date=D;`;
+  const code =
+    `const R=Date;class D extends R{constructor(...a){if(a.length===0)super(R.now()+${skewMs});else super(...a)}` +
+    `static now(){return R.now()+${skewMs}}}globalThis.Date=D;`;
   return `--import=data:text/javascript,${encodeURIComponent(code)}`;
 }

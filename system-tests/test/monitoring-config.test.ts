@@ -85,7 +85,8 @@ describe('Prometheus and Grafana', () => {
   test('the extractor finds metric names and nothing else', () => {
     assert.deepEqual(
       metricNames(
-        'histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{status_code=~"5.."}[$__rate_interval]))) / max(ecomm_active_carts)',
+        'histogram_quantile(0.95, sum by (service, le) ' +
+          '(rate(http_request_duration_seconds_bucket{status_code=~"5.."}[$__rate_interval]))) / max(ecomm_active_carts)',
       ),
       ['http_request_duration_seconds_bucket', 'ecomm_active_carts'],
     );

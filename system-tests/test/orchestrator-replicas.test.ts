@@ -116,7 +116,8 @@ describe('replicas of the orchestrator on one database', () => {
       };
       const insert = (id: string, status: string, finishedHoursAgo: number) =>
         client.query(
-          `insert into orchestrator.saga_runs (id, type, status, input, finished_at) values ($1, 'checkout', $2, '{}', now() - make_interval(hours => $3))`,
+          `insert into orchestrator.saga_runs (id, type, status, input, finished_at)
+           values ($1, 'checkout', $2, '{}', now() - make_interval(hours => $3))`,
           [id, status, finishedHoursAgo],
         );
       await insert(ids.oldCompleted, 'completed', 800);

@@ -85,7 +85,8 @@ describe('two orchestrator replicas behind a round-robin proxy', () => {
     ['create_order:crash-after', 'compensated'],
     ['charge_payment:crash-after', 'completed'],
   ] as const) {
-    test(`a replica killed mid-checkout (${fault}): the other ${outcome === 'completed' ? 'finishes' : 'undoes'} it, the invariant intact`, async () => {
+    const finishes = outcome === 'completed' ? 'finishes' : 'undoes';
+    test(`a replica killed mid-checkout (${fault}): the other ${finishes} it, the invariant intact`, async () => {
       await replaceDeadReplicas();
       const laptop = await shop.createProduct('Laptop', 999.99, 4);
       const shopper = await shop.newShopper([{ product: laptop, quantity: 1 }]);

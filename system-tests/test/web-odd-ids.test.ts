@@ -8,6 +8,11 @@ import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
 import { beforeTests, signTestToken, useTestCluster } from '@ecomm/testing';
 
+const base64url = (text: string) => Buffer.from(text).toString('base64url');
+/** A token with `alg: none`: claims anyone could write, with no signature at all. */
+const unsignedToken = (claims: object) =>
+  `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(JSON.stringify(claims))}.`;
+
 // Adversarial probes of what a browser or agent reaches on the orchestrator: bad input must be a 4xx, never a 500.
 const cluster = useTestCluster(
   {
@@ -60,7 +65,7 @@ describe('odd ids from outside', () => {
       await signTestToken(id, { issuer: 'elsewhere', role: 'admin' }),
       await signTestToken(id, { secret: 'x'.repeat(40), role: 'admin' }),
       await signTestToken(id, { expiresInSeconds: -10, role: 'admin' }),
-      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: id, role: 'admin', iss: 'ecomm-auth', aud: 'ecomm', exp: 9999999999 })).toString('base64url')}.`,
+      unsignedToken({ sub: id, role: 'admin', iss: 'ecomm-auth', aud: 'ecomm', exp: 9999999999 }),
     ]) {
       assert.equal((await raw('GET', '/admin/summary', { token })).status, 401, token);
       assert.equal((await raw('GET', '/conversations', { token })).status, 401, token);

@@ -42,7 +42,8 @@ for (const { name } of serviceCatalog) {
   if (!(await portIsFree(ports[name]))) {
     releaseLock();
     fail(
-      `Port ${ports[name]}, needed by the ${name} service, is in use by another program. Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`,
+      `Port ${ports[name]}, needed by the ${name} service, is in use by another program. ` +
+        `Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`,
     );
   }
 }
@@ -138,12 +139,16 @@ if (environment.DEMO_CATALOG !== 'off') {
     console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
 }
 
+const modelInUse =
+  environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL
+    ? 'the OpenAI-compatible model you configured'
+    : 'the offline model (no LLM key set; see the README)';
 console.log(`
 Open the shop: http://localhost:${ports.orchestrator}/
 
 The cluster is up:
 ${serviceCatalog.map(({ name }) => `  ${name.padEnd(13)} http://localhost:${ports[name]}`).join('\n')}
-The agents use ${environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL ? 'the OpenAI-compatible model you configured' : 'the offline model (no LLM key set; see the README)'}.
+The agents use ${modelInUse}.
 
 Try it in another terminal, from this folder:
   KEY=$(grep '^INTERNAL_API_KEY=' .env.local | cut -d= -f2)

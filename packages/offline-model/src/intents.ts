@@ -1,3 +1,4 @@
+import { anyOf } from './patterns.js';
 /** What a shopper's message asks for, in order. The offline planner turns these into tool calls. */
 export type Quantity = { kind: 'count'; value: number } | { kind: 'invalid'; text: string };
 
@@ -89,8 +90,13 @@ const priceLimit =
   /\s*,?\s*\b(?:if (?:it'?s|it is|they'?re|they are)\s+)?(?:under|below|less than|cheaper than|at most|max(?:imum)?|up to)\s+\$?\s?(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd)?\b/;
 
 // Never part of a product's name, wherever they stand: "2 units of tennis balls for me in the store please".
-export const fillerAnywhere =
-  /\b(?:units?|pieces?|pcs|items?)\b(?:\s+of\b)?|\b(?:in|from|at) (?:the|your|this) (?:store|shop|catalog(?:ue)?)\b|\b(?:that |which )?you (?:have|sell|carry|got)\b|\bfor me\b|\bplease\b/g;
+export const fillerAnywhere = anyOf(
+  /\b(?:units?|pieces?|pcs|items?)\b(?:\s+of\b)?/g,
+  /\b(?:in|from|at) (?:the|your|this) (?:store|shop|catalog(?:ue)?)\b/g,
+  /\b(?:that |which )?you (?:have|sell|carry|got)\b/g,
+  /\bfor me\b/g,
+  /\bplease\b/g,
+);
 
 function stripTrailing(text: string) {
   let previous;

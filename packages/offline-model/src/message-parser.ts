@@ -1,3 +1,4 @@
+import { anyOf } from './patterns.js';
 import { fillerAnywhere, readPriceLimit, readQuantity, readTarget, type Intent } from './intents.js';
 import { parseOrderClause } from './order-phrases.js';
 
@@ -18,13 +19,20 @@ const priceChange = new RegExp(
 // "check out" alone, or followed by words about the cart or the moment; "check out the new rackets" is browsing.
 const checkoutVerb =
   /^(?:check\s*-?\s*out|checkout|pay(?: for)?|place (?:the |my )?order|complete (?:the |my )?(?:order|purchase)|proceed to (?:the )?(?:checkout|payment)|finish (?:my |the )?(?:order|purchase))(?:\s+(?:my cart|the cart|my basket|my order|the order|everything|it all|now|please|again|right now|the purchase|what'?s in my cart|everything in my cart))*$/;
-const buyTheCart =
-  /^(?:buy|purchase|order|get)\s+(?:everything|all|what'?s|what is)\s+(?:that'?s\s+|is\s+)?in\s+(?:my|the)\s+(?:cart|basket)$|^(?:buy|purchase)\s+(?:my|the)\s+(?:cart|basket)$/;
+const buyTheCart = anyOf(
+  /^(?:buy|purchase|order|get)\s+(?:everything|all|what'?s|what is)\s+(?:that'?s\s+|is\s+)?in\s+(?:my|the)\s+(?:cart|basket)$/,
+  /^(?:buy|purchase)\s+(?:my|the)\s+(?:cart|basket)$/,
+);
 const lookVerb = /^(?:check\s*-?\s*out|look at|see)\s+(.*)$/;
-const viewCart =
-  /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b|^(?:my )?(?:cart|basket)\b|^(?:what'?s|what is) (?:the |my )?total\b/;
-const clearCart =
-  /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b|^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/;
+const viewCart = anyOf(
+  /^(?:view|show|see|display|check|open|what'?s in|what is in|list|look at)\b.*\b(?:cart|basket)\b/,
+  /^(?:my )?(?:cart|basket)\b/,
+  /^(?:what'?s|what is) (?:the |my )?total\b/,
+);
+const clearCart = anyOf(
+  /^(?:empty|clear)\s+(?:out\s+)?(?:my |the )?(?:cart|basket)\b/,
+  /^(?:remove|delete) (?:everything|all(?: items| products)?)(?:\s+(?:from|in) (?:my |the )?(?:cart|basket))?$/,
+);
 const setQuantity =
   /^(?:make (?:it|that|them|those)|change (?:it|that|the quantity)(?: to)?|set (?:it|that|the quantity)(?: to)?|update (?:it|that)(?: to)?|i meant)\s+(.*)$/;
 const removeVerb = /^(?:remove|delete|take out|take away|drop|get rid of|discard)\s+(.*)$/;

@@ -1,14 +1,28 @@
+import { anyOf } from './patterns.js';
 import { readQuantity, readTarget, type Intent, type OrderRef, type Quantity, type Target } from './intents.js';
 
 /** What a shopper says about orders already placed: history, status, cancellation, returns and refunds. */
 
 const orderId = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/;
-const listOrders =
-  /^(?:(?:show|list|see|view|display|check|get|give)\s+(?:me\s+)?)?(?:all\s+)?(?:of\s+)?(?:my|our)\s+(?:past\s+|previous\s+|recent\s+|old\s+)?(?:orders|purchases)\b|^(?:my\s+)?(?:order|purchase)\s+history\b|^what (?:did|have) i (?:buy|bought|order|ordered|purchase|purchased)(?:\s+(?:so far|before|from you))?\??$|^(?:what|which) orders\b/;
-const latestOrder =
-  /^what (?:did|have) i (?:buy|bought|order|ordered|purchase|purchased)\s+(?:last time|the last time|most recently|recently|last)\b|^what was (?:in )?my (?:last|latest|previous) (?:order|purchase)\b|^(?:show|see|view|check)\s+(?:me\s+)?my (?:last|latest|previous) (?:order|purchase)\b/;
-const orderStatus =
-  /\bwhere(?:'s| is| are)\s+(?:my|the)\s+(?:last\s+|latest\s+)?(?:order|package|parcel|stuff|things|delivery)\b|\bstatus of (?:my |the )?(?:last |latest )?order\b|\b(?:last |latest )?order'?s? status\b|\btrack (?:my |the )?(?:last |latest )?(?:order|package)\b|\bhas my (?:last )?order (?:shipped|arrived|been (?:shipped|delivered))\b|\bwhen will my (?:order|package) (?:arrive|ship|come)\b/;
+const listOrders = anyOf(
+  /^(?:(?:show|list|see|view|display|check|get|give)\s+(?:me\s+)?)?(?:all\s+)?(?:of\s+)?(?:my|our)\s+(?:past\s+|previous\s+|recent\s+|old\s+)?(?:orders|purchases)\b/,
+  /^(?:my\s+)?(?:order|purchase)\s+history\b/,
+  /^what (?:did|have) i (?:buy|bought|order|ordered|purchase|purchased)(?:\s+(?:so far|before|from you))?\??$/,
+  /^(?:what|which) orders\b/,
+);
+const latestOrder = anyOf(
+  /^what (?:did|have) i (?:buy|bought|order|ordered|purchase|purchased)\s+(?:last time|the last time|most recently|recently|last)\b/,
+  /^what was (?:in )?my (?:last|latest|previous) (?:order|purchase)\b/,
+  /^(?:show|see|view|check)\s+(?:me\s+)?my (?:last|latest|previous) (?:order|purchase)\b/,
+);
+const orderStatus = anyOf(
+  /\bwhere(?:'s| is| are)\s+(?:my|the)\s+(?:last\s+|latest\s+)?(?:order|package|parcel|stuff|things|delivery)\b/,
+  /\bstatus of (?:my |the )?(?:last |latest )?order\b/,
+  /\b(?:last |latest )?order'?s? status\b/,
+  /\btrack (?:my |the )?(?:last |latest )?(?:order|package)\b/,
+  /\bhas my (?:last )?order (?:shipped|arrived|been (?:shipped|delivered))\b/,
+  /\bwhen will my (?:order|package) (?:arrive|ship|come)\b/,
+);
 const cancelVerb = /^cancel\s*(.*)$/;
 const returnVerb = /^(?:return|send back|give back)\s+(.*)$/;
 const refundVerb =

@@ -44,7 +44,10 @@ export const replies = {
   returned: (orderId: string) => `Order ${orderId}: return handled.`,
   nothingToConfirm: 'There is nothing waiting for your confirmation. Tell me what you would like to do.',
   nothingChanged: 'OK, nothing was changed.',
-  help: 'I can find products, add them to your cart, remove them, show your cart and check out, then show your orders, cancel one that has not shipped or return delivered items. For example: "Find a MacBook Pro and buy 1 unit."',
+  help:
+    'I can find products, add them to your cart, remove them, show your cart and check out, ' +
+    'then show your orders, cancel one that has not shipped or return delivered items. ' +
+    'For example: "Find a MacBook Pro and buy 1 unit."',
   priceChange:
     "I can't change prices or sell below the listed price: prices come from our catalog, not from this conversation. Nothing was added or bought.",
   notFound: (query: string) => `I couldn't find any product matching "${query}". Nothing was added.`,
@@ -54,7 +57,8 @@ export const replies = {
     `${query ? `Here is what I found for "${query}"` : 'Here are our products'}:\n${listProducts(products)}`,
   unclearReference: "I'm not sure which product you mean. Tell me its name, or ask me to find it first.",
   tie: (query: string, products: ProductSummary[]) =>
-    `Several ${query || 'products'} share the lowest price of ${money(products[0]!.price)}:\n${listProducts(products)}\nWhich one would you like? I haven't changed your cart.`,
+    `Several ${query || 'products'} share the lowest price of ${money(products[0]!.price)}:\n${listProducts(products)}\n` +
+    `Which one would you like? I haven't changed your cart.`,
   cheapest: (product: ProductSummary) =>
     `The cheapest is ${product.name} at ${money(product.price)} (${product.stock} in stock).`,
   skippedCheckout: 'I did not check out, because not everything you asked for could be added.',

@@ -100,7 +100,8 @@ export function createCheckoutService(dependencies: {
       throw new AppError(
         503,
         'CHECKOUT_TIMED_OUT',
-        `The checkout took too long because a service is not answering, and was stopped before payment (reference ${sagaId}). Nothing was charged and the cart is being restored; please try again in a minute.`,
+        `The checkout took too long because a service is not answering, and was stopped before payment (reference ${sagaId}). ` +
+          `Nothing was charged and the cart is being restored; please try again in a minute.`,
         { saga_id: sagaId },
       );
     }
@@ -129,7 +130,8 @@ export function createCheckoutService(dependencies: {
         throw new AppError(
           503,
           'CHECKOUT_TIMED_OUT',
-          'The checkout could not start because a service is not answering. Nothing was charged and the cart is unchanged; please try again in a minute.',
+          'The checkout could not start because a service is not answering. ' +
+            'Nothing was charged and the cart is unchanged; please try again in a minute.',
         );
       }
       const sagaId = randomUUID();

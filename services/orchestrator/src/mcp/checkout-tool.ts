@@ -30,7 +30,9 @@ export function registerCheckoutTool(server: McpServer, context: McpContext) {
           subject: { action: 'checkout', userId: user.id, target: session, lines: cart.items, amount: cart.total },
           preview: (token): CheckoutResult => ({
             status: 'confirmation_required',
-            message: `Checking out will charge ${formatMoney(cart.total)} for ${summary}. Nothing has been charged yet: to pay, call checkout again with this confirmation before ${token.expires_at}.`,
+            message:
+              `Checking out will charge ${formatMoney(cart.total)} for ${summary}. ` +
+              `Nothing has been charged yet: to pay, call checkout again with this confirmation before ${token.expires_at}.`,
             preview: { ...token, cart: { session_id: session, ...cart } },
           }),
           act: async () => {

@@ -11,7 +11,8 @@ export function createShopMcpServer(dependencies: McpDependencies, user: Authent
     { name: 'agent-shop', version: '1.0.0' },
     {
       instructions:
-        'Search the catalog, fill your cart, check out, and cancel or return orders. Whatever moves money takes two calls: a preview, then the same call with its confirmation.',
+        'Search the catalog, fill your cart, check out, and cancel or return orders. ' +
+        'Whatever moves money takes two calls: a preview, then the same call with its confirmation.',
     },
   );
   const context = mcpContext(dependencies, user);

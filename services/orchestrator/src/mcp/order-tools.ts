@@ -25,7 +25,9 @@ const describeLines = (quote: RefundQuote) =>
 function previewOf(what: string, tool: string, quote: RefundQuote) {
   return (token: IssuedConfirmation): OrderActionResult => ({
     status: 'confirmation_required',
-    message: `${what} will refund ${formatMoney(quote.refund_amount)} for ${describeLines(quote)}. Nothing has changed yet: to go ahead, call ${tool} again with this confirmation before ${token.expires_at}.`,
+    message:
+      `${what} will refund ${formatMoney(quote.refund_amount)} for ${describeLines(quote)}. ` +
+      `Nothing has changed yet: to go ahead, call ${tool} again with this confirmation before ${token.expires_at}.`,
     preview: { ...token, refund: quote },
   });
 }

@@ -56,7 +56,8 @@ export function returnRefusal(
   if (!returnableStatuses.includes(order.status)) {
     return refusal(
       'ORDER_NOT_DELIVERED',
-      `Order ${id} has not been delivered yet; returns open once it arrives${order.status === 'paid' ? ' (until it ships, you can cancel it instead)' : ''}`,
+      `Order ${id} has not been delivered yet; ` +
+        `returns open once it arrives${order.status === 'paid' ? ' (until it ships, you can cancel it instead)' : ''}`,
       id,
     );
   }

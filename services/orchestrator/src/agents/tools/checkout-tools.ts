@@ -52,7 +52,8 @@ export function createCheckoutTools(
             throw new ToolRefusal('Checkout not confirmed, so nothing was charged and the cart is unchanged.');
           if (answer === 'changed') {
             throw new ToolRefusal(
-              `The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. Ask to check out again to confirm the new total.`,
+              `The cart changed after you were asked (it is now ${formatMoney(cart.total)} for ${summary}), so nothing was charged. ` +
+                `Ask to check out again to confirm the new total.`,
             );
           }
           expectedTotal = request.total;

@@ -105,7 +105,8 @@ export function createOrderTools(orders: OrderService) {
         const message =
           result.status === 'completed'
             ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
-            : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ${formatMoney(result.refund_amount)} will be refunded.`;
+            : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ` +
+              `${formatMoney(result.refund_amount)} will be refunded.`;
         return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
       }),
     {
