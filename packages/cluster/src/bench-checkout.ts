@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { benchFail, targetUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
+import { connectToCluster, positiveWholeNumber, targetOptions, targetUsage } from './bench-target.js';
 import { describeCheckoutLoad, runCheckoutLoad } from './checkout-load.js';
-import { createShopClient } from './shop-client.js';
 
 const usage = `Drives concurrent users through POST /checkout on a running cluster (pnpm start), then checks that
 paid orders, captured payments and the stock taken agree. It measures; it asserts nothing about time.
@@ -25,27 +24,13 @@ if (options.help) {
   process.exit(0);
 }
 
-function positive(name: string, value: string | undefined) {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) benchFail(`--${name} must be a positive whole number, got "${value}"`);
-  return number;
-}
+const positive = (name: string, value: string | undefined) =>
+  value === undefined ? undefined : positiveWholeNumber(name, value);
 
 const users = positive('users', options.users)!;
 const duration = positive('duration', options.duration);
 const checkouts = positive('checkouts', options.checkouts) ?? (duration ? Number.POSITIVE_INFINITY : users * 5);
-const urls = targetUrls(options);
-const internalApiKey = localSecret('INTERNAL_API_KEY');
-if (!internalApiKey)
-  benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
-
-const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
-await shop
-  .ready()
-  .catch((error: Error) =>
-    benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`),
-  );
+const { urls, shop } = await connectToCluster(options);
 const result = await runCheckoutLoad(shop, { users, checkouts, ...(duration ? { durationSeconds: duration } : {}) });
 console.log(describeCheckoutLoad(result, urls.orchestrator));
 process.exitCode = result.invariant.problems.length === 0 ? 0 : 1;

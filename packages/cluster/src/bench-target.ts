@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { readClusterStatus } from './cluster-status.js';
 import { servicePorts } from './service-catalog.js';
-import type { ShopUrls } from './shop-client.js';
+import { createShopClient, type ShopUrls } from './shop-client.js';
 import { workspaceRoot } from './workspace-root.js';
 
 export const targetOptions = {
@@ -45,4 +45,26 @@ export function targetUrls(options: Partial<Record<keyof typeof targetOptions, s
     session: options['session-url'] ?? sibling(ports.session),
     auth: options['auth-url'] ?? sibling(ports.auth),
   };
+}
+
+/** A whole number of at least 1 from a command-line option, or the run stops saying which option is wrong. */
+export function positiveWholeNumber(name: string, value: string) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) benchFail(`--${name} must be a positive whole number, got "${value}"`);
+  return number;
+}
+
+/** A shop client on the target cluster, once it answers; the run stops with what to do when it does not. */
+export async function connectToCluster(options: Partial<Record<keyof typeof targetOptions, string>>) {
+  const urls = targetUrls(options);
+  const internalApiKey = localSecret('INTERNAL_API_KEY');
+  if (!internalApiKey)
+    benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
+  const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
+  await shop
+    .ready()
+    .catch((error: Error) =>
+      benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`),
+    );
+  return { urls, shop };
 }

@@ -3,9 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchFail, targetUrls, localSecret, targetOptions, targetUsage } from './bench-target.js';
+import {
+  benchFail,
+  connectToCluster,
+  localSecret,
+  positiveWholeNumber,
+  targetOptions,
+  targetUsage,
+} from './bench-target.js';
 import { describeCheckoutLoad, percentile, runCheckoutLoad } from './checkout-load.js';
-import { createShopClient, type ShopClient } from './shop-client.js';
+import type { ShopClient } from './shop-client.js';
 import { readClusterStatus } from './cluster-status.js';
 import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
 import { clusterCpuSeconds, clusterMemory, clusterStartedAt } from './process-memory.js';
@@ -43,25 +50,11 @@ if (options.help) {
   console.log(usage);
   process.exit(0);
 }
-function positive(name: keyof typeof options) {
-  const number = Number(options[name]);
-  if (!Number.isInteger(number) || number < 1)
-    benchFail(`--${name} must be a positive whole number, got "${String(options[name])}"`);
-  return number;
-}
+const positive = (name: keyof typeof options) => positiveWholeNumber(name, String(options[name]));
 
 const root = workspaceRoot();
 const status = readClusterStatus(root);
-const urls = targetUrls(options);
-const internalApiKey = localSecret('INTERNAL_API_KEY');
-if (!internalApiKey)
-  benchFail('INTERNAL_API_KEY is not set and .env.local has none: start the cluster once with pnpm start');
-const shop = createShopClient({ urls, internalApiKey, onNotice: (message) => console.log(`  ${message}`) });
-await shop
-  .ready()
-  .catch((error: Error) =>
-    benchFail(`No cluster answers at ${urls.orchestrator} (${error.message}). Start it with pnpm start.`),
-  );
+const { urls, shop } = await connectToCluster(options);
 const adminUrl =
   process.env.BENCH_ADMIN_DATABASE_URL ??
   (status?.postgresPort && localSecret('POSTGRES_PASSWORD')

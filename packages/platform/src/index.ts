@@ -46,3 +46,4 @@ export {
 } from './observability/business-metrics.js';
 export { spanAttributes, withSpan } from './observability/spans.js';
 export { startTracing, type Tracing } from './observability/tracing.js';
+export { accountRoutes, type AccountHandlers } from './http/account-routes.js';

@@ -10,7 +10,7 @@ import {
 import type { AuthConfig } from './config.js';
 import { rateLimitCounters } from './database/schema.js';
 import { createAccountService } from './users/account-service.js';
-import { accountRoutes } from './users/routes.js';
+import { authRoutes } from './users/routes.js';
 import { createUserRepository } from './users/user-repository.js';
 
 const pruneIntervalMs = 60 * 60 * 1000;
@@ -37,7 +37,7 @@ export async function buildApp(config: AuthConfig) {
     bcryptRounds: config.BCRYPT_ROUNDS,
     adminEmails: config.ADMIN_EMAILS,
   });
-  await app.register(accountRoutes, {
+  await app.register(authRoutes, {
     accounts,
     rateLimit: config.RATE_LIMIT_AUTH,
     internalApiKey: config.INTERNAL_API_KEY,

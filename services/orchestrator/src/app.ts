@@ -40,7 +40,7 @@ import { createSagaRecovery } from './saga/saga-recovery.js';
 import { createSagaRegistry } from './saga/saga-registry.js';
 import { createSagaRepository } from './saga/saga-repository.js';
 import { createSagaRunner } from './saga/saga-runner.js';
-import { accountRoutes } from './web/account-routes.js';
+import { accountRelayRoutes } from './web/account-routes.js';
 import { operatorRoutes } from './web/operator-routes.js';
 import { shopRoutes } from './web/shop-routes.js';
 import { bundledWebDist, staticSite } from './web/static-site.js';
@@ -186,7 +186,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     rateLimit: config.RATE_LIMIT_CHAT,
     heartbeatMs: config.CHAT_STREAM_HEARTBEAT_MS,
   });
-  await app.register(accountRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
+  await app.register(accountRelayRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
   await app.register(operatorRoutes, { clients, sagas: sagaRepository });
   // In production the image's own copy of the page is served unless WEB_DIST_DIR names another; `pnpm start` sets it.

@@ -1,5 +1,4 @@
-import { accessTokenSchema, credentialsSchema, userProfileSchema } from '@ecomm/contracts';
-import { internalKeyHeader, keysMatch, requireUser, type ServiceApp } from '@ecomm/platform';
+import { accountRoutes, internalKeyHeader, keysMatch, requireUser, type ServiceApp } from '@ecomm/platform';
 import type { AccountService } from './account-service.js';
 
 export interface AccountRoutesOptions {
@@ -8,7 +7,7 @@ export interface AccountRoutesOptions {
   internalApiKey: string;
 }
 
-export async function accountRoutes(app: ServiceApp, options: AccountRoutesOptions) {
+export async function authRoutes(app: ServiceApp, options: AccountRoutesOptions) {
   const { accounts } = options;
   const rateLimit = {
     max: options.rateLimit.max,
@@ -20,27 +19,13 @@ export async function accountRoutes(app: ServiceApp, options: AccountRoutesOptio
     },
   };
 
-  app.post(
-    '/auth/register',
+  accountRoutes(
+    app,
     {
-      config: { access: 'public', rateLimit },
-      schema: { body: credentialsSchema, response: { 201: userProfileSchema } },
+      register: (credentials) => accounts.register(credentials),
+      login: (credentials) => accounts.login(credentials),
+      me: (request) => accounts.profile(requireUser(request).id),
     },
-    async (request, reply) => reply.status(201).send(await accounts.register(request.body)),
-  );
-
-  app.post(
-    '/auth/login',
-    {
-      config: { access: 'public', rateLimit },
-      schema: { body: credentialsSchema, response: { 200: accessTokenSchema } },
-    },
-    async (request) => accounts.login(request.body),
-  );
-
-  app.get(
-    '/auth/me',
-    { config: { access: 'user' }, schema: { response: { 200: userProfileSchema } } },
-    async (request) => accounts.profile(requireUser(request).id),
+    rateLimit,
   );
 }
