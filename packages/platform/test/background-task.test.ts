@@ -24,3 +24,20 @@ test('a background task runs once the app is ready, again on its timer, survives
   await sleep(100);
   assert.equal(runs, atClose, 'no round after close');
 });
+
+test('closing the app waits for a round under way to finish', async () => {
+  const app = Fastify({ logger: false });
+  const finished: string[] = [];
+  runInBackground(app, {
+    name: 'slow round',
+    everyMs: 60_000,
+    run: async () => {
+      await sleep(150);
+      finished.push('round');
+    },
+  });
+  await app.ready();
+  await app.close();
+  finished.push('closed');
+  assert.deepEqual(finished, ['round', 'closed']);
+});

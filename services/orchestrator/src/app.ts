@@ -100,7 +100,6 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     runner: sagas,
     logger: app.log,
     staleAfterMs: config.SAGA_STALE_AFTER_MS,
-    intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
   });
   const fulfilment = config.FULFILLMENT_SIMULATION
     ? createFulfilmentSimulation({
@@ -203,13 +202,12 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
         pruneRateLimitCounters(database.db, rateLimitCounters),
       ]),
   });
-  app.addHook('onReady', async () => {
-    recovery.start();
-  });
   app.addHook('onClose', async () => {
     fulfilment?.stop();
-    await recovery.stop();
     await clients.close();
   });
+  // Registered after the hook above: onClose hooks run last registered first, so a sweep under way finishes (and its
+  // runs reach their next durable point) before the clients close.
+  runInBackground(app, { name: 'the saga sweep', everyMs: config.SAGA_SWEEP_INTERVAL_MS, run: recovery.sweep });
   return app;
 }

@@ -197,7 +197,6 @@ test('the sweep finds an orphaned run and drives it with the runner of its type'
     runner: createSagaRegistry(database.repository, { fake: second }),
     logger: silentLogger,
     staleAfterMs: 0,
-    intervalMs: 60_000,
   });
 
   await recovery.sweep();

@@ -11,14 +11,12 @@ export interface SagaRecoveryOptions {
   logger: Logger;
   /** A run whose heartbeat is older than this is presumed orphaned (its process died). */
   staleAfterMs: number;
-  intervalMs: number;
   /** Runs taken up per sweep at most. */
   batch?: number;
 }
 
-/** Takes up orphaned runs at start and then periodically, from any replica. */
+/** Takes up orphaned runs, from any replica; the app runs `sweep` at start and then periodically. */
 export function createSagaRecovery(options: SagaRecoveryOptions) {
-  let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
 
   async function sweepOnce() {
@@ -44,15 +42,5 @@ export function createSagaRecovery(options: SagaRecoveryOptions) {
     return sweeping;
   }
 
-  return {
-    sweep,
-    start() {
-      void sweep();
-      timer = setInterval(() => void sweep(), options.intervalMs).unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await sweeping;
-    },
-  };
+  return { sweep };
 }
