@@ -31,14 +31,16 @@ export const checkoutProcessingSchema = z.object({
   order_id: z.string(),
 });
 
-export const sagaStatusSchema = z.enum([
+/** Where a saga run stands: the orchestrator's table stores these and its admin API shows them. */
+export const sagaRunStatuses = [
   'running',
   'compensating',
   'completed',
   'compensated',
   'compensation_failed',
   'needs_attention',
-]);
+] as const;
+export const sagaStatusSchema = z.enum(sagaRunStatuses);
 
 export const sagaStepViewSchema = z.object({
   name: z.string(),

@@ -1,3 +1,4 @@
+import { sagaRunStatuses } from '@ecomm/contracts';
 import { idempotencyTable, rateLimitTable } from '@ecomm/platform';
 import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -7,14 +8,6 @@ export const idempotencyKeys = idempotencyTable(orchestratorSchema);
 
 export const rateLimitCounters = rateLimitTable(orchestratorSchema);
 
-export const sagaRunStatuses = [
-  'running',
-  'compensating',
-  'completed',
-  'compensated',
-  'compensation_failed',
-  'needs_attention',
-] as const;
 export const sagaStepStatuses = [
   'pending',
   'running',
