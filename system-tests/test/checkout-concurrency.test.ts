@@ -44,12 +44,22 @@ describe('many shoppers, little stock', () => {
     const befores = await Promise.all(shoppers.map((shopper) => snapshot(shop, shopper)));
     const replies = await Promise.all(shoppers.map((shopper) => shop.checkout(shopper)));
 
-    const winners = shoppers.filter((_, index) => replies[index]!.status === 201);
-    assert.equal(winners.length, 10, JSON.stringify(replies.map((reply) => reply.status)));
+    // On a loaded machine a checkout past its payment may outlast the deadline and answer 202 (being confirmed): its
+    // run goes on by itself, and it counts by how it ends.
+    const paid = await Promise.all(
+      shoppers.map(async (shopper, index) => {
+        if (replies[index]!.status !== 202) return replies[index]!.status === 201;
+        const run = await shop.waitForSaga(shopper.sessionId, (run) => run.status !== 'running', 60_000);
+        assert.equal(run.status, 'completed', `a 202 checkout ended ${run.status}`);
+        return true;
+      }),
+    );
+    const statuses = JSON.stringify(replies.map((reply) => reply.status));
+    assert.equal(paid.filter(Boolean).length, 10, statuses);
     assert.equal(await shop.stockOf(product.id), 0);
     for (const [index, shopper] of shoppers.entries()) {
       const reply = replies[index]!;
-      if (reply.status === 201) {
+      if (paid[index]) {
         await expectCheckedOut(shop, shopper, befores[index]!, false);
       } else {
         assert.equal(reply.status, 409, JSON.stringify(reply.body));
