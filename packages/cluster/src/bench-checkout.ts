@@ -8,7 +8,7 @@ paid orders, captured payments and the stock taken agree. It measures; it assert
   pnpm bench:checkout [--users 20] [--checkouts N | --duration SECONDS] [--url http://localhost:8000]
 
 --checkouts defaults to 5 per user. ${targetUsage} Auth allows 10 logins a minute by default: start the cluster with
-RATE_LIMIT_AUTH=1000/minute pnpm start for more than a few users.`;
+RATE_LIMIT_AUTH=1000/minute RATE_LIMIT_CHECKOUT=100000/minute pnpm start for more than a few users.`;
 
 const { values: options } = parseArgs({
   options: {

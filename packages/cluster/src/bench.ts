@@ -29,8 +29,8 @@ report. It measures; it asserts nothing about time, but exits 1 when the checkou
 
 ${targetUsage} pgbench connects as the superuser: to the embedded PostgreSQL with POSTGRES_PASSWORD from
 .env.local, or to BENCH_ADMIN_DATABASE_URL. Memory and start-up time need the cluster's pid from .data/cluster.json
-(a cluster started with pnpm start from this folder). Start the cluster with RATE_LIMIT_AUTH=1000/minute and
-RATE_LIMIT_CHAT=1000/minute, or the rate limits will slow the seeding and the chat samples.`;
+(a cluster started with pnpm start from this folder). Start the cluster with RATE_LIMIT_AUTH=1000/minute,
+RATE_LIMIT_CHAT=1000/minute and RATE_LIMIT_CHECKOUT=100000/minute, or the rate limits are what gets measured.`;
 
 const { values: options } = parseArgs({
   options: {

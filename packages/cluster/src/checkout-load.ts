@@ -182,11 +182,18 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 /** The lines `pnpm bench:checkout` has always printed: throughput, latency and the invariant block. */
 export function describeCheckoutLoad(result: CheckoutLoadResult, orchestratorUrl: string) {
   const { latency, invariant } = result;
+  const rateLimited = [...result.outcomes]
+    .filter(([outcome]) => outcome.startsWith('429'))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const limitWarning = rateLimited
+    ? `\n  WARNING: ${rateLimited} checkouts were refused by the rate limit: these figures measure the limit, not the` +
+      ` checkout. Start the cluster with RATE_LIMIT_CHECKOUT=100000/minute.`
+    : '';
   return `
 ${result.attempts} checkouts in ${result.seconds.toFixed(1)} s against ${orchestratorUrl}
   outcomes:   ${[...result.outcomes].map(([outcome, count]) => `${outcome} × ${count}`).join(', ')}
   throughput: ${result.throughput.toFixed(1)} completed checkouts/s (wall clock, carts filled in between)
-  latency:    p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)}
+  latency:    p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)}${limitWarning}
 
 Invariant (orders, payments, stock and carts as the services hold them):
   paid orders ${invariant.paidOrders}, captured payments ${invariant.capturedPayments}, 201 answers ${result.completed}
