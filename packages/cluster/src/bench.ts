@@ -14,8 +14,9 @@ import {
 import { describeCheckoutLoad, percentile, runCheckoutLoad } from './checkout-load.js';
 import type { ShopClient } from './shop-client.js';
 import { readClusterStatus } from './cluster-status.js';
+import { embeddedAdminUrl } from './embedded-postgres.js';
 import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
-import { clusterCpuSeconds, clusterMemory, clusterStartedAt } from './process-memory.js';
+import { clusterCpuSecondsByPart, clusterMemory, clusterStartedAt } from './process-memory.js';
 import { printTable } from './bench-table.js';
 import { workspaceRoot } from './workspace-root.js';
 
@@ -58,7 +59,7 @@ const { urls, shop } = await connectToCluster(options);
 const adminUrl =
   process.env.BENCH_ADMIN_DATABASE_URL ??
   (status?.postgresPort && localSecret('POSTGRES_PASSWORD')
-    ? `postgres://postgres:${encodeURIComponent(localSecret('POSTGRES_PASSWORD')!)}@127.0.0.1:${status.postgresPort}/postgres`
+    ? embeddedAdminUrl(localSecret('POSTGRES_PASSWORD')!, status.postgresPort)
     : undefined);
 const pgbench = options['skip-pgbench'] ? undefined : await pgbenchVersion();
 if (!options['skip-pgbench'] && !pgbench) benchFail(pgbenchMissing);
@@ -70,8 +71,20 @@ const idleMemory = status ? clusterMemory(status.pid) : undefined;
 const startedAt = status ? clusterStartedAt(status.pid) : undefined;
 const startupSeconds = status && startedAt ? (status.readyAt - startedAt) / 1000 : undefined;
 
-/** The cluster's CPU seconds so far: what a step cost, which a shared machine disturbs less than latency. */
-const cpu = () => (status ? clusterCpuSeconds(status.pid) : Number.NaN);
+/** The CPU seconds of each part of the cluster so far: what a step cost, which a shared machine disturbs less. */
+const cpuByPart = () => (status ? clusterCpuSecondsByPart(status.pid) : {});
+const total = (seconds: Record<string, number>) =>
+  status ? Object.values(seconds).reduce((sum, value) => sum + value, 0) : Number.NaN;
+const cpu = () => total(cpuByPart());
+/** Milliseconds of CPU per completed checkout, in all and for each part of the cluster. */
+function cpuPerCheckout(load: { metered: Record<string, number>; completed: number }) {
+  const perCheckout = (seconds: number) => (seconds * 1000) / load.completed;
+  const byPart = Object.entries(load.metered).sort(([, a], [, b]) => b - a);
+  return {
+    all: perCheckout(total(load.metered)),
+    byPart: Object.fromEntries(byPart.map(([part, seconds]) => [part, perCheckout(seconds)])),
+  };
+}
 
 async function timed(samples: number, work: (index: number) => Promise<unknown>) {
   await work(-1); // warm-up: the first call pays for lazy initialisation and connection set-up
@@ -115,7 +128,7 @@ const single = await runCheckoutLoad(shop, {
   users: 1,
   checkouts: positive('samples') + 1,
   log: () => undefined,
-  meter: cpu,
+  meter: cpuByPart,
 });
 const chat = await chatLatencies(shop, positive('samples'));
 let yardstick;
@@ -133,7 +146,7 @@ const load = await runCheckoutLoad(shop, {
   users: positive('users'),
   checkouts: Number.POSITIVE_INFINITY,
   durationSeconds: positive('duration'),
-  meter: cpu,
+  meter: cpuByPart,
 });
 console.log(describeCheckoutLoad(load, urls.orchestrator));
 const loadedMemory = status ? clusterMemory(status.pid) : undefined;
@@ -149,13 +162,13 @@ const report = {
     latency: load.latency,
     outcomes: Object.fromEntries(load.outcomes),
     // The cluster's CPU time per completed checkout, filling its cart included.
-    cpuMsPerCheckout: (load.metered * 1000) / load.completed,
+    cpuMsPerCheckout: cpuPerCheckout(load),
   },
   pgbench: yardstick,
   oneUserCheckout: {
     ...single.latency,
     samples: single.attempts,
-    cpuMsPerCheckout: (single.metered * 1000) / single.completed,
+    cpuMsPerCheckout: cpuPerCheckout(single),
   },
   chat,
   memory: {

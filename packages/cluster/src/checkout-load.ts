@@ -8,8 +8,8 @@ export interface CheckoutLoadSettings {
   /** ...or after this many seconds, whichever comes first. */
   durationSeconds?: number;
   log?: (line: string) => void;
-  /** A counter read just before and after the checkouts (not the seeding): the cluster's CPU seconds, say. */
-  meter?: () => number;
+  /** Counters read just before and after the checkouts (not the seeding): the CPU seconds of each process, say. */
+  meter?: () => Record<string, number>;
 }
 
 interface BenchUser {
@@ -28,8 +28,8 @@ export interface CheckoutLoadResult {
   completed: number;
   seconds: number;
   throughput: number;
-  /** How much the meter moved while the users checked out. */
-  metered: number;
+  /** How much each of the meter's counters moved while the users checked out. */
+  metered: Record<string, number>;
   outcomes: Map<string, number>;
   latency: { p50: number; p95: number; p99: number; max: number };
   invariant: {
@@ -94,12 +94,14 @@ export async function runCheckoutLoad(shop: ShopClient, settings: CheckoutLoadSe
   log(
     `Checking out with ${settings.users} concurrent users (${settings.durationSeconds ? `${settings.durationSeconds} s` : budget})...`,
   );
-  const meter = settings.meter ?? (() => Number.NaN);
+  const meter = settings.meter ?? ((): Record<string, number> => ({}));
   const meterBefore = meter();
   const begun = performance.now();
   await Promise.all(shoppers.map(shopper));
   const seconds = (performance.now() - begun) / 1000;
-  const metered = meter() - meterBefore;
+  const metered = Object.fromEntries(
+    Object.entries(meter()).map(([counter, value]) => [counter, value - (meterBefore[counter] ?? 0)]),
+  );
 
   const latencies = attempts.map((attempt) => attempt.milliseconds).sort((a, b) => a - b);
   const outcomes = new Map<string, number>();

@@ -90,13 +90,24 @@ export function clusterMemory(launcherPid: number): ClusterMemory {
   };
 }
 
+/** Which part of the cluster a process is: its service, PostgreSQL (the server and its backends), or the launcher. */
+function clusterPart(info: ProcessInfo) {
+  if (info.name.startsWith('postgres')) return 'postgresql';
+  return /\bservices\/([a-z]+)\//.exec(commandLine(info.pid))?.[1] ?? 'launcher';
+}
+
 /**
- * CPU time the cluster's processes have used so far, in seconds. The difference across a run is what the run cost,
+ * CPU time each part of the cluster has used so far, in seconds. The difference across a run is what the run cost,
  * which a shared machine disturbs far less than it does wall-clock latency. (A process that exits meanwhile, such as
  * a closed PostgreSQL connection, takes its share with it.)
  */
-export function clusterCpuSeconds(launcherPid: number) {
-  return clusterProcesses(launcherPid).reduce((sum, info) => sum + info.cpuTicks, 0) / ticksPerSecond;
+export function clusterCpuSecondsByPart(launcherPid: number): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  for (const info of clusterProcesses(launcherPid)) {
+    const part = clusterPart(info);
+    seconds[part] = (seconds[part] ?? 0) + info.cpuTicks / ticksPerSecond;
+  }
+  return seconds;
 }
 
 /** When the cluster's first process (`pnpm start` itself, when it was started that way) began, in ms since the epoch. */
