@@ -29,6 +29,8 @@ export const baseConfigSchema = z.object({
   JWT_AUDIENCE: z.string().default('ecomm'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21). */
+  DATABASE_PREPARED_STATEMENTS: booleanSchema(true),
   MIGRATE_ON_START: booleanSchema(true),
   BODY_LIMIT_BYTES: z.coerce
     .number()

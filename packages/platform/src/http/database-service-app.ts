@@ -22,6 +22,7 @@ export function createDatabaseServiceApp(options: DatabaseServiceAppOptions) {
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: service,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const app = createServiceApp({ service, config, readiness: database.ping, docsAccess: options.docsAccess });
   app.addHook('onClose', database.close);

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
+import { useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { sql } from 'drizzle-orm';
+
+const database = useTestDatabase();
+// One connection each, so the statements a test runs and the ones it then looks up share a session.
+const preparing = useTestFixture(
+  async () => createDatabase({ url: database.adminUrl, poolMax: 1 }),
+  (opened) => opened.close(),
+  database,
+);
+const plain = useTestFixture(
+  async () => createDatabase({ url: database.adminUrl, poolMax: 1, preparedStatements: false }),
+  (opened) => opened.close(),
+  database,
+);
+
+async function preparedLike(connection: DatabaseConnection, pattern: string) {
+  const { rows } = await connection.pool.query<{ statement: string }>(
+    'select statement from pg_prepared_statements where statement like $1',
+    [pattern],
+  );
+  return rows.map((row) => row.statement);
+}
+
+test('a parameterised statement is prepared once per connection and answers every call', async () => {
+  for (const value of [1, 2, 3]) {
+    const { rows } = await preparing.db.execute<{ doubled: number }>(sql`select ${value}::int * 2 as doubled`);
+    assert.deepEqual(rows, [{ doubled: value * 2 }]);
+  }
+  assert.deepEqual(await preparedLike(preparing, 'select $1::int * 2%'), ['select $1::int * 2 as doubled']);
+});
+
+test('a transaction rolls back its prepared statements’ work like any other', async () => {
+  await preparing.db.execute(sql`create temporary table scratch (value int)`);
+  await assert.rejects(
+    preparing.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into scratch values (${7})`);
+      throw new Error('undo');
+    }),
+    /undo/,
+  );
+  await preparing.db.execute(sql`insert into scratch values (${8})`);
+  const { rows } = await preparing.db.execute<{ value: number }>(sql`select value from scratch where value > ${0}`);
+  assert.deepEqual(rows, [{ value: 8 }]);
+});
+
+test('with prepared statements off (a pooler in transaction mode), nothing is left on the connection', async () => {
+  const { rows } = await plain.db.execute<{ tripled: number }>(sql`select ${5}::int * 3 as tripled`);
+  assert.deepEqual(rows, [{ tripled: 15 }]);
+  assert.deepEqual(await preparedLike(plain, 'select $1::int * 3%'), []);
+});
