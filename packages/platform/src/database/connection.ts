@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { poolTypes } from './bytea-arrays.js';
 
 // NUMERIC and BIGINT arrive as strings by default; counts and sums in this codebase fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -19,6 +20,7 @@ export function createDatabase(settings: DatabaseSettings) {
     application_name: settings.applicationName,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    types: poolTypes,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
