@@ -1,6 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import {
   breakerStateValues,
   createBusinessMetrics,
@@ -21,6 +20,7 @@ import { createSalesTools } from './agents/tools/sales-tools.js';
 import { createChatService } from './chat/chat-service.js';
 import { chatRoutes } from './chat/routes.js';
 import { createThreadRepository } from './chat/thread-repository.js';
+import { ConversationCheckpointer } from './chat/conversation-checkpointer.js';
 import { checkoutSaga } from './checkout/checkout-saga.js';
 import { createCheckoutService } from './checkout/checkout-service.js';
 import { checkoutRoutes } from './checkout/routes.js';
@@ -131,7 +131,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
 
   // Conversation memory: LangGraph checkpoints in this service's own schema, one thread per user and session.
-  const checkpointer = new PostgresSaver(database.pool, undefined, { schema: 'orchestrator' });
+  const checkpointer = new ConversationCheckpointer(database.pool, 'orchestrator');
   // Its tables are created outside the migrations: under their lock, so replicas starting together do not collide.
   await withMigrationLock(database.pool, 'orchestrator', () => checkpointer.setup());
   const configured = createChatModel(config);

@@ -33,6 +33,14 @@ test('a parameterised statement is prepared once per connection and answers ever
   assert.deepEqual(await preparedLike(preparing, 'select $1::int * 2%'), ['select $1::int * 2 as doubled']);
 });
 
+test('a statement given as text with its values, as LangGraph's saver sends them, is prepared too', async () => {
+  for (const value of [1, 2]) {
+    const { rows } = await preparing.pool.query<{ next: number }>('select $1::int + 1 as next', [value]);
+    assert.deepEqual(rows, [{ next: value + 1 }]);
+  }
+  assert.deepEqual(await preparedLike(preparing, 'select $1::int + 1%'), ['select $1::int + 1 as next']);
+});
+
 test('a transaction rolls back its prepared statements’ work like any other', async () => {
   await preparing.db.execute(sql`create temporary table scratch (value int)`);
   await assert.rejects(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { poolTypes } from './bytea-arrays.js';
 
 // NUMERIC and BIGINT arrive as strings by default; counts and sums in this codebase fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -32,13 +33,15 @@ interface QueryConfig {
   name?: string;
 }
 
-const isParameterised = (config: unknown, values: unknown): config is QueryConfig =>
-  typeof config === 'object' &&
-  config !== null &&
-  typeof (config as QueryConfig).text === 'string' &&
-  (config as QueryConfig).name === undefined &&
-  Array.isArray(values) &&
-  values.length > 0;
+/** The statement a query call runs, given as text or as a config, when it has parameters and no name yet. */
+function parameterisedStatement(config: unknown, values: unknown): QueryConfig | undefined {
+  if (!Array.isArray(values) || values.length === 0) return undefined;
+  if (typeof config === 'string') return { text: config };
+  const given = config as (Partial<QueryConfig> & { submit?: unknown }) | null;
+  // A Submittable (a cursor, a stream) runs itself and keeps its own prototype: it is passed through as it is.
+  const plain = typeof given?.text === 'string' && given.name === undefined && typeof given.submit !== 'function';
+  return plain ? (given as QueryConfig) : undefined;
+}
 
 /**
  * A connection that names each parameterised statement after its text, so PostgreSQL parses and plans it once per
@@ -48,11 +51,9 @@ const isParameterised = (config: unknown, values: unknown): config is QueryConfi
 class PreparingClient extends pg.Client {
   // pg's overloads of query cannot be restated one by one: every form passes through, a parameterised one named.
   override query(...args: unknown[]): never {
-    const [config, values] = args;
-    if (isParameterised(config, values)) {
-      const name = statementName(config.text);
-      if (name) args[0] = { ...config, name };
-    }
+    const statement = parameterisedStatement(args[0], args[1]);
+    const name = statement && statementName(statement.text);
+    if (name) args[0] = { ...statement, name };
     return (pg.Client.prototype.query as (...args: unknown[]) => never).apply(this, args);
   }
 }
@@ -66,6 +67,7 @@ export function createDatabase(settings: DatabaseSettings) {
     application_name: settings.applicationName,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    types: poolTypes,
     ...(settings.preparedStatements === false ? {} : { Client: PreparingClient }),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import {
-  Command,
-  GraphRecursionError,
-  INTERRUPT,
-  isInterrupted,
-  type BaseCheckpointSaver,
-  type Interrupt,
-} from '@langchain/langgraph';
+import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type Interrupt } from '@langchain/langgraph';
 import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
@@ -17,6 +10,7 @@ import { createPartTranslator } from './ui-message-parts.js';
 import type { DomainClients } from '../clients/domain-clients.js';
 import { bindSession } from '../shopping/session-binding.js';
 import type { ThreadRepository } from './thread-repository.js';
+import type { ConversationCheckpointer } from './conversation-checkpointer.js';
 
 /** What a shopper may read of a failure: a refusal's own sentence, never a fault's internals. */
 function shopperMessage(error: unknown) {
@@ -69,11 +63,11 @@ export function createChatService(dependencies: {
   graph: ShoppingGraph;
   clients: DomainClients;
   threads: ThreadRepository;
-  checkpointer: BaseCheckpointSaver;
+  checkpointer: ConversationCheckpointer;
   modelName: string;
   metrics: BusinessMetrics;
 }) {
-  const { graph, clients, threads, metrics, modelName } = dependencies;
+  const { graph, clients, threads, checkpointer, metrics, modelName } = dependencies;
 
   /** Where a turn starts: the thread's config, and the input (a new message, or the answer to a pending question). */
   async function prepareTurn(threadId: string, turn: ChatTurn) {
@@ -83,9 +77,12 @@ export function createChatService(dependencies: {
       recursionLimit: 100,
       callbacks: [tracker],
     };
-    const before = await graph.getState(config);
-    const pending = before.tasks.flatMap((task) => task.interrupts)[0];
-    const known = (before.values.messages as BaseMessage[] | undefined)?.length ?? 0;
+    // The graph's run takes this same read instead of reading the checkpoint again.
+    const latest = await checkpointer.readLatest(threadId);
+    const pending = (latest?.pendingWrites ?? [])
+      .filter(([, channel]) => channel === INTERRUPT)
+      .flatMap(([, , interrupts]) => interrupts as Interrupt[])[0];
+    const known = (latest?.checkpoint.channel_values.messages as BaseMessage[] | undefined)?.length ?? 0;
     const input: Parameters<ShoppingGraph['invoke']>[0] = pending
       ? new Command({ resume: { answer: turn.message, asked: pending.value } })
       : { messages: [new HumanMessage(turn.message)] };
@@ -182,7 +179,13 @@ export function createChatService(dependencies: {
     }
     if (lease === 'busy')
       throw AppError.conflict('Still answering your previous message in this session; send this one again in a moment');
-    return threads.holding(threadId, token, () => work(threadId));
+    return threads.holding(threadId, token, async () => {
+      try {
+        return await work(threadId);
+      } finally {
+        checkpointer.release(threadId);
+      }
+    });
   }
 
   return {
@@ -221,7 +224,7 @@ export function createChatService(dependencies: {
     async pruneIdleThreads(maxAgeHours: number) {
       const idle = await threads.idleSince(new Date(Date.now() - maxAgeHours * 3_600_000), 100);
       for (const { threadId } of idle) {
-        await dependencies.checkpointer.deleteThread(threadId);
+        await checkpointer.deleteThread(threadId);
         await threads.remove(threadId);
       }
       return idle.length;
