@@ -34,6 +34,7 @@ const probes: ServiceDefinition<ProductConfig> = {
 const database = useTestDatabase();
 const service = useListeningTestService(productService, { database });
 const probed = useListeningTestService(probes, { database });
+const twoConnections = useListeningTestService(productService, { database, environment: { DATABASE_POOL_MAX: '2' } });
 const admin = useTestFixture(
   async () => createDatabase({ url: database.adminUrl, poolMax: 2 }),
   (connection) => connection.close(),
@@ -145,4 +146,20 @@ test('a connection lost between the work and the stored answer leaves no work wi
   assert.equal(crashed.status, 500);
   assert.equal(await storedKeys('crashed-work'), 0);
   assert.equal(await productsNamed('Crashed Work'), 0);
+});
+
+test('a request holds one pool connection from claim to answer: many at once on a pool of two all finish', async () => {
+  const created = JSON.parse((await post(service.url, '/', { name: 'Crowded Shelf', price: 3, stock: 100 })).body);
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, (_, index) =>
+      post(
+        twoConnections.url,
+        '/reservations',
+        { reservation_id: `crowded-${index}`, lines: [{ product_id: created.id, quantity: 1 }] },
+        `crowded-${index}`,
+      ),
+    ),
+  );
+  assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
+  assert.equal(await count('select stock as count from product.products where id = $1', created.id), 88);
 });

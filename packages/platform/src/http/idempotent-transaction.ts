@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Database } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { inRequestTransaction } from '../database/request-transaction.js';
@@ -13,7 +13,12 @@ type Answer = { stored: StoredAnswer } | { error: unknown } | { payload: string 
  * the transaction holding the answer commits. A reply is a thenable settled once sent, so a handler returning it
  * (`return reply.send(...)`) would wait for a sending that has not happened: it is no thenable meanwhile.
  */
-async function heldBack(handler: RouteHandlerMethod, request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
+async function heldBack(
+  handler: RouteHandlerMethod,
+  instance: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Outcome> {
   let sent: { payload: unknown } | undefined;
   const hold = (payload?: unknown) => {
     sent = { payload };
@@ -24,7 +29,7 @@ async function heldBack(handler: RouteHandlerMethod, request: FastifyRequest, re
     then: { configurable: true, value: undefined },
   });
   try {
-    const value: unknown = await handler.call(request.server, request, reply);
+    const value: unknown = await handler.call(instance, request, reply);
     return { value: sent ? sent.payload : value };
   } catch (error) {
     return { error };
@@ -55,7 +60,7 @@ export function answeredInOneTransaction(
       const held: { outcome?: Outcome } = {};
       // A savepoint: released when the handler is done, rolled back if a failed statement aborted the transaction.
       const savepoint = await inRequestTransaction(db, async () => {
-        held.outcome = await heldBack(handler, request, reply);
+        held.outcome = await heldBack(handler, this, request, reply);
       }).then(
         () => ({ released: true as const }),
         (error: unknown) => ({ released: false as const, error }),
