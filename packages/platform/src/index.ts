@@ -19,7 +19,7 @@ export { postgresRateLimitStore, pruneRateLimitCounters, rateLimitError } from '
 export { runInBackground, type BackgroundTask } from './http/background-task.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
-export { idempotencyKeyHeader, installIdempotency } from './http/idempotency.js';
+export { idempotencyKeyHeader, installIdempotency, type IdempotencyMode } from './http/idempotency.js';
 export {
   createServiceClient,
   type BreakerOptions,

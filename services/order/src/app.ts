@@ -10,7 +10,13 @@ import { createReturnService } from './orders/return-service.js';
 import { orderRoutes } from './orders/routes.js';
 
 export async function buildApp(config: OrderConfig) {
-  const { app, database } = createDatabaseServiceApp({ service: 'order', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({
+    service: 'order',
+    config,
+    idempotencyTable: idempotencyKeys,
+    // Every mutating route's work is this service's database only (the charge excepted: see its route).
+    idempotencyMode: 'one-transaction',
+  });
   const repository = createOrderRepository(database.db);
   const returnWindowDays = config.RETURN_WINDOW_DAYS;
   const orders = createOrderService({ orders: repository, returnWindowDays });

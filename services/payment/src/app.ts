@@ -7,7 +7,13 @@ import { createPaymentService } from './payments/payment-service.js';
 import { paymentRoutes } from './payments/routes.js';
 
 export async function buildApp(config: PaymentConfig) {
-  const { app, database } = createDatabaseServiceApp({ service: 'payment', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({
+    service: 'payment',
+    config,
+    idempotencyTable: idempotencyKeys,
+    // Every mutating route's work is this service's database only (the charge excepted: see its route).
+    idempotencyMode: 'one-transaction',
+  });
 
   const gateway = createSimulatedGateway({
     latencyMs: config.PAYMENT_LATENCY_MS,

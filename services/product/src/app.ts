@@ -13,7 +13,13 @@ import { createResetRepository } from './reset/reset-repository.js';
 import { resetRoutes } from './reset/routes.js';
 
 export async function buildApp(config: ProductConfig) {
-  const { app, database } = createDatabaseServiceApp({ service: 'product', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({
+    service: 'product',
+    config,
+    idempotencyTable: idempotencyKeys,
+    // Every mutating route's work is this service's database only (the charge excepted: see its route).
+    idempotencyMode: 'one-transaction',
+  });
 
   await app.register(productRoutes, {
     catalog: createProductService({ products: createProductRepository(database.db) }),

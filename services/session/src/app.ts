@@ -10,7 +10,13 @@ import { idempotencyKeys } from './database/schema.js';
 const pruneIntervalMs = 60 * 60 * 1000;
 
 export async function buildApp(config: SessionConfig) {
-  const { app, database } = createDatabaseServiceApp({ service: 'session', config, idempotencyTable: idempotencyKeys });
+  const { app, database } = createDatabaseServiceApp({
+    service: 'session',
+    config,
+    idempotencyTable: idempotencyKeys,
+    // Every mutating route's work is this service's database only (the charge excepted: see its route).
+    idempotencyMode: 'one-transaction',
+  });
 
   const store = createCartStore(database.db);
   createBusinessMetrics(app.metrics, { activeCarts: () => store.carts.countOpenWithItems() });

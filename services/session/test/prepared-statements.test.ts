@@ -33,7 +33,7 @@ test('a parameterised statement is prepared once per connection and answers ever
   assert.deepEqual(await preparedLike(preparing, 'select $1::int * 2%'), ['select $1::int * 2 as doubled']);
 });
 
-test('a statement given as text with its values, as LangGraph's saver sends them, is prepared too', async () => {
+test('a statement given as text with its values, as LangGraph’s saver sends them, is prepared too', async () => {
   for (const value of [1, 2]) {
     const { rows } = await preparing.pool.query<{ next: number }>('select $1::int + 1 as next', [value]);
     assert.deepEqual(rows, [{ next: value + 1 }]);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { poolTypes } from './bytea-arrays.js';
+import { routeToRequestTransaction } from './request-transaction.js';
 
 // NUMERIC and BIGINT arrive as strings by default; counts and sums in this codebase fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -72,7 +73,8 @@ export function createDatabase(settings: DatabaseSettings) {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db: Database = drizzle({ client: pool });
+  // Calls made while a request's transaction is open join it (idempotent routes answered in one transaction).
+  const db: Database = routeToRequestTransaction(drizzle({ client: pool }));
 
   return {
     db,

@@ -1,7 +1,7 @@
 import type { BaseConfig } from '../config.js';
 import { createDatabase } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
-import { installIdempotency } from './idempotency.js';
+import { installIdempotency, type IdempotencyMode } from './idempotency.js';
 import { createServiceApp, type ServiceAppOptions } from './service-app.js';
 
 export interface DatabaseServiceAppOptions {
@@ -9,6 +9,8 @@ export interface DatabaseServiceAppOptions {
   config: BaseConfig;
   /** The service's idempotency table: its mutating routes then honour Idempotency-Key. */
   idempotencyTable?: IdempotencyTable;
+  /** How its routes record an idempotent answer (default `separate-transactions`); a route may override it. */
+  idempotencyMode?: IdempotencyMode;
   docsAccess?: ServiceAppOptions['docsAccess'];
 }
 
@@ -31,6 +33,7 @@ export function createDatabaseServiceApp(options: DatabaseServiceAppOptions) {
       db: database.db,
       table: options.idempotencyTable,
       ttlHours: config.IDEMPOTENCY_TTL_HOURS,
+      mode: options.idempotencyMode,
     });
   }
   return { app, database };

@@ -1,12 +1,19 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../errors.js';
 
-function send(reply: FastifyReply, statusCode: number, code: string, message: string, details?: unknown) {
+function answer(statusCode: number, code: string, message: string, details?: unknown): ErrorAnswer {
   const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
   if (details !== undefined) body.details = details;
-  return reply.status(statusCode).send(body);
+  return { body };
+}
+
+/** What a thrown error is answered with, and what is logged about it: one mapping for the error handler and for
+ * idempotent routes that store a 4xx before it is sent. */
+export interface ErrorAnswer {
+  body: ErrorBody;
+  log?: { level: 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
 }
 
 function describeField(context: string | undefined, instancePath: string) {
@@ -21,43 +28,54 @@ function isDataException(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('22');
 }
 
-/** One handler for every service: 4xx carry a message a person can act on, 5xx carry no internals. */
-export function installErrorHandler(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      return send(reply, error.statusCode, error.code, error.message, error.details);
-    }
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields = error.validation.map((issue) => ({
-        field: describeField(error.validationContext, issue.instancePath),
-        message: issue.message,
-      }));
-      const summary = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
-      return send(reply, 400, 'VALIDATION_FAILED', `Invalid request: ${summary}`, fields);
-    }
-    if (isResponseSerializationError(error)) {
-      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
-      return send(reply, 500, 'INTERNAL_ERROR', 'Internal server error');
-    }
-    if (isDataException(error)) {
-      request.log.warn({ err: error }, 'a value in the request could not be stored');
-      return send(
-        reply,
+/** 4xx carry a message a person can act on, 5xx carry no internals. */
+export function errorAnswer(error: FastifyError): ErrorAnswer {
+  if (error instanceof AppError) {
+    const answered = answer(error.statusCode, error.code, error.message, error.details);
+    return error.statusCode >= 500 ? { ...answered, log: { level: 'error', message: error.message } } : answered;
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields = error.validation.map((issue) => ({
+      field: describeField(error.validationContext, issue.instancePath),
+      message: issue.message,
+    }));
+    const summary = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+    return answer(400, 'VALIDATION_FAILED', `Invalid request: ${summary}`, fields);
+  }
+  if (isResponseSerializationError(error)) {
+    return {
+      ...answer(500, 'INTERNAL_ERROR', 'Internal server error'),
+      log: { level: 'error', message: 'response did not match its schema', fields: { issues: error.cause.issues } },
+    };
+  }
+  if (isDataException(error)) {
+    return {
+      ...answer(
         400,
         'INVALID_VALUE',
         'A value in the request cannot be stored: it is out of range or holds characters such as NUL',
-      );
-    }
-    const statusCode = error.statusCode ?? 500;
-    if (statusCode >= 400 && statusCode < 500) {
-      return send(reply, statusCode, error.code ?? 'BAD_REQUEST', error.message);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return send(reply, 500, 'INTERNAL_ERROR', 'Internal server error');
+      ),
+      log: { level: 'warn', message: 'a value in the request could not be stored' },
+    };
+  }
+  const statusCode = error.statusCode ?? 500;
+  if (statusCode >= 400 && statusCode < 500) return answer(statusCode, error.code ?? 'BAD_REQUEST', error.message);
+  return {
+    ...answer(500, 'INTERNAL_ERROR', 'Internal server error'),
+    log: { level: 'error', message: 'unhandled error' },
+  };
+}
+
+/** One handler for every service. */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { body, log } = errorAnswer(error);
+    if (log) request.log[log.level]({ err: error, ...log.fields }, log.message);
+    return reply.status(body.statusCode).send(body);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, 404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const { body } = answer(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`);
+    return reply.status(404).send(body);
+  });
 }

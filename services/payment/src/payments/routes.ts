@@ -27,7 +27,12 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
 
   app.post(
     '/',
-    { schema: { body: createPaymentSchema, response: { 201: paymentSchema, 402: paymentDeclinedSchema } } },
+    {
+      // The charge waits on the gateway (seconds, a network call): its key is claimed and answered in transactions of
+      // their own, none held open meanwhile.
+      config: { idempotency: 'separate-transactions' },
+      schema: { body: createPaymentSchema, response: { 201: paymentSchema, 402: paymentDeclinedSchema } },
+    },
     async (request, reply) => {
       const simulation = readSimulation(request.headers[paymentSimulationHeader], options.simulationEnabled);
       const payment = await payments.charge(request.body, simulation);

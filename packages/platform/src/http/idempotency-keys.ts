@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { errorCodes } from '@ecomm/contracts';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IdempotencyTable } from '../database/idempotency-table.js';
+import type { Executor } from '../database/transactions.js';
+import { AppError } from '../errors.js';
+
+/** Marks a response as the stored answer to an earlier request with the same key. */
+export const idempotentReplayedHeader = 'idempotent-replayed';
+export const idempotencyKeyHeader = 'idempotency-key';
+// A first attempt that has held its key this long is presumed dead (its process crashed mid-request): longer than
+// any request should take, measured on the database's clock.
+const abandonedAfter = sql`now() - interval '5 minutes'`;
+const maximumDepth = 64;
+
+function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > maximumDepth)
+    throw AppError.badRequest(`The request body is nested more than ${maximumDepth} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function readKey(request: FastifyRequest) {
+  const key = request.headers[idempotencyKeyHeader];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length < 1 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw AppError.badRequest('Idempotency-Key must be 1-255 printable ASCII characters without spaces');
+  }
+  return key;
+}
+
+export interface IdempotentRequest {
+  /** As the caller gave it. */
+  given: string;
+  /** As stored: a key belongs to its caller (Stripe semantics), see below. */
+  key: string;
+  hash: string;
+}
+
+/**
+ * The request's key, if it has one. On a route a user is authenticated for, the key is stored under that user, so
+ * another user's identical key neither replays this one's answer nor blocks it. Internal routes (callers holding the
+ * internal key) share one space.
+ */
+export function idempotentRequest(request: FastifyRequest): IdempotentRequest | undefined {
+  const given = readKey(request);
+  if (!given) return undefined;
+  const fingerprint = `${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`;
+  return {
+    given,
+    key: request.user ? `user:${request.user.id}:${given}` : given,
+    hash: createHash('sha256').update(fingerprint).digest('hex'),
+  };
+}
+
+export type StoredAnswer = IdempotencyTable['$inferSelect'];
+
+/**
+ * Claims the key for this request (undefined), or finds the answer stored for it. Inside a transaction, a duplicate
+ * still in flight holds the row's lock: the insert waits for its outcome, then replays its answer or, if it rolled
+ * back, claims the key itself.
+ */
+export async function claimKey(executor: Executor, table: IdempotencyTable, request: IdempotentRequest) {
+  const { key, hash, given } = request;
+  const claimed = await executor
+    .insert(table)
+    .values({ key, requestHash: hash, state: 'in_progress' })
+    .onConflictDoNothing()
+    .returning({ key: table.key });
+  if (claimed.length > 0) return undefined;
+
+  const [stored] = await executor.select().from(table).where(eq(table.key, key));
+  if (!stored) throw AppError.conflict('Idempotency-Key was just released; retry the request');
+  if (stored.requestHash !== hash) {
+    throw AppError.unprocessable(`Idempotency-Key "${given}" was already used for a different request`);
+  }
+  if (stored.state === 'completed') return stored;
+  // Only a route answering in separate transactions commits a claim before its answer.
+  const takenOver = await executor
+    .update(table)
+    .set({ lockedAt: sql`now()` })
+    .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
+    .returning({ key: table.key });
+  if (takenOver.length === 0) {
+    throw new AppError(
+      409,
+      errorCodes.IDEMPOTENCY_IN_PROGRESS,
+      `A request with Idempotency-Key "${given}" is still in progress; retry shortly`,
+    );
+  }
+  return undefined;
+}
+
+export function storeAnswer(executor: Executor, table: IdempotencyTable, key: string, status: number, body: string) {
+  return executor
+    .update(table)
+    .set({ state: 'completed', responseStatus: status, responseBody: body })
+    .where(eq(table.key, key));
+}
+
+export function replay(reply: FastifyReply, stored: StoredAnswer) {
+  return reply
+    .status(stored.responseStatus ?? 200)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header(idempotentReplayedHeader, 'true')
+    .send(stored.responseBody);
+}

@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { Database } from '../database/connection.js';
+import type { IdempotencyTable } from '../database/idempotency-table.js';
+import { inRequestTransaction } from '../database/request-transaction.js';
+import { errorAnswer } from './error-handler.js';
+import { claimKey, idempotentRequest, replay, storeAnswer, type StoredAnswer } from './idempotency-keys.js';
+
+type Outcome = { value: unknown } | { error: unknown };
+type Answer = { stored: StoredAnswer } | { error: unknown } | { payload: string };
+
+/**
+ * Runs the handler with `reply.send` held back: what it would send is returned instead, so that nothing leaves before
+ * the transaction holding the answer commits. A reply is a thenable settled once sent, so a handler returning it
+ * (`return reply.send(...)`) would wait for a sending that has not happened: it is no thenable meanwhile.
+ */
+async function heldBack(
+  handler: RouteHandlerMethod,
+  instance: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Outcome> {
+  let sent: { payload: unknown } | undefined;
+  const hold = (payload?: unknown) => {
+    sent = { payload };
+    return reply;
+  };
+  Object.defineProperties(reply, {
+    send: { configurable: true, value: hold },
+    then: { configurable: true, value: undefined },
+  });
+  try {
+    const value: unknown = await handler.call(instance, request, reply);
+    return { value: sent ? sent.payload : value };
+  } catch (error) {
+    return { error };
+  } finally {
+    delete (reply as Partial<FastifyReply>).send;
+    delete (reply as Partial<FastifyReply>).then;
+  }
+}
+
+/**
+ * The handler of a route whose work is this service's database only, for a request with an Idempotency-Key: claim,
+ * work and stored answer are one transaction, sent once committed. A duplicate in flight waits on the key's row and
+ * replays the answer. A 4xx is stored and replayed, the work the handler's own transactions committed kept (a failed
+ * statement's rolled back); a 5xx or a crash leaves neither key nor work, so a retry runs again.
+ */
+export function answeredInOneTransaction(
+  handler: RouteHandlerMethod,
+  options: { db: Database; table: IdempotencyTable },
+): RouteHandlerMethod {
+  const { db, table } = options;
+  return async function (request, reply) {
+    const idempotent = idempotentRequest(request);
+    if (!idempotent) return handler.call(this, request, reply);
+
+    const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
+      const stored = await claimKey(executor, table, idempotent);
+      if (stored) return { stored };
+      const held: { outcome?: Outcome } = {};
+      // A savepoint: released when the handler is done, rolled back if a failed statement aborted the transaction.
+      const savepoint = await inRequestTransaction(db, async () => {
+        held.outcome = await heldBack(handler, this, request, reply);
+      }).then(
+        () => ({ released: true as const }),
+        (error: unknown) => ({ released: false as const, error }),
+      );
+      const outcome = held.outcome ?? { error: savepoint.released ? undefined : savepoint.error };
+      if ('error' in outcome) {
+        const { body } = errorAnswer(outcome.error as FastifyError);
+        if (body.statusCode >= 500) throw outcome.error;
+        const payload = String(reply.status(body.statusCode).serialize(body));
+        await storeAnswer(executor, table, idempotent.key, body.statusCode, payload);
+        return { error: outcome.error };
+      }
+      if (!savepoint.released) throw savepoint.error;
+      const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
+      await storeAnswer(executor, table, idempotent.key, reply.statusCode, payload);
+      return { payload };
+    });
+    if ('stored' in answer) return replay(reply, answer.stored);
+    // The error handler answers it with the body just stored.
+    if ('error' in answer) throw answer.error;
+    return reply.header('content-type', 'application/json; charset=utf-8').send(answer.payload);
+  };
+}
