@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceBundle } from './service-bundle.js';
@@ -55,16 +56,26 @@ export function spawnService(
   });
 }
 
+/**
+ * Whether a GET answers 2xx. Plain node:http rather than fetch: polling six services every 100 ms through fetch (its
+ * streams, abort signals and resource timing) cost the launcher more CPU than the rest of its start together.
+ */
+function answersOk(url: string) {
+  return new Promise<boolean>((resolve) => {
+    const request = get(url, { timeout: 2_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300);
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(false));
+  });
+}
+
 export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
+    if (await answersOk(url)) return;
     // A refused connection costs next to nothing; polling often keeps `pnpm start` from waiting on a ready service.
     await sleep(100);
   }
