@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
@@ -6,7 +6,7 @@ import { serviceCatalog, type ServiceName } from './service-catalog.js';
 /**
  * `pnpm start` runs each service from one file: esbuild's bundle of the JavaScript `tsc -b` wrote to dist, with its
  * dependencies. Six services loading some 800 modules each on two cores spent most of the start resolving, reading
- * and compiling them; a bundle starts in about a third of the CPU time and holds less memory. Deployments (the
+ * and compiling them; a bundle starts with about 40% less CPU time, and no more memory. Deployments (the
  * Dockerfile) and tests run dist as it is: the bundle is a local artifact only, rebuilt whenever it could be stale.
  */
 export const serviceBundle = (name: ServiceName) => `services/${name}/dist/bundle/server.js`;
@@ -52,6 +52,8 @@ export async function ensureServiceBundles(root: string) {
   if (stale.length === 0) return;
   console.log(`Bundling the ${stale.join(', ')} service${stale.length > 1 ? 's' : ''} (dist changed)...`);
   const esbuild = await import('esbuild');
+  // A bundle is dated from when it began: a file saved while it was being made leaves it stale.
+  const startedAt = new Date();
   try {
     await Promise.all(
       stale.map(async (name) => {
@@ -76,11 +78,12 @@ export async function ensureServiceBundles(root: string) {
             js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
           },
         });
-        // What pnpm installs changes only with the two files isFresh adds: the workspace's own files are the ones to watch.
+        // What pnpm installs changes only with the two files isFresh adds: the workspace's own files are to watch.
         const inputs = Object.keys(metafile.inputs)
           .filter((input) => !input.includes('node_modules/'))
           .map((input) => join(root, input));
         writeFileSync(inputsFile(root, name), JSON.stringify(inputs));
+        utimesSync(join(root, serviceBundle(name)), startedAt, startedAt);
       }),
     );
   } finally {
