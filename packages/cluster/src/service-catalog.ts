@@ -1,6 +1,7 @@
-import { serviceCatalog, type ServiceName } from '@ecomm/contracts';
+// The catalog itself lives in @ecomm/contracts, where the services read their own defaults from it; its own entry
+// point spares the launcher loading every schema (zod) of the contracts just to read the list.
+import { serviceCatalog, type ServiceName } from '@ecomm/contracts/service-catalog';
 
-// The catalog itself lives in @ecomm/contracts, where the services read their own defaults from it.
 export { serviceCatalog, type ServiceName };
 
 /** Each service's port when the cluster's first port is `base` instead of 8000 (CLUSTER_BASE_PORT). */

@@ -5,8 +5,9 @@ import { removeClusterStatus, writeClusterStatus } from './cluster-status.js';
 import { seedDemoCatalogIfEmpty } from './demo-seed.js';
 import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { launchServices, stopServices, type RunningService } from './launch.js';
+import { launchServices, stopServices, type RunningService, type ServiceRuntime } from './launch.js';
 import { formatLogLine } from './log-format.js';
+import { ensureServiceBundles } from './service-bundle.js';
 import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 import { serviceCatalog, servicePorts, serviceUrlVariable } from './service-catalog.js';
@@ -48,9 +49,12 @@ for (const { name } of serviceCatalog) {
   }
 }
 
+// Tracing hooks the `require` of the packages it instruments, which a bundle never calls: with it on, dist runs as is.
+const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
 let webDist: string;
 try {
   webDist = ensureWebBuild(root);
+  if (runtime === 'bundled') await ensureServiceBundles(root);
 } catch (error) {
   releaseLock();
   fail((error as Error).message);
@@ -104,7 +108,7 @@ console.log('Starting the six services...');
 try {
   running = await launchServices({
     root,
-    runtime: 'compiled',
+    runtime,
     environmentFor: (name) => ({
       // A laptop's services stay on loopback unless HOST says otherwise.
       HOST: '127.0.0.1',
