@@ -60,3 +60,19 @@ test('with prepared statements off (a pooler in transaction mode), nothing is le
   assert.deepEqual(rows, [{ tripled: 15 }]);
   assert.deepEqual(await preparedLike(plain, 'select $1::int * 3%'), []);
 });
+
+test('a statement whose result changed type under it (a migration on a live connection) works again after one refusal', async () => {
+  await plain.db.execute(sql`create table public.shifting (id int primary key, amount int)`);
+  await plain.db.execute(sql`insert into public.shifting values (1, 5)`);
+  // In a transaction, as every idempotent write runs: the pool keeps its connection after an error there.
+  const read = () =>
+    preparing.db.transaction(
+      async (tx) => (await tx.execute(sql`select amount from public.shifting where id = ${1}`)).rows,
+    );
+  assert.deepEqual(await read(), [{ amount: 5 }]);
+  await plain.db.execute(sql`alter table public.shifting alter column amount type bigint`);
+  // PostgreSQL refuses the statement prepared before the change once; unless prepared afresh, on every call.
+  await assert.rejects(read(), (error: Error) => /cached plan must not change result type/.test(String(error.cause)));
+  assert.deepEqual(await read(), [{ amount: 5 }]);
+  assert.deepEqual(await read(), [{ amount: 5 }]);
+});
