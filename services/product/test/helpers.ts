@@ -55,3 +55,21 @@ export function uniqueId(prefix: string) {
   counter += 1;
   return `${prefix}-${Date.now()}-${counter}`;
 }
+
+/** A POST over real HTTP (concurrency needs a listening service), with the internal key and an Idempotency-Key. */
+export async function postOverHttp(url: string, path: string, body: unknown, key?: string) {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...internalHeaders,
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    replayed: response.headers.get('idempotent-replayed'),
+    body: await response.text(),
+  };
+}

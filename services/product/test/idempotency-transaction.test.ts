@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase, createDatabaseServiceApp, internalKeyHeader, type ServiceDefinition } from '@ecomm/platform';
-import { testSecrets, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { createDatabase, createDatabaseServiceApp, type ServiceDefinition } from '@ecomm/platform';
+import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ProductConfig } from '../src/config.js';
 import { idempotencyKeys, products } from '../src/database/schema.js';
 import { productService } from '../src/service.js';
+import { postOverHttp } from './helpers.js';
 
 // The product service answers idempotent writes in one transaction: claim, work and stored answer commit together.
 // Probes on the same chassis do work and then fail the way a bug or a crash would.
@@ -41,22 +42,7 @@ const admin = useTestFixture(
   database,
 );
 
-async function post(url: string, path: string, body: unknown, key?: string) {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [internalKeyHeader]: testSecrets.INTERNAL_API_KEY,
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: response.status,
-    replayed: response.headers.get('idempotent-replayed'),
-    body: await response.text(),
-  };
-}
+const post = postOverHttp;
 
 async function count(query: string, ...values: unknown[]) {
   return Number((await admin.pool.query(query, values)).rows[0].count);

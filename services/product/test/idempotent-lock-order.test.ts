@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { internalKeyHeader } from '@ecomm/platform';
 import { testSecrets, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { productService } from '../src/service.js';
+import { postOverHttp } from './helpers.js';
 
 // Each idempotent write now holds its key's row and its work's row locks until one commit: requests under different
 // keys over the same products, listing them in opposite orders, must still queue rather than deadlock (a 500).
@@ -10,16 +11,8 @@ const database = useTestDatabase();
 const service = useListeningTestService(productService, { database, environment: { DATABASE_POOL_MAX: '3' } });
 
 async function post(path: string, body: unknown, key?: string) {
-  const response = await fetch(`${service.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [internalKeyHeader]: testSecrets.INTERNAL_API_KEY,
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { id: number; stock: number } };
+  const { status, body: answer } = await postOverHttp(service.url, path, body, key);
+  return { status, body: JSON.parse(answer) as { id: number; stock: number } };
 }
 
 test('reservations, releases and restocks over the same products in opposite orders all succeed', async () => {

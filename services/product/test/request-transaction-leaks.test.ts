@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase, createDatabaseServiceApp, internalKeyHeader, type ServiceDefinition } from '@ecomm/platform';
-import { testSecrets, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { createDatabase, createDatabaseServiceApp, type ServiceDefinition } from '@ecomm/platform';
+import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { z } from 'zod';
 import type { ProductConfig } from '../src/config.js';
 import { idempotencyKeys, products } from '../src/database/schema.js';
 import { productService } from '../src/service.js';
+import { postOverHttp } from './helpers.js';
 
 // Work a request leaves running after its answer (a promise nobody awaits) must not reach the connection its
 // transaction gave back: on a pool of one, that connection is by then the next request's, inside its transaction.
@@ -45,18 +46,8 @@ const admin = useTestFixture(
   database,
 );
 
-async function post(path: string, body: unknown, key: string) {
-  const response = await fetch(`${probed.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [internalKeyHeader]: testSecrets.INTERNAL_API_KEY,
-      'idempotency-key': key,
-    },
-    body: JSON.stringify(body),
-  });
-  return response.status;
-}
+const post = async (path: string, body: unknown, key: string) =>
+  (await postOverHttp(probed.url, path, body, key)).status;
 
 async function productsNamed(name: string) {
   const { rows } = await admin.pool.query('select count(*)::int as count from product.products where name = $1', [
