@@ -46,10 +46,10 @@ function isFresh(root: string, name: ServiceName) {
   });
 }
 
-/** Bundles the services whose bundle is missing or older than anything it was made from. */
+/** Bundles the services whose bundle is missing or older than anything it was made from; returns their names. */
 export async function ensureServiceBundles(root: string) {
   const stale = serviceCatalog.map(({ name }) => name).filter((name) => !isFresh(root, name));
-  if (stale.length === 0) return;
+  if (stale.length === 0) return stale;
   console.log(`Bundling the ${stale.join(', ')} service${stale.length > 1 ? 's' : ''} (dist changed)...`);
   const esbuild = await import('esbuild');
   // A bundle is dated from when it began: a file saved while it was being made leaves it stale.
@@ -92,4 +92,5 @@ export async function ensureServiceBundles(root: string) {
   } finally {
     await esbuild.stop();
   }
+  return stale;
 }

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ensureServiceBundles, serviceBundle } from '../src/service-bundle.js';
+import { serviceCatalog, type ServiceName } from '../src/service-catalog.js';
+
+// A workspace of six one-line services sharing one module, dated a minute back so that a bundle made now is newer.
+const root = mkdtempSync(join(tmpdir(), 'service-bundle-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const services = serviceCatalog.map(({ name }) => name);
+const shared = join(root, 'packages', 'shared', 'index.js');
+
+/** Writes a file dated `secondsFromNow` (0: now, after the bundles made a moment ago). */
+function write(path: string, text: string, secondsFromNow: number) {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  const when = new Date(Date.now() + secondsFromNow * 1000);
+  utimesSync(path, when, when);
+}
+
+write(shared, "export const version = 'v1';\n", -60);
+write(join(root, 'pnpm-lock.yaml'), 'lockfileVersion: 9\n', -60);
+write(join(root, 'node_modules', '.modules.yaml'), '{}\n', -60);
+for (const name of services) {
+  const server = `import { version } from '../../../../packages/shared/index.js';\nconsole.log(version, '${name}');\n`;
+  write(join(root, 'services', name, 'dist', 'src', 'server.js'), server, -60);
+}
+
+const run = (name: ServiceName) =>
+  execFileSync(process.execPath, [join(root, serviceBundle(name))], { encoding: 'utf8' });
+
+test('pnpm start bundles each service once, and again only when something it was made from changed', async () => {
+  assert.deepEqual(await ensureServiceBundles(root), services, 'no bundles yet: all six are made');
+  assert.equal(run('order'), 'v1 order\n');
+  assert.deepEqual(await ensureServiceBundles(root), [], 'nothing changed: none is made again');
+
+  write(join(root, 'services', 'order', 'dist', 'src', 'server.js'), "console.log('order v2');\n", 0);
+  assert.deepEqual(await ensureServiceBundles(root), ['order'], "only the changed service's bundle is stale");
+  assert.equal(run('order'), 'order v2\n');
+
+  write(shared, "export const version = 'v3';\n", 0);
+  assert.deepEqual(
+    await ensureServiceBundles(root),
+    services.filter((name) => name !== 'order'),
+    'a module the others share changed; order no longer imports it',
+  );
+  assert.equal(run('payment'), 'v3 payment\n');
+
+  write(join(root, 'pnpm-lock.yaml'), 'lockfileVersion: 9\n# changed\n', 0);
+  assert.deepEqual(await ensureServiceBundles(root), services, 'new dependencies: every bundle is made again');
+});
