@@ -6,6 +6,7 @@ export {
   testEnvironment,
   testSecrets,
 } from './service-harness.js';
+export { commitsDuring } from './commit-count.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export {
   beforeTests,

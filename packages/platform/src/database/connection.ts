@@ -20,10 +20,12 @@ export interface DatabaseSettings {
 const maximumNamedStatements = 500;
 const statementNames = new Map<string, string>();
 
+/** `SELECT-` and a hash of the text: traces name a query span after it, so it starts with the SQL command. */
 function statementName(text: string) {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < maximumNamedStatements) {
-    name = `s${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    const command = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+    name = `${command}-${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
     statementNames.set(text, name);
   }
   return name;
