@@ -46,11 +46,9 @@ before(async () => {
       env: { PATH: process.env.PATH ?? '', ...environments.databaseContainer },
     });
   await psql(database.adminUrl, '--command', `create database ${databaseName}`);
-  await psql(
-    database.adminUrl.replace(/\/postgres$/, `/${databaseName}`),
-    '--file',
-    join(root, 'deploy/postgres/init.sql'),
-  );
+  const shopDatabase = new URL(database.adminUrl);
+  shopDatabase.pathname = `/${databaseName}`;
+  await psql(shopDatabase.toString(), '--file', join(root, 'deploy/postgres/init.sql'));
   running = await startRelease(build, environments.services, scratch);
   urls = Object.fromEntries(running.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
   // Patience: six processes run their migrations and start together, on a machine that may be busy.
