@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { CheckoutReceipt } from '@ecomm/contracts';
 import { createCheckoutTools } from '../src/agents/tools/checkout-tools.js';
-import { createFakeShop, type FakeShop } from './fake-shop.js';
+import type { FakeShop } from './fake-shop.js';
 import { useSagaRepository } from './saga-harness.js';
 import { checkoutCalls, shopServices } from './shop-services.js';
-import { callConfirmedTool, callTool, shopper } from './tool-harness.js';
+import { callConfirmedTool, callTool, shopper, shopWithFilledCart } from './tool-harness.js';
 
 // The checkout tool over a fake shop: the real checkout saga runs (on a real saga store), with and without the
 // shopper's confirmation.
@@ -14,13 +14,7 @@ const database = useSagaRepository();
 let shop: FakeShop;
 
 beforeEach(async () => {
-  shop = createFakeShop([
-    { name: 'Keychain', price: 4.5, stock: 10 },
-    { name: 'Mug', price: 12, stock: 3 },
-  ]);
-  await shop.clients.carts.open(shopper.sessionId, shopper.userId);
-  await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
-  await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');
+  shop = await shopWithFilledCart();
   shop.take();
 });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { createOrderTools } from '../src/agents/tools/order-tools.js';
-import { createFakeShop, type FakeShop } from './fake-shop.js';
+import type { FakeShop } from './fake-shop.js';
 import { useSagaRepository } from './saga-harness.js';
 import { shopServices } from './shop-services.js';
-import { callConfirmedTool, callTool, shopper } from './tool-harness.js';
+import { callConfirmedTool, callTool, shopper, shopWithFilledCart } from './tool-harness.js';
 
 // The orders agent's tools over a fake shop, with the real cancellation and return sagas on a real saga store.
 
@@ -15,13 +15,7 @@ let tools: Record<string, StructuredToolInterface>;
 let orderId: string;
 
 beforeEach(async () => {
-  shop = createFakeShop([
-    { name: 'Keychain', price: 4.5, stock: 10 },
-    { name: 'Mug', price: 12, stock: 3 },
-  ]);
-  await shop.clients.carts.open(shopper.sessionId, shopper.userId);
-  await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
-  await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');
+  shop = await shopWithFilledCart();
   const services = shopServices(shop, database.repository);
   const receipt = await services.checkout.checkout({
     userId: shopper.userId,

@@ -1,8 +1,21 @@
 import type { ToolMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { Command, MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
+import { createFakeShop } from './fake-shop.js';
 
 export const shopper = { userId: 'shopper-1', sessionId: 'session-1' };
+
+/** A fake shop where the shopper's cart holds 2 Keychains ($4.50) and 1 Mug ($12): the checkout's starting point. */
+export async function shopWithFilledCart() {
+  const shop = createFakeShop([
+    { name: 'Keychain', price: 4.5, stock: 10 },
+    { name: 'Mug', price: 12, stock: 3 },
+  ]);
+  await shop.clients.carts.open(shopper.sessionId, shopper.userId);
+  await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
+  await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');
+  return shop;
+}
 
 export const shopperConfig = (thread = 'thread-1') => ({
   configurable: { thread_id: thread, user_id: shopper.userId, session_id: shopper.sessionId },
