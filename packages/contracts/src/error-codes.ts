@@ -12,6 +12,7 @@ const errorTraits = {
   // Refusals that may pass by themselves.
   IDEMPOTENCY_IN_PROGRESS: { retryable: true, unanswered: true },
   RATE_LIMITED: { retryable: true },
+  SERVICE_BUSY: { retryable: true },
   UPSTREAM_TIMEOUT: { retryable: true, unanswered: true },
   UPSTREAM_UNAVAILABLE: { retryable: true, unanswered: true },
   INJECTED_FAULT: { retryable: true },

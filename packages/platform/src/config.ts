@@ -31,6 +31,12 @@ export const baseConfigSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21). */
   DATABASE_PREPARED_STATEMENTS: booleanSchema(true),
+  /**
+   * How long a statement may wait for a row another request holds before the request is answered 503 (0: no limit).
+   * Shorter than the pool's 5 s wait for a connection, so requests queued behind a stalled one give their connections
+   * back before unrelated requests time out waiting for one.
+   */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   MIGRATE_ON_START: booleanSchema(true),
   BODY_LIMIT_BYTES: z.coerce
     .number()

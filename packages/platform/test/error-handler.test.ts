@@ -15,6 +15,10 @@ app.post('/', { schema: { body: z.object({ quantity: z.number().int().min(1) }) 
 app.get('/conflict', async () => {
   throw new AppError(409, 'CONFLICT_HERE', 'Already taken');
 });
+app.get('/pool-exhausted', async () => {
+  // pg-pool's error when no connection came free within its connection timeout.
+  throw new Error('timeout exceeded when trying to connect');
+});
 app.get('/broken', async () => {
   throw new Error('secret internals');
 });
@@ -54,5 +58,13 @@ describe('the shared error handler', () => {
     const broken = await app.inject({ method: 'GET', url: '/broken' });
     assert.equal(broken.statusCode, 500);
     assert.doesNotMatch(broken.body, /secret internals/);
+  });
+
+  test('no free database connection is a 503 SERVICE_BUSY with Retry-After, not a 500', async () => {
+    const response = await app.inject({ method: 'GET', url: '/pool-exhausted' });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.headers['retry-after'], '1');
+    assert.equal(response.json().code, 'SERVICE_BUSY');
+    assert.doesNotMatch(response.body, /timeout exceeded/);
   });
 });

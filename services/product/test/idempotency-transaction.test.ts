@@ -33,7 +33,8 @@ const probes: ServiceDefinition<ProductConfig> = {
 };
 
 const database = useTestDatabase();
-const service = useListeningTestService(productService, { database });
+// The duplicates' test holds a table lock for as long as it takes five requests to queue behind it.
+const service = useListeningTestService(productService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });
 const probed = useListeningTestService(probes, { database });
 const twoConnections = useListeningTestService(productService, { database, environment: { DATABASE_POOL_MAX: '2' } });
 const admin = useTestFixture(

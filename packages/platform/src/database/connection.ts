@@ -13,6 +13,8 @@ export interface DatabaseSettings {
   applicationName?: string;
   /** Prepare each parameterised statement once per connection (default true); see PreparingClient. */
   preparedStatements?: boolean;
+  /** How long a statement may wait for a lock (PostgreSQL's `lock_timeout`, set as the connection opens); 0 or unset: no limit. */
+  lockTimeoutMs?: number;
 }
 
 // The services run a few dozen distinct statements; a text built afresh each time (a list of variable length) stops
@@ -98,6 +100,7 @@ export function createDatabase(settings: DatabaseSettings) {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     types: poolTypes,
+    ...(settings.lockTimeoutMs ? { lock_timeout: settings.lockTimeoutMs } : {}),
     ...(settings.preparedStatements === false ? {} : { Client: PreparingClient }),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

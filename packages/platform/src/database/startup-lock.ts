@@ -12,6 +12,8 @@ export async function withMigrationLock<Result>(
   const client = await pool.connect();
   const lock = `migrate:${schema}`;
   try {
+    // Another replica may take longer than a request's lock timeout over its start-up: waiting for it is the point.
+    await client.query('set lock_timeout = 0');
     await client.query('select pg_advisory_lock(hashtext($1))', [lock]);
     try {
       return await work();
@@ -19,6 +21,7 @@ export async function withMigrationLock<Result>(
       await client.query('select pg_advisory_unlock(hashtext($1))', [lock]);
     }
   } finally {
+    await client.query('reset lock_timeout').catch(() => undefined);
     client.release();
   }
 }

@@ -25,6 +25,7 @@ export function createDatabaseServiceApp(options: DatabaseServiceAppOptions) {
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: service,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
   });
   const app = createServiceApp({ service, config, readiness: database.ping, docsAccess: options.docsAccess });
   app.addHook('onClose', database.close);

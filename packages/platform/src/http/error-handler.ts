@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { errorCodes } from '@ecomm/contracts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../errors.js';
@@ -21,11 +22,35 @@ function describeField(context: string | undefined, instancePath: string) {
   return [context, path].filter(Boolean).join('.') || 'body';
 }
 
-/** PostgreSQL's "data exception" class (22xxx): a value it cannot store, such as a NUL character or an out-of-range number. */
-function isDataException(error: unknown): boolean {
+/** The SQLSTATE of a PostgreSQL error, as pg reports it or as drizzle wraps it. */
+function databaseErrorCode(error: unknown): string | undefined {
   const code =
     (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('22');
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** PostgreSQL's "data exception" class (22xxx): a value it cannot store, such as a NUL character or an out-of-range number. */
+const isDataException = (error: unknown) => databaseErrorCode(error)?.startsWith('22') === true;
+
+/** A lock waited for longer than `lock_timeout` (55P03). */
+export const isLockTimeout = (error: unknown) => databaseErrorCode(error) === '55P03';
+
+// pg-pool's words when no connection came free within its connection timeout.
+const isPoolExhausted = (error: unknown) =>
+  error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+
+/** How long a client told SERVICE_BUSY should wait before asking again (Retry-After). */
+const busyRetryAfterSeconds = 1;
+
+function busy(reason: string, logMessage: string): ErrorAnswer {
+  return {
+    ...answer(
+      503,
+      errorCodes.SERVICE_BUSY,
+      `The service is busy: ${reason}. Nothing was changed; please retry in a moment.`,
+    ),
+    log: { level: 'warn', message: logMessage },
+  };
 }
 
 /** 4xx carry a message a person can act on, 5xx carry no internals. */
@@ -58,6 +83,12 @@ export function errorAnswer(error: FastifyError): ErrorAnswer {
       log: { level: 'warn', message: 'a value in the request could not be stored' },
     };
   }
+  if (isLockTimeout(error)) {
+    return busy('a record this request needs is held by another request', 'a statement gave up waiting for a lock');
+  }
+  if (isPoolExhausted(error)) {
+    return busy('all its database connections are in use', 'no database connection came free in time');
+  }
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 400 && statusCode < 500) return answer(statusCode, error.code ?? 'BAD_REQUEST', error.message);
   return {
@@ -71,6 +102,7 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { body, log } = errorAnswer(error);
     if (log) request.log[log.level]({ err: error, ...log.fields }, log.message);
+    if (body.code === errorCodes.SERVICE_BUSY) reply.header('retry-after', String(busyRetryAfterSeconds));
     return reply.status(body.statusCode).send(body);
   });
 

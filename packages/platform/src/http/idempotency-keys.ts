@@ -86,14 +86,16 @@ export async function claimKey(executor: Executor, table: IdempotencyTable, requ
     .set({ lockedAt: sql`now()` })
     .where(and(eq(table.key, key), eq(table.state, 'in_progress'), lt(table.lockedAt, abandonedAfter)))
     .returning({ key: table.key });
-  if (takenOver.length === 0) {
-    throw new AppError(
-      409,
-      errorCodes.IDEMPOTENCY_IN_PROGRESS,
-      `A request with Idempotency-Key "${given}" is still in progress; retry shortly`,
-    );
-  }
+  if (takenOver.length === 0) throw stillInProgress(given);
   return undefined;
+}
+
+export function stillInProgress(givenKey: string) {
+  return new AppError(
+    409,
+    errorCodes.IDEMPOTENCY_IN_PROGRESS,
+    `A request with Idempotency-Key "${givenKey}" is still in progress; retry shortly`,
+  );
 }
 
 export function storeAnswer(executor: Executor, table: IdempotencyTable, key: string, status: number, body: string) {

@@ -2,8 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Route
 import type { Database } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { inRequestTransaction } from '../database/request-transaction.js';
-import { errorAnswer } from './error-handler.js';
-import { claimKey, idempotentRequest, replay, storeAnswer, type StoredAnswer } from './idempotency-keys.js';
+import { errorAnswer, isLockTimeout } from './error-handler.js';
+import {
+  claimKey,
+  idempotentRequest,
+  replay,
+  stillInProgress,
+  storeAnswer,
+  type StoredAnswer,
+} from './idempotency-keys.js';
 
 type Outcome = { value: unknown } | { error: unknown };
 type Answer = { stored: StoredAnswer } | { error: unknown } | { payload: string };
@@ -55,7 +62,12 @@ export function answeredInOneTransaction(
     if (!idempotent) return handler.call(this, request, reply);
 
     const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
-      const stored = await claimKey(executor, table, idempotent);
+      const stored = await claimKey(executor, table, idempotent).catch((error: unknown) => {
+        // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
+        // longer would hold this connection from everyone else.
+        if (isLockTimeout(error)) throw stillInProgress(idempotent.given);
+        throw error;
+      });
       if (stored) return { stored };
       const held: { outcome?: Outcome } = {};
       // A savepoint: released when the handler is done, rolled back if a failed statement aborted the transaction.
