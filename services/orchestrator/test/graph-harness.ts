@@ -1,7 +1,12 @@
 import { HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, MemorySaver } from '@langchain/langgraph';
 import type { ScriptedChatModel } from '@ecomm/testing';
-import { buildShoppingGraph, type AgentName, type ShoppingGraph } from '../src/agents/graph/shopping-graph.js';
+import {
+  buildShoppingGraph,
+  turnSettings,
+  type AgentName,
+  type ShoppingGraph,
+} from '../src/agents/graph/shopping-graph.js';
 import { createCheckoutTools } from '../src/agents/tools/checkout-tools.js';
 import { createOrderTools } from '../src/agents/tools/order-tools.js';
 import { createSalesTools } from '../src/agents/tools/sales-tools.js';
@@ -15,7 +20,7 @@ export function scriptedGraph(
   model: ScriptedChatModel,
   shop: FakeShop,
   repository: SagaRepository,
-  options = { confirmation: false },
+  options: { confirmation: boolean; historyLimit?: number } = { confirmation: false },
 ) {
   const { shopping, checkout, orders } = shopServices(shop, repository);
   const sales = createSalesTools(shopping);
@@ -27,20 +32,21 @@ export function scriptedGraph(
     salesTools: [sales.searchProducts, sales.addToCart, sales.updateCartQuantity, sales.removeFromCart, sales.viewCart],
     checkoutTools: [checkoutTools.viewCart, checkoutTools.checkout],
     orderTools: createOrderTools(orders),
+    ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
   });
-  const config = { ...shopperConfig(`thread-${Math.random()}`), recursionLimit: 50 };
+  const config = { ...shopperConfig(`thread-${Math.random()}`), ...turnSettings };
 
   /** One chat message: a new human turn, or the answer to the question the graph paused on. */
   async function turn(message: string) {
     const before = await graph.getState(config);
     const pending = before.tasks.flatMap((task) => task.interrupts)[0];
-    const known = (before.values.messages as BaseMessage[] | undefined)?.length ?? 0;
+    const known = new Set(((before.values.messages as BaseMessage[] | undefined) ?? []).map((each) => each.id));
     const input: Parameters<ShoppingGraph['invoke']>[0] = pending
       ? new Command({ resume: { answer: message, asked: pending.value } })
       : { messages: [new HumanMessage(message)] };
     const calledBefore = model.calls.length;
     const result = await graph.invoke(input, config);
-    const added = (result.messages as BaseMessage[]).slice(known);
+    const added = (result.messages as BaseMessage[]).filter((each) => !known.has(each.id));
     const after = await graph.getState(config);
     const tools = added.filter((each): each is ToolMessage => ToolMessage.isInstance(each));
     return {
@@ -55,7 +61,10 @@ export function scriptedGraph(
       reply: String(added.at(-1)?.content ?? ''),
     };
   }
-  return { graph, turn };
+  /** The messages the thread keeps between turns. */
+  const kept = async () =>
+    ((await graph.getState(config)).values.messages as BaseMessage[]).map((each) => each.content);
+  return { graph, turn, kept };
 }
 
 // A refusal is a result with ok: false (or, should tools come to mark it so, a message with status 'error').

@@ -22,7 +22,10 @@ beforeEach(async () => {
   shop.take();
 });
 
-const graphWith = (script: ScriptedTurn[][], options = { confirmation: false }) => {
+const graphWith = (
+  script: ScriptedTurn[][],
+  options: { confirmation: boolean; historyLimit?: number } = { confirmation: false },
+) => {
   const model = new ScriptedChatModel(script);
   return { model, ...scriptedGraph(model, shop, database.repository, options) };
 };
@@ -170,4 +173,22 @@ test('a supervisor reply without a route goes to the sales agent', async () => {
   assert.deepEqual(result.agents, ['supervisor', 'sales']);
   assert.deepEqual(result.tools, []);
   assert.equal(result.reply, 'How can I help?');
+});
+
+test('a finished turn lets go of the messages no model call will see again; the models see the same window', async () => {
+  // Four turns of a supervisor call and an answer each; the models see the last 4 messages from a human turn on.
+  const script = [1, 2, 3, 4].flatMap((index) => [[{ say: 'route' }], [{ say: `Answer ${index}` }]]);
+  const { model, turn, kept } = graphWith(script, { confirmation: false, historyLimit: 4 });
+
+  for (const index of [1, 2, 3, 4]) {
+    const result = await turn(`Question ${index}`);
+    assert.equal(result.reply, `Answer ${index}`);
+  }
+
+  assert.deepEqual(await kept(), ['Question 3', 'Answer 3', 'Question 4', 'Answer 4']);
+  // What each turn's answering call saw, after its system prompt: what it would have seen had nothing been let go of
+  // (the last 4 messages, moved back to a human turn's start).
+  const seen = model.calls.map((call) => call.messages.slice(1).map((message) => message.content));
+  assert.deepEqual(seen.at(-3), ['Question 1', 'Answer 1', 'Question 2', 'Answer 2', 'Question 3']);
+  assert.deepEqual(seen.at(-1), ['Question 2', 'Answer 2', 'Question 3', 'Answer 3', 'Question 4']);
 });

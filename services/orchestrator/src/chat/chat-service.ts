@@ -4,7 +4,7 @@ import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langcha
 import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type Interrupt } from '@langchain/langgraph';
 import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
-import type { ShoppingGraph } from '../agents/graph/shopping-graph.js';
+import { turnSettings, type ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
 import { createPartTranslator } from './ui-message-parts.js';
 import type { DomainClients } from '../clients/domain-clients.js';
@@ -74,7 +74,7 @@ export function createChatService(dependencies: {
     const tracker = new UsageTracker();
     const config = {
       configurable: { thread_id: threadId, user_id: turn.userId, session_id: turn.sessionId },
-      recursionLimit: 100,
+      ...turnSettings,
       callbacks: [tracker],
     };
     // The graph's run takes this same read instead of reading the checkpoint again.
@@ -82,7 +82,10 @@ export function createChatService(dependencies: {
     const pending = (latest?.pendingWrites ?? [])
       .filter(([, channel]) => channel === INTERRUPT)
       .flatMap(([, , interrupts]) => interrupts as Interrupt[])[0];
-    const known = (latest?.checkpoint.channel_values.messages as BaseMessage[] | undefined)?.length ?? 0;
+    // By id: the turn's end may drop the oldest messages, so the new ones are not simply those past the old count.
+    const known = new Set(
+      ((latest?.checkpoint.channel_values.messages as BaseMessage[] | undefined) ?? []).map((message) => message.id),
+    );
     const input: Parameters<ShoppingGraph['invoke']>[0] = pending
       ? new Command({ resume: { answer: turn.message, asked: pending.value } })
       : { messages: [new HumanMessage(turn.message)] };
@@ -115,7 +118,7 @@ export function createChatService(dependencies: {
     } catch (error) {
       throw tooManySteps(error);
     }
-    const added = (result.messages as BaseMessage[]).slice(prepared.known);
+    const added = (result.messages as BaseMessage[]).filter((message) => !prepared.known.has(message.id));
     const { question } = finishTurn(prepared, isInterrupted(result) ? result[INTERRUPT] : []);
     const { usage } = prepared.tracker;
     return {

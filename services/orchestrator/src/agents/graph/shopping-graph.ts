@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import {
+  AIMessage,
+  HumanMessage,
+  RemoveMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { tool, ToolInputParsingException, type StructuredToolInterface } from '@langchain/core/tools';
 import {
@@ -18,6 +25,13 @@ import { refusalMessage } from '../tools/tool-context.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
 export type AgentName = 'sales' | 'checkout' | 'orders';
+
+/**
+ * How every turn runs the graph: its checkpoint is saved once, when the turn ends or pauses for a confirmation, not
+ * after each step. A process that dies mid-turn loses that turn's messages, never its effects: carts, stock, orders and
+ * payments live in their services, and a checkout in its durable saga (docs/agents.md).
+ */
+export const turnSettings = { recursionLimit: 100, durability: 'exit' } as const;
 
 // Only the messages: a channel older checkpoints still hold (the former activeAgent) is ignored when they load.
 const ShoppingState = MessagesAnnotation;
@@ -73,8 +87,15 @@ export interface ShoppingGraphOptions {
   checkoutTools: StructuredToolInterface[];
   orderTools: StructuredToolInterface[];
   checkpointer: BaseCheckpointSaver;
-  /** How many recent messages the models see; older turns stay in the thread but are not resent. */
+  /** How many recent messages the models see; the thread forgets older turns when a turn ends. */
   historyLimit?: number;
+}
+
+/** Where the models' window begins: `limit` messages from the end, moved back to a human turn's start. */
+function windowStart(messages: BaseMessage[], limit: number) {
+  let start = Math.max(messages.length - limit, 0);
+  while (start > 0 && !HumanMessage.isInstance(messages[start])) start--;
+  return start;
 }
 
 /**
@@ -82,9 +103,7 @@ export interface ShoppingGraphOptions {
  * left unanswered by an interrupted turn (the OpenAI API refuses a history holding one).
  */
 function recent(messages: BaseMessage[], limit: number) {
-  let start = Math.max(messages.length - limit, 0);
-  while (start > 0 && !HumanMessage.isInstance(messages[start])) start--;
-  const window = messages.slice(start);
+  const window = messages.slice(windowStart(messages, limit));
   const answered = new Set(
     window.filter((message) => ToolMessage.isInstance(message)).map((message) => (message as ToolMessage).tool_call_id),
   );
@@ -147,10 +166,21 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     return new Command({ goto: target });
   }
 
+  /**
+   * What a finished turn lets go of: the messages before the window, which no model call will see again (the window
+   * only ever moves forward). Kept, they would be saved and loaded again at every step of every later turn.
+   */
+  function forgotten(messages: BaseMessage[]) {
+    return messages
+      .slice(0, windowStart(messages, historyLimit))
+      .flatMap((message) => (message.id ? [new RemoveMessage({ id: message.id })] : []));
+  }
+
   const agentNode = (name: AgentName) => async (state: typeof ShoppingState.State, config: RunnableConfig) => {
     const messages = [new SystemMessage(agents[name].prompt), ...recent(state.messages, historyLimit)];
     const reply = withServerCallIds(await callModel(name, agentModels[name], messages, config));
-    return new Command({ goto: reply.tool_calls?.length ? `${name}_tools` : END, update: { messages: [reply] } });
+    if (reply.tool_calls?.length) return new Command({ goto: `${name}_tools`, update: { messages: [reply] } });
+    return new Command({ goto: END, update: { messages: [...forgotten([...state.messages, reply]), reply] } });
   };
 
   // Runs the calls of one model reply in order (a cart's changes must not race), turning refusals into results.
