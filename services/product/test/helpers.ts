@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import type { CreateProduct, CreateReservation, Product } from '@ecomm/contracts';
+import {
+  createDatabaseServiceApp,
+  type DatabaseConnection,
+  type ServiceApp,
+  type ServiceDefinition,
+} from '@ecomm/platform';
 import { internalHeaders } from '@ecomm/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { ProductConfig } from '../src/config.js';
+import { idempotencyKeys } from '../src/database/schema.js';
+import { productService } from '../src/service.js';
 
 /** Calls the product service the way other services do: with the internal key, JSON in and out. */
 export function productClient(app: FastifyInstance) {
@@ -71,5 +80,23 @@ export async function postOverHttp(url: string, path: string, body: unknown, key
     status: response.status,
     replayed: response.headers.get('idempotent-replayed'),
     body: await response.text(),
+  };
+}
+
+/**
+ * The product service's chassis (idempotent writes in one transaction) with probe routes of a test's own, which do
+ * work and then fail or wait the way a bug, a crash or a slow request would.
+ */
+export function probeService(
+  addProbes: (app: ServiceApp, database: DatabaseConnection) => void,
+): ServiceDefinition<ProductConfig> {
+  return {
+    ...productService,
+    async buildApp(config) {
+      const chassis = { service: 'product', config, idempotencyTable: idempotencyKeys } as const;
+      const { app, database } = createDatabaseServiceApp({ ...chassis, idempotencyMode: 'one-transaction' });
+      addProbes(app, database);
+      return app;
+    },
   };
 }

@@ -1,36 +1,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase, createDatabaseServiceApp, type ServiceDefinition } from '@ecomm/platform';
+import { createDatabase } from '@ecomm/platform';
 import { commitsDuring, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { ProductConfig } from '../src/config.js';
-import { idempotencyKeys, products } from '../src/database/schema.js';
+import { products } from '../src/database/schema.js';
 import { productService } from '../src/service.js';
-import { postOverHttp } from './helpers.js';
+import { postOverHttp, probeService } from './helpers.js';
 
 // The product service answers idempotent writes in one transaction: claim, work and stored answer commit together.
 // Probes on the same chassis do work and then fail the way a bug or a crash would.
-const probes: ServiceDefinition<ProductConfig> = {
-  ...productService,
-  async buildApp(config) {
-    const chassis = { service: 'product', config, idempotencyTable: idempotencyKeys } as const;
-    const { app, database } = createDatabaseServiceApp({ ...chassis, idempotencyMode: 'one-transaction' });
-    const schema = { body: z.object({ name: z.string() }) };
-    app.post('/probes/bug', { schema }, async (request) => {
-      await database.db.insert(products).values({ name: request.body.name, priceCents: 100, stock: 1 });
-      throw new Error('a bug after the work');
-    });
-    app.post('/probes/crash', { schema }, async (request) => {
-      await database.db.insert(products).values({ name: request.body.name, priceCents: 100, stock: 1 });
-      // The connection dies as it would with the process: between the work and the stored answer.
-      await database.db.execute(sql`select pg_terminate_backend(pg_backend_pid())`);
-      return { answered: true };
-    });
-    return app;
-  },
-};
+const probes = probeService((app, database) => {
+  const schema = { body: z.object({ name: z.string() }) };
+  app.post('/probes/bug', { schema }, async (request) => {
+    await database.db.insert(products).values({ name: request.body.name, priceCents: 100, stock: 1 });
+    throw new Error('a bug after the work');
+  });
+  app.post('/probes/crash', { schema }, async (request) => {
+    await database.db.insert(products).values({ name: request.body.name, priceCents: 100, stock: 1 });
+    // The connection dies as it would with the process: between the work and the stored answer.
+    await database.db.execute(sql`select pg_terminate_backend(pg_backend_pid())`);
+    return { answered: true };
+  });
+});
 
 const database = useTestDatabase();
 // The duplicates' test holds a table lock for as long as it takes five requests to queue behind it.

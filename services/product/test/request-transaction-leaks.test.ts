@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase, createDatabaseServiceApp, type ServiceDefinition } from '@ecomm/platform';
+import { createDatabase } from '@ecomm/platform';
 import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { z } from 'zod';
-import type { ProductConfig } from '../src/config.js';
-import { idempotencyKeys, products } from '../src/database/schema.js';
-import { productService } from '../src/service.js';
-import { postOverHttp } from './helpers.js';
+import { products } from '../src/database/schema.js';
+import { postOverHttp, probeService } from './helpers.js';
 
 // Work a request leaves running after its answer (a promise nobody awaits) must not reach the connection its
 // transaction gave back: on a pool of one, that connection is by then the next request's, inside its transaction.
@@ -15,28 +13,22 @@ let nextRequestInside = () => {};
 const nextRequestStarted = new Promise<void>((resolve) => (nextRequestInside = resolve));
 let leftBehind: Promise<unknown> = Promise.resolve();
 
-const probes: ServiceDefinition<ProductConfig> = {
-  ...productService,
-  async buildApp(config) {
-    const chassis = { service: 'product', config, idempotencyTable: idempotencyKeys } as const;
-    const { app, database } = createDatabaseServiceApp({ ...chassis, idempotencyMode: 'one-transaction' });
-    const schema = { body: z.object({ name: z.string() }) };
-    const insert = (name: string) => database.db.insert(products).values({ name, priceCents: 100, stock: 1 });
-    app.post('/probes/leave-work-behind', { schema }, async (request) => {
-      await insert(request.body.name);
-      leftBehind = nextRequestStarted.then(() => insert(`${request.body.name} (left behind)`));
-      return { answered: true };
-    });
-    app.post('/probes/fail-later', { schema }, async (request) => {
-      await insert(request.body.name);
-      nextRequestInside();
-      // The left-behind insert is sent meanwhile.
-      await sleep(200);
-      throw new Error('a bug after the work');
-    });
-    return app;
-  },
-};
+const probes = probeService((app, database) => {
+  const schema = { body: z.object({ name: z.string() }) };
+  const insert = (name: string) => database.db.insert(products).values({ name, priceCents: 100, stock: 1 });
+  app.post('/probes/leave-work-behind', { schema }, async (request) => {
+    await insert(request.body.name);
+    leftBehind = nextRequestStarted.then(() => insert(`${request.body.name} (left behind)`));
+    return { answered: true };
+  });
+  app.post('/probes/fail-later', { schema }, async (request) => {
+    await insert(request.body.name);
+    nextRequestInside();
+    // The left-behind insert is sent meanwhile.
+    await sleep(200);
+    throw new Error('a bug after the work');
+  });
+});
 
 const database = useTestDatabase();
 const probed = useListeningTestService(probes, { database, environment: { DATABASE_POOL_MAX: '1' } });
