@@ -44,7 +44,16 @@ test('duplicates of a request still running are told 409 after the lock timeout,
   const body = { name: 'Slow Lamp' };
   const first = postOverHttp(service.url, '/probes/slow', body, 'slow-lamp');
   const firstDone = first.then(() => 'first');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The first holds its key once its work is under way.
+  const sleeping = async () =>
+    Number(
+      (
+        await admin.pool.query(
+          "select count(*) from pg_stat_activity where datname = current_database() and query like 'select pg_sleep%'",
+        )
+      ).rows[0].count,
+    );
+  while ((await sleeping()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
   const duplicates = Promise.all([1, 2, 3].map(() => postOverHttp(service.url, '/probes/slow', body, 'slow-lamp')));
   // On a pool of two, three duplicates waiting for the key would leave nothing for anyone else until the first ends.
   const unrelated = postOverHttp(service.url, '/probes/quick', { name: 'Unrelated Chair' }, 'unrelated-chair');
