@@ -17,6 +17,10 @@ import type { SagaOwner, SagaRepository, SagaState, SagaStepRecord } from './sag
 export interface SagaRunnerOptions {
   repository: SagaRepository;
   logger: Logger;
+  /**
+   * Also how long after a write or beat that found the run its own a process counts it surely still its own: less
+   * than half the sweep's stale limit (the config enforces it).
+   */
   heartbeatMs: number;
   /** In-process attempts for a step past the pivot, an in-doubt step and each compensation, with exponential backoff. */
   attempts: number;
@@ -55,7 +59,9 @@ const stoppedBeforePivot = (step: string): SagaFailure => ({
  * (`ownedWithin` one heartbeat: the stale limit is more than two) and the pivot can be looked up again: the pivot's
  * outcome and those of the steps after it then go in the run's last write. A crash in between leaves the pivot
  * recorded as started; recovery looks it up, finds it, and runs the later steps again with the same keys, which is
- * what they do anyway after a crash mid-call. A later attempt, a failure and a stale ownership are written as before.
+ * what they do anyway after a crash mid-call. A later attempt, a failure and a stale ownership are written as before:
+ * an owner paused during the pivot's call may have lost the run to one that, not finding the payment yet, is undoing
+ * it, and must not confirm the order meanwhile.
  */
 export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, Data>, options: SagaRunnerOptions) {
   const { repository, logger } = options;
