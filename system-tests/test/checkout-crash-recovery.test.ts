@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pg from 'pg';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import {
@@ -21,8 +22,8 @@ let cluster: TestCluster;
 let orchestrator: OrchestratorProcess;
 let shop: Shop;
 
-async function startOrchestrator() {
-  orchestrator = await spawnOrchestrator(database, cluster);
+async function startOrchestrator(environment: Record<string, string> = {}) {
+  orchestrator = await spawnOrchestrator(database, cluster, environment);
   shop = shopClient(urlsOf(cluster, orchestrator.url));
 }
 
@@ -37,6 +38,23 @@ useTestFixture(
   },
   database,
 );
+
+/** The steps of the session's run as its record says, read from the database while no orchestrator runs. */
+async function stepsRecorded(sessionId: string) {
+  const client = new pg.Client({ connectionString: database.urlFor('orchestrator') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; status: string }>(
+      `select step.name, step.status from orchestrator.saga_steps step
+       join orchestrator.saga_runs run on run.id = step.saga_id
+       where run.input->>'session_id' = $1 order by step.position`,
+      [sessionId],
+    );
+    return rows.map((step) => [step.name, step.status]);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Checks out with a crash fault: the request dies with the process, which must have been killed. */
 async function crashingCheckout(fault: string) {
@@ -90,6 +108,34 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
         (name) => [name, 'succeeded'],
       ),
     );
+    await expectCheckedOut(shop, shopper, before);
+  });
+
+  test('killed after the last step, before the one write past the charge: the restarted process finds the payment', async () => {
+    await orchestrator.stop();
+    // Beating every 2 s, the run is surely its own from the charge to the end: nothing past the charge is written.
+    await startOrchestrator({ SAGA_HEARTBEAT_MS: '2000', SAGA_STALE_AFTER_MS: '5000' });
+    const { shopper, before } = await crashingCheckout('complete_claim:crash-after');
+    // Paid, confirmed and the cart emptied, yet the run's record still has the charge in flight.
+    assert.deepEqual(await stepsRecorded(shopper.sessionId), [
+      ['claim_cart', 'succeeded'],
+      ['reserve_stock', 'succeeded'],
+      ['create_order', 'succeeded'],
+      ['charge_payment', 'running'],
+      ['confirm_order', 'pending'],
+      ['complete_claim', 'pending'],
+    ]);
+    const [order] = await shop.ordersOf(shopper.userId);
+    assert.equal(order!.status, 'paid');
+
+    await startOrchestrator();
+    const run = await shop.waitForSaga(shopper.sessionId, finished);
+    assert.equal(run.status, 'completed', JSON.stringify(run));
+    assert.ok(
+      run.steps!.every((step) => step.status === 'succeeded'),
+      JSON.stringify(run.steps),
+    );
+    // Confirmed and emptied again with the same keys: one paid order, one capture, the stock taken once.
     await expectCheckedOut(shop, shopper, before);
   });
 

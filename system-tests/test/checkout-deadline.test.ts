@@ -105,21 +105,31 @@ describe('a checkout past its deadline', () => {
     await expectUntouched(shop, shopper, before);
   });
 
-  test('with the cart lookup unanswered: 503 before any run starts, nothing touched', async () => {
+  test('with the cart claim unanswered: 503, and the claim that lands late is released, nothing touched', async () => {
     const product = await shop.createProduct('Mixer', 120, 2);
     const shopper = await shop.newShopper([{ product, quantity: 1 }]);
     const before = await snapshot(shop, shopper);
 
-    const looked = sessionProxy.holdNext(
-      (request) => request.method === 'GET' && request.url === `/${shopper.sessionId}`,
+    const claimed = sessionProxy.holdNext(
+      (request) => request.method === 'POST' && request.url === `/${shopper.sessionId}/checkout-claims`,
     );
     const reply = checkoutAnswer(shopper);
-    await looked;
+    await claimed;
     const { status, body } = await reply;
     assert.equal(status, 503, JSON.stringify(body));
     assert.equal(body.code, 'CHECKOUT_TIMED_OUT');
+    assert.match(body.message!, /Nothing was charged/);
+
     sessionProxy.release();
-    assert.deepEqual(await shop.sagasOf(shopper.sessionId), []);
+    const run = await shop.waitForSaga(
+      shopper.sessionId,
+      (candidate) => !['running', 'compensating'].includes(candidate.status),
+    );
+    assert.equal(run.status, 'compensated', JSON.stringify(run.steps));
+    assert.deepEqual(run.steps!.map((step) => [step.name, step.status]).slice(0, 2), [
+      ['claim_cart', 'compensated'],
+      ['reserve_stock', 'pending'],
+    ]);
     await expectUntouched(shop, shopper, before);
   });
 });

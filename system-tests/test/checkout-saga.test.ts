@@ -162,9 +162,19 @@ describe('POST /checkout, refusals', () => {
     const intruder = await shop.newShopper([]);
     const stolen = await shop.checkout({ ...intruder, sessionId: shopper.sessionId });
     assert.equal(stolen.status, 403, JSON.stringify(stolen.body));
+    assert.deepEqual([stolen.body.code, stolen.body.message], ['FORBIDDEN', 'This session belongs to another user']);
     await expectUntouched(shop, shopper, before);
-    assert.deepEqual(await shop.sagasOf(shopper.sessionId), []);
-    assert.equal((await shop.checkout({ ...intruder, sessionId: 'no-such-cart' })).status, 404);
+    // The claim refused it, in the intruder's name: a run undone at its first step, having claimed nothing.
+    const run = await shop.sagaOf(shopper.sessionId);
+    assert.equal(run.status, 'compensated');
+    const { step, code } = run.failure as { step: string; code: string };
+    assert.deepEqual([step, code], ['claim_cart', 'FORBIDDEN']);
+    assert.equal(run.input.user_id, intruder.userId);
+    const unknown = await shop.checkout({ ...intruder, sessionId: 'no-such-cart' });
+    assert.deepEqual(
+      [unknown.status, unknown.body.code, unknown.body.message],
+      [404, 'NOT_FOUND', 'Session no-such-cart not found'],
+    );
   });
 
   test('without a user token the checkout is a 401', async () => {

@@ -30,7 +30,8 @@ export const addCartItemSchema = z.strictObject({ product_id: productIdSchema, q
 
 export const setCartItemSchema = z.strictObject({ quantity: quantitySchema });
 
-export const checkoutClaimRequestSchema = z.strictObject({ claim_id: clientIdSchema });
+/** `user_id`: whose checkout it is; the cart of anyone else is refused (403) before it is claimed. */
+export const checkoutClaimRequestSchema = z.strictObject({ claim_id: clientIdSchema, user_id: userIdSchema });
 
 export const checkoutClaimStatusSchema = z.enum(['active', 'released', 'completed']);
 

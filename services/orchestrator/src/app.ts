@@ -110,7 +110,6 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
       })
     : undefined;
   const checkout = createCheckoutService({
-    clients,
     runner,
     logger: app.log,
     deadlineMs: config.CHECKOUT_DEADLINE_MS,

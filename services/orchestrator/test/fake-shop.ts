@@ -199,8 +199,9 @@ export function createFakeShop(catalog: { name: string; price: number; stock: nu
         target.items = target.items.filter((item) => item.product_id !== productId);
         return structuredClone(target);
       },
-      claim: async (sessionId, claimId) => {
+      claim: async (sessionId, claimId, userId) => {
         const target = cart(sessionId);
+        if (target.user_id !== userId) throw AppError.forbidden('This session belongs to another user');
         if (target.items.length === 0) throw AppError.conflict('Cart is empty');
         target.status = 'checking_out';
         claims.set(claimId, {

@@ -20,7 +20,6 @@ beforeEach(async () => {
   const receipt = await services.checkout.checkout({
     userId: shopper.userId,
     sessionId: shopper.sessionId,
-    ownerVerified: true,
   });
   orderId = receipt.order_id;
   tools = Object.fromEntries(createOrderTools(services.orders).map((tool) => [tool.name, tool]));

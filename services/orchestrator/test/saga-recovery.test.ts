@@ -87,6 +87,44 @@ test('cut off after the pivot: the run is rolled forward; only the owner that co
   assert.equal(await statusOf(id), 'completed');
 });
 
+test('cut off past the pivot before the last write: the pivot, recorded as started, is found and the rest redone', async () => {
+  const held = heldCall();
+  const { first, second, trajectory, keys, completions, input, newId } = processes({
+    charge: { resolveInDoubt: async () => ({ charge: 'found' }) },
+    notify: { fail: held.hold },
+  });
+  const id = newId();
+  const cutOff = first.start(id, input);
+  await held.reached;
+  // Confirmed and notifying, yet nothing of it written: the charge's outcome lives only in this process.
+  const before = (await database.repository.find(id))!;
+  assert.deepEqual(
+    before.steps.map((step) => step.status),
+    ['succeeded', 'succeeded', 'running', 'pending', 'pending'],
+  );
+
+  const outcome = await second.resume(await takeOver(id));
+
+  assert.equal(outcome.status, 'completed');
+  assert.deepEqual(trajectory, [
+    ...['run:reserve', 'run:create', 'run:charge', 'run:confirm', 'run:notify'],
+    ...['lookup:charge', 'run:confirm', 'run:notify'],
+  ]);
+  assert.equal(keys[3], keys[5], 'confirm is asked again with the same key');
+  held.release();
+  assert.equal((await cutOff).status, 'running', 'the old owner’s last write is fenced off');
+  assert.deepEqual(completions, { first: 0, second: 1 });
+  const after = (await database.repository.find(id))!;
+  assert.equal(after.run.status, 'completed');
+  assert.deepEqual(after.run.data, {
+    reserve: 'reserve done',
+    create: 'create done',
+    charge: 'found',
+    confirm: 'confirm done',
+    notify: 'notify done',
+  });
+});
+
 test('a run taken over but not yet resumed still fences its old owner off', async () => {
   const held = heldCall();
   const { first, trajectory, input, newId } = processes({ charge: { fail: held.hold } });

@@ -17,7 +17,6 @@ export function shopServices(shop: FakeShop, repository: SagaRepository) {
   return {
     shopping: createShoppingService(clients),
     checkout: createCheckoutService({
-      clients,
       runner: createSagaRunner(checkoutSaga(clients), options),
       observer: ignored,
       logger: silentLogger,

@@ -176,7 +176,7 @@ describe('stats', () => {
     await call('POST', `/${filled.session_id}/items`, { product_id: 1, quantity: 1 });
     const claimed = await createCart();
     await call('POST', `/${claimed.session_id}/items`, { product_id: 1, quantity: 1 });
-    await call('POST', `/${claimed.session_id}/checkout-claims`, { claim_id: 'stats-claim' });
+    await call('POST', `/${claimed.session_id}/checkout-claims`, { claim_id: 'stats-claim', user_id: claimed.user_id });
     const response = await call('GET', '/stats');
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { active_carts: before + 1 });

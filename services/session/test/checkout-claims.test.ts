@@ -18,9 +18,42 @@ async function filledCart() {
   return sessionId;
 }
 
-async function claim(sessionId: string, claimId: string) {
-  return call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId });
+async function claim(sessionId: string, claimId: string, userId = 'shopper', headers: Record<string, string> = {}) {
+  return call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId, user_id: userId }, headers);
 }
+
+describe('whose cart a claim takes', () => {
+  test("a claim in another user's name is a 403 and claims nothing: the cart stays open for its owner", async () => {
+    const sessionId = await filledCart();
+    const refused = await claim(sessionId, 'claim-stolen', 'intruder');
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual(
+      [refused.json().code, refused.json().message],
+      ['FORBIDDEN', 'This session belongs to another user'],
+    );
+    assert.equal((await call('GET', `/${sessionId}/checkout-claims/claim-stolen`)).statusCode, 404);
+    assert.equal((await call('GET', `/${sessionId}`)).json().status, 'open');
+    assert.equal((await claim(sessionId, 'claim-own')).statusCode, 201);
+  });
+
+  test("another user naming an existing claim's id is refused too, not shown the claim", async () => {
+    const sessionId = await filledCart();
+    assert.equal((await claim(sessionId, 'claim-mine')).statusCode, 201);
+    const peek = await claim(sessionId, 'claim-mine', 'intruder');
+    assert.equal(peek.statusCode, 403);
+    assert.equal(peek.json().items, undefined);
+  });
+
+  test('a refusal replayed with the same Idempotency-Key answers the same', async () => {
+    const sessionId = await filledCart();
+    const key = { 'idempotency-key': uniqueId('claim-key') };
+    const first = await claim(sessionId, 'claim-keyed', 'intruder', key);
+    const again = await claim(sessionId, 'claim-keyed', 'intruder', key);
+    assert.equal(first.statusCode, 403);
+    assert.deepEqual([again.statusCode, again.json()], [403, first.json()]);
+    assert.equal((await call('GET', `/${sessionId}`)).json().status, 'open');
+  });
+});
 
 describe('claiming a cart', () => {
   test('a claim snapshots the items and marks the cart checking_out; the same claim id returns the same claim', async () => {

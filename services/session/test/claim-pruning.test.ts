@@ -20,7 +20,10 @@ async function claimAged(finish: 'release' | 'complete' | undefined, ageHours: n
   const sessionId = uniqueId('cart');
   await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
   await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 });
-  assert.equal((await call('POST', `/${sessionId}/checkout-claims`, { claim_id: 'claim' })).statusCode, 201);
+  assert.equal(
+    (await call('POST', `/${sessionId}/checkout-claims`, { claim_id: 'claim', user_id: 'shopper' })).statusCode,
+    201,
+  );
   if (finish) assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim/${finish}`)).statusCode, 200);
   await connection.pool.query(
     `update session.checkout_claims set created_at = now() - make_interval(hours => $2), updated_at = now() - make_interval(hours => $2)

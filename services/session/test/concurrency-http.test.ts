@@ -37,7 +37,7 @@ test('20 concurrent claims with different claim ids: exactly one wins, the other
   await client.post(`/${cart.session_id}/items`, { body: { product_id: 1, quantity: 2 } });
   const attempts = Array.from({ length: 20 }, (_, index) =>
     client.post(`/${cart.session_id}/checkout-claims`, {
-      body: { claim_id: `claim-${index}` },
+      body: { claim_id: `claim-${index}`, user_id: cart.user_id },
       schema: checkoutClaimSchema,
     }),
   );
@@ -73,7 +73,7 @@ test('adds racing a claim land either in the snapshot or get a 409, never silent
     statusOf(client.post(`/${cart.session_id}/items`, { body: { product_id: 100 + index, quantity: 1 } })),
   );
   const claimed = client.post(`/${cart.session_id}/checkout-claims`, {
-    body: { claim_id: 'racing-claim' },
+    body: { claim_id: 'racing-claim', user_id: cart.user_id },
     schema: checkoutClaimSchema,
   });
   const [claim, ...statuses] = await Promise.all([claimed, ...adds]);

@@ -140,9 +140,10 @@ describe('session bodies', () => {
 describe('claim bodies', () => {
   const cases: Array<[string, object | undefined, RegExp]> = [
     ['no body', undefined, /body/],
-    ['a missing claim id', {}, /body\.claim_id/],
-    ['a claim id with spaces', { claim_id: 'a b' }, /body\.claim_id: must be 1-128 characters/],
-    ['an unknown field', { claim_id: 'c1', items: [] }, /Unrecognized key: "items"/],
+    ['a missing claim id', { user_id: 'validator' }, /body\.claim_id/],
+    ['a claim id with spaces', { claim_id: 'a b', user_id: 'validator' }, /body\.claim_id: must be 1-128 characters/],
+    ['a missing user id', { claim_id: 'c1' }, /body\.user_id/],
+    ['an unknown field', { claim_id: 'c1', user_id: 'validator', items: [] }, /Unrecognized key: "items"/],
   ];
   for (const [name, body, message] of cases) {
     test(`claiming with ${name} is a 400 and leaves the cart open`, async () => {

@@ -35,7 +35,7 @@ export function checkoutSaga(clients: DomainClients): SagaDefinition<CheckoutInp
       {
         name: 'claim_cart',
         run: async ({ input, idempotencyKey }) => ({
-          claim: await carts.claim(input.session_id, input.claim_id, idempotencyKey()),
+          claim: await carts.claim(input.session_id, input.claim_id, input.user_id, idempotencyKey()),
         }),
         compensate: ({ input, idempotencyKey }) =>
           unlessAbsent(carts.releaseClaim(input.session_id, input.claim_id, idempotencyKey('compensate'))),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckoutProcessing, CheckoutReceipt } from '@ecomm/contracts';
-import { AppError, isAppError, type Logger } from '@ecomm/platform';
-import type { DomainClients } from '../clients/domain-clients.js';
+import { AppError, type Logger } from '@ecomm/platform';
 import type { Fault } from '../saga/fault-injection.js';
 import { createPivotGate } from '../saga/pivot-gate.js';
 import type { SagaFailure, SagaOutcome } from '../saga/saga-definition.js';
@@ -11,12 +10,8 @@ import type { CheckoutData, CheckoutInput } from './checkout-saga.js';
 /** What the routes and tools pass in: camelCase TypeScript; the answer is the API's JSON (snake_case). */
 export interface CheckoutRequest {
   userId: string;
+  /** Its cart must be the user's: the saga's claim checks that (403) and that it exists (404) before claiming it. */
   sessionId: string;
-  /**
-   * The caller has proven the cart is the user's: a chat turn runs only in a conversation whose session was bound to
-   * its user on the first turn, and a cart never changes owner. Saves a lookup; the claim still finds a missing cart.
-   */
-  ownerVerified?: boolean;
   paymentSimulation?: string;
   /** The total the shopper confirmed; the checkout refuses, before any charge, a cart that no longer comes to it. */
   expectedTotal?: number;
@@ -39,7 +34,10 @@ const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
  * A refusal from a service (empty cart, short stock, declined card) is answered as is; a request a service found
  * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502.
  */
-function failureToError(sagaId: string, failure: SagaFailure, undone: boolean): AppError {
+function failureToError(sagaId: string, sessionId: string, failure: SagaFailure, undone: boolean): AppError {
+  // The claim is where a missing cart is found (and another user's refused): told as /checkout always told it.
+  if (failure.step === 'claim_cart' && failure.statusCode === 404)
+    return AppError.notFound(`Session ${sessionId} not found`);
   if (requestRejected(failure)) {
     return new AppError(
       422,
@@ -70,14 +68,13 @@ async function byDeadline<Outcome>(run: Promise<Outcome>, deadlineMs: number) {
 }
 
 export function createCheckoutService(dependencies: {
-  clients: DomainClients;
   runner: SagaRunner<CheckoutInput, CheckoutData>;
   observer: CheckoutObserver;
   logger: Logger;
   /** The caller has an answer by then, whatever the services do; the run goes on in the background or the sweep. */
   deadlineMs: number;
 }) {
-  const { clients, runner, observer, logger, deadlineMs } = dependencies;
+  const { runner, observer, logger, deadlineMs } = dependencies;
 
   /** The run outlived the deadline: stopped before the payment (503), or left to finish once it may have charged (202). */
   function pastDeadline(
@@ -109,31 +106,9 @@ export function createCheckoutService(dependencies: {
     return { status: 'processing', saga_id: sagaId, order_id: orderId };
   }
 
-  /** The cart must exist and belong to the caller. */
-  async function ownedCart(userId: string, sessionId: string) {
-    try {
-      const cart = await clients.carts.get(sessionId);
-      if (cart.user_id !== userId) throw AppError.forbidden('This session belongs to another user');
-      return cart;
-    } catch (error) {
-      if (isAppError(error) && error.statusCode === 404) throw AppError.notFound(`Session ${sessionId} not found`);
-      throw error;
-    }
-  }
-
   return {
-    ownedCart,
-
     async checkout(request: CheckoutRequest): Promise<CheckoutReceipt | CheckoutProcessing> {
       const started = performance.now();
-      if (!request.ownerVerified && !(await byDeadline(ownedCart(request.userId, request.sessionId), deadlineMs))) {
-        throw new AppError(
-          503,
-          'CHECKOUT_TIMED_OUT',
-          'The checkout could not start because a service is not answering. ' +
-            'Nothing was charged and the cart is unchanged; please try again in a minute.',
-        );
-      }
       const sagaId = randomUUID();
       const input: CheckoutInput = {
         user_id: request.userId,
@@ -158,7 +133,7 @@ export function createCheckoutService(dependencies: {
         observer.finished(outcome.status === 'compensated' ? 'failed' : 'compensation_failed', seconds);
         if (requestRejected(outcome.failure))
           logger.error({ sagaId, failure: outcome.failure }, 'a service rejected a checkout request as invalid');
-        throw failureToError(sagaId, outcome.failure, outcome.status === 'compensated');
+        throw failureToError(sagaId, input.session_id, outcome.failure, outcome.status === 'compensated');
       }
       observer.finished('completed', seconds);
       const order = outcome.data.order!;

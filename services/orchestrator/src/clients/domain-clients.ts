@@ -109,9 +109,10 @@ export function createDomainClients(
         session.put(`/${encodeURIComponent(sessionId)}/items/${productId}`, { body: { quantity }, schema: cartSchema }),
       removeItem: (sessionId: string, productId: number) =>
         session.delete(`/${encodeURIComponent(sessionId)}/items/${productId}`, { schema: cartSchema }),
-      claim: (sessionId: string, claimId: string, idempotencyKey: string) =>
+      /** Refused (403) for a cart of another user: the claim is where a checkout's ownership is checked. */
+      claim: (sessionId: string, claimId: string, userId: string, idempotencyKey: string) =>
         session.post(`/${encodeURIComponent(sessionId)}/checkout-claims`, {
-          body: { claim_id: claimId },
+          body: { claim_id: claimId, user_id: userId },
           schema: checkoutClaimSchema,
           ...key(idempotencyKey),
         }),

@@ -28,10 +28,16 @@ export function fencedWrites(repository: SagaRepository, owner: SagaOwner) {
     heldRun = { ...heldRun, ...run };
     for (const [name, changes] of Object.entries(steps)) heldSteps[name] = { ...heldSteps[name], ...changes };
   };
+  // When the latest write or beat that found the run still ours was sent: its heartbeat is no older, so no other
+  // process can take the run over before that heartbeat is stale.
+  let confirmedAt: number | undefined;
+  const confirmed = (sentAt: number) => (confirmedAt = Math.max(confirmedAt ?? sentAt, sentAt));
   const write = async (run: RunChanges, steps: Record<string, StepChanges>) => {
     hold(run, steps);
+    const sentAt = performance.now();
     // Let go only once written: a write that throws (a dropped connection) leaves them to the next write.
     if (!(await repository.write(owner, heldRun, heldSteps))) throw new SagaOwnershipLost(owner);
+    confirmed(sentAt);
     heldRun = {};
     heldSteps = {};
   };
@@ -39,10 +45,20 @@ export function fencedWrites(repository: SagaRepository, owner: SagaOwner) {
     owner,
     run: (changes: RunChanges) => write(changes, {}),
     step: (name: string, changes: StepChanges) => write({}, { [name]: changes }),
-    /** Kept back and written with the next write (or `flush`): a step's outcome, which no side effect waits for. */
+    /**
+     * Kept back and written with the next write (or `flush`): a step's outcome, or a start past the pivot, which no
+     * side effect waits for.
+     */
     later: (run: RunChanges, steps: Record<string, StepChanges>) => hold(run, steps),
     /** Writes what was kept back, if anything. */
     flush: () => (Object.keys(heldRun).length + Object.keys(heldSteps).length > 0 ? write({}, {}) : Promise.resolve()),
+    /** A heartbeat; one that finds the run still ours also counts for `ownedWithin`. */
+    beat: async () => {
+      const sentAt = performance.now();
+      if (await repository.beat(owner)) confirmed(sentAt);
+    },
+    /** Whether a write or beat found the run still ours less than `ms` ago. */
+    ownedWithin: (ms: number) => confirmedAt !== undefined && performance.now() - confirmedAt < ms,
   };
 }
 

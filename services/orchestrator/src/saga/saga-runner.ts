@@ -17,6 +17,10 @@ import type { SagaOwner, SagaRepository, SagaState, SagaStepRecord } from './sag
 export interface SagaRunnerOptions {
   repository: SagaRepository;
   logger: Logger;
+  /**
+   * Also how long after a write or beat that found the run its own a process counts it surely still its own: less
+   * than half the sweep's stale limit (the config enforces it).
+   */
   heartbeatMs: number;
   /** In-process attempts for a step past the pivot, an in-doubt step and each compensation, with exponential backoff. */
   attempts: number;
@@ -50,6 +54,14 @@ const stoppedBeforePivot = (step: string): SagaFailure => ({
 /**
  * Runs a saga durably: a step's start is saved before its call and its outcome with the next write (one write per
  * step), so any process can take a run up again.
+ *
+ * Past the pivot, a step's first attempt goes without that write while the run is surely still this process's
+ * (`ownedWithin` one heartbeat: the stale limit is more than two) and the pivot can be looked up again: the pivot's
+ * outcome and those of the steps after it then go in the run's last write. A crash in between leaves the pivot
+ * recorded as started; recovery looks it up, finds it, and runs the later steps again with the same keys, which is
+ * what they do anyway after a crash mid-call. A later attempt, a failure and a stale ownership are written as before:
+ * an owner paused during the pivot's call may have lost the run to one that, not finding the payment yet, is undoing
+ * it, and must not confirm the order meanwhile.
  */
 export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, Data>, options: SagaRunnerOptions) {
   const { repository, logger } = options;
@@ -57,6 +69,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
   if (pivotIndex < 0)
     throw new Error(`Saga ${definition.type}: pivot step ${definition.pivot} is not one of its steps`);
   const backoff = (attempt: number) => sleep(options.backoffMs * 2 ** (attempt - 1));
+  const pivotFoundAgain = definition.steps[pivotIndex]!.resolveInDoubt !== undefined;
 
   function contextFor(sagaId: string, input: Input, data: Partial<Data>, stepIndex: number): StepContext<Input, Data> {
     const { name } = definition.steps[stepIndex]!;
@@ -90,8 +103,12 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 || !startRecorded) {
         record.attempts += 1;
+        const start = { status: 'running', attempts: record.attempts, startedAt: new Date() } as const;
         // Recorded before the call, and fenced: a process that lost the run stops here, before the side effect.
-        await writes.step(step.name, { status: 'running', attempts: record.attempts, startedAt: new Date() });
+        // Past the pivot a first attempt needs no fence while the run is surely ours (see createSagaRunner).
+        if (pastPivot && attempt === 1 && pivotFoundAgain && writes.ownedWithin(options.heartbeatMs)) {
+          writes.later({}, { [step.name]: start });
+        } else await writes.step(step.name, start);
       }
       record.status = 'running';
       try {
@@ -180,7 +197,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       if (result.outcome === 'succeeded') {
         data = { ...data, ...result.patch };
         record.status = 'succeeded';
-        // Written with the next step's start (or the run's end): one write per step.
+        // Written with the next write: the next step's start, or the run's end (one write per step, or fewer).
         writes.later({ data }, { [step.name]: { status: 'succeeded', finishedAt: new Date(), error: null } });
         continue;
       }
@@ -207,11 +224,11 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     fault?: Fault,
     gate?: PivotGate,
   ): Promise<SagaOutcome<Data>> {
-    const timer = setInterval(() => void repository.beat(owner).catch(() => undefined), options.heartbeatMs);
+    const writes = fencedWrites(repository, owner);
+    const timer = setInterval(() => void writes.beat().catch(() => undefined), options.heartbeatMs);
     try {
       const state = found ?? (await repository.find(owner.sagaId));
       if (!state) throw new Error(`Saga run ${owner.sagaId} not found`);
-      const writes = fencedWrites(repository, owner);
       const outcome = await execute(writes, state, recovering, fault, gate);
       await writes.flush();
       return outcome;

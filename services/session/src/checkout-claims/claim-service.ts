@@ -60,10 +60,12 @@ export function createClaimService(store: CartStore) {
   }
 
   return {
-    claim(sessionId: string, claimId: string): Promise<{ claim: CheckoutClaim; created: boolean }> {
+    /** Claims the cart for `userId`'s checkout; a cart of another user is refused, whatever its claims. */
+    claim(sessionId: string, claimId: string, userId: string): Promise<{ claim: CheckoutClaim; created: boolean }> {
       return store.transaction(async ({ carts, claims }) => {
         const cart = await carts.lock(sessionId);
         if (!cart) throw sessionNotFound(sessionId);
+        if (cart.userId !== userId) throw AppError.forbidden('This session belongs to another user');
         const existing = await claims.find(sessionId, claimId);
         if (existing && releasedBeforeMade(existing)) {
           throw AppError.conflict(`Checkout claim "${claimId}" was released before it was made; use a new claim_id`);

@@ -19,7 +19,8 @@ export async function claimRoutes(app: ServiceApp, options: { claims: ClaimServi
       },
     },
     async (request, reply) => {
-      const { claim, created } = await claims.claim(request.params.session_id, request.body.claim_id);
+      const { session_id: sessionId } = request.params;
+      const { claim, created } = await claims.claim(sessionId, request.body.claim_id, request.body.user_id);
       return reply.status(created ? 201 : 200).send(claim);
     },
   );

@@ -58,11 +58,9 @@ export function createCheckoutTools(
           }
           expectedTotal = request.total;
         }
-        // The conversation's session was bound to this user on its first turn (chat-service): no second ownership check.
         const result = await checkout.checkout({
           userId: shopper.userId,
           sessionId: shopper.sessionId,
-          ownerVerified: true,
           ...(expectedTotal !== undefined ? { expectedTotal } : {}),
         });
         if (result.status === 'processing') {
