@@ -42,14 +42,17 @@ export async function commitsDuring(work: () => Promise<unknown>, ignore?: RegEx
   await watchStatements(
     work,
     (client, text) => {
-      const command = /^\s*(\w+)(\s+to\b)?/i.exec(text);
-      const verb = command?.[1]?.toLowerCase();
-      if (verb === 'begin' || verb === 'start') inTransaction.add(client);
-      else if (verb === 'commit' || verb === 'end') {
-        inTransaction.delete(client);
-        commits += 1;
-      } else if (verb === 'rollback' && !command?.[2]) inTransaction.delete(client);
-      else if (!inTransaction.has(client)) commits += 1;
+      // A round trip may carry several statements (BatchingClient joins them with ";\n"), each counted.
+      for (const statement of text.split(';\n')) {
+        const command = /^\s*(?:\/\*.*?\*\/\s*)?(\w+)(\s+to\b)?/i.exec(statement);
+        const verb = command?.[1]?.toLowerCase();
+        if (verb === 'begin' || verb === 'start') inTransaction.add(client);
+        else if (verb === 'commit' || verb === 'end') {
+          inTransaction.delete(client);
+          commits += 1;
+        } else if (verb === 'rollback' && !command?.[2]) inTransaction.delete(client);
+        else if (!inTransaction.has(client)) commits += 1;
+      }
     },
     ignore,
   );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { BatchingClient } from './batching-client.js';
 import { poolTypes } from './bytea-arrays.js';
 import { routeToRequestTransaction } from './request-transaction.js';
 
@@ -59,13 +60,13 @@ function isStalePlan(error: unknown) {
  * µs on the client instead of 60). The name is a hash of the text, so one name always means one statement. A
  * statement refused as stale fails that once; the next call prepares it again under a name of this connection's.
  */
-class PreparingClient extends pg.Client {
+class PreparingClient extends BatchingClient {
   readonly #renamed = new Map<string, string>();
   #renames = 0;
 
   // pg's overloads of query cannot be restated one by one: every form passes through, a parameterised one named.
   override query(...args: unknown[]): never {
-    const query = (pg.Client.prototype.query as (...args: unknown[]) => never).bind(this);
+    const query = (BatchingClient.prototype.query as (...args: unknown[]) => never).bind(this);
     const statement = parameterisedStatement(args[0], args[1]);
     const name = statement && (this.#renamed.get(statement.text) ?? statementName(statement.text));
     if (!statement || !name) return query(...args);
@@ -98,7 +99,7 @@ export function createDatabase(settings: DatabaseSettings) {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     types: poolTypes,
-    ...(settings.preparedStatements === false ? {} : { Client: PreparingClient }),
+    Client: settings.preparedStatements === false ? BatchingClient : PreparingClient,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { errorCodes } from '@ecomm/contracts';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sentWithCommit } from '../database/batching-client.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import type { Executor } from '../database/transactions.js';
 import { AppError } from '../errors.js';
@@ -63,15 +64,22 @@ export type StoredAnswer = IdempotencyTable['$inferSelect'];
 /**
  * Claims the key for this request (undefined), or finds the answer stored for it. Inside a transaction, a duplicate
  * still in flight holds the row's lock: the insert waits for its outcome, then replays its answer or, if it rolled
- * back, claims the key itself.
+ * back, claims the key itself. `opensTransaction`: the claim is the transaction's first statement, sent as bare text
+ * so that it travels with the BEGIN (see BatchingClient).
  */
-export async function claimKey(executor: Executor, table: IdempotencyTable, request: IdempotentRequest) {
+export async function claimKey(
+  executor: Executor,
+  table: IdempotencyTable,
+  request: IdempotentRequest,
+  options: { opensTransaction?: boolean } = {},
+) {
   const { key, hash, given } = request;
-  const claimed = await executor
+  const claim = executor
     .insert(table)
     .values({ key, requestHash: hash, state: 'in_progress' })
     .onConflictDoNothing()
     .returning({ key: table.key });
+  const claimed = options.opensTransaction ? (await executor.execute(claim.getSQL().inlineParams())).rows : await claim;
   if (claimed.length > 0) return undefined;
 
   const [stored] = await executor.select().from(table).where(eq(table.key, key));
@@ -96,11 +104,22 @@ export async function claimKey(executor: Executor, table: IdempotencyTable, requ
   return undefined;
 }
 
-export function storeAnswer(executor: Executor, table: IdempotencyTable, key: string, status: number, body: string) {
-  return executor
+/**
+ * Stores the answer to the key's request. `withCommit`: it is the transaction's last statement and travels with its
+ * COMMIT, which then reports its failure (see BatchingClient).
+ */
+export async function storeAnswer(
+  executor: Executor,
+  table: IdempotencyTable,
+  answer: { key: string; status: number; body: string },
+  options: { withCommit?: boolean } = {},
+) {
+  const store = executor
     .update(table)
-    .set({ state: 'completed', responseStatus: status, responseBody: body })
-    .where(eq(table.key, key));
+    .set({ state: 'completed', responseStatus: answer.status, responseBody: answer.body })
+    .where(eq(table.key, answer.key));
+  if (options.withCommit) await executor.execute(sql`${sql.raw(sentWithCommit)}${store.getSQL().inlineParams()}`);
+  else await store;
 }
 
 export function replay(reply: FastifyReply, stored: StoredAnswer) {

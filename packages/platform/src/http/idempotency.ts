@@ -62,7 +62,7 @@ export function installIdempotency(
     const key = request.idempotencyKey;
     if (!key) return payload;
     if (reply.statusCode >= 500) await db.delete(table).where(eq(table.key, key));
-    else await storeAnswer(db, table, key, reply.statusCode, String(payload ?? ''));
+    else await storeAnswer(db, table, { key, status: reply.statusCode, body: String(payload ?? '') });
     return payload;
   });
 

@@ -75,14 +75,16 @@ export function answeredInOneTransaction(
     if (!idempotent) return handler.call(this, request, reply);
 
     const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
-      const stored = await claimKey(executor, table, idempotent);
+      const stored = await claimKey(executor, table, idempotent, { opensTransaction: true });
       if (stored) return { stored };
       const outcome = await heldBack(handler, this, request, reply);
       if ('error' in outcome) {
         const { body } = errorAnswer(outcome.error as FastifyError);
         if (body.statusCode >= 500) throw outcome.error;
         const payload = String(reply.status(body.statusCode).serialize(body));
-        await storeAnswer(executor, table, idempotent.key, body.statusCode, payload).catch((error: unknown) => {
+        const answer = { key: idempotent.key, status: body.statusCode, body: payload };
+        // Sent on its own: a transaction a failed statement aborted must be told from any other failure.
+        await storeAnswer(executor, table, answer).catch((error: unknown) => {
           throw isAbortedTransaction(error)
             ? new RefusedInAbortedTransaction(outcome.error, body.statusCode, payload)
             : error;
@@ -90,15 +92,17 @@ export function answeredInOneTransaction(
         return { error: outcome.error };
       }
       const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
-      await storeAnswer(executor, table, idempotent.key, reply.statusCode, payload);
+      const answer = { key: idempotent.key, status: reply.statusCode, body: payload };
+      await storeAnswer(executor, table, answer, { withCommit: true });
       return { payload };
     }).catch((error: unknown) => {
       if (!(error instanceof RefusedInAbortedTransaction)) throw error;
       return inRequestTransaction(db, async (executor): Promise<Answer> => {
         // A duplicate may have claimed the key since the rollback: its answer stands.
-        const stored = await claimKey(executor, table, idempotent);
+        const stored = await claimKey(executor, table, idempotent, { opensTransaction: true });
         if (stored) return { stored };
-        await storeAnswer(executor, table, idempotent.key, error.statusCode, error.payload);
+        const answer = { key: idempotent.key, status: error.statusCode, body: error.payload };
+        await storeAnswer(executor, table, answer, { withCommit: true });
         return { error: error.refusal };
       });
     });
