@@ -10,6 +10,7 @@ export {
 export { AppError, isAppError, type ErrorBody } from './errors.js';
 export { loggerOptions, redactedPaths, type Logger } from './logger.js';
 export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
+export { sentWithCommit } from './database/batching-client.js';
 export { migrateSchema } from './database/migrate.js';
 export { withTransactions, type Executor } from './database/transactions.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';

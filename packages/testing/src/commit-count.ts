@@ -76,3 +76,13 @@ export async function statementsDuring(work: () => Promise<unknown>, ignore?: Re
   );
   return sent;
 }
+
+/** What `work` returned, and the statements (round trips) the pools of `application` sent while it ran. */
+export async function roundTripsDuring<Result>(application: string, work: () => Promise<Result>, ignore?: RegExp) {
+  let result: { value: Result } | undefined;
+  const sent = await statementsDuring(async () => (result = { value: await work() }), ignore);
+  return {
+    result: result!.value,
+    roundTrips: sent.filter((statement) => statement.application === application).length,
+  };
+}
