@@ -62,6 +62,27 @@ for (const prepared of [true, false]) {
     assert.equal(await named(refused), 0);
   });
 
+  test(`after a held BEGIN, a query with parameters and a callback runs inside the transaction (prepared ${prepared})`, async () => {
+    const name = `called back ${prepared}`;
+    const client = await connection.pool.connect();
+    try {
+      await client.query('begin');
+      await new Promise<void>((resolve, reject) =>
+        client.query('insert into probes (name, stock) values ($1, 1)', [name], (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+      assert.equal(
+        Number((await client.query('select count(*) from probes where name = $1', [name])).rows[0].count),
+        1,
+      );
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    assert.equal(await named(name), 0);
+  });
+
   test(`a held statement goes first when anything else follows it (prepared ${prepared})`, async () => {
     const name = `held ${prepared}`;
     const counted = await connection.db.transaction(async (tx) => {

@@ -51,6 +51,11 @@ export class BatchingClient extends pg.Client {
     }
     const joins = waiting.before ? text !== undefined : text !== undefined && /^\s*commit\s*$/i.test(text);
     if (joins) return send(`${waiting.text};\n${text}`).then(lastOf) as never;
+    // A Submittable (a cursor, a stream) is answered with itself at once: what waits goes ahead of it in pg's queue.
+    if (typeof (args[0] as { submit?: unknown } | null)?.submit === 'function') {
+      send(waiting.text).catch(() => undefined);
+      return send(...args) as never;
+    }
     const callback = args.at(-1);
     return send(waiting.text).then(
       () => send(...args),
