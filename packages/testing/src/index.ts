@@ -6,7 +6,7 @@ export {
   testEnvironment,
   testSecrets,
 } from './service-harness.js';
-export { commitsDuring } from './commit-count.js';
+export { commitsDuring, roundTripsDuring, statementsDuring, type SentStatement } from './commit-count.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export {
   beforeTests,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Database } from '../database/connection.js';
+import type { Executor } from '../database/transactions.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { inRequestTransaction } from '../database/request-transaction.js';
 import { errorAnswer, isLockTimeout } from './error-handler.js';
@@ -46,11 +47,31 @@ async function heldBack(
   }
 }
 
+/** PostgreSQL's answer to any statement after one failed in the same transaction (25P02): only a rollback helps. */
+function isAbortedTransaction(error: unknown) {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return (cause?.code ?? code) === '25P02';
+}
+
+/** A 4xx whose transaction a failed statement aborted: rolled back, then answered in a transaction of its own. */
+class RefusedInAbortedTransaction extends Error {
+  constructor(
+    readonly refusal: unknown,
+    readonly statusCode: number,
+    readonly payload: string,
+  ) {
+    super('the transaction of a refused request was aborted by a failed statement');
+  }
+}
+
 /**
  * The handler of a route whose work is this service's database only, for a request with an Idempotency-Key: claim,
  * work and stored answer are one transaction, sent once committed. A duplicate in flight waits on the key's row and
- * replays the answer. A 4xx is stored and replayed, the work the handler's own transactions committed kept (a failed
- * statement's rolled back); a 5xx or a crash leaves neither key nor work, so a retry runs again.
+ * replays the answer. A 4xx is stored and replayed, the work the handler's own transactions committed kept; a 5xx or a
+ * crash leaves neither key nor work, so a retry runs again. The handler runs in the transaction itself, without a
+ * savepoint of its own (two round trips on every request): in the rare case where a failed statement aborted it, the
+ * whole transaction rolls back and the refusal is stored with its key afresh, which is what rolling back to such a
+ * savepoint would have left.
  */
 export function answeredInOneTransaction(
   handler: RouteHandlerMethod,
@@ -60,35 +81,40 @@ export function answeredInOneTransaction(
   return async function (request, reply) {
     const idempotent = idempotentRequest(request);
     if (!idempotent) return handler.call(this, request, reply);
-
-    const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
-      const stored = await claimKey(executor, table, idempotent).catch((error: unknown) => {
+    const claim = (executor: Executor) =>
+      claimKey(executor, table, idempotent).catch((error: unknown) => {
         // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
         // longer would hold this connection from everyone else.
-        if (isLockTimeout(error)) throw stillInProgress(idempotent.given);
-        throw error;
+        throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
       });
+
+    const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
+      const stored = await claim(executor);
       if (stored) return { stored };
-      const held: { outcome?: Outcome } = {};
-      // A savepoint: released when the handler is done, rolled back if a failed statement aborted the transaction.
-      const savepoint = await inRequestTransaction(db, async () => {
-        held.outcome = await heldBack(handler, this, request, reply);
-      }).then(
-        () => ({ released: true as const }),
-        (error: unknown) => ({ released: false as const, error }),
-      );
-      const outcome = held.outcome ?? { error: savepoint.released ? undefined : savepoint.error };
+      const outcome = await heldBack(handler, this, request, reply);
       if ('error' in outcome) {
         const { body } = errorAnswer(outcome.error as FastifyError);
         if (body.statusCode >= 500) throw outcome.error;
         const payload = String(reply.status(body.statusCode).serialize(body));
-        await storeAnswer(executor, table, idempotent.key, body.statusCode, payload);
+        await storeAnswer(executor, table, idempotent.key, body.statusCode, payload).catch((error: unknown) => {
+          throw isAbortedTransaction(error)
+            ? new RefusedInAbortedTransaction(outcome.error, body.statusCode, payload)
+            : error;
+        });
         return { error: outcome.error };
       }
-      if (!savepoint.released) throw savepoint.error;
       const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
       await storeAnswer(executor, table, idempotent.key, reply.statusCode, payload);
       return { payload };
+    }).catch((error: unknown) => {
+      if (!(error instanceof RefusedInAbortedTransaction)) throw error;
+      return inRequestTransaction(db, async (executor): Promise<Answer> => {
+        // A duplicate may have claimed the key since the rollback: its answer stands.
+        const stored = await claim(executor);
+        if (stored) return { stored };
+        await storeAnswer(executor, table, idempotent.key, error.statusCode, error.payload);
+        return { error: error.refusal };
+      });
     });
     if ('stored' in answer) return replay(reply, answer.stored);
     // The error handler answers it with the body just stored.

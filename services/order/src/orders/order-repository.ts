@@ -33,18 +33,24 @@ export function createOrderRepository(db: Database) {
   }
 
   return {
-    /** Inserts an order with its lines, or returns undefined when the id is taken (by an order or a placeholder). */
+    /**
+     * Inserts an order with its lines, or returns undefined when the id is taken (by an order or a placeholder). One
+     * statement, whatever the number of lines: the lines go in as arrays, and only if the order did.
+     */
     async insert(order: NewOrder, lines: NewOrderLine[]): Promise<OrderRecord | undefined> {
-      return db.transaction(async (tx) => {
-        const [inserted] = await tx.insert(orders).values(order).onConflictDoNothing().returning();
-        const row = realOrder(inserted);
-        if (!row) return undefined;
-        const lineRows = await tx
-          .insert(orderLines)
-          .values(lines.map((line, index) => ({ ...line, orderId: row.id, lineNumber: index + 1 })))
-          .returning();
-        return { ...row, lines: lineRows };
-      });
+      const inserted = db.$with('inserted').as(db.insert(orders).values(order).onConflictDoNothing().returning());
+      const lineRows = lines.map((line, index) => ({ ...line, lineNumber: index + 1, returnedQuantity: 0 }));
+      const column = <Value>(pick: (line: (typeof lineRows)[number]) => Value) => sql.param(lineRows.map(pick));
+      const insertedLines = db.$with('inserted_lines').as(
+        db.insert(orderLines).select(
+          sql`select ${inserted.id}, line.*, 0 from ${inserted}, unnest(${column((line) => line.lineNumber)}::integer[],
+            ${column((line) => line.productId)}::integer[], ${column((line) => line.name)}::text[],
+            ${column((line) => line.unitPriceCents)}::integer[], ${column((line) => line.quantity)}::integer[]) as line`,
+        ),
+      );
+      const [row] = await db.with(inserted, insertedLines).select().from(inserted);
+      const real = realOrder(row);
+      return real && { ...real, lines: lineRows.map((line) => ({ ...line, orderId: real.id })) };
     },
 
     async findById(id: string): Promise<OrderRecord | undefined> {
@@ -84,22 +90,30 @@ export function createOrderRepository(db: Database) {
 
     /**
      * Moves an order only if it is still in `from` (and, when given, still held by `cancellationId`): one statement,
-     * so concurrent moves cannot both win.
+     * so concurrent moves cannot both win, which also reads the order's lines (no move changes them).
      */
     async moveStatus(id: string, from: OrderStatus, to: OrderStatus, changes: MoveChanges = {}, heldBy?: string) {
-      const [row] = await db
-        .update(orders)
-        .set({ status: to, updatedAt: sql`now()`, ...changes })
-        .where(
-          and(
-            eq(orders.id, id),
-            eq(orders.status, from),
-            heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy),
-          ),
-        )
-        .returning();
-      const moved = realOrder(row);
-      return moved && withLines(moved);
+      const moved = db.$with('moved').as(
+        db
+          .update(orders)
+          .set({ status: to, updatedAt: sql`now()`, ...changes })
+          .where(
+            and(
+              eq(orders.id, id),
+              eq(orders.status, from),
+              heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy),
+            ),
+          )
+          .returning(),
+      );
+      const rows = await db
+        .with(moved)
+        .select()
+        .from(moved)
+        .leftJoin(orderLines, eq(orderLines.orderId, moved.id))
+        .orderBy(asc(orderLines.lineNumber));
+      const order = realOrder(rows[0]?.moved);
+      return order && { ...order, lines: rows.flatMap((row) => row.order_lines ?? []) };
     },
   };
 }

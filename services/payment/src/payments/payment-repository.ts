@@ -1,6 +1,6 @@
 import type { Database } from '@ecomm/platform';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
+import { payments, paymentStatus, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
 
 type StoredPayment = typeof payments.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
@@ -57,6 +57,7 @@ async function applyRefund(tx: Transaction, payment: StoredPayment, refundId: st
 }
 
 const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
+const captured = inArray(payments.status, ['captured', 'partially_refunded', 'refunded']);
 
 export function createPaymentRepository(db: Database) {
   async function listByOrder(orderId: string): Promise<PaymentRow[]> {
@@ -76,18 +77,26 @@ export function createPaymentRepository(db: Database) {
   return {
     listByOrder,
     findById: (id: string) => findById(id),
-    isVoided: (orderId: string) => isVoided(db, orderId),
 
     /**
      * Records a charge attempt unless its order was voided meanwhile ('voided', nothing recorded); undefined when it
-     * is a second capture of its order.
+     * is a second capture of its order. The check and the insert are one statement, after the order's lock.
      */
     async record(payment: NewPayment): Promise<PaymentRow | 'voided' | undefined> {
       return db.transaction(async (tx) => {
         await lockOrder(tx, payment.orderId);
-        if (await isVoided(tx, payment.orderId)) return 'voided';
-        const [row] = await tx.insert(payments).values(payment).onConflictDoNothing().returning();
-        return row && { ...row, refunds: [] };
+        const { orderId, amountCents, currency, status, reason = null } = payment;
+        const [row] = await tx
+          .insert(payments)
+          .select(
+            sql`select gen_random_uuid(), ${orderId}::uuid, ${amountCents}::integer, ${currency}::text,
+              ${status}::${paymentStatus}, ${reason}::text, 0, now(), null
+            where not exists (select from ${voidedOrders} where ${voidedOrders.orderId} = ${orderId})`,
+          )
+          .onConflictDoNothing()
+          .returning();
+        if (row) return { ...row, refunds: [] };
+        return (await isVoided(tx, orderId)) ? 'voided' : undefined;
       });
     },
 
@@ -112,10 +121,21 @@ export function createPaymentRepository(db: Database) {
       const [row] = await db
         .select()
         .from(payments)
-        .where(
-          and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'partially_refunded', 'refunded'])),
-        );
+        .where(and(eq(payments.orderId, orderId), captured));
       return row && (await withRefunds(db, [row]))[0];
+    },
+
+    /** What stops a charge before it reaches the gateway, in one statement: the order's void, or its capture. */
+    async chargeBlockers(orderId: string): Promise<{ voided: boolean; capture: PaymentRow | undefined }> {
+      const [row] = await db
+        .select({
+          voided: sql<boolean>`exists (select from ${voidedOrders} where ${voidedOrders.orderId} = ${orderId})`,
+          capture: payments,
+        })
+        .from(sql`(select) as one`)
+        .leftJoin(payments, and(eq(payments.orderId, orderId), captured));
+      const capture = row?.capture ?? undefined;
+      return { voided: row?.voided === true, capture: capture && (await withRefunds(db, [capture]))[0] };
     },
 
     /**

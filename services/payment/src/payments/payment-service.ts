@@ -62,9 +62,9 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
     /** Charges an order once: the result is a captured or a declined payment, both recorded. */
     async charge(input: CreatePayment, simulation?: PaymentSimulation): Promise<Payment> {
       // Checked first so a repeated charge never reaches the gateway; the unique index and the void's lock settle races.
-      if (await payments.isVoided(input.order_id)) throw orderVoided(input.order_id);
-      const existing = await payments.findCapture(input.order_id);
-      if (existing) throw alreadyCaptured(input.order_id, existing);
+      const blockers = await payments.chargeBlockers(input.order_id);
+      if (blockers.voided) throw orderVoided(input.order_id);
+      if (blockers.capture) throw alreadyCaptured(input.order_id, blockers.capture);
 
       const amountCents = toCents(input.amount);
       const outcome = await gateway.charge(amountCents, simulation);

@@ -1,11 +1,10 @@
-import { withTransactions, type Database } from '@ecomm/platform';
+import { withTransactions, type Database, type Executor } from '@ecomm/platform';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { products, reservationLines, reservations } from '../database/schema.js';
+import { moveStock, type StockMove } from '../products/stock-moves.js';
 
 type ReservationLineRow = typeof reservationLines.$inferSelect;
 export type StoredReservation = typeof reservations.$inferSelect & { lines: ReservationLineRow[] };
-
-type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
 
 /** The queries a reservation needs, bound to one transaction so a thrown error undoes all of them. */
 function reservationStore(executor: Executor) {
@@ -20,15 +19,16 @@ function reservationStore(executor: Executor) {
       return inserted.length > 0;
     },
 
+    /** The reservation with its lines, in one statement. */
     async find(id: string): Promise<StoredReservation | undefined> {
-      const [reservation] = await executor.select().from(reservations).where(eq(reservations.id, id));
-      if (!reservation) return undefined;
-      const lines = await executor
+      const rows = await executor
         .select()
-        .from(reservationLines)
-        .where(eq(reservationLines.reservationId, id))
+        .from(reservations)
+        .leftJoin(reservationLines, eq(reservationLines.reservationId, reservations.id))
+        .where(eq(reservations.id, id))
         .orderBy(asc(reservationLines.productId));
-      return { ...reservation, lines };
+      const reservation = rows[0]?.reservations;
+      return reservation && { ...reservation, lines: rows.flatMap((row) => row.reservation_lines ?? []) };
     },
 
     /** Locks in id order, so two reservations over the same products queue instead of deadlocking. */
@@ -41,19 +41,20 @@ function reservationStore(executor: Executor) {
         .for('update');
     },
 
-    /** Moves stock by `sign * quantity` per line, in product id order; the stock check constraint is the last guard. */
-    async adjustStock(lines: Array<{ productId: number; quantity: number }>, sign: 1 | -1) {
-      const ordered = [...lines].sort((first, second) => first.productId - second.productId);
-      for (const line of ordered) {
-        await executor
-          .update(products)
-          .set({ stock: sql`${products.stock} + ${sign * line.quantity}`, updatedAt: sql`now()` })
-          .where(eq(products.id, line.productId));
-      }
+    /** Puts back what the lines took, in one statement. */
+    async restoreStock(lines: StockMove[]) {
+      await moveStock(executor, lines);
     },
 
-    async insertLines(lines: ReservationLineRow[]) {
-      await executor.insert(reservationLines).values(lines);
+    /** Takes the lines' units from the products (locked already) and records the lines: one statement. */
+    async takeStock(lines: ReservationLineRow[]) {
+      const taken = executor.$with('taken').as(
+        moveStock(
+          executor,
+          lines.map((line) => ({ productId: line.productId, quantity: -line.quantity })),
+        ),
+      );
+      await executor.with(taken).insert(reservationLines).values(lines);
     },
 
     /**

@@ -83,7 +83,6 @@ async function take(store: ReservationStore, id: string, requested: RequestedLin
     });
   }
 
-  await store.adjustStock(requested, -1);
   const lines = demands.map(({ product, quantity }) => ({
     reservationId: id,
     productId: product.id,
@@ -91,7 +90,7 @@ async function take(store: ReservationStore, id: string, requested: RequestedLin
     unitPriceCents: product.priceCents,
     quantity,
   }));
-  await store.insertLines(lines);
+  await store.takeStock(lines);
   return toReservation({ id, status: 'reserved', createdAt: new Date(), releasedAt: null, lines });
 }
 
@@ -118,7 +117,7 @@ export function createReservationService(dependencies: { reservations: Reservati
         const releasedNow = await store.markReleased(id);
         const stored = await store.find(id);
         if (!stored || neverMade(stored)) return undefined;
-        if (releasedNow) await store.adjustStock(stored.lines, 1);
+        if (releasedNow) await store.restoreStock(stored.lines);
         return toReservation(stored);
       });
       if (!released) throw AppError.notFound(`Reservation "${id}" not found`);

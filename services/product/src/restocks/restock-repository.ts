@@ -1,8 +1,9 @@
 import type { Database } from '@ecomm/platform';
-import { asc, eq, sql } from 'drizzle-orm';
-import { products, restockLines, restocks } from '../database/schema.js';
+import { asc, eq } from 'drizzle-orm';
+import { restockLines, restocks } from '../database/schema.js';
+import { moveStock, type StockMove } from '../products/stock-moves.js';
 
-export type RestockLine = { productId: number; quantity: number };
+export type RestockLine = StockMove;
 
 export function createRestockRepository(db: Database) {
   return {
@@ -21,14 +22,12 @@ export function createRestockRepository(db: Database) {
             .orderBy(asc(restockLines.productId));
           return { lines: stored, created: false };
         }
-        await tx.insert(restockLines).values(lines.map((line) => ({ ...line, restockId: id })));
-        // In product id order, as reservations lock them, so the two never deadlock. A deleted product gets nothing back.
-        for (const line of lines) {
-          await tx
-            .update(products)
-            .set({ stock: sql`${products.stock} + ${line.quantity}`, updatedAt: sql`now()` })
-            .where(eq(products.id, line.productId));
-        }
+        // The lines and their units in one statement; a deleted product gets nothing back (see moveStock).
+        const restocked = tx.$with('restocked').as(moveStock(tx, lines));
+        await tx
+          .with(restocked)
+          .insert(restockLines)
+          .values(lines.map((line) => ({ ...line, restockId: id })));
         return { lines, created: true };
       });
     },

@@ -22,14 +22,34 @@ export function createCartRepository(db: Executor) {
       return cart;
     },
 
-    async find(sessionId: string): Promise<CartRow | undefined> {
-      const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId));
-      return cart;
+    /** The cart and its items, in one statement. */
+    async findWithItems(sessionId: string): Promise<{ cart: CartRow; items: CartItem[] } | undefined> {
+      const rows = await db
+        .select({ cart: carts, item: itemColumns })
+        .from(carts)
+        .leftJoin(cartItems, eq(cartItems.sessionId, carts.sessionId))
+        .where(eq(carts.sessionId, sessionId))
+        .orderBy(asc(cartItems.position));
+      const cart = rows[0]?.cart;
+      return cart && { cart, items: rows.flatMap(({ item }) => (item ? [toItem(item)] : [])) };
     },
 
     /** Holds the cart row until the transaction ends. */
     async lock(sessionId: string): Promise<CartRow | undefined> {
       const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId)).for('update');
+      return cart;
+    },
+
+    /**
+     * Holds the cart row until the transaction ends, marking it changed: the lock and the touch of an item change in
+     * one statement (a change refused after it rolls both back with the transaction).
+     */
+    async lockForChange(sessionId: string): Promise<CartRow | undefined> {
+      const [cart] = await db
+        .update(carts)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(carts.sessionId, sessionId))
+        .returning();
       return cart;
     },
 
@@ -68,19 +88,41 @@ export function createCartRepository(db: Executor) {
       return itemsBySession;
     },
 
-    /** Sums into an existing line in one statement; false when the sum would pass the line maximum. */
-    async addItem(sessionId: string, productId: number, quantity: number): Promise<boolean> {
+    /**
+     * Sums into an existing line and answers the cart's items after it, in one statement; undefined when the sum would
+     * pass the line maximum. Under the cart's lock, so the items read beside the change are all there are.
+     */
+    async addItem(sessionId: string, productId: number, quantity: number): Promise<CartItem[] | undefined> {
       const summed = sql`${cartItems.quantity} + excluded.quantity`;
+      const added = db.$with('added').as(
+        db
+          .insert(cartItems)
+          .values({ sessionId, productId, quantity })
+          .onConflictDoUpdate({
+            target: [cartItems.sessionId, cartItems.productId],
+            set: { quantity: summed },
+            setWhere: sql`${summed} <= ${maxLineQuantity}`,
+          })
+          .returning({ ...itemColumns, position: cartItems.position }),
+      );
+      // The items as they were (the statement's snapshot, taken under the lock) beside the line just added or summed.
+      const before = db
+        .select({ ...itemColumns, position: cartItems.position })
+        .from(cartItems)
+        .where(eq(cartItems.sessionId, sessionId))
+        .as('before');
       const rows = await db
-        .insert(cartItems)
-        .values({ sessionId, productId, quantity })
-        .onConflictDoUpdate({
-          target: [cartItems.sessionId, cartItems.productId],
-          set: { quantity: summed },
-          setWhere: sql`${summed} <= ${maxLineQuantity}`,
+        .with(added)
+        .select({
+          productId: sql<number>`coalesce(${added.productId}, ${before.productId})`,
+          quantity: sql<number>`coalesce(${added.quantity}, ${before.quantity})`,
+          added: sql<boolean>`${added.productId} is not null`,
         })
-        .returning({ productId: cartItems.productId });
-      return rows.length > 0;
+        .from(before)
+        .fullJoin(added, eq(added.productId, before.productId))
+        .orderBy(sql`coalesce(${added.position}, ${before.position})`);
+      if (!rows.some((row) => row.added)) return undefined;
+      return rows.map(toItem);
     },
 
     async setItem(sessionId: string, productId: number, quantity: number) {
@@ -106,13 +148,6 @@ export function createCartRepository(db: Executor) {
       await db
         .update(carts)
         .set({ activeClaimId: claimId, updatedAt: sql`now()` })
-        .where(eq(carts.sessionId, sessionId));
-    },
-
-    async touch(sessionId: string) {
-      await db
-        .update(carts)
-        .set({ updatedAt: sql`now()` })
         .where(eq(carts.sessionId, sessionId));
     },
 

@@ -29,19 +29,24 @@ export function sessionNotFound(sessionId: string) {
 }
 
 export function createCartService(store: CartStore) {
-  /** Every item change locks the cart first, so it cannot slip in beside a checkout claim's snapshot. */
-  function changeOpenCart(sessionId: string, change: (carts: CartRepository) => Promise<void>): Promise<Cart> {
+  /**
+   * Every item change locks the cart first, so it cannot slip in beside a checkout claim's snapshot. A change may
+   * answer the cart's items itself (read in its own statement); otherwise they are read after it.
+   */
+  function changeOpenCart(
+    sessionId: string,
+    change: (carts: CartRepository) => Promise<CartItem[] | void>,
+  ): Promise<Cart> {
     return store.transaction(async ({ carts }) => {
-      const cart = await carts.lock(sessionId);
+      const cart = await carts.lockForChange(sessionId);
       if (!cart) throw sessionNotFound(sessionId);
       if (cart.activeClaimId) {
         throw AppError.conflict('Cart is being checked out; try again when it finishes', {
           claim_id: cart.activeClaimId,
         });
       }
-      await change(carts);
-      await carts.touch(sessionId);
-      return toCart(cart, await carts.items(sessionId));
+      const items = await change(carts);
+      return toCart(cart, items ?? (await carts.items(sessionId)));
     });
   }
 
@@ -51,21 +56,21 @@ export function createCartService(store: CartStore) {
       const inserted = await store.carts.insert(sessionId, request.user_id);
       if (inserted) return { cart: toCart(inserted, []), created: true };
       // Carts are never deleted, so a taken id always has a row to compare owners with.
-      const existing = await store.carts.find(sessionId);
-      if (!existing || existing.userId !== request.user_id) {
+      const existing = await store.carts.findWithItems(sessionId);
+      if (!existing || existing.cart.userId !== request.user_id) {
         throw new AppError(
           409,
           errorCodes.SESSION_BELONGS_TO_ANOTHER_USER,
           `Session "${sessionId}" already exists and belongs to another user`,
         );
       }
-      return { cart: toCart(existing, await store.carts.items(sessionId)), created: false };
+      return { cart: toCart(existing.cart, existing.items), created: false };
     },
 
     async get(sessionId: string): Promise<Cart> {
-      const cart = await store.carts.find(sessionId);
-      if (!cart) throw sessionNotFound(sessionId);
-      return toCart(cart, await store.carts.items(sessionId));
+      const found = await store.carts.findWithItems(sessionId);
+      if (!found) throw sessionNotFound(sessionId);
+      return toCart(found.cart, found.items);
     },
 
     async list(query: ListSessionsQuery): Promise<CartPage> {
@@ -81,11 +86,11 @@ export function createCartService(store: CartStore) {
 
     addItem(sessionId: string, item: AddCartItem): Promise<Cart> {
       return changeOpenCart(sessionId, async (carts) => {
-        if (!(await carts.addItem(sessionId, item.product_id, item.quantity))) {
-          throw AppError.conflict(
-            `Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`,
-          );
-        }
+        const items = await carts.addItem(sessionId, item.product_id, item.quantity);
+        if (items) return items;
+        throw AppError.conflict(
+          `Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`,
+        );
       });
     },
 

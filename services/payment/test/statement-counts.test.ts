@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { internalHeaders, roundTripsDuring, useTestService } from '@ecomm/testing';
+import { paymentService } from '../src/service.js';
+
+// Each statement is a round trip that wakes PostgreSQL and this process. The charge claims and answers its key in
+// transactions of their own (it waits on the gateway); in between, one read for what would stop it, then the record.
+const app = useTestService(paymentService);
+const prune = /^delete from \S*"idempotency_keys" where/;
+
+test('a charge: key, void-or-capture check, and the record under the order lock', async () => {
+  const headers = { ...internalHeaders, 'idempotency-key': randomUUID() };
+  const payload = { order_id: randomUUID(), amount: 12.5 };
+  const { result, roundTrips } = await roundTripsDuring(
+    'payment',
+    () => app.inject({ method: 'POST', url: '/', headers, payload }),
+    prune,
+  );
+  assert.equal(result.statusCode, 201, result.body);
+  // Key, check, BEGIN, order lock, record unless voided, COMMIT, stored answer.
+  assert.equal(roundTrips, 7);
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { roundTripsDuring, useTestDatabase, useTestService } from '@ecomm/testing';
+import { productService } from '../src/service.js';
+import { productClient, uniqueId } from './helpers.js';
+
+// Each statement is a round trip that wakes PostgreSQL and this process: the checkout's requests send few, and as
+// many for three lines as for one (no statement per line).
+const database = useTestDatabase();
+const app = useTestService(productService, { database });
+const products = () => productClient(app);
+
+// The service prunes old keys when it is ready, on a timer of its own: not the request's statements.
+const prune = /^delete from \S*"idempotency_keys" where/;
+
+async function roundTrips(work: () => Promise<{ statusCode: number; body: string }>, expectedStatus: number) {
+  const { result, roundTrips: sent } = await roundTripsDuring('product', work, prune);
+  assert.equal(result.statusCode, expectedStatus, result.body);
+  return sent;
+}
+
+async function newLines(count: number) {
+  const created = await Promise.all(Array.from({ length: count }, () => products().createProduct({ stock: 50 })));
+  return created.map((product, index) => ({ product_id: product.id, quantity: index + 1 }));
+}
+
+test('a reservation with its key: BEGIN, the claim, the work, the answer, COMMIT, whatever its lines', async () => {
+  for (const count of [1, 3]) {
+    const body = { reservation_id: uniqueId('counted'), lines: await newLines(count) };
+    const key = { 'idempotency-key': uniqueId('reserve') };
+    // BEGIN + key, savepoint, reservation id, product locks, stock and lines, release, answer + COMMIT.
+    assert.equal(await roundTrips(() => products().reserve(body, key), 201), 9, `${count} lines`);
+  }
+});
+
+test('a release and a restock move the stock of all their lines in one statement', async () => {
+  for (const count of [1, 3]) {
+    const lines = await newLines(count);
+    const reservationId = uniqueId('released');
+    assert.equal((await products().reserve({ reservation_id: reservationId, lines })).statusCode, 201);
+    const release = () => products().call('POST', `/reservations/${reservationId}/release`, {});
+    // BEGIN, release ahead, mark released, reservation with lines, stock, COMMIT.
+    assert.equal(await roundTrips(release, 200), 6, `release of ${count} lines`);
+    const restock = () => products().call('POST', '/restocks', { restock_id: uniqueId('restock'), lines });
+    // BEGIN, restock id, lines and stock, COMMIT.
+    assert.equal(await roundTrips(restock, 201), 4, `restock of ${count} lines`);
+  }
+});
+
+test('a refusal for short stock costs no more than a reservation, and leaves the stock as it was', async () => {
+  const lines = (await newLines(2)).map((line) => ({ ...line, quantity: 1000 }));
+  const body = { reservation_id: uniqueId('short'), lines };
+  assert.ok((await roundTrips(() => products().reserve(body), 409)) <= 5);
+  assert.equal(await products().stockOf(lines[0]!.product_id), 50);
+});
