@@ -28,8 +28,9 @@ const batchBytes = 4096;
 const urgentLevel = pino.levels.values.warn as number;
 
 /**
- * Log lines batched into one write per ~4 KiB or per `flushEveryMs`, instead of a write per line: each write wakes
- * the reader (the launcher, a log shipper), and one per request was a sixth of a domain service's CPU per request.
+ * Log lines batched into one write per ~4 KiB or per `flushEveryMs`, instead of a write per line: pino's default
+ * wrote each line through a libuv thread and woke the reader (the launcher, a log shipper) each time, which cost a
+ * GET answered from the database about a third of its CPU (docs/operations.md, Performance).
  * Writes are synchronous (no hop through a libuv thread), and what is still buffered is written when the process
  * exits: by process.exit (runService's stop on SIGTERM/SIGINT) or on an uncaught error.
  */
