@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   freePort,
   serviceUrlVariable,
@@ -14,8 +15,8 @@ import { testEnvironment, type TestDatabase } from '@ecomm/testing';
 export interface TracedService {
   name: ServiceName;
   url: string;
-  /** The service's JSON log lines so far, parsed. */
-  logs: () => Record<string, unknown>[];
+  /** The service's JSON log lines, parsed, once one matches: services write info lines in batches, a fraction of a second late. */
+  logsOnceOneMatches: (matches: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>[]>;
 }
 
 export interface TracedCluster {
@@ -29,6 +30,8 @@ export interface TracedClusterOptions {
   otlpEndpoint: string;
   environment?: Partial<Record<ServiceName, Record<string, string>>>;
 }
+
+const logWaitMs = 10_000;
 
 function parsedLines(lines: string[]) {
   return lines.flatMap((line) => {
@@ -98,7 +101,17 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
   const services = Object.fromEntries(
     running.map(({ name, port, lines }) => [
       name,
-      { name, url: `http://127.0.0.1:${port}`, logs: () => parsedLines(lines) },
+      {
+        name,
+        url: `http://127.0.0.1:${port}`,
+        logsOnceOneMatches: async (matches: (line: Record<string, unknown>) => boolean) => {
+          for (const deadline = Date.now() + logWaitMs; Date.now() < deadline; await sleep(20)) {
+            const parsed = parsedLines(lines);
+            if (parsed.some(matches)) return parsed;
+          }
+          throw new Error(`No matching line in ${name}'s log within ${logWaitMs} ms:\n${lines.join('\n')}`);
+        },
+      },
     ]),
   );
   return { services, stop };

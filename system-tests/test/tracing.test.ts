@@ -112,13 +112,11 @@ describe('one traced turn across services', () => {
     );
   });
 
-  test('log lines written inside a span carry its trace_id and span_id', () => {
-    const logs = cluster.services.auth!.logs();
-    const inTrace = logs.filter((line) => line.trace_id === traceId);
-    assert.ok(
-      inTrace.some((line) => line.msg === 'request completed'),
-      'the request log lines are in the trace',
+  test('log lines written inside a span carry its trace_id and span_id', async () => {
+    const logs = await cluster.services.auth!.logsOnceOneMatches(
+      (line) => line.trace_id === traceId && line.msg === 'request completed',
     );
+    const inTrace = logs.filter((line) => line.trace_id === traceId);
     const authSpanIds = new Set(spans.filter((span) => span.service === 'auth').map((span) => span.spanId));
     for (const line of inTrace)
       assert.ok(authSpanIds.has(String(line.span_id)), `span_id ${String(line.span_id)} is one of auth's spans`);

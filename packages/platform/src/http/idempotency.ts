@@ -1,5 +1,5 @@
 import { eq, lt } from 'drizzle-orm';
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, onSendAsyncHookHandler, preHandlerAsyncHookHandler, RouteHandlerMethod } from 'fastify';
 import type { Database } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { runInBackground } from './background-task.js';
@@ -39,31 +39,36 @@ export function installIdempotency(
 ) {
   const { db, table } = options;
 
+  /** Claims the key before the handler, or replays the answer stored for it. */
+  const claimOrReplay: preHandlerAsyncHookHandler = async (request, reply) => {
+    if (!mutatingMethods.has(request.method)) return;
+    const idempotent = idempotentRequest(request);
+    if (!idempotent) return;
+    const stored = await claimKey(db, table, idempotent);
+    if (stored) return replay(reply, stored);
+    request.idempotencyKey = idempotent.key;
+  };
+
+  /** Stores the answer to a claimed key, or frees the key when the service failed (5xx) so a retry runs again. */
+  const storeOrRelease: onSendAsyncHookHandler = async (request, reply, payload) => {
+    const key = request.idempotencyKey;
+    if (!key) return payload;
+    if (reply.statusCode >= 500) await db.delete(table).where(eq(table.key, key));
+    else await storeAnswer(db, table, key, reply.statusCode, String(payload ?? ''));
+    return payload;
+  };
+
+  // Hooks on the mutating routes only: app-wide ones would cost every GET two promises for nothing.
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((method) => mutatingMethods.has(method))) return;
     const mode = route.config?.idempotency ?? options.mode ?? 'separate-transactions';
     route.config = { ...route.config, idempotency: mode };
     if (mode === 'one-transaction') {
       route.handler = answeredInOneTransaction(route.handler as RouteHandlerMethod, { db, table });
+      return;
     }
-  });
-
-  app.addHook('preHandler', async (request, reply) => {
-    if (!mutatingMethods.has(request.method)) return;
-    if (request.routeOptions.config.idempotency === 'one-transaction') return;
-    const idempotent = idempotentRequest(request);
-    if (!idempotent) return;
-    const stored = await claimKey(db, table, idempotent);
-    if (stored) return replay(reply, stored);
-    request.idempotencyKey = idempotent.key;
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    const key = request.idempotencyKey;
-    if (!key) return payload;
-    if (reply.statusCode >= 500) await db.delete(table).where(eq(table.key, key));
-    else await storeAnswer(db, table, key, reply.statusCode, String(payload ?? ''));
-    return payload;
+    route.preHandler = [claimOrReplay, ...[route.preHandler ?? []].flat()];
+    route.onSend = [...[route.onSend ?? []].flat(), storeOrRelease];
   });
 
   runInBackground(app, {

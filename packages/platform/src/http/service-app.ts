@@ -10,7 +10,7 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BaseConfig } from '../config.js';
-import { loggerOptions } from '../logger.js';
+import { serviceLoggerOptions } from '../logger.js';
 import { installMetrics } from '../observability/metrics.js';
 import { installAccessGuard } from '../security/access-guard.js';
 import { createTokenService } from '../security/tokens.js';
@@ -52,7 +52,7 @@ function trustHops(hops: number) {
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { service, config } = options;
   const app = Fastify({
-    logger: loggerOptions(service, config.LOG_LEVEL),
+    logger: serviceLoggerOptions(service, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Off by default: a client could otherwise pick its own IP (and rate-limit key) with X-Forwarded-For.
     // A hop count as proxy-addr reads it: the first `hops` addresses from the socket inward are proxies.
@@ -70,8 +70,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installApiDocs(app, { service, access: options.docsAccess ?? 'internal' });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   installErrorHandler(app);
   installAccessGuard(app, {

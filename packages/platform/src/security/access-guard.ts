@@ -24,9 +24,15 @@ function digest(value: string) {
   return createHash('sha256').update(value).digest();
 }
 
-export function keysMatch(given: string, expected: string) {
+/** A check of given keys against one expected key, whose digest is computed once rather than per request. */
+function keyMatcher(expected: string) {
+  const expectedDigest = digest(expected);
   // Comparing fixed-length digests keeps the comparison constant-time whatever the given length.
-  return timingSafeEqual(digest(given), digest(expected));
+  return (given: string) => timingSafeEqual(digest(given), expectedDigest);
+}
+
+export function keysMatch(given: string, expected: string) {
+  return keyMatcher(expected)(given);
 }
 
 function bearerToken(request: FastifyRequest) {
@@ -43,23 +49,29 @@ export async function authenticateUser(request: FastifyRequest, tokens: TokenSer
   return request.user;
 }
 
+/**
+ * The guard runs on every request, so it is a callback hook that answers a public or internal call without a
+ * promise; only a JWT check (user and admin routes) waits on one.
+ */
 export function installAccessGuard(app: FastifyInstance, options: { internalApiKey: string; tokens: TokenService }) {
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
+  const isInternalKey = keyMatcher(options.internalApiKey);
+
+  async function admitUser(request: FastifyRequest, access: 'user' | 'admin') {
+    const user = await authenticateUser(request, options.tokens);
+    if (access === 'admin' && user.role !== 'admin')
+      throw AppError.forbidden('This page is for operators; your account is not an admin');
+  }
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404) return done();
     const access = request.routeOptions.config.access ?? 'internal';
-    if (access === 'public') return;
-    if (access === 'user') {
-      await authenticateUser(request, options.tokens);
-      return;
-    }
+    if (access === 'public') return done();
+    if (access === 'user') return void admitUser(request, access).then(() => done(), done);
     const given = request.headers[internalKeyHeader];
-    if (typeof given === 'string' && keysMatch(given, options.internalApiKey)) return;
-    if (access === 'admin' && given === undefined && request.headers.authorization) {
-      const user = await authenticateUser(request, options.tokens);
-      if (user.role !== 'admin') throw AppError.forbidden('This page is for operators; your account is not an admin');
-      return;
-    }
-    throw AppError.forbidden('Missing or invalid X-Internal-API-Key header');
+    if (typeof given === 'string' && isInternalKey(given)) return done();
+    if (access === 'admin' && given === undefined && request.headers.authorization)
+      return void admitUser(request, access).then(() => done(), done);
+    done(AppError.forbidden('Missing or invalid X-Internal-API-Key header'));
   });
 }
 
