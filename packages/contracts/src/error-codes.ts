@@ -50,6 +50,7 @@ const errorTraits = {
   // Checkout and its saga.
   CHECKOUT_NOT_POSSIBLE: {},
   CHECKOUT_TIMED_OUT: {},
+  CHECKOUT_INTERRUPTED: {},
   CART_CHANGED: {},
   RESERVATION_RELEASED: {},
   INTERRUPTED: {},

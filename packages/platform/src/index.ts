@@ -8,6 +8,7 @@ export {
   type BaseConfig,
 } from './config.js';
 export { AppError, isAppError, type ErrorBody } from './errors.js';
+export { isDatabaseBusy } from './http/error-handler.js';
 export { loggerOptions, redactedPaths, type Logger } from './logger.js';
 export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
 export { migrateSchema } from './database/migrate.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
+import type { AIMessage, ToolMessage } from '@langchain/core/messages';
 import { ScriptedChatModel, type ScriptedTurn } from '@ecomm/testing';
 import { createFakeShop, type FakeShop } from './fake-shop.js';
 import { scriptedGraph } from './graph-harness.js';
@@ -191,4 +192,38 @@ test('a finished turn lets go of the messages no model call will see again; the 
   const seen = model.calls.map((call) => call.messages.slice(1).map((message) => message.content));
   assert.deepEqual(seen.at(-3), ['Question 1', 'Answer 1', 'Question 2', 'Answer 2', 'Question 3']);
   assert.deepEqual(seen.at(-1), ['Question 2', 'Answer 2', 'Question 3', 'Answer 3', 'Question 4']);
+});
+
+test('a turn whose model fails after a tool ran is kept once, as far as it got; the next turn sees no unanswered call', async () => {
+  // A model that fails at its third call (the sales agent, once add_to_cart has run), then answers again.
+  const replies: (ScriptedTurn[] | 'fail')[] = [
+    [{ call: 'transfer_to_sales' }],
+    [{ call: 'add_to_cart', args: { product_id: 1, quantity: 1 } }],
+    'fail',
+    [{ call: 'transfer_to_sales' }],
+    [{ say: 'Your cart holds one MacBook Pro.' }],
+  ];
+  const model = new ScriptedChatModel(() => {
+    const next = replies.shift();
+    if (next === 'fail' || !next) throw new Error('the model endpoint answered 500');
+    return next;
+  });
+  const { turn, kept } = scriptedGraph(model, shop, database.repository);
+
+  await assert.rejects(turn('Add a MacBook Pro'), /answered 500/);
+  assert.deepEqual(writes(), ['carts.addItem'], 'the tool ran once');
+  const afterFailure = await kept();
+  assert.equal(afterFailure.filter((content) => content === 'Add a MacBook Pro').length, 1);
+
+  const result = await turn('What is in my cart?');
+  assert.equal(result.reply, 'Your cart holds one MacBook Pro.');
+  const seen = model.calls.at(-1)!.messages;
+  assert.equal(seen.filter((message) => message.content === 'Add a MacBook Pro').length, 1);
+  const answered = new Set(seen.flatMap((message) => (message as ToolMessage).tool_call_id ?? []));
+  const asked = seen.flatMap((message) => (message as AIMessage).tool_calls ?? []);
+  assert.ok(
+    asked.every((call) => answered.has(call.id!)),
+    'every tool call the model sees has its result',
+  );
+  assert.deepEqual(writes(), []);
 });

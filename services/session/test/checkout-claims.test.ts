@@ -44,6 +44,22 @@ describe('whose cart a claim takes', () => {
     assert.equal(peek.json().items, undefined);
   });
 
+  test("another user's refused checkout, undone as the saga undoes it, leaves the owner's checkout in progress untouched", async () => {
+    const sessionId = await filledCart();
+    assert.equal((await claim(sessionId, 'claim-owner')).statusCode, 201);
+    // The intruder's checkout: its claim refused, then its compensation releases the claim it never made.
+    assert.equal((await claim(sessionId, 'claim-intruder', 'intruder')).statusCode, 403);
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim-intruder/release`, {})).statusCode, 404);
+    assert.equal((await call('GET', `/${sessionId}`)).json().status, 'checking_out');
+    const completed = await call('POST', `/${sessionId}/checkout-claims/claim-owner/complete`, {});
+    assert.deepEqual(
+      [completed.statusCode, completed.json().status, completed.json().items],
+      [200, 'completed', items],
+    );
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    assert.deepEqual([cart.status, cart.items], ['open', []]);
+  });
+
   test('a refusal replayed with the same Idempotency-Key answers the same', async () => {
     const sessionId = await filledCart();
     const key = { 'idempotency-key': uniqueId('claim-key') };

@@ -39,6 +39,9 @@ export const isLockTimeout = (error: unknown) => databaseErrorCode(error) === '5
 const isPoolExhausted = (error: unknown) =>
   error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 
+/** The database gave up on a statement (a lock or a connection not had in time): the request's own work is undone. */
+export const isDatabaseBusy = (error: unknown) => isLockTimeout(error) || isPoolExhausted(error);
+
 /** How long a client told SERVICE_BUSY should wait before asking again (Retry-After). */
 const busyRetryAfterSeconds = 1;
 

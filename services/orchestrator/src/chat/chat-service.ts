@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatResponse, CheckoutReceipt } from '@ecomm/contracts';
+import { errorCodes, type ChatResponse, type CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, GraphRecursionError, INTERRUPT, isInterrupted, type Interrupt } from '@langchain/langgraph';
-import { AppError, isAppError, type BusinessMetrics } from '@ecomm/platform';
+import { AppError, isAppError, isDatabaseBusy, type BusinessMetrics } from '@ecomm/platform';
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import { turnSettings, type ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
@@ -105,9 +105,23 @@ export function createChatService(dependencies: {
     return { question: asked?.question, total: asked?.total ?? null };
   }
 
-  const tooManySteps = (error: unknown) => {
-    if (!(error instanceof GraphRecursionError)) return error;
-    return AppError.unprocessable('That request needed too many steps for one message; ask for fewer things at a time');
+  /**
+   * A turn that failed once begun. Too many steps is the shopper's to narrow. The conversation is saved last, after
+   * the tools: a database that gave up then must not read as the platform's "Nothing was changed" to a shopper about
+   * to send the message again (the cart may hold what it added, an order may be paid).
+   */
+  const turnFailure = (error: unknown) => {
+    if (error instanceof GraphRecursionError)
+      return AppError.unprocessable(
+        'That request needed too many steps for one message; ask for fewer things at a time',
+      );
+    if (!isDatabaseBusy(error)) return error;
+    return new AppError(
+      503,
+      errorCodes.SERVICE_BUSY,
+      'The service is busy and could not finish answering. What this message did before that stands: ' +
+        'check your cart and orders before sending it again.',
+    );
   };
 
   async function runTurn(threadId: string, turn: ChatTurn): Promise<ChatResponse> {
@@ -116,7 +130,7 @@ export function createChatService(dependencies: {
     try {
       result = await graph.invoke(prepared.input, prepared.config);
     } catch (error) {
-      throw tooManySteps(error);
+      throw turnFailure(error);
     }
     const added = (result.messages as BaseMessage[]).filter((message) => !prepared.known.has(message.id));
     const { question } = finishTurn(prepared, isInterrupted(result) ? result[INTERRUPT] : []);
@@ -155,7 +169,7 @@ export function createChatService(dependencies: {
         }
       }
     } catch (error) {
-      throw tooManySteps(error);
+      throw turnFailure(error);
     }
     parts.finish();
     const { question, total } = finishTurn(prepared, interrupts);

@@ -124,6 +124,18 @@ export function createCheckoutService(dependencies: {
       const seconds = (performance.now() - started) / 1000;
       if (!outcome) return pastDeadline(sagaId, input.order_id, run, gate.shut(), seconds);
 
+      // Left running before its payment (its record could not be written, or another process took it over): it
+      // will never charge now, and whoever takes it up undoes it.
+      if (outcome.status === 'running' && gate.shut()) {
+        observer.finished('failed', seconds);
+        throw new AppError(
+          503,
+          'CHECKOUT_INTERRUPTED',
+          `The checkout was interrupted before payment (reference ${sagaId}). ` +
+            'Nothing was charged and the cart is being restored; please try again in a minute.',
+          { saga_id: sagaId },
+        );
+      }
       // Paid, and the order will be finished by the sweep or, for a run that needs attention, by an operator.
       if (outcome.status === 'running' || outcome.status === 'needs_attention') {
         observer.finished(outcome.status === 'running' ? 'processing' : 'needs_attention', seconds);

@@ -19,7 +19,10 @@ export interface RefundData {
 export function refundStep<Input, Data extends RefundData>(clients: DomainClients) {
   const findRefund = async ({ sagaId, data }: StepContext<Input, Data>) => {
     const payment = await clients.payments.get(required(data.transactionId, 'transaction'));
-    return payment.refunds.some((refund) => refund.refund_id === sagaId) ? ({ payment } as Partial<Data>) : undefined;
+    // Nothing to refund is a refund made: the steps after it may have run unrecorded (saga-runner), so a lookup that
+    // found nothing here would undo a return whose units are back on the shelf.
+    const made = data.refundAmount === 0 || payment.refunds.some((refund) => refund.refund_id === sagaId);
+    return made ? ({ payment } as Partial<Data>) : undefined;
   };
   return {
     name: 'refund_payment',

@@ -233,7 +233,13 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       await writes.flush();
       return outcome;
     } catch (error) {
-      if (!isOwnershipLost(error)) throw error;
+      if (!isOwnershipLost(error)) {
+        // The run's record could not be written (its database busy or away), perhaps after a charge: what was done
+        // stands, and the run, left running with a heartbeat that ages, is the sweep's to finish or undo. Never an
+        // error its caller could take for "nothing happened".
+        logger.error({ sagaId: owner.sagaId, err: error }, 'saga run could not be recorded; left for the sweep');
+        return { status: 'running', data: {} };
+      }
       logger.warn(
         { sagaId: owner.sagaId, ownerVersion: owner.version },
         'saga run taken over by another process; stopped before its next step',

@@ -84,6 +84,9 @@ export function createPaymentRepository(db: Database) {
      */
     async record(payment: NewPayment): Promise<PaymentRow | 'voided' | undefined> {
       return db.transaction(async (tx) => {
+        // The gateway has answered: giving up on the order's lock (DATABASE_LOCK_TIMEOUT_MS) would leave its charge
+        // unrecorded, and the caller told nothing changed. Those holding it (a void, a record) are short.
+        await tx.execute(sql`set local lock_timeout = 0`);
         await lockOrder(tx, payment.orderId);
         const { orderId, amountCents, currency, status, reason = null } = payment;
         const [row] = await tx
