@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { checkoutArgumentsSchema, checkoutResultSchema, type CheckoutResult } from '@ecomm/contracts';
 import { formatMoney } from '../agents/tools/tool-context.js';
+import { paymentBeingConfirmed } from '../checkout/checkout-outcome.js';
 import { confirmedAction } from './confirmed-action.js';
 import type { McpContext } from './mcp-context.js';
 import { runTool, toolResult } from './tool-results.js';
@@ -40,7 +41,7 @@ export function registerCheckoutTool(server: McpServer, context: McpContext) {
             if (paid.status === 'processing') {
               return toolResult({
                 status: 'processing',
-                message: `Payment received; the order ${paid.order_id} is being finalised.`,
+                message: `${paymentBeingConfirmed(paid.order_id)} Look the order up with get_order in a minute to see which it was.`,
                 order_id: paid.order_id,
               });
             }

@@ -3,6 +3,7 @@ import type { ToolMessage } from '@langchain/core/messages';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { isAppError } from '@ecomm/platform';
 import { z } from 'zod';
+import { paymentBeingConfirmed } from '../../checkout/checkout-outcome.js';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { ShoppingService } from '../../shopping/shopping-service.js';
 import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
@@ -20,14 +21,6 @@ function describeReceipt(receipt: CheckoutReceipt) {
     `Transaction ID: ${receipt.transaction_id}`,
     `Total paid: ${formatMoney(receipt.total_paid)}`,
   ].join('\n');
-}
-
-function paymentBeingConfirmed(orderId: string) {
-  return (
-    `Your payment for order ${orderId} is being confirmed; the order is not final yet and nothing more is needed from you. ` +
-    'If the payment goes through, your cart is emptied; if not, nothing is charged and your cart is restored. ' +
-    'Ask me to show your cart in a minute to see which it was.'
-  );
 }
 
 export function createCheckoutTools(
@@ -64,8 +57,8 @@ export function createCheckoutTools(
           ...(expectedTotal !== undefined ? { expectedTotal } : {}),
         });
         if (result.status === 'processing') {
-          // 202: the payment's outcome is not known yet; it may still be undone. Never claim money we do not know about.
-          return [success({ message: paymentBeingConfirmed(result.order_id) }), null];
+          const message = `${paymentBeingConfirmed(result.order_id)} Ask me to show your cart in a minute to see which it was.`;
+          return [success({ message }), null];
         }
         return [success({ receipt: result, message: describeReceipt(result) }), result];
       } catch (error) {
