@@ -3,10 +3,9 @@ import { test } from 'node:test';
 import type { DomainClients } from '../src/clients/domain-clients.js';
 import { returnSaga } from '../src/orders/return-saga.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
-import { createFakeShop } from './fake-shop.js';
 import { heldCall, runnerOptions, useSagaRepository } from './saga-harness.js';
 import { shopServices } from './shop-services.js';
-import { shopper } from './tool-harness.js';
+import { shopper, shopWithFilledCart } from './tool-harness.js';
 
 // A return of items that cost nothing refunds nothing: its pivot makes no refund that a lookup could find. The steps
 // after it are not written before their calls, so a process cut off after them must still have its run rolled
@@ -15,13 +14,10 @@ import { shopper } from './tool-harness.js';
 const database = useSagaRepository();
 
 test('a free item returned, its process cut off after the last step: the run is rolled forward, never undone', async (t) => {
-  const shop = createFakeShop([
+  const shop = await shopWithFilledCart([
     { name: 'Sticker (free, from before the rule)', price: 0, stock: 10 },
     { name: 'Mug', price: 12, stock: 3 },
   ]);
-  await shop.clients.carts.open(shopper.sessionId, shopper.userId);
-  await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
-  await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');
   const receipt = await shopServices(shop, database.repository).checkout.checkout(shopper);
   assert.equal(receipt.status, 'completed');
   const transactionId = receipt.status === 'completed' ? receipt.transaction_id : '';

@@ -5,12 +5,17 @@ import { createFakeShop } from './fake-shop.js';
 
 export const shopper = { userId: 'shopper-1', sessionId: 'session-1' };
 
-/** A fake shop where the shopper's cart holds 2 Keychains ($4.50) and 1 Mug ($12): the checkout's starting point. */
-export async function shopWithFilledCart() {
-  const shop = createFakeShop([
+/**
+ * A fake shop where the shopper's cart holds 2 of its first product and 1 of its second: by default 2 Keychains
+ * ($4.50) and 1 Mug ($12), the checkout's starting point.
+ */
+export async function shopWithFilledCart(
+  catalog: Parameters<typeof createFakeShop>[0] = [
     { name: 'Keychain', price: 4.5, stock: 10 },
     { name: 'Mug', price: 12, stock: 3 },
-  ]);
+  ],
+) {
+  const shop = createFakeShop(catalog);
   await shop.clients.carts.open(shopper.sessionId, shopper.userId);
   await shop.clients.carts.addItem(shopper.sessionId, 1, 2, 'seed-1');
   await shop.clients.carts.addItem(shopper.sessionId, 2, 1, 'seed-2');

@@ -23,7 +23,7 @@ function describeField(context: string | undefined, instancePath: string) {
 }
 
 /** The SQLSTATE of a PostgreSQL error, as pg reports it or as drizzle wraps it. */
-function databaseErrorCode(error: unknown): string | undefined {
+export function databaseErrorCode(error: unknown): string | undefined {
   const code =
     (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;

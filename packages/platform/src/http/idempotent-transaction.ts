@@ -3,7 +3,7 @@ import type { Database } from '../database/connection.js';
 import type { Executor } from '../database/transactions.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { inRequestTransaction } from '../database/request-transaction.js';
-import { errorAnswer, isLockTimeout } from './error-handler.js';
+import { databaseErrorCode, errorAnswer, isLockTimeout } from './error-handler.js';
 import {
   claimKey,
   idempotentRequest,
@@ -48,10 +48,7 @@ async function heldBack(
 }
 
 /** PostgreSQL's answer to any statement after one failed in the same transaction (25P02): only a rollback helps. */
-function isAbortedTransaction(error: unknown) {
-  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
-  return (cause?.code ?? code) === '25P02';
-}
+const isAbortedTransaction = (error: unknown) => databaseErrorCode(error) === '25P02';
 
 /** A 4xx whose transaction a failed statement aborted: rolled back, then answered in a transaction of its own. */
 class RefusedInAbortedTransaction extends Error {
