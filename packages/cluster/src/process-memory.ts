@@ -21,7 +21,9 @@ function processInfo(pid: number): ProcessInfo | undefined {
       pid,
       name: stat.slice(stat.indexOf('(') + 1, close),
       parent: Number(fields[1]),
-      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      // Its own time, and that of the children it has waited for: a closed PostgreSQL connection's backend is gone from
+      // the list, but the postmaster reaped it, so its CPU stays in the postmaster's count.
+      cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
       startTicks: Number(fields[19]),
     };
   } catch {
@@ -98,8 +100,8 @@ function clusterPart(info: ProcessInfo) {
 
 /**
  * CPU time each part of the cluster has used so far, in seconds. The difference across a run is what the run cost,
- * which a shared machine disturbs far less than it does wall-clock latency. (A process that exits meanwhile, such as
- * a closed PostgreSQL connection, takes its share with it.)
+ * which a shared machine disturbs far less than it does wall-clock latency. A process that exited meanwhile counts
+ * with the part of its parent once the parent has reaped it.
  */
 export function clusterCpuSecondsByPart(launcherPid: number): Record<string, number> {
   const seconds: Record<string, number> = {};
