@@ -6,11 +6,11 @@ import { serviceBundle } from './service-bundle.js';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
 
 /**
- * How a service's code is loaded: `bundled` runs one file per service, bundled from the JavaScript `tsc -b` wrote to
- * dist (what `pnpm start` does: 40% less CPU to start than loading dist's hundreds of modules; see
- * service-bundle.ts); `compiled` runs dist itself (`pnpm start` with tracing on: OpenTelemetry instruments pg and
- * the others by hooking their `require`, which a bundle never calls); `source` runs the TypeScript through tsx
- * (tests and evals, which need no build step).
+ * How a service's code is loaded: `bundled` runs one file per service, bundled from its TypeScript sources (what
+ * `pnpm start` does: 40% less CPU to start than loading hundreds of modules, and no `tsc -b` first; see
+ * service-bundle.ts); `compiled` runs what `tsc -b` wrote to dist (`pnpm start` with tracing on: OpenTelemetry
+ * instruments pg and the others by hooking their `require`, which a bundle never calls); `source` runs the TypeScript
+ * through tsx (tests and evals, which need no build step).
  */
 export type ServiceRuntime = 'bundled' | 'compiled' | 'source';
 

@@ -7,7 +7,7 @@ import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService, type ServiceRuntime } from './launch.js';
 import { formatLogLine } from './log-format.js';
-import { ensureServiceBundles } from './service-bundle.js';
+import { buildDist, ensureServiceBundles } from './service-bundle.js';
 import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 import { serviceCatalog, servicePorts, serviceUrlVariable } from './service-catalog.js';
@@ -55,6 +55,7 @@ let webDist: string;
 try {
   webDist = ensureWebBuild(root);
   if (runtime === 'bundled') await ensureServiceBundles(root);
+  else buildDist(root);
 } catch (error) {
   releaseLock();
   fail((error as Error).message);

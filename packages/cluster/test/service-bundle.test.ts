@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ensureServiceBundles, serviceBundle } from '../src/service-bundle.js';
 import { serviceCatalog, type ServiceName } from '../src/service-catalog.js';
 
-// A workspace of six one-line services sharing one module, dated a minute back so that a bundle made now is newer.
+// A workspace of six one-line services in TypeScript sharing one workspace package, which pnpm links into
+// node_modules and which exports its TypeScript under the `source` condition (its dist is never built); everything is
+// dated a minute back so that a bundle made now is newer.
 const root = mkdtempSync(join(tmpdir(), 'service-bundle-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const services = serviceCatalog.map(({ name }) => name);
-const shared = join(root, 'packages', 'shared', 'index.js');
+const shared = join(root, 'packages', 'shared', 'src', 'index.ts');
 
 /** Writes a file dated `secondsFromNow` (0: now, after the bundles made a moment ago). */
 function write(path: string, text: string, secondsFromNow: number) {
@@ -21,27 +23,35 @@ function write(path: string, text: string, secondsFromNow: number) {
   utimesSync(path, when, when);
 }
 
-write(shared, "export const version = 'v1';\n", -60);
+write(shared, "export const version: string = 'v1';\n", -60);
+const sharedExports = { '.': { source: './src/index.ts', default: './dist/index.js' } };
+write(
+  join(root, 'packages', 'shared', 'package.json'),
+  JSON.stringify({ name: '@fixture/shared', type: 'module', exports: sharedExports }),
+  -60,
+);
+mkdirSync(join(root, 'node_modules', '@fixture'), { recursive: true });
+symlinkSync(join(root, 'packages', 'shared'), join(root, 'node_modules', '@fixture', 'shared'));
 write(join(root, 'pnpm-lock.yaml'), 'lockfileVersion: 9\n', -60);
 write(join(root, 'node_modules', '.modules.yaml'), '{}\n', -60);
 for (const name of services) {
-  const server = `import { version } from '../../../../packages/shared/index.js';\nconsole.log(version, '${name}');\n`;
-  write(join(root, 'services', name, 'dist', 'src', 'server.js'), server, -60);
+  const server = `import { version } from '@fixture/shared';\nconst name: string = '${name}';\nconsole.log(version, name);\n`;
+  write(join(root, 'services', name, 'src', 'server.ts'), server, -60);
 }
 
 const run = (name: ServiceName) =>
   execFileSync(process.execPath, [join(root, serviceBundle(name))], { encoding: 'utf8' });
 
-test('pnpm start bundles each service once, and again only when something it was made from changed', async () => {
+test('pnpm start bundles each service from its TypeScript once, and again only when something it was made from changed', async () => {
   assert.deepEqual(await ensureServiceBundles(root), services, 'no bundles yet: all six are made');
   assert.equal(run('order'), 'v1 order\n');
   assert.deepEqual(await ensureServiceBundles(root), [], 'nothing changed: none is made again');
 
-  write(join(root, 'services', 'order', 'dist', 'src', 'server.js'), "console.log('order v2');\n", 0);
+  write(join(root, 'services', 'order', 'src', 'server.ts'), "console.log('order v2' as string);\n", 0);
   assert.deepEqual(await ensureServiceBundles(root), ['order'], "only the changed service's bundle is stale");
   assert.equal(run('order'), 'order v2\n');
 
-  write(shared, "export const version = 'v3';\n", 0);
+  write(shared, "export const version: string = 'v3';\n", 0);
   assert.deepEqual(
     await ensureServiceBundles(root),
     services.filter((name) => name !== 'order'),
