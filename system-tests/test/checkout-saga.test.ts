@@ -115,6 +115,10 @@ describe('a refusal past the payment', () => {
     const [order] = await shop.ordersOf(shopper.userId);
     assert.equal(order?.status, 'pending', 'charged but not yet confirmed');
     assert.equal((await shop.paymentsFor(order!.order_id))[0]?.status, 'captured');
+    // Emptying the cart runs alongside the confirmation, so the refusal did not hold it back.
+    const cart = await shop.cart(shopper.sessionId);
+    assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: [] });
+    assert.equal(run.steps!.find((step) => step.name === 'complete_claim')?.status, 'succeeded');
 
     const retried = await shop.admin('POST', `/${run.saga_id}/retry`);
     assert.equal(retried.status, 200);

@@ -31,6 +31,12 @@ interface SagaStep<Input, Data> {
    * failure until it is known to be: the step is looked up and asked again with the same idempotency key.
    */
   isInDoubt?: (error: unknown) => boolean;
+  /**
+   * Runs at the same time as the step before it, both past the pivot (the runner refuses it elsewhere): for a step
+   * that does not read that step's output. Each is still retried forward with its own key, and the run goes on (or
+   * ends) once both have settled.
+   */
+  alongsidePrevious?: boolean;
 }
 
 export interface SagaDefinition<Input, Data> {

@@ -35,11 +35,21 @@ export function fencedWrites(repository: SagaRepository, owner: SagaOwner) {
   const write = async (run: RunChanges, steps: Record<string, StepChanges>) => {
     hold(run, steps);
     const sentAt = performance.now();
-    // Let go only once written: a write that throws (a dropped connection) leaves them to the next write.
-    if (!(await repository.write(owner, heldRun, heldSteps))) throw new SagaOwnershipLost(owner);
-    confirmed(sentAt);
+    // Taken out when sent, so what steps running together hold meanwhile waits for the next write; put back under
+    // anything newer if the write throws (a dropped connection), for the next write to carry.
+    const sending = { run: heldRun, steps: heldSteps };
     heldRun = {};
     heldSteps = {};
+    let written: boolean;
+    try {
+      written = await repository.write(owner, sending.run, sending.steps);
+    } catch (error) {
+      heldRun = { ...sending.run, ...heldRun };
+      for (const [name, changes] of Object.entries(sending.steps)) heldSteps[name] = { ...changes, ...heldSteps[name] };
+      throw error;
+    }
+    if (!written) throw new SagaOwnershipLost(owner);
+    confirmed(sentAt);
   };
   return {
     owner,

@@ -11,6 +11,7 @@ import {
   type StepContext,
 } from './saga-definition.js';
 import { fencedWrites, isOwnershipLost, type FencedWrites } from './saga-ownership.js';
+import { allSettled, stepBatches } from './step-batches.js';
 import type { PivotGate } from './pivot-gate.js';
 import type { SagaOwner, SagaRepository, SagaState, SagaStepRecord } from './saga-repository.js';
 
@@ -75,6 +76,7 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     const { name } = definition.steps[stepIndex]!;
     return { sagaId, input, data, idempotencyKey: (suffix) => [sagaId, name, suffix].filter(Boolean).join(':') };
   }
+  const batches = stepBatches(definition, pivotIndex);
   const compensate = createCompensation(definition, pivotIndex, contextFor, options);
 
   /** Whether an in-doubt step took effect; undefined if not, 'unknown' when even that question goes unanswered. */
@@ -141,6 +143,36 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     }
   }
 
+  /** One step's attempts in a span; a run taken up again first asks whether a step cut off mid-call took effect. */
+  function performStep(
+    writes: FencedWrites,
+    index: number,
+    record: SagaStepRecord,
+    input: Input,
+    data: Partial<Data>,
+    recovering: boolean,
+    fault?: Fault,
+  ) {
+    const { sagaId } = writes.owner;
+    const step = definition.steps[index]!;
+    const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
+    return withSpan(`saga ${step.name}`, attributes, async (span): Promise<StepResult<Data> | 'interrupted'> => {
+      let outcome: StepResult<Data> | 'interrupted' | undefined;
+      if (recovering && record.status === 'running' && step.resolveInDoubt) {
+        const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
+        if (found === 'unknown') outcome = { outcome: 'in_doubt' };
+        else if (found) outcome = { outcome: 'succeeded', patch: found };
+      }
+      if (!outcome && recovering && index <= pivotIndex) outcome = 'interrupted';
+      // A run just started finds its first step recorded as running by its creation.
+      const startRecorded = !recovering && record.status === 'running';
+      const context = contextFor(sagaId, input, data, index);
+      outcome ??= await attemptStep(writes, index, record, context, startRecorded, fault);
+      span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
+      return outcome;
+    });
+  }
+
   async function execute(
     writes: FencedWrites,
     found: SagaState,
@@ -158,49 +190,40 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
     if (status === 'completed') return { status, data };
     if (status !== 'running') return { status, data, failure: failure as SagaFailure };
 
-    for (const [index, step] of definition.steps.entries()) {
-      const record = records[index]!;
-      if (record.status === 'succeeded') continue;
-      const pastPivot = index > pivotIndex;
-      if (gate && !pastPivot && !gate.mayProceed(index === pivotIndex)) {
+    for (const batch of batches) {
+      const due = batch.filter((index) => records[index]!.status !== 'succeeded');
+      if (due.length === 0) continue;
+      // Steps run together only past the pivot: before it, each batch is one step.
+      const [first] = due as [number];
+      const pastPivot = first > pivotIndex;
+      if (gate && !pastPivot && !gate.mayProceed(first === pivotIndex)) {
+        const record = records[first]!;
         // A run just created has its first step recorded as started, though not yet called: nothing of it to undo.
         if (!recovering && record.status === 'running') {
           const notStarted = { status: 'pending', attempts: 0, startedAt: null } as const;
           Object.assign(record, notStarted);
-          writes.later({}, { [step.name]: notStarted });
+          writes.later({}, { [record.name]: notStarted });
         }
-        return compensate(writes, input, data, records, stoppedBeforePivot(step.name));
+        return compensate(writes, input, data, records, stoppedBeforePivot(record.name));
       }
-      const attributes = { [spanAttributes.sagaId]: sagaId, [spanAttributes.sagaStep]: step.name };
-      const result = await withSpan(
-        `saga ${step.name}`,
-        attributes,
-        async (span): Promise<StepResult<Data> | 'interrupted'> => {
-          let outcome: StepResult<Data> | 'interrupted' | undefined;
-          // A run taken up again asks first whether a step cut off mid-call took effect.
-          if (recovering && record.status === 'running' && step.resolveInDoubt) {
-            const found = await lookUp(sagaId, index, contextFor(sagaId, input, data, index));
-            if (found === 'unknown') outcome = { outcome: 'in_doubt' };
-            else if (found) outcome = { outcome: 'succeeded', patch: found };
-          }
-          if (!outcome && recovering && !pastPivot) outcome = 'interrupted';
-          // A run just started finds its first step recorded as running by its creation.
-          const startRecorded = !recovering && record.status === 'running';
-          const context = contextFor(sagaId, input, data, index);
-          outcome ??= await attemptStep(writes, index, record, context, startRecorded, fault);
-          span.setAttribute(spanAttributes.sagaOutcome, outcome === 'interrupted' ? outcome : outcome.outcome);
-          return outcome;
-        },
+      const results = await allSettled(
+        due.map((index) => performStep(writes, index, records[index]!, input, data, recovering, fault)),
       );
-      if (result === 'interrupted') return compensate(writes, input, data, records, interrupted(step.name));
+      if (results[0] === 'interrupted')
+        return compensate(writes, input, data, records, interrupted(records[first]!.name));
 
-      if (result.outcome === 'succeeded') {
+      // Merged in the steps' order, whichever answered first; written with the next write (one write per step, or fewer).
+      for (const [position, result] of results.entries()) {
+        if (result === 'interrupted' || result.outcome !== 'succeeded') continue;
+        const record = records[due[position]!]!;
         data = { ...data, ...result.patch };
         record.status = 'succeeded';
-        // Written with the next write: the next step's start, or the run's end (one write per step, or fewer).
-        writes.later({ data }, { [step.name]: { status: 'succeeded', finishedAt: new Date(), error: null } });
-        continue;
+        writes.later({ data }, { [record.name]: { status: 'succeeded', finishedAt: new Date(), error: null } });
       }
+      const unfinished = results.findIndex((result) => result !== 'interrupted' && result.outcome !== 'succeeded');
+      if (unfinished < 0) continue;
+      const result = results[unfinished] as Exclude<StepResult<Data>, { outcome: 'succeeded' }>;
+      const step = definition.steps[due[unfinished]!]!;
       if (result.outcome === 'failed' && !pastPivot) return compensate(writes, input, data, records, result.failure);
       if (result.outcome === 'failed' && refusedForGood(result.failure)) {
         // Retrying a refusal forever would hide it: the run waits for an operator instead.
