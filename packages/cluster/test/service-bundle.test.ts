@@ -39,6 +39,12 @@ for (const name of services) {
   write(join(root, 'services', name, 'src', 'server.ts'), server, -60);
 }
 
+// A package (pino, for the bundler) that reads a file next to its code, as Swagger UI and the real pino do.
+const greetingPackage = `#!/usr/bin/env node
+const { readFileSync } = require('node:fs');
+module.exports = readFileSync(require('node:path').join(__dirname, 'greeting.txt'), 'utf8');
+`;
+
 const run = (name: ServiceName) =>
   execFileSync(process.execPath, [join(root, serviceBundle(name))], { encoding: 'utf8' });
 
@@ -59,6 +65,18 @@ test('pnpm start bundles each service from its TypeScript once, and again only w
   );
   assert.equal(run('payment'), 'v3 payment\n');
 
+  write(join(root, 'node_modules', 'pino', 'index.js'), greetingPackage, 0);
+  write(join(root, 'node_modules', 'pino', 'greeting.txt'), 'hello from next to the package', 0);
+  write(
+    join(root, 'services', 'auth', 'dist', 'src', 'server.js'),
+    "import greeting from 'pino';\nconsole.log(greeting);\n",
+    0,
+  );
   write(join(root, 'pnpm-lock.yaml'), 'lockfileVersion: 9\n# changed\n', 0);
   assert.deepEqual(await ensureServiceBundles(root), services, 'new dependencies: every bundle is made again');
+  assert.equal(
+    run('auth'),
+    'hello from next to the package\n',
+    "a bundled package's __dirname is where it is installed",
+  );
 });
