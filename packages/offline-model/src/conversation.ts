@@ -37,14 +37,21 @@ export interface ToolResult {
 
 const handoffTools = new Set(['transfer_to_sales', 'transfer_to_checkout', 'transfer_to_orders']);
 
-/** A result's content holds what the tool said; its status says whether the call was refused. */
+// Each model call of a turn reads the whole window again, every result several times: each is parsed once.
+const parsedResults = new WeakMap<ToolMessage, ToolResult>();
+
+/** A result's content holds what the tool said; its status says whether the call was refused. Read-only. */
 function parseResult(message: ToolMessage): ToolResult {
+  let result = parsedResults.get(message);
+  if (result) return result;
   const ok = message.status !== 'error';
   try {
-    return { ...(JSON.parse(String(message.content)) as Omit<ToolResult, 'ok'>), ok };
+    result = { ...(JSON.parse(String(message.content)) as Omit<ToolResult, 'ok'>), ok };
   } catch {
-    return { ok: false, error: String(message.content) };
+    result = { ok: false, error: String(message.content) };
   }
+  parsedResults.set(message, result);
+  return result;
 }
 
 type WithToolCalls = BaseMessage & { tool_calls?: { id?: string; name: string }[] };

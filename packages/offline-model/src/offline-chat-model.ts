@@ -49,6 +49,24 @@ function planOf(conversation: ReturnType<typeof readConversation>): { intents: I
   return at === undefined ? { intents } : { intents: previousIntents.slice(at), choice: answer };
 }
 
+// A turn's model calls see the same messages again and again: each message's part of the fingerprint is written once.
+// A message is not changed once a model call has seen it (its tool calls get their ids before it joins the state).
+const fingerprintParts = new WeakMap<BaseMessage, string>();
+
+/** One message's part of the JSON array the fingerprint hashes. */
+function fingerprintPart(message: BaseMessage) {
+  let part = fingerprintParts.get(message);
+  if (part === undefined) {
+    part = JSON.stringify([
+      message.getType(),
+      message.content,
+      (message as AIMessage).tool_calls?.map((call) => call.id),
+    ]);
+    fingerprintParts.set(message, part);
+  }
+  return part;
+}
+
 function estimateTokens(text: string) {
   return Math.ceil(text.length / 4);
 }
@@ -76,15 +94,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const conversation = readConversation(messages);
     // Tool call ids key the idempotency of cart writes, so they must differ for every distinct conversation state.
     const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify(
-          messages.map((each) => [
-            each.getType(),
-            each.content,
-            (each as AIMessage).tool_calls?.map((call) => call.id),
-          ]),
-        ),
-      )
+      .update(`[${messages.map(fingerprintPart).join(',')}]`)
       .digest('hex')
       .slice(0, 24);
     let message: AIMessage;

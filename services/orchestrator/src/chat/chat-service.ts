@@ -73,9 +73,8 @@ export function createChatService(dependencies: {
   async function prepareTurn(threadId: string, turn: ChatTurn) {
     const tracker = new UsageTracker();
     const config = {
-      configurable: { thread_id: threadId, user_id: turn.userId, session_id: turn.sessionId },
+      configurable: { thread_id: threadId, user_id: turn.userId, session_id: turn.sessionId, usage: tracker },
       ...turnSettings,
-      callbacks: [tracker],
     };
     // The graph's run takes this same read instead of reading the checkpoint again.
     const latest = await checkpointer.readLatest(threadId);

@@ -22,6 +22,7 @@ import {
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
 import { refusalMessage } from '../tools/tool-context.js';
+import { UsageTracker } from '../usage-tracker.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
 export type AgentName = 'sales' | 'checkout' | 'orders';
@@ -141,6 +142,7 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
       { [spanAttributes.agentNode]: node, [spanAttributes.model]: options.modelName },
       async (span) => {
         const reply = await model.invoke(messages, config);
+        UsageTracker.of(config)?.record(reply);
         span.setAttributes({
           [spanAttributes.inputTokens]: reply.usage_metadata?.input_tokens ?? 0,
           [spanAttributes.outputTokens]: reply.usage_metadata?.output_tokens ?? 0,
