@@ -203,3 +203,49 @@ test('a run left by the earlier code with the charge recorded as started finds i
     notify: 'notify done',
   });
 });
+
+test('one step still failing after its attempts, the other done: the done one is kept, the sweep runs the other only', async () => {
+  const saga = alongside({
+    confirm: {
+      fail: (attempt) => {
+        if (attempt <= 3) throw timeout();
+      },
+    },
+  });
+  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
+  const id = saga.newId();
+
+  assert.equal((await runner.start(id, saga.input)).status, 'running', 'left for the sweep');
+  assert.deepEqual((await stepRecords(id)).slice(3), [
+    ['confirm', 'failed', 3],
+    ['notify', 'succeeded', 1],
+  ]);
+  assert.equal(((await database.repository.find(id))!.run.data as Record<string, string>).notify, 'notify done');
+
+  assert.equal((await runner.resume(await takeOver(id))).status, 'completed');
+  assert.equal(callsOf(saga.trajectory, 'run:confirm'), 4);
+  assert.equal(callsOf(saga.trajectory, 'run:notify'), 1, 'notify is not called again');
+});
+
+test('the second step refused while the first still fails: left for the sweep, then waits for an operator', async () => {
+  const saga = alongside({
+    confirm: {
+      fail: (attempt) => {
+        if (attempt <= 3) throw timeout();
+      },
+    },
+    notify: { fail: () => Promise.reject(refusal('CLAIM_GONE')) },
+  });
+  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
+  const id = saga.newId();
+
+  assert.equal((await runner.start(id, saga.input)).status, 'running');
+  const swept = await runner.resume(await takeOver(id));
+
+  assert.equal(swept.status, 'needs_attention');
+  assert.equal(swept.status === 'needs_attention' && swept.failure.step, 'notify');
+  assert.deepEqual((await stepRecords(id)).slice(3), [
+    ['confirm', 'succeeded', 4],
+    ['notify', 'failed', 6],
+  ]);
+});
