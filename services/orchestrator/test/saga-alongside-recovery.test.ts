@@ -249,3 +249,25 @@ test('the second step refused while the first still fails: left for the sweep, t
     ['notify', 'failed', 6],
   ]);
 });
+
+test('a run the earlier code left waiting for an operator, confirm refused and notify never run, is finished by the retry', async () => {
+  const saga = alongside();
+  const done = { status: 'succeeded', attempts: 1 } as const;
+  const id = await runLeftByEarlierCode(
+    saga,
+    { reserve: done, create: done, charge: done, confirm: { status: 'failed', attempts: 3 } },
+    { reserve: 'reserve done', create: 'create done', charge: 'charge done' },
+  );
+  const failure = { step: 'confirm', statusCode: 409, code: 'ORDER_LOCKED', message: 'Refused: ORDER_LOCKED' };
+  assert.ok(await database.repository.write({ sagaId: id, version: 0 }, { status: 'needs_attention', failure }, {}));
+
+  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
+  const outcome = await runner.resume((await database.repository.reopen(id))!);
+
+  assert.equal(outcome.status, 'completed');
+  assert.deepEqual(saga.trajectory.slice().sort(), ['run:confirm', 'run:notify']);
+  assert.deepEqual((await stepRecords(id)).slice(3), [
+    ['confirm', 'succeeded', 4],
+    ['notify', 'succeeded', 1],
+  ]);
+});
