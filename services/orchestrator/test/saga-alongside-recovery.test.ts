@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fencedWrites } from '../src/saga/saga-ownership.js';
+import type { SagaRepository } from '../src/saga/saga-repository.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
 import {
   fakeSaga,
@@ -270,4 +272,36 @@ test('a run the earlier code left waiting for an operator, confirm refused and n
     ['confirm', 'succeeded', 4],
     ['notify', 'succeeded', 1],
   ]);
+});
+
+test('a write that fails puts back what it carried under what was kept back meanwhile: the newer change wins', async () => {
+  const saga = fakeSaga();
+  const id = saga.newId();
+  const { repository } = database;
+  const owner = await repository.create({ id, type: 'fake', input: saga.input, stepNames: ['reserve', 'create'] });
+  const failingWrite = heldCall();
+  let writesMade = 0;
+  const writes = fencedWrites(
+    {
+      ...repository,
+      write: async (...sent) => {
+        if (++writesMade > 1) return repository.write(...sent);
+        await failingWrite.hold(1);
+        throw new Error('connection terminated');
+      },
+    } satisfies SagaRepository,
+    owner,
+  );
+
+  const lost = writes.step('create', { status: 'running', attempts: 2 });
+  await failingWrite.reached;
+  writes.later({ data: { reserve: 'reserve done' } }, { create: { status: 'failed', error: 'refused' } });
+  failingWrite.release();
+  await assert.rejects(lost, /connection terminated/);
+  await writes.flush();
+
+  const found = (await repository.find(id))!;
+  assert.deepEqual(found.run.data, { reserve: 'reserve done' });
+  const create = found.steps.find((step) => step.name === 'create')!;
+  assert.deepEqual([create.status, create.attempts, create.error], ['failed', 2, 'refused']);
 });
