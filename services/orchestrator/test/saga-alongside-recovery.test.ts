@@ -1,98 +1,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fencedWrites } from '../src/saga/saga-ownership.js';
-import type { SagaRepository } from '../src/saga/saga-repository.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
 import {
-  fakeSaga,
+  alongsideSaga,
+  callsOf,
   heldCall,
-  refusal,
   runnerOptions,
+  takeOverRun,
   timeout,
   useSagaRepository,
-  type FakeStep,
 } from './saga-harness.js';
 
-// Steps running alongside (notify beside confirm, both past the charge) under retries, refusals, take-overs and runs
-// left by the code from before steps could run together: each step is called exactly as often as it must be.
+// Steps running alongside (notify beside confirm, both past the charge) taken over, and runs left by the code from
+// before steps could run together: each step is called exactly as often as it must be, never by an owner fenced off.
 
 const database = useSagaRepository();
-
-const alongside = (behaviour: Record<string, FakeStep> = {}) =>
-  fakeSaga({
-    ...behaviour,
-    charge: { resolveInDoubt: async () => ({ charge: 'charge done' }), ...behaviour.charge },
-    notify: { ...behaviour.notify, alongsidePrevious: true },
-  });
-
-const callsOf = (trajectory: string[], call: string) => trajectory.filter((each) => each === call).length;
+const takeOver = (id: string) => takeOverRun(database.repository, id);
 const stepRecords = async (id: string) =>
   (await database.repository.find(id))!.steps.map((step) => [step.name, step.status, step.attempts]);
 
-async function takeOver(id: string) {
-  for (let claimed = 0; claimed < 20; claimed++) {
-    const owner = await database.repository.claimStale(0);
-    if (owner?.sagaId === id) return owner;
-  }
-  throw new Error(`run ${id} was never claimed`);
-}
-
-test('one step failing for a while as the other succeeds: each retried on its own, both outputs kept', async () => {
-  const saga = alongside({
-    confirm: {
-      fail: (attempt) => {
-        if (attempt <= 2) throw timeout();
-      },
-    },
-  });
-  const id = saga.newId();
-
-  const outcome = await createSagaRunner(saga.definition, runnerOptions(database.repository)).start(id, saga.input);
-
-  assert.equal(outcome.status, 'completed');
-  assert.equal(callsOf(saga.trajectory, 'run:confirm'), 3);
-  assert.equal(callsOf(saga.trajectory, 'run:notify'), 1);
-  assert.deepEqual((await stepRecords(id)).slice(2), [
-    ['charge', 'succeeded', 1],
-    ['confirm', 'succeeded', 3],
-    ['notify', 'succeeded', 1],
-  ]);
-  const { run } = (await database.repository.find(id))!;
-  assert.deepEqual([run.status, run.data], ['completed', outcome.data]);
-  assert.equal((outcome.data as Record<string, string>).confirm, 'confirm done');
-  assert.equal((outcome.data as Record<string, string>).notify, 'notify done');
-});
-
-test('the step alongside refused for good while the first succeeds: the retry runs only it, once', async () => {
-  const saga = alongside({
-    notify: {
-      fail: (attempt) => {
-        if (attempt <= 3) throw refusal('CLAIM_GONE');
-      },
-    },
-  });
-  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
-  const id = saga.newId();
-
-  const outcome = await runner.start(id, saga.input);
-
-  assert.equal(outcome.status, 'needs_attention');
-  assert.equal(outcome.status === 'needs_attention' && outcome.failure.step, 'notify');
-  assert.deepEqual((await stepRecords(id)).slice(3), [
-    ['confirm', 'succeeded', 1],
-    ['notify', 'failed', 3],
-  ]);
-  assert.equal(((await database.repository.find(id))!.run.data as Record<string, string>).confirm, 'confirm done');
-
-  const retried = await runner.resume((await database.repository.reopen(id))!);
-  assert.equal(retried.status, 'completed');
-  assert.equal(callsOf(saga.trajectory, 'run:confirm'), 1, 'confirm is not called again');
-  assert.equal(callsOf(saga.trajectory, 'run:notify'), 4);
-});
-
 test('an owner that lost the run during the charge calls neither step alongside; the new owner calls each once', async () => {
-  const saga = alongside({
+  const saga = alongsideSaga({
     charge: {
       // Taken over mid-charge; the call outlasts a heartbeat, so no beat finds the run this owner's any more.
       fail: async (attempt) => {
@@ -122,7 +51,7 @@ test('an owner that lost the run during the charge calls neither step alongside;
 
 test('an owner taken over while the two run retries neither: its failed step stops at the fenced start', async () => {
   const held = heldCall();
-  const saga = alongside({
+  const saga = alongsideSaga({
     confirm: {
       fail: async (attempt) => {
         await held.hold(attempt);
@@ -151,8 +80,8 @@ test('an owner taken over while the two run retries neither: its failed step sto
 
 /** A run as the code before steps ran together left it: the steps one after the other, recorded up to some point. */
 async function runLeftByEarlierCode(
-  saga: ReturnType<typeof alongside>,
-  steps: Record<string, { status: 'succeeded' | 'running'; attempts: number }>,
+  saga: ReturnType<typeof alongsideSaga>,
+  steps: Record<string, { status: 'succeeded' | 'running' | 'failed'; attempts: number }>,
   data: Record<string, string>,
 ) {
   const id = saga.newId();
@@ -163,7 +92,7 @@ async function runLeftByEarlierCode(
 }
 
 test('a run left by the earlier code with confirm done and notify started is finished by notify alone', async () => {
-  const saga = alongside();
+  const saga = alongsideSaga();
   const done = { status: 'succeeded', attempts: 1 } as const;
   const id = await runLeftByEarlierCode(
     saga,
@@ -182,7 +111,7 @@ test('a run left by the earlier code with confirm done and notify started is fin
 });
 
 test('a run left by the earlier code with the charge recorded as started finds it and runs both steps once', async () => {
-  const saga = alongside();
+  const saga = alongsideSaga();
   const done = { status: 'succeeded', attempts: 1 } as const;
   const id = await runLeftByEarlierCode(
     saga,
@@ -206,54 +135,8 @@ test('a run left by the earlier code with the charge recorded as started finds i
   });
 });
 
-test('one step still failing after its attempts, the other done: the done one is kept, the sweep runs the other only', async () => {
-  const saga = alongside({
-    confirm: {
-      fail: (attempt) => {
-        if (attempt <= 3) throw timeout();
-      },
-    },
-  });
-  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
-  const id = saga.newId();
-
-  assert.equal((await runner.start(id, saga.input)).status, 'running', 'left for the sweep');
-  assert.deepEqual((await stepRecords(id)).slice(3), [
-    ['confirm', 'failed', 3],
-    ['notify', 'succeeded', 1],
-  ]);
-  assert.equal(((await database.repository.find(id))!.run.data as Record<string, string>).notify, 'notify done');
-
-  assert.equal((await runner.resume(await takeOver(id))).status, 'completed');
-  assert.equal(callsOf(saga.trajectory, 'run:confirm'), 4);
-  assert.equal(callsOf(saga.trajectory, 'run:notify'), 1, 'notify is not called again');
-});
-
-test('the second step refused while the first still fails: left for the sweep, then waits for an operator', async () => {
-  const saga = alongside({
-    confirm: {
-      fail: (attempt) => {
-        if (attempt <= 3) throw timeout();
-      },
-    },
-    notify: { fail: () => Promise.reject(refusal('CLAIM_GONE')) },
-  });
-  const runner = createSagaRunner(saga.definition, runnerOptions(database.repository));
-  const id = saga.newId();
-
-  assert.equal((await runner.start(id, saga.input)).status, 'running');
-  const swept = await runner.resume(await takeOver(id));
-
-  assert.equal(swept.status, 'needs_attention');
-  assert.equal(swept.status === 'needs_attention' && swept.failure.step, 'notify');
-  assert.deepEqual((await stepRecords(id)).slice(3), [
-    ['confirm', 'succeeded', 4],
-    ['notify', 'failed', 6],
-  ]);
-});
-
 test('a run the earlier code left waiting for an operator, confirm refused and notify never run, is finished by the retry', async () => {
-  const saga = alongside();
+  const saga = alongsideSaga();
   const done = { status: 'succeeded', attempts: 1 } as const;
   const id = await runLeftByEarlierCode(
     saga,
@@ -272,36 +155,4 @@ test('a run the earlier code left waiting for an operator, confirm refused and n
     ['confirm', 'succeeded', 4],
     ['notify', 'succeeded', 1],
   ]);
-});
-
-test('a write that fails puts back what it carried under what was kept back meanwhile: the newer change wins', async () => {
-  const saga = fakeSaga();
-  const id = saga.newId();
-  const { repository } = database;
-  const owner = await repository.create({ id, type: 'fake', input: saga.input, stepNames: ['reserve', 'create'] });
-  const failingWrite = heldCall();
-  let writesMade = 0;
-  const writes = fencedWrites(
-    {
-      ...repository,
-      write: async (...sent) => {
-        if (++writesMade > 1) return repository.write(...sent);
-        await failingWrite.hold(1);
-        throw new Error('connection terminated');
-      },
-    } satisfies SagaRepository,
-    owner,
-  );
-
-  const lost = writes.step('create', { status: 'running', attempts: 2 });
-  await failingWrite.reached;
-  writes.later({ data: { reserve: 'reserve done' } }, { create: { status: 'failed', error: 'refused' } });
-  failingWrite.release();
-  await assert.rejects(lost, /connection terminated/);
-  await writes.flush();
-
-  const found = (await repository.find(id))!;
-  assert.deepEqual(found.run.data, { reserve: 'reserve done' });
-  const create = found.steps.find((step) => step.name === 'create')!;
-  assert.deepEqual([create.status, create.attempts, create.error], ['failed', 2, 'refused']);
 });
