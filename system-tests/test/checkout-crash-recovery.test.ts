@@ -111,6 +111,21 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
     await expectCheckedOut(shop, shopper, before);
   });
 
+  test('killed as the cart is about to be emptied, the confirmation just sent: the restarted process completes both once', async () => {
+    const { shopper, before } = await crashingCheckout('complete_claim:crash-before');
+    // The confirmation may or may not have reached the order service; the cart is still being checked out.
+    assert.equal((await shop.cart(shopper.sessionId)).status, 'checking_out');
+
+    await startOrchestrator();
+    const run = await shop.waitForSaga(shopper.sessionId, finished);
+    assert.equal(run.status, 'completed', JSON.stringify(run));
+    assert.ok(
+      run.steps!.every((step) => step.status === 'succeeded'),
+      JSON.stringify(run.steps),
+    );
+    await expectCheckedOut(shop, shopper, before);
+  });
+
   // confirm_order and complete_claim run together: killed as either answers, the other may be done or on its way.
   for (const [fault, done] of [
     ['confirm_order:crash-after', 'the order paid'],

@@ -125,6 +125,32 @@ describe('a refusal past the payment', () => {
     assert.equal(retried.body.status, 'completed');
     await expectCheckedOut(shop, shopper, before);
   });
+
+  test('emptying the cart refused as the order is confirmed: paid and confirmed once, the retry empties the cart only', async () => {
+    const { shopper, before } = await twoLineShopper();
+    const { status, body } = await shop.checkout(shopper, { 'x-saga-fault': 'complete_claim:reject' });
+    assert.equal(status, 202, JSON.stringify(body));
+    const run = await shop.sagaOf(shopper.sessionId);
+    assert.equal(run.status, 'needs_attention');
+    assert.equal((run.failure as { step: string }).step, 'complete_claim');
+    assert.deepEqual(
+      run.steps!.slice(4).map((step) => [step.name, step.status]),
+      [
+        ['confirm_order', 'succeeded'],
+        ['complete_claim', 'failed'],
+      ],
+    );
+    const [order] = await shop.ordersOf(shopper.userId);
+    assert.equal(order?.status, 'paid', 'confirmed alongside the refusal');
+    assert.equal((await shop.cart(shopper.sessionId)).items.length, before.items.length, 'the cart is not emptied yet');
+
+    const retried = await shop.admin('POST', `/${run.saga_id}/retry`);
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.status, 'completed');
+    const after = await shop.sagaOf(shopper.sessionId);
+    assert.equal(after.steps!.find((step) => step.name === 'confirm_order')?.attempts, 1, 'not confirmed again');
+    await expectCheckedOut(shop, shopper, before);
+  });
 });
 
 describe('POST /checkout, refusals', () => {

@@ -117,3 +117,22 @@ export function heldCall() {
 
 export const refusal = (code = 'ORDER_GONE') => new AppError(409, code, `Refused: ${code}`);
 export const timeout = () => new AppError(504, 'UPSTREAM_TIMEOUT', 'No answer in time');
+
+/** reserve → create → charge (the pivot, found again by a lookup) → confirm, and notify alongside it. */
+export const alongsideSaga = (behaviour: Record<string, FakeStep> = {}) =>
+  fakeSaga({
+    ...behaviour,
+    charge: { resolveInDoubt: async () => ({ charge: 'charge done' }), ...behaviour.charge },
+    notify: { ...behaviour.notify, alongsidePrevious: true },
+  });
+
+export const callsOf = (trajectory: string[], call: string) => trajectory.filter((each) => each === call).length;
+
+/** What the sweep does once the run's heartbeat is old enough: claims it (runs of earlier tests may come first). */
+export async function takeOverRun(repository: SagaRepository, id: string) {
+  for (let claimed = 0; claimed < 20; claimed++) {
+    const owner = await repository.claimStale(0);
+    if (owner?.sagaId === id) return owner;
+  }
+  throw new Error(`run ${id} was never claimed`);
+}
