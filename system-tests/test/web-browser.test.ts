@@ -54,7 +54,7 @@ async function register(page: Page, email: string) {
 useTestFixture(
   async () => {
     assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
-    const site = ensureWebBuild(workspaceRoot());
+    const site = await ensureWebBuild(workspaceRoot());
     cluster = await startTestCluster(
       {
         auth: authService,

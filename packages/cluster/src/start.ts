@@ -53,9 +53,10 @@ for (const { name } of serviceCatalog) {
 const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
 let webDist: string;
 try {
-  webDist = ensureWebBuild(root);
-  if (runtime === 'bundled') await ensureServiceBundles(root);
-  else buildDist(root);
+  [webDist] = await Promise.all([
+    ensureWebBuild(root),
+    runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
+  ]);
 } catch (error) {
   releaseLock();
   fail((error as Error).message);
