@@ -56,6 +56,16 @@ async function stepsRecorded(sessionId: string) {
   }
 }
 
+/** Waits for the restarted process to finish the session's run: completed, every step succeeded. */
+async function expectCompletedWithEveryStep(sessionId: string) {
+  const run = await shop.waitForSaga(sessionId, finished);
+  assert.equal(run.status, 'completed', JSON.stringify(run));
+  assert.ok(
+    run.steps!.every((step) => step.status === 'succeeded'),
+    JSON.stringify(run.steps),
+  );
+}
+
 /** Checks out with a crash fault: the request dies with the process, which must have been killed. */
 async function crashingCheckout(fault: string) {
   const laptop = await shop.createProduct('Laptop', 999.99, 4);
@@ -117,12 +127,8 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
     assert.equal((await shop.cart(shopper.sessionId)).status, 'checking_out');
 
     await startOrchestrator();
-    const run = await shop.waitForSaga(shopper.sessionId, finished);
-    assert.equal(run.status, 'completed', JSON.stringify(run));
-    assert.ok(
-      run.steps!.every((step) => step.status === 'succeeded'),
-      JSON.stringify(run.steps),
-    );
+
+    await expectCompletedWithEveryStep(shopper.sessionId);
     await expectCheckedOut(shop, shopper, before);
   });
 
@@ -151,12 +157,8 @@ describe('the orchestrator killed mid-checkout, then restarted', () => {
       else assert.deepEqual({ status: cart.status, items: cart.items }, { status: 'open', items: [] });
 
       await startOrchestrator();
-      const run = await shop.waitForSaga(shopper.sessionId, finished);
-      assert.equal(run.status, 'completed', JSON.stringify(run));
-      assert.ok(
-        run.steps!.every((step) => step.status === 'succeeded'),
-        JSON.stringify(run.steps),
-      );
+
+      await expectCompletedWithEveryStep(shopper.sessionId);
       // Both run again with the same keys: one paid order, one capture, the stock taken once, the cart emptied.
       await expectCheckedOut(shop, shopper, before);
     });

@@ -10,18 +10,14 @@ import {
   heldCall,
   refusal,
   runnerOptions,
-  takeOverRun,
   timeout,
-  useSagaRepository,
+  useSagaRecords,
 } from './saga-harness.js';
 
 // Steps running alongside (notify beside confirm, both past the charge) failing for a while or for good: each is
 // retried on its own, what one did is kept whatever the other's fate, and no held change is lost.
 
-const database = useSagaRepository();
-const takeOver = (id: string) => takeOverRun(database.repository, id);
-const stepRecords = async (id: string) =>
-  (await database.repository.find(id))!.steps.map((step) => [step.name, step.status, step.attempts]);
+const { database, takeOver, stepRecords } = useSagaRecords();
 
 test('one step failing for a while as the other succeeds: each retried on its own, both outputs kept', async () => {
   const saga = alongsideSaga({

@@ -2,23 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
-import {
-  alongsideSaga,
-  callsOf,
-  heldCall,
-  runnerOptions,
-  takeOverRun,
-  timeout,
-  useSagaRepository,
-} from './saga-harness.js';
+import { alongsideSaga, callsOf, heldCall, runnerOptions, timeout, useSagaRecords } from './saga-harness.js';
 
 // Steps running alongside (notify beside confirm, both past the charge) taken over, and runs left by the code from
 // before steps could run together: each step is called exactly as often as it must be, never by an owner fenced off.
 
-const database = useSagaRepository();
-const takeOver = (id: string) => takeOverRun(database.repository, id);
-const stepRecords = async (id: string) =>
-  (await database.repository.find(id))!.steps.map((step) => [step.name, step.status, step.attempts]);
+const { database, takeOver, stepRecords } = useSagaRecords();
 
 test('an owner that lost the run during the charge calls neither step alongside; the new owner calls each once', async () => {
   const saga = alongsideSaga({

@@ -136,3 +136,14 @@ export async function takeOverRun(repository: SagaRepository, id: string) {
   }
   throw new Error(`run ${id} was never claimed`);
 }
+
+/** A test file's run store, with the take-over and the step records the steps-alongside tests read. */
+export function useSagaRecords() {
+  const database = useSagaRepository();
+  return {
+    database,
+    takeOver: (id: string) => takeOverRun(database.repository, id),
+    stepRecords: async (id: string) =>
+      (await database.repository.find(id))!.steps.map((step) => [step.name, step.status, step.attempts]),
+  };
+}
