@@ -12,8 +12,10 @@ FROM ${NODE_IMAGE} AS build
 RUN npm install --global pnpm@10.34.9
 ENV CI=true
 WORKDIR /build
-# Every package the lockfile names, downloaded in a layer that is reused until the lockfile changes.
+# Every package the lockfile names, downloaded in a layer that is reused until the lockfile changes (pnpm reads the
+# patches the lockfile names here too).
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline

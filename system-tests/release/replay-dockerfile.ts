@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { dockerfileInstructions, root } from '../test/deployment-sources.js';
 
@@ -40,8 +40,10 @@ function copyFromContext(sources: string[], destination: string) {
   for (const source of sources) {
     const files = source === '.' ? buildContext() : [source];
     for (const file of files) {
-      mkdirSync(dirname(join(destination, file)), { recursive: true });
-      cpSync(join(root, file), join(destination, file), { recursive: true });
+      // As Docker does: a folder's contents go into the destination, a file goes into it under its own path.
+      const target = statSync(join(root, file)).isDirectory() ? destination : join(destination, file);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(join(root, file), target, { recursive: true });
     }
   }
 }
