@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { authService } from '@ecomm/auth-service/service';
-import { ensureWebBuild, workspaceRoot } from '@ecomm/cluster';
+import { ensureWebBuild, setAccountRole, workspaceRoot } from '@ecomm/cluster';
 import { catalogFixture } from '@ecomm/evals';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { internalHeaders, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
+import {
+  internalHeaders,
+  startTestCluster,
+  testSecrets,
+  useTestDatabase,
+  useTestFixture,
+  type TestCluster,
+} from '@ecomm/testing';
 
 // The web app in Debian's Chromium (never a downloaded browser), against the whole cluster on loopback.
 const chromiumPath = '/usr/bin/chromium';
@@ -66,7 +73,7 @@ useTestFixture(
       },
       database,
       {
-        auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
+        auth: { BCRYPT_ROUNDS: '4' },
         orchestrator: {
           LLM_PROVIDER: 'offline',
           WEB_DIST_DIR: site,
@@ -181,6 +188,15 @@ describe('the web app in Chromium', () => {
     // A checkout whose order confirmation is refused for good: paid, then left for an operator.
     const page = await openPage();
     await register(page, 'ops@example.com');
+    // Registration made a shopper; the operator grants admin, and it arrives with the next login.
+    assert.equal(await page.getByRole('link', { name: 'Operator console' }).count(), 0);
+    const grant = { email: 'ops@example.com', role: 'admin' } as const;
+    await setAccountRole({ authUrl: cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY }, grant);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Email').fill('ops@example.com');
+    await page.getByLabel('Password').fill('correct-horse');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Operator console' }).waitFor();
     const token = await page.evaluate<string>(`JSON.parse(sessionStorage.getItem('agent-shop.session')).token`);
     const me = (await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       id: string;

@@ -9,7 +9,15 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { signTestToken, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
+import { setAccountRole } from '@ecomm/cluster';
+import {
+  signTestToken,
+  startTestCluster,
+  testSecrets,
+  useTestDatabase,
+  useTestFixture,
+  type TestCluster,
+} from '@ecomm/testing';
 
 const database = useTestDatabase();
 let cluster: TestCluster;
@@ -27,8 +35,13 @@ async function call(method: string, path: string, options: { token?: string; bod
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function account(email: string) {
+async function account(email: string, role: 'user' | 'admin' = 'user') {
   assert.equal((await call('POST', '/auth/register', { body: { email, password: 'correct-horse' } })).status, 201);
+  if (role === 'admin')
+    await setAccountRole(
+      { authUrl: cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY },
+      { email, role },
+    );
   const login = await call('POST', '/auth/login', { body: { email, password: 'correct-horse' } });
   assert.equal(login.status, 200);
   return login.body.access_token as string;
@@ -49,7 +62,7 @@ useTestFixture(
       },
       database,
       {
-        auth: { ADMIN_EMAILS: 'ops@example.com', RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' },
+        auth: { RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' },
         orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site },
       },
     );
@@ -62,9 +75,9 @@ useTestFixture(
 );
 
 describe('the web app talks to the orchestrator only', () => {
-  test('registration and login go through the orchestrator; the role follows ADMIN_EMAILS; only admins reach the console routes', async () => {
+  test('registration and login go through the orchestrator; the role is the one the operator granted; only admins reach the console routes', async () => {
     const shopper = await account('ada@example.com');
-    const operator = await account('ops@example.com');
+    const operator = await account('ops@example.com', 'admin');
     // Four calls above: past the auth service's own 2/minute, which does not apply to the orchestrator's relay.
     assert.equal((await call('GET', '/auth/me', { token: shopper })).body.role, 'user');
     assert.equal((await call('GET', '/auth/me', { token: operator })).body.role, 'admin');

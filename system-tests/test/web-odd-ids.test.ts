@@ -6,7 +6,8 @@ import { orderService } from '@ecomm/order-service/service';
 import { paymentService } from '@ecomm/payment-service/service';
 import { productService } from '@ecomm/product-service/service';
 import { sessionService } from '@ecomm/session-service/service';
-import { beforeTests, signTestToken, useTestCluster } from '@ecomm/testing';
+import { setAccountRole } from '@ecomm/cluster';
+import { beforeTests, signTestToken, testSecrets, useTestCluster } from '@ecomm/testing';
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 /** A token with `alg: none`: claims anyone could write, with no signature at all. */
@@ -24,7 +25,7 @@ const cluster = useTestCluster(
     orchestrator: orchestratorService,
   },
   {
-    auth: { ADMIN_EMAILS: 'ops@example.com', BCRYPT_ROUNDS: '4' },
+    auth: { BCRYPT_ROUNDS: '4' },
     orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
   },
 );
@@ -55,6 +56,15 @@ async function account(email: string) {
   assert.equal((await raw('POST', '/auth/register', { body })).status, 201);
   const login = await raw('POST', '/auth/login', { body });
   return JSON.parse(login.text).access_token as string;
+}
+
+/** The operator's token: ops@example.com, registered once and granted admin with the internal key. */
+async function operatorToken() {
+  const credentials = JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' });
+  await raw('POST', '/auth/register', { body: credentials });
+  const granted = { email: 'ops@example.com', role: 'admin' } as const;
+  await setAccountRole({ authUrl: cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY }, granted);
+  return JSON.parse((await raw('POST', '/auth/login', { body: credentials })).text).access_token as string;
 }
 
 describe('odd ids from outside', () => {
@@ -104,12 +114,7 @@ describe('odd ids from outside', () => {
 
   test('odd bodies and headers on /chat, /mcp, /orders and /admin/sagas are a 4xx', async () => {
     const shopper = await account('zed@example.com');
-    const operator = (
-      await raw('POST', '/auth/login', {
-        body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }),
-      })
-    ).text;
-    const admin = JSON.parse(operator).access_token as string;
+    const admin = await operatorToken();
     const order = '7f1c2a3e-4b5d-4e6f-8a7b-9c0d1e2f3a4b';
     const failures: string[] = [];
     const probe = async (label: string, reply: Promise<{ status: number; text: string }>) => {
@@ -163,7 +168,7 @@ describe('odd ids from outside', () => {
 
   test('odd ids on the cart, admin product and order routes are a 4xx, never a 5xx', async () => {
     const shopper = await account('ada@example.com');
-    const operator = await account('ops@example.com');
+    const operator = await operatorToken();
     const odd = [
       'stats',
       '..%2F..%2Fhealth',
@@ -205,12 +210,7 @@ describe('odd ids from outside', () => {
   });
 
   test('wrong types and huge numbers on the operator catalog are a 4xx', async () => {
-    const operator = await account('ops@example.com').catch(async () => {
-      const login = await raw('POST', '/auth/login', {
-        body: JSON.stringify({ email: 'ops@example.com', password: 'correct-horse' }),
-      });
-      return JSON.parse(login.text).access_token as string;
-    });
+    const operator = await operatorToken();
     for (const body of [
       { name: 'Lamp', price: '25', stock: 3 },
       { name: 'Lamp', price: 1e308, stock: 3 },

@@ -12,12 +12,19 @@ export const credentialsSchema = z.strictObject({
   password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
 });
 
+/** `admin` may use the operator routes; only the operator's grant makes one, never registration. */
+export const userRoleSchema = z.enum(['user', 'admin'], 'must be "user" or "admin"');
+
 export const userProfileSchema = z.object({
   id: z.uuid(),
   email: z.string(),
-  role: z.enum(['user', 'admin']),
+  role: userRoleSchema,
   created_at: z.string(),
 });
+
+/** `PUT /users/by-email/:email/role` (internal key only): the operator grants or revokes admin. */
+export const accountEmailParamsSchema = z.object({ email: emailSchema });
+export const setUserRoleSchema = z.strictObject({ role: userRoleSchema });
 
 export const accessTokenSchema = z.object({
   access_token: z.string(),
@@ -27,4 +34,5 @@ export const accessTokenSchema = z.object({
 
 export type Credentials = z.infer<typeof credentialsSchema>;
 export type UserProfile = z.infer<typeof userProfileSchema>;
+export type UserRole = z.infer<typeof userRoleSchema>;
 export type AccessToken = z.infer<typeof accessTokenSchema>;

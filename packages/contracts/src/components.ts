@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessTokenSchema, credentialsSchema, userProfileSchema } from './auth.js';
+import { accessTokenSchema, credentialsSchema, setUserRoleSchema, userProfileSchema } from './auth.js';
 import { chatRequestSchema, chatResponseSchema } from './chat.js';
 import {
   checkoutProcessingSchema,
@@ -29,6 +29,7 @@ const named: Record<string, z.ZodType> = {
   Credentials: credentialsSchema,
   UserProfile: userProfileSchema,
   AccessToken: accessTokenSchema,
+  UserRoleChange: setUserRoleSchema,
   Product: productSchema,
   NewProduct: createProductSchema,
   ProductPage: productPageSchema,

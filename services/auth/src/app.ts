@@ -35,7 +35,6 @@ export async function buildApp(config: AuthConfig) {
     users: createUserRepository(database.db),
     tokens,
     bcryptRounds: config.BCRYPT_ROUNDS,
-    adminEmails: config.ADMIN_EMAILS,
   });
   await app.register(authRoutes, {
     accounts,

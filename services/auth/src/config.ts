@@ -12,19 +12,18 @@ export const authConfigSchema = baseConfigSchema.extend({
     .default(3600),
   BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(10),
   RATE_LIMIT_AUTH: rateLimitSchema.prefault('10/minute'),
-  /** Comma-separated emails whose tokens carry the admin role (the operator console). */
+  /**
+   * Removed: it made admin whoever registered a listed email, and registration verifies no email. Still read, so
+   * that a deployment that sets it stops at start rather than quietly losing its admins.
+   */
   ADMIN_EMAILS: z
-    .string()
-    .default('')
-    .transform(
-      (list) =>
-        new Set(
-          list
-            .split(',')
-            .map((email) => email.trim().toLowerCase())
-            .filter(Boolean),
-        ),
-    ),
+    .custom<never>(() => false, {
+      error:
+        'was removed because it granted admin to anyone who registered a listed email, unverified. ' +
+        'Unset it and grant admin with `pnpm admin grant <email>` (or PUT /users/by-email/<email>/role with the ' +
+        'internal key); see docs/operations.md#admins',
+    })
+    .optional(),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

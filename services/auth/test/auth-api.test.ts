@@ -4,11 +4,7 @@ import { internalHeaders, signTestToken, useTestService } from '@ecomm/testing';
 import { authService } from '../src/service.js';
 
 const app = useTestService(authService, {
-  environment: {
-    BCRYPT_ROUNDS: '4',
-    RATE_LIMIT_AUTH: '1000/minute',
-    ADMIN_EMAILS: ' Operator@Example.com ,boss@example.com',
-  },
+  environment: { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute' },
 });
 let emailCounter = 0;
 
@@ -48,19 +44,6 @@ describe('register, login, me', () => {
     });
     assert.equal(me.statusCode, 200);
     assert.deepEqual(me.json(), profile);
-  });
-
-  test('an email listed in ADMIN_EMAILS gets the admin role in its token and profile; others are users', async () => {
-    const roleOf = async (email: string) => {
-      await register({ email, password: 'correct-horse' });
-      const token = (await login({ email, password: 'correct-horse' })).json().access_token as string;
-      const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { role: string };
-      const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${token}` } });
-      assert.equal(me.json().role, claims.role);
-      return claims.role;
-    };
-    assert.equal(await roleOf('operator@example.com'), 'admin');
-    assert.equal(await roleOf(uniqueEmail()), 'user');
   });
 
   test('an email that is taken gets 409, whatever its case', async () => {

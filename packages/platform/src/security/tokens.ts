@@ -1,3 +1,4 @@
+import type { UserRole } from '@ecomm/contracts';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.js';
 
@@ -8,8 +9,7 @@ export interface TokenSettings {
   expiresInSeconds?: number;
 }
 
-/** `admin` may use the operator routes; every other account is a `user`. */
-export type UserRole = 'user' | 'admin';
+export type { UserRole };
 
 export interface AuthenticatedUser {
   id: string;

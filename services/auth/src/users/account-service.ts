@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AccessToken, Credentials, UserProfile } from '@ecomm/contracts';
-import { AppError, type TokenService, type UserRole } from '@ecomm/platform';
+import type { AccessToken, Credentials, UserProfile, UserRole } from '@ecomm/contracts';
+import { AppError, type TokenService } from '@ecomm/platform';
 import bcrypt from 'bcryptjs';
 import type { User, UserRepository } from './user-repository.js';
 
@@ -19,21 +19,19 @@ export function createAccountService(dependencies: {
   users: UserRepository;
   tokens: TokenService;
   bcryptRounds: number;
-  adminEmails: ReadonlySet<string>;
 }) {
   const { users, tokens } = dependencies;
-  // The role follows the configured list at every login, so removing an email demotes its next token.
-  const roleOf = (email: string): UserRole => (dependencies.adminEmails.has(email.toLowerCase()) ? 'admin' : 'user');
   const toProfile = (user: User): UserProfile => ({
     id: user.id,
     email: user.email,
-    role: roleOf(user.email),
+    role: user.role,
     created_at: user.createdAt.toISOString(),
   });
   // Comparing against a real hash for unknown emails keeps both failures equally slow.
   const decoyHash = bcrypt.hashSync(prehash('decoy-password-never-matches'), dependencies.bcryptRounds);
 
   return {
+    /** Every new account is a user: nobody's email is verified, so none may earn a role by its address. */
     async register(credentials: Credentials): Promise<UserProfile> {
       const passwordHash = await bcrypt.hash(prehash(credentials.password), dependencies.bcryptRounds);
       const user = await users.insert(credentials.email, passwordHash);
@@ -45,8 +43,19 @@ export function createAccountService(dependencies: {
       const user = await users.findByEmail(credentials.email);
       const matches = await bcrypt.compare(prehash(credentials.password), user?.passwordHash ?? decoyHash);
       if (!user || !matches) throw AppError.unauthorized(invalidCredentials);
-      const accessToken = await tokens.sign({ id: user.id, email: user.email, role: roleOf(user.email) });
+      // The role is read at login: a grant or a revocation reaches the account's next token, not the ones it holds.
+      const accessToken = await tokens.sign({ id: user.id, email: user.email, role: user.role });
       return { access_token: accessToken, token_type: 'bearer', expires_in: tokens.expiresInSeconds };
+    },
+
+    /** The operator's grant or revocation of admin; setting the role an account already has changes nothing. */
+    async setRole(email: string, role: UserRole): Promise<UserProfile> {
+      const user = await users.updateRole(email, role);
+      if (!user)
+        throw AppError.notFound(
+          `No account has the email ${email}: check its spelling, or have its owner register first (the web app or POST /auth/register)`,
+        );
+      return toProfile(user);
     },
 
     async profile(userId: string): Promise<UserProfile> {

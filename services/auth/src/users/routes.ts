@@ -1,3 +1,4 @@
+import { accountEmailParamsSchema, setUserRoleSchema, userProfileSchema } from '@ecomm/contracts';
 import { accountRoutes, internalKeyHeader, keysMatch, requireUser, type ServiceApp } from '@ecomm/platform';
 import type { AccountService } from './account-service.js';
 
@@ -27,5 +28,19 @@ export async function authRoutes(app: ServiceApp, options: AccountRoutesOptions)
       me: (request) => accounts.profile(requireUser(request).id),
     },
     rateLimit,
+  );
+
+  // Internal key only (the route's default access): an admin JWT cannot make more admins, so a stolen or
+  // still-valid token of a revoked admin never outlives its own expiry. Setting a role twice answers the same.
+  app.put(
+    '/users/by-email/:email/role',
+    {
+      schema: {
+        params: accountEmailParamsSchema,
+        body: setUserRoleSchema,
+        response: { 200: userProfileSchema },
+      },
+    },
+    async (request) => accounts.setRole(request.params.email, request.body.role),
   );
 }

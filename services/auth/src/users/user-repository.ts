@@ -1,3 +1,4 @@
+import type { UserRole } from '@ecomm/contracts';
 import type { Database } from '@ecomm/platform';
 import { eq } from 'drizzle-orm';
 import { users } from '../database/schema.js';
@@ -14,6 +15,12 @@ export function createUserRepository(db: Database) {
 
     async findByEmail(email: string): Promise<User | undefined> {
       const [user] = await db.select().from(users).where(eq(users.email, email));
+      return user;
+    },
+
+    /** Sets the account's role, or returns undefined when no account has this email. */
+    async updateRole(email: string, role: UserRole): Promise<User | undefined> {
+      const [user] = await db.update(users).set({ role }).where(eq(users.email, email)).returning();
       return user;
     },
 
