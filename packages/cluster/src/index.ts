@@ -1,4 +1,4 @@
-export { parseAdminCommand, setAccountRole, UsageError, type AdminCommand } from './admin-role.js';
+export { parseAdminCommand, setAccountRole, UsageError } from './admin-role.js';
 export { rolePasswords } from './dev-environment.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresSettings } from './embedded-postgres.js';
 export { launchServices, spawnService, stopServices, waitUntilReady, type RunningService } from './launch.js';

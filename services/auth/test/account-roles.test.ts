@@ -96,6 +96,11 @@ describe('roles are the operator’s to grant', () => {
       assert.match(response.json().message, message);
     });
   }
+  test('an email longer than any address is refused before the route, with a 4xx that says so', async () => {
+    const response = await setRole(`${'a'.repeat(250)}@example.com`, { role: 'admin' });
+    assert.equal(response.statusCode, 414);
+    assert.match(response.json().message, /exceeding the max param length/);
+  });
 });
 
 describe('ADMIN_EMAILS', () => {
