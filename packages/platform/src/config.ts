@@ -80,7 +80,9 @@ export function loadConfig<Schema extends z.ZodType<BaseConfig>>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    // Judged from the environment itself: zod 4 leaves an issue's input out unless asked to report it.
+    const missing = issue.code === 'invalid_type' && present[String(issue.path[0])] === undefined;
+    const message = missing ? 'is required' : issue.message;
     return `  - ${name}: ${message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

@@ -31,6 +31,17 @@ test('an empty variable counts as missing', () => {
   assert.throws(() => loadConfig(baseConfigSchema, { ...valid, JWT_SECRET: '' }), /JWT_SECRET: is required/);
 });
 
+test('a variable of the wrong type is told as such, not as missing', () => {
+  assert.throws(
+    () => loadConfig(baseConfigSchema, { ...valid, DATABASE_POOL_MAX: 'ten' }),
+    (error: Error) => {
+      assert.match(error.message, /DATABASE_POOL_MAX: Invalid input: expected number/);
+      assert.doesNotMatch(error.message, /required/);
+      return true;
+    },
+  );
+});
+
 test('a JWT secret shorter than 32 characters is refused', () => {
   assert.throws(
     () => loadConfig(baseConfigSchema, { ...valid, JWT_SECRET: 'too-short' }),
