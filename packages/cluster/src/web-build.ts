@@ -15,7 +15,7 @@ function newestChange(path: string): number {
  * straight from where pnpm installed it (not through `pnpm build`, whose own start took a second), and `pnpm start`
  * bundles the services meanwhile.
  */
-export async function ensureWebBuild(root: string) {
+export async function ensureWebBuild(root: string, signal?: AbortSignal) {
   const web = join(root, 'web');
   const dist = join(web, 'dist');
   const built = join(dist, 'index.html');
@@ -25,7 +25,12 @@ export async function ensureWebBuild(root: string) {
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestChange))) return dist;
   console.log('Building the web app (web/dist is missing or older than its sources)...');
   const vite = join(dirname(createRequire(join(web, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
-  const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+    // `pnpm start` stopped meanwhile: Vite is stopped too, and the build rejects.
+    ...(signal ? { signal } : {}),
+  });
   const [code] = (await once(build, 'exit')) as [number | null];
   if (code !== 0) throw new Error('The web app did not build; see the output above');
   return dist;

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { spawnService } from '../src/launch.js';
 import { ensureServiceBundles, serviceBundle } from '../src/service-bundle.js';
 import { serviceCatalog, type ServiceName } from '../src/service-catalog.js';
 
@@ -79,4 +81,15 @@ test('pnpm start bundles each service from its TypeScript once, and again only w
     'hello from next to the package\n',
     "a bundled package's __dirname is where it is installed",
   );
+});
+
+test("a bundled service's stack trace names its TypeScript file and line", async () => {
+  const failing = 'function fail(): never {\n  throw new Error("boom");\n}\nfail();\n';
+  write(join(root, 'services', 'session', 'src', 'server.ts'), failing, 0);
+  await ensureServiceBundles(root);
+  const child = spawnService(root, 'session', {}, 'bundled');
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await once(child, 'exit');
+  assert.match(stderr, /at fail \(.*services\/session\/src\/server\.ts:2:\d+\)/);
 });
