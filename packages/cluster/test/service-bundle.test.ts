@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -92,4 +92,10 @@ test("a bundled service's stack trace names its TypeScript file and line", async
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await once(child, 'exit');
   assert.match(stderr, /at fail \(.*services\/session\/src\/server\.ts:2:\d+\)/);
+
+  // The map keeps the workspace's code only: the auth bundle holds the installed `pino` fixture too.
+  const { sources } = JSON.parse(readFileSync(join(root, `${serviceBundle('auth')}.map`), 'utf8')) as {
+    sources: string[];
+  };
+  assert.deepEqual(sources, ['../../src/server.ts']);
 });
