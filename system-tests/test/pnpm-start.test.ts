@@ -10,6 +10,7 @@ import {
   freePortRange,
   killLaunchers,
   postmasterPid,
+  processGroup,
   readStatus,
   startLauncher,
   stillRunning,
@@ -56,6 +57,7 @@ async function interrupt(launcher: Launcher, dataDirectory: string, pids: number
   const { code } = await launcher.exited;
   assert.equal(code, 0, launcher.output());
   assert.deepEqual(stillRunning(pids), [], 'every service and PostgreSQL stopped');
+  assert.deepEqual(processGroup(launcher), [], 'nothing the launcher started is left');
   assert.ok(!existsSync(join(dataDirectory, 'cluster.json')), 'the status file is removed');
   assert.ok(!existsSync(join(dataDirectory, 'cluster.lock')), 'the lock is released');
   assert.doesNotMatch(launcher.stderr(), /^\s+at /m, 'no stack trace');
@@ -138,12 +140,13 @@ test(
     assert.match(next.output(), /Stopping the services a killed launcher left running/);
     assert.match(next.output(), /Stopped the PostgreSQL a killed launcher left running/);
     assert.deepEqual(stillRunning(leftovers), []);
+    assert.deepEqual(processGroup(killed), [], 'nothing of the killed launcher is left');
     await interrupt(next, settings.CLUSTER_DATA_DIR, clusterPids(settings.CLUSTER_DATA_DIR));
   },
 );
 
 test(
-  'Ctrl-C while PostgreSQL starts, then while the catalog is seeded, stops cleanly',
+  'Ctrl-C while PostgreSQL starts, while the services start, and while the catalog is seeded, stops cleanly',
   { skip, timeout: 300_000 },
   async () => {
     const settings = await clusterSettings();
@@ -154,6 +157,12 @@ test(
     await interrupt(starting, dataDirectory, []);
     assert.match(starting.output(), /Stopping the cluster \(it was starting PostgreSQL\)/);
     assert.ok(!existsSync(join(dataDirectory, 'postgres', 'postmaster.pid')), 'PostgreSQL stopped');
+
+    // PostgreSQL's data is there now, and nothing else: the services start (and migrate) for seconds.
+    const launching = startLauncher(settings);
+    await launching.printed(/Starting the six services/);
+    await interrupt(launching, dataDirectory, []);
+    assert.match(launching.output(), /Stopping the cluster \(it was starting the services\)/);
 
     // The catalog is still empty. The product service is paused as seeding begins, so the signal lands mid-seeding.
     const seeding = startLauncher(settings);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { isRunning, workspaceRoot, type ClusterStatus } from '@ecomm/cluster';
@@ -113,3 +113,21 @@ export function postmasterPid(dataDirectory: string) {
 
 /** The pids of those still running. */
 export const stillRunning = (pids: number[]) => pids.filter(isRunning);
+
+/**
+ * The processes left in a launcher's process group (its services, PostgreSQL, Vite: none of them starts a group of
+ * its own), read from /proc: the check needs no pid the launcher wrote down.
+ */
+export function processGroup(launcher: Launcher) {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        // After the command's name (in parentheses, which the name itself may contain): state, ppid, pgrp.
+        const [state, , group] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+        return Number(group) === launcher.child.pid && state !== 'Z' ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
+}

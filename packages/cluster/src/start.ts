@@ -68,7 +68,7 @@ async function startCluster() {
   }
   // Tracing hooks the `require` of the packages it instruments, which a bundle never calls: with it on, dist runs as is.
   const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
-  phase = 'building';
+  phase = 'bundling the services and building the web app';
   const [webDist] = await Promise.all([
     ensureWebBuild(root, signal),
     runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
