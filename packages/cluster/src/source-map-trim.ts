@@ -1,5 +1,26 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SourceMapConsumer, SourceMapGenerator, type RawSourceMap } from 'source-map-js';
+import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+
+interface SourceMap {
+  sources: string[];
+  names: string[];
+  mappings: string;
+}
+
+/** Keeps the entries of `list` that segments use, renumbered in order of first use. */
+function renumber(list: string[]) {
+  const kept: string[] = [];
+  const indexes = new Map<number, number>();
+  const use = (index: number) => {
+    let renumbered = indexes.get(index);
+    if (renumbered === undefined) {
+      renumbered = kept.push(list[index]!) - 1;
+      indexes.set(index, renumbered);
+    }
+    return renumbered;
+  };
+  return { kept, use };
+}
 
 /**
  * Keeps a bundle's source map to the workspace's own code. The services run with --enable-source-maps, which makes
@@ -8,27 +29,26 @@ import { SourceMapConsumer, SourceMapGenerator, type RawSourceMap } from 'source
  * installed package keeps the bundle's position (its function names stay, the bundle keeps them).
  */
 export function keepWorkspaceMappings(mapPath: string) {
-  const raw = JSON.parse(readFileSync(mapPath, 'utf8')) as RawSourceMap;
-  const consumer = new SourceMapConsumer(raw);
-  const trimmed = new SourceMapGenerator({ file: raw.file, skipValidation: true });
-  let inWorkspace = false;
-  consumer.eachMapping((mapping) => {
-    const generated = { line: mapping.generatedLine, column: mapping.generatedColumn };
-    const { source, originalLine, originalColumn } = mapping;
-    const ours =
-      source !== null && originalLine !== null && originalColumn !== null && !source.includes('node_modules');
-    if (ours) {
-      trimmed.addMapping({
-        generated,
-        original: { line: originalLine, column: originalColumn },
-        source,
-        ...(mapping.name ? { name: mapping.name } : {}),
-      });
-    } else if (inWorkspace) {
-      // Where a package's code follows ours on a line: a position there must not be taken for the .ts before it.
-      trimmed.addMapping({ generated });
+  const map = JSON.parse(readFileSync(mapPath, 'utf8')) as SourceMap;
+  const ours = map.sources.map((source) => !source.includes('node_modules'));
+  const sources = renumber(map.sources);
+  const names = renumber(map.names);
+  const lines = decode(map.mappings).map((segments) => {
+    const kept: SourceMapSegment[] = [];
+    let inWorkspace = false;
+    for (const segment of segments) {
+      if (segment.length === 1) continue;
+      const [column, source, line, sourceColumn, name] = segment;
+      if (ours[source]) {
+        const mapped: SourceMapSegment = [column, sources.use(source), line, sourceColumn];
+        kept.push(name === undefined ? mapped : [...mapped, names.use(name)]);
+      } else if (inWorkspace) {
+        // Where a package's code follows ours on a line, its positions must not be taken for the .ts before them.
+        kept.push([column]);
+      }
+      inWorkspace = ours[source]!;
     }
-    inWorkspace = ours;
+    return kept;
   });
-  writeFileSync(mapPath, trimmed.toString());
+  writeFileSync(mapPath, JSON.stringify({ ...map, sources: sources.kept, names: names.kept, mappings: encode(lines) }));
 }
