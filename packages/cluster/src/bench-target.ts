@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { readClusterStatus } from './cluster-status.js';
+import { clusterDataDirectory, runningClusterStatus } from './cluster-status.js';
 import { servicePorts } from './service-catalog.js';
 import { createShopClient, type ShopUrls } from './shop-client.js';
 import { workspaceRoot } from './workspace-root.js';
@@ -33,7 +33,7 @@ export function localSecret(name: string): string | undefined {
 
 /** The services' URLs from the options, else from the running cluster's status, else the usual ports. */
 export function targetUrls(options: Partial<Record<keyof typeof targetOptions, string>>): Required<ShopUrls> {
-  const status = readClusterStatus(workspaceRoot());
+  const status = runningClusterStatus(clusterDataDirectory(workspaceRoot()));
   const base = new URL(options.url ?? `http://localhost:${status?.ports.orchestrator ?? 8000}`);
   const ports = servicePorts(base.port ? Number(base.port) : 8000);
   const sibling = (port: number) => `${base.protocol}//${base.hostname}:${port}`;

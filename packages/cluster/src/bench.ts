@@ -13,7 +13,7 @@ import {
 } from './bench-target.js';
 import { describeCheckoutLoad, percentile, runCheckoutLoad } from './checkout-load.js';
 import type { ShopClient } from './shop-client.js';
-import { readClusterStatus } from './cluster-status.js';
+import { clusterDataDirectory, runningClusterStatus } from './cluster-status.js';
 import { embeddedAdminUrl } from './embedded-postgres.js';
 import { pgbenchMissing, pgbenchVersion, runPgbench } from './pgbench.js';
 import { clusterCpuSecondsByPart, clusterMemory, clusterStartedAt } from './process-memory.js';
@@ -59,7 +59,7 @@ if (options.help) {
 const positive = (name: keyof typeof options) => positiveWholeNumber(name, String(options[name]));
 
 const root = workspaceRoot();
-const status = readClusterStatus(root);
+const status = runningClusterStatus(clusterDataDirectory(root));
 const { urls, shop } = await connectToCluster(options);
 const adminUrl =
   process.env.BENCH_ADMIN_DATABASE_URL ??

@@ -4,6 +4,8 @@ import { demoCatalog } from './demo-catalog.js';
 interface ProductService {
   url: string;
   internalApiKey: string;
+  /** Aborting it stops the seeding between (or during) requests: `pnpm start` stopped while seeding. */
+  signal?: AbortSignal;
 }
 
 async function call<T>(service: ProductService, method: string, path: string, body?: unknown): Promise<T> {
@@ -14,6 +16,7 @@ async function call<T>(service: ProductService, method: string, path: string, bo
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
+    ...(service.signal ? { signal: service.signal } : {}),
   });
   if (!response.ok)
     throw new Error(`${method} ${path} on the product service answered ${response.status}: ${await response.text()}`);
@@ -53,11 +56,12 @@ export async function seedDemoCatalog(service: ProductService) {
 /**
  * A first start with an empty catalog gets the demo products, created one after another so that their ids follow the
  * catalog's order (with nothing to look up first: a fresh clone's start waits for it); a catalog with anything in it
- * is left alone.
+ * is left alone. `onSeeding` hears how many are about to be created.
  */
-export async function seedDemoCatalogIfEmpty(service: ProductService) {
+export async function seedDemoCatalogIfEmpty(service: ProductService, onSeeding?: (count: number) => void) {
   if ((await catalogSize(service)) > 0) return undefined;
   const catalog = demoCatalog();
+  onSeeding?.(catalog.length);
   for (const product of catalog) await call(service, 'POST', '/', product);
   return { created: catalog.length, restored: 0 };
 }

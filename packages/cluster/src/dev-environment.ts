@@ -16,7 +16,8 @@ function readEnvFile(path: string): Record<string, string> {
 export function loadDevEnvironment(root: string): Record<string, string> {
   const localPath = join(root, '.env.local');
   const local = readEnvFile(localPath);
-  const missing = generatedSecrets.filter((name) => !local[name]);
+  // A secret the shell sets is used as it is, never written down (a test's launcher leaves the workspace alone).
+  const missing = generatedSecrets.filter((name) => !local[name] && !process.env[name]);
   if (missing.length > 0) {
     for (const name of missing) local[name] = randomBytes(32).toString('base64url');
     const lines = Object.entries(local).map(([name, value]) => `${name}=${value}`);

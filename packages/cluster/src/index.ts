@@ -5,6 +5,8 @@ export { launchServices, spawnService, stopServices, waitUntilReady, type Runnin
 export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
 export { freePort } from './free-port.js';
+export { type ClusterStatus } from './cluster-status.js';
+export { isRunning } from './processes.js';
 export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';

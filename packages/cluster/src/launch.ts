@@ -21,6 +21,8 @@ export interface LaunchSettings {
   environmentFor: (service: ServiceName) => Record<string, string>;
   onOutput: (service: ServiceName, line: string) => void;
   readyTimeoutMs?: number;
+  /** Aborting it while the services start stops them, and launchServices rejects. */
+  signal?: AbortSignal;
 }
 
 export interface RunningService {
@@ -43,7 +45,8 @@ export function spawnService(
 ) {
   const argv =
     runtime === 'bundled'
-      ? [...laptopHeap, serviceBundle(name)]
+      ? // Stack traces name the .ts files and lines, not the bundle's (built with a linked source map, no sources).
+        ['--enable-source-maps', ...laptopHeap, serviceBundle(name)]
       : runtime === 'compiled'
         ? // Without the `source` condition the workspace packages resolve to their dist too; stack traces map to the .ts.
           ['--enable-source-maps', ...laptopHeap, `services/${name}/dist/src/server.js`]
@@ -71,9 +74,10 @@ function answersOk(url: string) {
   });
 }
 
-export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number) {
+export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
     if (await answersOk(url)) return;
     // A refused connection costs next to nothing; polling often keeps `pnpm start` from waiting on a ready service.
@@ -108,11 +112,14 @@ export async function launchServices(settings: LaunchSettings): Promise<RunningS
   try {
     await Promise.all(
       running.map(({ name, port, process: child }) =>
-        waitUntilReady(`http://127.0.0.1:${port}/ready`, child, settings.readyTimeoutMs ?? 90_000).catch(
-          (error: Error) => {
-            throw new Error(`The ${name} service ${error.message}`);
-          },
-        ),
+        waitUntilReady(
+          `http://127.0.0.1:${port}/ready`,
+          child,
+          settings.readyTimeoutMs ?? 90_000,
+          settings.signal,
+        ).catch((error: Error) => {
+          throw settings.signal?.aborted ? error : new Error(`The ${name} service ${error.message}`);
+        }),
       ),
     );
   } catch (error) {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile, Plugin } from 'esbuild';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
+import { keepWorkspaceMappings } from './source-map-trim.js';
 
 /**
  * `pnpm start` runs each service from one file: esbuild's bundle of its TypeScript and the workspace packages' (their
@@ -95,7 +96,7 @@ export async function ensureServiceBundles(root: string) {
       external: ['pg-native'],
       plugins: [installedPaths],
       // Without the whitespace a service holds less source in memory (the orchestrator 8 MB less); names stay, and
-      // the source map gives the .ts lines with NODE_OPTIONS=--enable-source-maps.
+      // the source map (kept to the workspace's code, source-map-trim.ts) gives the .ts lines in stack traces.
       minifyWhitespace: true,
       minifySyntax: true,
       sourcemap: 'linked',
@@ -113,6 +114,7 @@ export async function ensureServiceBundles(root: string) {
         .filter((input) => !input.includes('node_modules/'))
         .map((input) => join(root, input));
       writeFileSync(inputsFile(root, name), JSON.stringify(inputs));
+      keepWorkspaceMappings(join(root, `${serviceBundle(name)}.map`));
       utimesSync(join(root, serviceBundle(name)), startedAt, startedAt);
     }
   } finally {

@@ -1,19 +1,38 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { acquireClusterLock } from './cluster-lock.js';
-import { removeClusterStatus, writeClusterStatus } from './cluster-status.js';
+import { clusterDataDirectory, removeClusterStatus, writeClusterStatus } from './cluster-status.js';
 import { seedDemoCatalogIfEmpty } from './demo-seed.js';
 import { loadDevEnvironment, rolePasswords } from './dev-environment.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startEmbeddedPostgres, stopEmbeddedPostgres } from './embedded-postgres.js';
 import { launchServices, stopServices, type RunningService, type ServiceRuntime } from './launch.js';
+import { stopLeftoverCluster } from './leftover-cluster.js';
 import { formatLogLine } from './log-format.js';
 import { buildDist, ensureServiceBundles } from './service-bundle.js';
 import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 import { serviceCatalog, servicePorts, serviceUrlVariable } from './service-catalog.js';
+import { startBanner } from './start-banner.js';
 import { workspaceRoot } from './workspace-root.js';
 
 const root = workspaceRoot();
+const environment = loadDevEnvironment(root);
+const dataDirectory = clusterDataDirectory(root, environment);
+const postgresDataDirectory = join(dataDirectory, 'postgres');
+
+// embedded-postgres (through async-exit-hook) stops PostgreSQL and exits on these signals by itself, racing the
+// launcher's own order (the services, then PostgreSQL, then the status file and the lock): the launcher takes them.
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+for (const signal of stopSignals) process.removeAllListeners(signal);
+
+const lock = acquireClusterLock(join(dataDirectory, 'cluster.lock'));
+if ('heldBy' in lock) {
+  console.error(
+    `\nThe cluster is already running (pid ${lock.heldBy}). Use it, or stop it with Ctrl-C in its terminal first.\n`,
+  );
+  process.exit(1);
+}
+const releaseLock = lock.release;
 
 function portIsFree(port: number) {
   return new Promise<boolean>((resolve) => {
@@ -23,94 +42,75 @@ function portIsFree(port: number) {
   });
 }
 
-function fail(message: string): never {
-  console.error(`\n${message}\n`);
-  process.exit(1);
-}
+/** Aborted by Ctrl-C (or SIGTERM, SIGHUP) at any point of the start: each phase stops at its next step. */
+const shutdown = new AbortController();
+let running: RunningService[] = [];
+let databaseStarted = false;
+/** What the start is doing, for the line that says it was stopped meanwhile. */
+let phase = 'starting';
 
-const lock = acquireClusterLock(join(root, '.data', 'cluster.lock'));
-if ('heldBy' in lock) {
-  fail(`The cluster is already running (pid ${lock.heldBy}). Use it, or stop it with Ctrl-C in its terminal first.`);
-}
-const releaseLock = () => {
-  removeClusterStatus(root);
-  lock.release();
-};
-const environment = loadDevEnvironment(root);
 // CLUSTER_BASE_PORT=9000 puts the services on 9000-9005, next to a cluster on the usual 8000-8005.
 const ports = servicePorts(Number(environment.CLUSTER_BASE_PORT ?? 8000));
-for (const { name } of serviceCatalog) {
-  if (!(await portIsFree(ports[name]))) {
-    releaseLock();
-    fail(
-      `Port ${ports[name]}, needed by the ${name} service, is in use by another program. ` +
-        `Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`,
-    );
-  }
-}
-
-// Tracing hooks the `require` of the packages it instruments, which a bundle never calls: with it on, dist runs as is.
-const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
-let webDist: string;
-try {
-  [webDist] = await Promise.all([
-    ensureWebBuild(root),
-    runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
-  ]);
-} catch (error) {
-  releaseLock();
-  fail((error as Error).message);
-}
-// The services get their own database role only: never the superuser's password or the secret the roles derive from.
-const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
-const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
-let stopDatabase = async () => {};
-let adminUrl = environment.DATABASE_URL;
-let databaseName = adminUrl ? new URL(adminUrl).pathname.slice(1) || 'postgres' : 'ecommerce';
-let postgresPort: number | undefined;
-if (!adminUrl) {
-  const port = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
-  postgresPort = port;
-  console.log(`Starting the embedded PostgreSQL on port ${port} (data in .data/postgres)...`);
-  const database = await startEmbeddedPostgres({
-    dataDirectory: join(root, '.data', 'postgres'),
-    port,
-    password: environment.POSTGRES_PASSWORD!,
-    persistent: true,
-    // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
-    maxConnections: 100,
-  });
-  adminUrl = database.adminUrl;
-  databaseName = 'ecommerce';
-  stopDatabase = database.stop;
-}
-
-await ensureServiceRoles(adminUrl, passwordFor);
-await ensureServiceSchemas(adminUrl, databaseName);
-const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
 const serviceUrls = Object.fromEntries(
   serviceCatalog.map(({ name }) => [serviceUrlVariable(name), `http://127.0.0.1:${ports[name]}`]),
 );
+const { signal } = shutdown;
 
-let running: RunningService[] = [];
-let stopping = false;
-async function stopEverything(exitCode: number) {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nStopping the cluster...');
-  await stopServices(running);
-  await stopDatabase();
-  releaseLock();
-  process.exit(exitCode);
-}
-process.on('SIGINT', () => void stopEverything(0));
-process.on('SIGTERM', () => void stopEverything(0));
+async function startCluster() {
+  await stopLeftoverCluster(dataDirectory, postgresDataDirectory);
+  for (const { name } of serviceCatalog) {
+    if (!(await portIsFree(ports[name]))) {
+      throw new Error(
+        `Port ${ports[name]}, needed by the ${name} service, is in use by another program. ` +
+          `Free it (or set CLUSTER_BASE_PORT) and run pnpm start again.`,
+      );
+    }
+  }
+  // Tracing hooks the `require` of the packages it instruments, which a bundle never calls: with it on, dist runs as is.
+  const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
+  phase = 'bundling the services and building the web app';
+  const [webDist] = await Promise.all([
+    ensureWebBuild(root, signal),
+    runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
+  ]);
+  signal.throwIfAborted();
+  // The services get their own database role only: never the superuser's password or the secret the roles derive from.
+  const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
+  const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
+  let adminUrl = environment.DATABASE_URL;
+  let databaseName = adminUrl ? new URL(adminUrl).pathname.slice(1) || 'postgres' : 'ecommerce';
+  let postgresPort: number | undefined;
+  if (!adminUrl) {
+    postgresPort = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
+    phase = 'starting PostgreSQL';
+    console.log(`Starting the embedded PostgreSQL on port ${postgresPort} (data in ${postgresDataDirectory})...`);
+    databaseStarted = true;
+    const database = await startEmbeddedPostgres({
+      dataDirectory: postgresDataDirectory,
+      port: postgresPort,
+      password: environment.POSTGRES_PASSWORD!,
+      persistent: true,
+      // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
+      maxConnections: 100,
+    }).catch((error: unknown) => {
+      signal.throwIfAborted();
+      throw error instanceof Error ? error : new Error(`The embedded PostgreSQL did not start on port ${postgresPort}`);
+    });
+    adminUrl = database.adminUrl;
+    databaseName = 'ecommerce';
+  }
+  signal.throwIfAborted();
+  await ensureServiceRoles(adminUrl, passwordFor);
+  await ensureServiceSchemas(adminUrl, databaseName);
+  const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
+  signal.throwIfAborted();
 
-console.log('Starting the six services...');
-try {
+  phase = 'starting the services';
+  console.log('Starting the six services...');
   running = await launchServices({
     root,
     runtime,
+    signal,
     environmentFor: (name) => ({
       // A laptop's services stay on loopback unless HOST says otherwise.
       HOST: '127.0.0.1',
@@ -121,50 +121,54 @@ try {
       ...(name === 'orchestrator' ? { WEB_DIST_DIR: webDist } : {}),
     }),
     onOutput: (name, line) => console.log(formatLogLine(name, line)),
+  }).catch((error: Error) => {
+    throw signal.aborted ? error : new Error(`${error.message}. See its output above.`);
   });
+  const servicePids = Object.fromEntries(running.map((service) => [service.name, service.process.pid]));
+  writeClusterStatus(dataDirectory, { pid: process.pid, ports, servicePids, postgresPort, readyAt: Date.now() });
+  for (const service of running) {
+    service.process.once('exit', (code) => {
+      void stopEverything(1, `The ${service.name} service stopped unexpectedly (exit code ${code}).`);
+    });
+  }
+
+  if (environment.DEMO_CATALOG !== 'off') {
+    phase = 'seeding the demo catalog';
+    const seeded = await seedDemoCatalogIfEmpty(
+      { url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY!, signal },
+      (count) => console.log(`Seeding the empty catalog with ${count} demo products...`),
+    );
+    if (seeded)
+      console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
+  }
+  phase = 'running';
+}
+
+const startup = startCluster();
+let stopping = false;
+
+/**
+ * The one way out once the lock is held, whatever the start was doing: it stops at its next step, then the services,
+ * PostgreSQL, the status file and the lock go, in that order. Ctrl-C exits 0; a failure prints one line and exits 1.
+ */
+async function stopEverything(exitCode: number, reason?: string) {
+  if (stopping) return;
+  stopping = true;
+  if (reason) console.error(`\n${reason}`);
+  console.log(phase === 'running' ? '\nStopping the cluster...' : `\nStopping the cluster (it was ${phase})...`);
+  shutdown.abort();
+  await startup.catch(() => undefined);
+  await stopServices(running);
+  if (databaseStarted) await stopEmbeddedPostgres(postgresDataDirectory);
+  removeClusterStatus(dataDirectory);
+  releaseLock();
+  process.exit(exitCode);
+}
+for (const name of stopSignals) process.on(name, () => void stopEverything(0));
+
+try {
+  await startup;
+  console.log(startBanner(ports, environment));
 } catch (error) {
-  console.error(`\n${(error as Error).message}. See its output above.`);
-  await stopEverything(1);
+  if (!signal.aborted) await stopEverything(1, error instanceof Error ? error.message : String(error));
 }
-writeClusterStatus(root, { pid: process.pid, ports, ...(postgresPort ? { postgresPort } : {}), readyAt: Date.now() });
-for (const service of running) {
-  service.process.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`\nThe ${service.name} service stopped unexpectedly (exit code ${code}).`);
-      void stopEverything(1);
-    }
-  });
-}
-
-if (environment.DEMO_CATALOG !== 'off') {
-  const seeded = await seedDemoCatalogIfEmpty({
-    url: serviceUrls.PRODUCT_SERVICE_URL!,
-    internalApiKey: environment.INTERNAL_API_KEY!,
-  });
-  if (seeded)
-    console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
-}
-
-const modelInUse =
-  environment.OPENAI_API_KEY || environment.OPENAI_BASE_URL
-    ? 'the OpenAI-compatible model you configured'
-    : 'the offline model (no LLM key set; see the README)';
-console.log(`
-Open the shop: http://localhost:${ports.orchestrator}/
-
-The cluster is up:
-${serviceCatalog.map(({ name }) => `  ${name.padEnd(13)} http://localhost:${ports[name]}`).join('\n')}
-The agents use ${modelInUse}.
-
-Try it in another terminal, from this folder:
-  KEY=$(grep '^INTERNAL_API_KEY=' .env.local | cut -d= -f2)
-  curl -s -X POST http://localhost:8005/auth/register -H 'Content-Type: application/json' \\
-    -d '{"email": "ada@example.com", "password": "correct-horse-battery"}'
-  TOKEN=$(curl -s -X POST http://localhost:8005/auth/login -H 'Content-Type: application/json' \\
-    -d '{"email": "ada@example.com", "password": "correct-horse-battery"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-  curl -s -X POST http://localhost:8001/ -H 'Content-Type: application/json' -H "X-Internal-API-Key: $KEY" \\
-    -d '{"name": "MacBook Pro", "price": 2000.0, "stock": 10}'
-  curl -s -X POST http://localhost:8000/chat -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-    -d '{"session_id": "ada-1", "message": "Find a MacBook Pro and buy 1 unit."}'
-
-Press Ctrl-C to stop.`);

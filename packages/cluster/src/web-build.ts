@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -15,7 +15,7 @@ function newestChange(path: string): number {
  * straight from where pnpm installed it (not through `pnpm build`, whose own start took a second), and `pnpm start`
  * bundles the services meanwhile.
  */
-export async function ensureWebBuild(root: string) {
+export async function ensureWebBuild(root: string, signal?: AbortSignal) {
   const web = join(root, 'web');
   const dist = join(web, 'dist');
   const built = join(dist, 'index.html');
@@ -25,8 +25,28 @@ export async function ensureWebBuild(root: string) {
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestChange))) return dist;
   console.log('Building the web app (web/dist is missing or older than its sources)...');
   const vite = join(dirname(createRequire(join(web, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
-  const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
-  const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0) throw new Error('The web app did not build; see the output above');
+  // Built aside (git-ignored) and then moved into place: a second build at the same time (`pnpm start` beside the
+  // browser tests) never empties the folder the other is writing or serving from, so Vite's own lock, which would
+  // fail the second, is bypassed.
+  const staging = mkdtempSync(join(web, 'node_modules', '.web-build-'));
+  const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', staging, '--bypass-lock'], {
+    cwd: web,
+    stdio: 'inherit',
+    // `pnpm start` stopped meanwhile: Vite is stopped too, and the build rejects.
+    ...(signal ? { signal } : {}),
+  });
+  try {
+    const [code] = (await once(build, 'exit')) as [number | null];
+    if (code !== 0) throw new Error('The web app did not build; see the output above');
+    rmSync(dist, { recursive: true, force: true });
+    try {
+      renameSync(staging, dist);
+    } catch (error) {
+      // The other build moved its own, identical, output in first.
+      if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return dist;
 }

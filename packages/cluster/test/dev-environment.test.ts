@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,6 +26,18 @@ test('local secrets are generated once into a private .env.local and kept; .env 
     delete process.env.LLM_MODEL;
   }
   assert.match(readFileSync(join(root, '.env.local'), 'utf8'), /^# Local development secrets/);
+});
+
+test('a secret the shell sets is used as it is and not written into .env.local', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dev-env-'));
+  const secrets = ['INTERNAL_API_KEY', 'JWT_SECRET', 'POSTGRES_PASSWORD', 'DATABASE_ROLE_SECRET'];
+  for (const name of secrets) process.env[name] = `${name.toLowerCase()}-from-the-shell`;
+  try {
+    assert.equal(loadDevEnvironment(root).JWT_SECRET, 'jwt_secret-from-the-shell');
+    assert.ok(!existsSync(join(root, '.env.local')), 'nothing to generate: no file written');
+  } finally {
+    for (const name of secrets) delete process.env[name];
+  }
 });
 
 test('each service role gets its own stable password', () => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { spawnService } from '../src/launch.js';
 import { ensureServiceBundles, serviceBundle } from '../src/service-bundle.js';
 import { serviceCatalog, type ServiceName } from '../src/service-catalog.js';
 
@@ -79,4 +81,21 @@ test('pnpm start bundles each service from its TypeScript once, and again only w
     'hello from next to the package\n',
     "a bundled package's __dirname is where it is installed",
   );
+});
+
+test("a bundled service's stack trace names its TypeScript file and line", async () => {
+  const failing = 'function fail(): never {\n  throw new Error("boom");\n}\nfail();\n';
+  write(join(root, 'services', 'session', 'src', 'server.ts'), failing, 0);
+  await ensureServiceBundles(root);
+  const child = spawnService(root, 'session', {}, 'bundled');
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await once(child, 'exit');
+  assert.match(stderr, /at fail \(.*services\/session\/src\/server\.ts:2:\d+\)/);
+
+  // The map keeps the workspace's code only: the auth bundle holds the installed `pino` fixture too.
+  const { sources } = JSON.parse(readFileSync(join(root, `${serviceBundle('auth')}.map`), 'utf8')) as {
+    sources: string[];
+  };
+  assert.deepEqual(sources, ['../../src/server.ts']);
 });

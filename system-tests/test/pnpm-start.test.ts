@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { after, test } from 'node:test';
+import { createShopClient, demoCatalog, serviceCatalog, workspaceRoot } from '@ecomm/cluster';
+import {
+  freePortRange,
+  killLaunchers,
+  postmasterPid,
+  processGroup,
+  readStatus,
+  startLauncher,
+  stillRunning,
+  type Launcher,
+} from './start-launcher.js';
+
+// `pnpm start` itself, end to end: its real command line, bundles and embedded PostgreSQL, on its own data folder
+// (CLUSTER_DATA_DIR) and ports, never the developer's .data or 8000-8005. The bundles and web/dist it builds are the
+// workspace's, as `pnpm start` would build them: a later start reuses them.
+const root = workspaceRoot();
+const dotEnv = existsSync(join(root, '.env')) ? parseEnv(readFileSync(join(root, '.env'), 'utf8')) : {};
+const skip =
+  process.platform !== 'linux'
+    ? 'reads the processes left from /proc'
+    : dotEnv.DATABASE_URL
+      ? 'the workspace .env sets DATABASE_URL: pnpm start would use that database'
+      : false;
+
+const folders: string[] = [];
+after(() => {
+  killLaunchers();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+const internalApiKey = randomBytes(24).toString('hex');
+/** A test cluster's settings: its own folder and ports, secrets in the environment (no .env.local written). */
+async function clusterSettings() {
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'pnpm-start-'));
+  folders.push(dataDirectory);
+  // As root, PostgreSQL runs as the `postgres` user, who must reach the data folder inside it.
+  chmodSync(dataDirectory, 0o755);
+  const base = await freePortRange(7);
+  return {
+    CLUSTER_DATA_DIR: dataDirectory,
+    CLUSTER_BASE_PORT: String(base),
+    EMBEDDED_POSTGRES_PORT: String(base + 6),
+    INTERNAL_API_KEY: internalApiKey,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
+    DATABASE_ROLE_SECRET: randomBytes(16).toString('hex'),
+    LLM_PROVIDER: 'offline',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Ctrl-C (SIGINT to the launcher alone: it must stop its children itself) and what must be gone after it. */
+async function interrupt(launcher: Launcher, dataDirectory: string, pids: number[]) {
+  launcher.child.kill('SIGINT');
+  const { code } = await launcher.exited;
+  assert.equal(code, 0, launcher.output());
+  assert.deepEqual(stillRunning(pids), [], 'every service and PostgreSQL stopped');
+  assert.deepEqual(processGroup(launcher), [], 'nothing the launcher started is left');
+  assert.ok(!existsSync(join(dataDirectory, 'cluster.json')), 'the status file is removed');
+  assert.ok(!existsSync(join(dataDirectory, 'cluster.lock')), 'the lock is released');
+  assert.doesNotMatch(launcher.stderr(), /^\s+at /m, 'no stack trace');
+}
+
+const ready = /Press Ctrl-C to stop\./;
+const clusterPids = (dataDirectory: string) => [
+  ...Object.values(readStatus(dataDirectory).servicePids ?? {}),
+  postmasterPid(dataDirectory),
+];
+
+let seededSettings: Awaited<ReturnType<typeof clusterSettings>>;
+
+test(
+  'pnpm start serves the shop: every service ready, the web page, a chat turn; Ctrl-C stops all of it',
+  { skip, timeout: 400_000 },
+  async () => {
+    const settings = (seededSettings = await clusterSettings());
+    const launcher = startLauncher(settings);
+    await launcher.printed(ready);
+    const status = readStatus(settings.CLUSTER_DATA_DIR);
+    const pids = clusterPids(settings.CLUSTER_DATA_DIR);
+    assert.equal(pids.length, serviceCatalog.length + 1);
+    for (const { name } of serviceCatalog) {
+      const response = await fetch(`http://127.0.0.1:${status.ports[name]}/ready`);
+      assert.equal(response.status, 200, `${name} /ready`);
+    }
+    const page = await fetch(`http://127.0.0.1:${status.ports.orchestrator}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+
+    const url = (port: number) => `http://127.0.0.1:${port}`;
+    const { ports } = status;
+    const shop = createShopClient({
+      urls: {
+        orchestrator: url(ports.orchestrator),
+        product: url(ports.product),
+        order: url(ports.order),
+        payment: url(ports.payment),
+        session: url(ports.session),
+        auth: url(ports.auth),
+      },
+      internalApiKey,
+    });
+    const { token } = await shop.register('ada@example.com', 'correct-horse-battery');
+    const reply = await shop.chat(token, 'start-e2e', 'show me products');
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.deepEqual(
+      reply.body.steps.map((step) => step.tool),
+      ['search_products'],
+    );
+    const demoNames = demoCatalog().map((product) => product.name);
+    assert.ok(
+      demoNames.some((name) => reply.body.response.includes(name)),
+      `the answer names seeded products: ${reply.body.response}`,
+    );
+
+    const second = startLauncher(settings);
+    assert.equal((await second.exited).code, 1);
+    assert.match(second.output(), /The cluster is already running \(pid \d+\)/);
+
+    await interrupt(launcher, settings.CLUSTER_DATA_DIR, pids);
+  },
+);
+
+test(
+  'a start after a launcher killed with -9 stops what it left running, then starts',
+  { skip, timeout: 300_000 },
+  async () => {
+    const settings = seededSettings;
+    const killed = startLauncher(settings);
+    await killed.printed(ready);
+    const leftovers = clusterPids(settings.CLUSTER_DATA_DIR);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    assert.equal(stillRunning(leftovers).length, leftovers.length, 'a killed launcher stops none of its children');
+
+    const next = startLauncher(settings);
+    await next.printed(ready);
+    assert.match(next.output(), /Stopping the services a killed launcher left running/);
+    assert.match(next.output(), /Stopped the PostgreSQL a killed launcher left running/);
+    assert.deepEqual(stillRunning(leftovers), []);
+    assert.deepEqual(processGroup(killed), [], 'nothing of the killed launcher is left');
+    await interrupt(next, settings.CLUSTER_DATA_DIR, clusterPids(settings.CLUSTER_DATA_DIR));
+  },
+);
+
+test(
+  'Ctrl-C while PostgreSQL starts, while the services start, and while the catalog is seeded, stops cleanly',
+  { skip, timeout: 300_000 },
+  async () => {
+    const settings = await clusterSettings();
+    const dataDirectory = settings.CLUSTER_DATA_DIR;
+    // A new data folder: PostgreSQL's initdb takes seconds, during which the signal arrives.
+    const starting = startLauncher(settings);
+    await starting.printed(/Starting the embedded PostgreSQL/);
+    await interrupt(starting, dataDirectory, []);
+    assert.match(starting.output(), /Stopping the cluster \(it was starting PostgreSQL\)/);
+    assert.ok(!existsSync(join(dataDirectory, 'postgres', 'postmaster.pid')), 'PostgreSQL stopped');
+
+    // PostgreSQL's data is there now, and nothing else: the services start (and migrate) for seconds.
+    const launching = startLauncher(settings);
+    await launching.printed(/Starting the six services/);
+    await interrupt(launching, dataDirectory, []);
+    assert.match(launching.output(), /Stopping the cluster \(it was starting the services\)/);
+
+    // The catalog is still empty. The product service is paused as seeding begins, so the signal lands mid-seeding.
+    const seeding = startLauncher(settings);
+    await seeding.printed(/Seeding the empty catalog/);
+    const pids = clusterPids(dataDirectory);
+    const product = readStatus(dataDirectory).servicePids!.product!;
+    process.kill(product, 'SIGSTOP');
+    seeding.child.kill('SIGINT');
+    process.kill(product, 'SIGCONT');
+    await interrupt(seeding, dataDirectory, pids);
+    assert.match(seeding.output(), /Stopping the cluster \(it was seeding the demo catalog\)/);
+    assert.doesNotMatch(seeding.output(), /seeded \d+ demo products/);
+  },
+);
