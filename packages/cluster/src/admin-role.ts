@@ -39,7 +39,8 @@ export function parseAdminCommand(args: string[]): AdminCommand {
  * refusal becomes an error whose message says what to do.
  */
 export async function setAccountRole(target: { authUrl: string; internalApiKey: string }, command: AdminCommand) {
-  const url = `${target.authUrl}/users/by-email/${encodeURIComponent(command.email)}/role`;
+  // `--auth-url http://auth:8005/` is the same service: a doubled slash would be a route it does not have.
+  const url = `${target.authUrl.replace(/\/+$/, '')}/users/by-email/${encodeURIComponent(command.email)}/role`;
   let response: Response;
   try {
     response = await fetch(url, {

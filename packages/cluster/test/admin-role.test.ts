@@ -44,3 +44,16 @@ test('pnpm admin pointed at something that is not the auth service says so, rath
     { message: `${notAuth} answered 200 without an account: is it the auth service? Name it with --auth-url.` },
   );
 });
+
+test('pnpm admin reaches the role route whether or not --auth-url ends with a slash', async () => {
+  const paths: unknown[] = [];
+  const auth = await listen(
+    createServer((request, response) => {
+      paths.push(request.url);
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"No account"}');
+    }),
+  );
+  for (const authUrl of [auth, `${auth}/`, `${auth}//`])
+    await assert.rejects(setAccountRole({ authUrl, internalApiKey: 'k' }, { email: 'ops@example.com', role: 'admin' }));
+  assert.deepEqual(paths, Array(3).fill('/users/by-email/ops%40example.com/role'));
+});
