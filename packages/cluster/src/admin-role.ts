@@ -41,6 +41,12 @@ export function parseAdminCommand(args: string[]): AdminCommand {
 export async function setAccountRole(target: { authUrl: string; internalApiKey: string }, command: AdminCommand) {
   // `--auth-url http://auth:8005/` is the same service: a doubled slash would be a route it does not have.
   const url = `${target.authUrl.replace(/\/+$/, '')}/users/by-email/${encodeURIComponent(command.email)}/role`;
+  // fetch would refuse such a key with a message that quotes it, and the operator's terminal would show it.
+  if (!/^[\x20-\x7e]+$/.test(target.internalApiKey))
+    throw new Error(
+      'INTERNAL_API_KEY has a character no header can carry (a line break, a control character or one outside ASCII): ' +
+        'check how it was set; it is not shown here.',
+    );
   let response: Response;
   try {
     response = await fetch(url, {

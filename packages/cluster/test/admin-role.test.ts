@@ -57,3 +57,13 @@ test('pnpm admin reaches the role route whether or not --auth-url ends with a sl
     await assert.rejects(setAccountRole({ authUrl, internalApiKey: 'k' }, { email: 'ops@example.com', role: 'admin' }));
   assert.deepEqual(paths, Array(3).fill('/users/by-email/ops%40example.com/role'));
 });
+
+test('pnpm admin never prints an internal key that no header can carry; it says what is wrong with it', async () => {
+  const auth = await listen(createServer((_request, response) => response.writeHead(500).end()));
+  for (const internalApiKey of ['secret-key\nsecond-line', 'secret-key\u0000', 'secret-key-\u20ac'])
+    await assert.rejects(
+      setAccountRole({ authUrl: auth, internalApiKey }, { email: 'ops@example.com', role: 'admin' }),
+      (error: Error) =>
+        /^INTERNAL_API_KEY has a character/.test(error.message) && !error.message.includes('secret-key'),
+    );
+});
