@@ -140,6 +140,7 @@ describe('tokens: the role is believed only when this cluster signed it', () => 
       await signTestToken(adminId, { role: 'admin', secret: 'an-attacker-secret-of-32-characters!!' }),
       await signTestToken(adminId, { role: 'admin', issuer: 'someone-else' }),
       await signTestToken(adminId, { role: 'admin', audience: 'someone-else' }),
+      await signTestToken(adminId, { role: 'admin', expiresInSeconds: -60 }),
       `${header('none')}.${claims}.`,
       `${header('HS256')}.${claims}.`,
     ];
