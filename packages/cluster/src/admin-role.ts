@@ -39,13 +39,22 @@ export function parseAdminCommand(args: string[]): AdminCommand {
  * refusal becomes an error whose message says what to do.
  */
 export async function setAccountRole(target: { authUrl: string; internalApiKey: string }, command: AdminCommand) {
-  const url = `${target.authUrl}/users/by-email/${encodeURIComponent(command.email)}/role`;
+  // `--auth-url http://auth:8005/` is the same service: a doubled slash would be a route it does not have.
+  const url = `${target.authUrl.replace(/\/+$/, '')}/users/by-email/${encodeURIComponent(command.email)}/role`;
+  // fetch would refuse such a key with a message that quotes it, and the operator's terminal would show it.
+  if (!/^[\x20-\x7e]+$/.test(target.internalApiKey))
+    throw new Error(
+      'INTERNAL_API_KEY has a character no header can carry (a line break, a control character or one outside ASCII): ' +
+        'check how it was set; it is not shown here.',
+    );
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'PUT',
       headers: { 'x-internal-api-key': target.internalApiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ role: command.role }),
+      // Followed, a redirect would carry the internal key to wherever it points.
+      redirect: 'manual',
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -55,11 +64,23 @@ export async function setAccountRole(target: { authUrl: string; internalApiKey: 
       { cause: error },
     );
   }
+  if (response.status >= 300 && response.status < 400) {
+    const location = new URL(response.headers.get('location') ?? '', url).href;
+    throw new Error(
+      `${target.authUrl} answered ${response.status}, a redirect to ${location}: the internal key is not sent on. ` +
+        'Name the auth service itself with --auth-url.',
+    );
+  }
   const body = (await response.json().catch(() => ({}))) as { message?: string };
   if (response.status === 403)
     throw new Error(`The auth service refused the internal key (${body.message}): is INTERNAL_API_KEY the cluster's?`);
   if (!response.ok) throw new Error(`The auth service answered ${response.status}: ${body.message ?? 'no reason'}`);
-  const profile = userProfileSchema.parse(body);
+  const parsed = userProfileSchema.safeParse(body);
+  if (!parsed.success)
+    throw new Error(
+      `${target.authUrl} answered ${response.status} without an account: is it the auth service? Name it with --auth-url.`,
+    );
+  const profile = parsed.data;
   return profile.role === 'admin'
     ? `${profile.email} is an admin: their next login gets the operator console.`
     : `${profile.email} is a user: their next login has no admin rights; a token they hold keeps its role until it ` +

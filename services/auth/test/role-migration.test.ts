@@ -40,3 +40,29 @@ test('an account made before roles were stored is a user after the migration, an
     (error: { code?: string }) => error.code === '23514',
   );
 });
+
+test('two replicas starting together on accounts made before roles migrate once, both starting', async () => {
+  await connection.pool.query('drop table if exists auth.users, auth.rate_limit_counters, auth.migrations');
+  await migrateSchema({ url: connection.url, schema, migrationsFolder: migrationsBeforeRoles() });
+  await connection.pool.query(`insert into auth.users (email, password_hash) values ('early@example.com', 'x')`);
+
+  // A reader holds the table, so both replicas are past their start and waiting when it lets go: together.
+  const reader = await connection.pool.connect();
+  await reader.query('begin; lock table auth.users in access share mode');
+  const starting = Promise.all([1, 2].map(() => migrateSchema({ url: connection.url, schema, migrationsFolder })));
+  const waiting = async () =>
+    (
+      await connection.pool.query(
+        `select count(*)::int as count from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+      )
+    ).rows[0].count as number;
+  while ((await waiting()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+  await reader.query('commit');
+  reader.release();
+  await starting;
+
+  const { rows } = await connection.pool.query(`select email, role from auth.users`);
+  assert.deepEqual(rows, [{ email: 'early@example.com', role: 'user' }]);
+  const applied = await connection.pool.query(`select count(*)::int as count from auth.migrations`);
+  assert.equal(applied.rows[0].count, 3);
+});
