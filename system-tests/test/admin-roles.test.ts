@@ -65,7 +65,7 @@ describe('admin routes take only accounts the operator granted', () => {
     const before = await login('lead@example.com');
     assert.match(
       await setAccountRole(operator, { email: 'lead@example.com', role: 'admin' }),
-      /lead@example.com is an admin/,
+      /lead@example.com is an admin: .* registered at \d{4}-\d\d-\d\dT/,
     );
     assert.equal((await call('GET', '/admin/summary', { token: before })).status, 403, 'a token keeps its role');
 

@@ -81,8 +81,10 @@ export async function setAccountRole(target: { authUrl: string; internalApiKey: 
       `${target.authUrl} answered ${response.status} without an account: is it the auth service? Name it with --auth-url.`,
     );
   const profile = parsed.data;
+  // Registration verifies no email: when the account was made tells the operator whether it is the one they mean.
   return profile.role === 'admin'
-    ? `${profile.email} is an admin: their next login gets the operator console.`
+    ? `${profile.email} is an admin: their next login gets the operator console. The account was registered at ` +
+        `${profile.created_at}: if that was not its owner, revoke it.`
     : `${profile.email} is a user: their next login has no admin rights; a token they hold keeps its role until it ` +
         'expires (JWT_EXPIRES_IN_SECONDS).';
 }

@@ -25,12 +25,13 @@ and latency under load next to pgbench TPC-B on the same PostgreSQL, one user's 
 offline model, the memory (PSS) of the cluster's processes and its start-up time. Prints the table, writes a JSON
 report. It measures; it asserts nothing about time, but exits 1 when the checkout invariant breaks.
 
-  pnpm bench [--users 32] [--duration 20] [--samples 20] [--warm-up 10] [--pgbench-clients 16]
+  pnpm bench [--users 32] [--duration 20] [--samples 20] [--warm-up 10] [--ramp-up 5] [--pgbench-clients 16]
              [--pgbench-seconds 10] [--pgbench-scale 16] [--skip-pgbench] [--report .data/bench/<time>.json] [--url ...]
 
 One user's figures are measured twice: as a cluster just started meets them, then after a warm-up (--warm-up seconds
 of checkouts by 8 users, and 5 × --samples chat turns of each kind) that lets V8 compile the hot paths; the targets
-are read against the warm figures, as a cluster serving traffic runs.
+are read against the warm figures, as a cluster serving traffic runs. The load itself is timed after --ramp-up
+seconds of checkouts by the same number of users, not timed: the connections it needs are open by then.
 
 ${targetUsage} pgbench connects as the superuser: to the embedded PostgreSQL with POSTGRES_PASSWORD from
 .env.local, or to BENCH_ADMIN_DATABASE_URL. Memory and start-up time need the cluster's pid from .data/cluster.json
@@ -43,6 +44,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '20' },
     samples: { type: 'string', default: '20' },
     'warm-up': { type: 'string', default: '10' },
+    'ramp-up': { type: 'string', default: '5' },
     'pgbench-clients': { type: 'string', default: '16' },
     'pgbench-seconds': { type: 'string', default: '10' },
     'pgbench-scale': { type: 'string', default: '16' },
@@ -167,6 +169,15 @@ if (adminUrl && !options['skip-pgbench']) {
     scale: positive('pgbench-scale'),
   });
 }
+// Unmeasured, at the load's own concurrency: the services' pools open the connections it needs (idle ones close after
+// 30 s, and the phases above run one user at a time) and PostgreSQL prepares its statements on them.
+console.log(`Ramping up: ${positive('ramp-up')} s of checkouts by ${positive('users')} users...`);
+const rampUp = await runCheckoutLoad(shop, {
+  users: positive('users'),
+  checkouts: Number.POSITIVE_INFINITY,
+  durationSeconds: positive('ramp-up'),
+  log: () => undefined,
+});
 const load = await runCheckoutLoad(shop, {
   users: positive('users'),
   checkouts: Number.POSITIVE_INFINITY,
@@ -207,8 +218,8 @@ const report = {
   },
   startupSeconds,
   invariant: {
-    ok: [fresh.checkout, warmUp, single, load].every((run) => run.invariant.problems.length === 0),
-    problems: [fresh.checkout, warmUp, single, load].flatMap((run) => run.invariant.problems),
+    ok: [fresh.checkout, warmUp, single, rampUp, load].every((run) => run.invariant.problems.length === 0),
+    problems: [fresh.checkout, warmUp, single, rampUp, load].flatMap((run) => run.invariant.problems),
   },
 };
 printTable(report);
