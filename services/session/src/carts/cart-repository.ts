@@ -34,7 +34,10 @@ export function createCartRepository(db: Executor) {
       return cart && { cart, items: rows.flatMap(({ item }) => (item ? [toItem(item)] : [])) };
     },
 
-    /** Holds the cart row until the transaction ends. */
+    /**
+     * Holds the cart row until the transaction ends. In a statement of its own: a statement that waited for the lock
+     * would go on reading the other tables (items, claims) as they were before its wait.
+     */
     async lock(sessionId: string): Promise<CartRow | undefined> {
       const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId)).for('update');
       return cart;
@@ -142,13 +145,6 @@ export function createCartRepository(db: Executor) {
 
     async clearItems(sessionId: string) {
       await db.delete(cartItems).where(eq(cartItems.sessionId, sessionId));
-    },
-
-    async setActiveClaim(sessionId: string, claimId: string | null) {
-      await db
-        .update(carts)
-        .set({ activeClaimId: claimId, updatedAt: sql`now()` })
-        .where(eq(carts.sessionId, sessionId));
     },
 
     async countOpenWithItems(): Promise<number> {
