@@ -25,7 +25,7 @@ test('a cart: made in one statement, filled in four per item, read in one', asyn
     [5, 1],
   ]) {
     const add = () => call('POST', `/${sessionId}/items`, { product_id: productId, quantity });
-    // BEGIN, the cart locked and touched, the item added with the items read, COMMIT.
+    // BEGIN, the cart locked, the item added with the cart touched and the items read, COMMIT.
     assert.equal(await roundTrips(add, 200), 4);
   }
   const read = await call('GET', `/${sessionId}`);
@@ -34,6 +34,17 @@ test('a cart: made in one statement, filled in four per item, read in one', asyn
     { product_id: 3, quantity: 1 },
   ]);
   assert.equal(await roundTrips(() => call('GET', `/${sessionId}`), 200), 1);
+});
+
+test("an add with its key (the orchestrator's): six statements, no savepoint", async () => {
+  const sessionId = uniqueId('keyed');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  const add = (productId: number) => () =>
+    call('POST', `/${sessionId}/items`, { product_id: productId, quantity: 1 }, { 'idempotency-key': uniqueId('add') });
+  // BEGIN, the key's claim, the cart locked, the item added with the cart touched and the items read, the answer,
+  // COMMIT. Was 8: the change joins the request's transaction, having nothing to undo when refused.
+  assert.equal(await roundTrips(add(5), 200), 6);
+  assert.equal(await roundTrips(add(3), 200), 6);
 });
 
 async function filledCart(sessionId: string) {
