@@ -43,6 +43,19 @@ test('a refused change with its key leaves the cart as it was, its mark of a cha
   );
   assert.equal(await updatedAt(sessionId), added);
 
+  let changed = added!;
+  for (const [method, url, body] of [
+    ['PUT', `/${sessionId}/items/5`, { quantity: 3 }],
+    ['DELETE', `/${sessionId}/items/5`, undefined],
+    ['DELETE', `/${sessionId}/items`, undefined],
+    ['POST', `/${sessionId}/items`, { product_id: 5, quantity: 2 }],
+  ] as const) {
+    assert.equal((await call(method, url, body, key())).statusCode, 200, `${method} ${url}`);
+    const now = await updatedAt(sessionId);
+    assert.ok(now! > changed, `${method} ${url} marks the cart changed`);
+    changed = now!;
+  }
+
   const claim = { claim_id: 'claim-1', user_id: 'shopper' };
   assert.equal((await call('POST', `/${sessionId}/checkout-claims`, claim, key())).statusCode, 201);
   const claimed = await updatedAt(sessionId);
