@@ -1,6 +1,6 @@
 import type { CartItem } from '@ecomm/contracts';
 import type { Executor } from '@ecomm/platform';
-import { and, asc, count, desc, eq, exists, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { cartItems, carts } from '../database/schema.js';
 
 export type CartRow = typeof carts.$inferSelect;
@@ -15,6 +15,19 @@ function toItem(row: { productId: number; quantity: number }): CartItem {
 }
 
 export function createCartRepository(db: Executor) {
+  /**
+   * Marks the cart changed in the statement of the change itself (only when `changed` holds, if given), so a change
+   * refused writes nothing at all: see `lock`, and the carts service's transaction.
+   */
+  const touch = (sessionId: string, changed?: SQL) =>
+    db.$with('touched').as(
+      db
+        .update(carts)
+        .set({ updatedAt: sql`now()` })
+        .where(and(eq(carts.sessionId, sessionId), changed))
+        .returning({ sessionId: carts.sessionId }),
+    );
+
   return {
     /** Inserts a cart, or returns undefined when the session id is taken. */
     async insert(sessionId: string, userId: string): Promise<CartRow | undefined> {
@@ -34,22 +47,12 @@ export function createCartRepository(db: Executor) {
       return cart && { cart, items: rows.flatMap(({ item }) => (item ? [toItem(item)] : [])) };
     },
 
-    /** Holds the cart row until the transaction ends. */
+    /**
+     * Holds the cart row until the transaction ends. In a statement of its own: a statement that waited for the lock
+     * would go on reading the other tables (items, claims) as they were before its wait.
+     */
     async lock(sessionId: string): Promise<CartRow | undefined> {
       const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId)).for('update');
-      return cart;
-    },
-
-    /**
-     * Holds the cart row until the transaction ends, marking it changed: the lock and the touch of an item change in
-     * one statement (a change refused after it rolls both back with the transaction).
-     */
-    async lockForChange(sessionId: string): Promise<CartRow | undefined> {
-      const [cart] = await db
-        .update(carts)
-        .set({ updatedAt: sql`now()` })
-        .where(eq(carts.sessionId, sessionId))
-        .returning();
       return cart;
     },
 
@@ -112,7 +115,7 @@ export function createCartRepository(db: Executor) {
         .where(eq(cartItems.sessionId, sessionId))
         .as('before');
       const rows = await db
-        .with(added)
+        .with(added, touch(sessionId, sql`exists (select from ${added})`))
         .select({
           productId: sql<number>`coalesce(${added.productId}, ${before.productId})`,
           quantity: sql<number>`coalesce(${added.quantity}, ${before.quantity})`,
@@ -127,28 +130,28 @@ export function createCartRepository(db: Executor) {
 
     async setItem(sessionId: string, productId: number, quantity: number) {
       await db
+        .with(touch(sessionId))
         .insert(cartItems)
         .values({ sessionId, productId, quantity })
         .onConflictDoUpdate({ target: [cartItems.sessionId, cartItems.productId], set: { quantity } });
     },
 
     async removeItem(sessionId: string, productId: number): Promise<boolean> {
+      const removed = db.$with('removed').as(
+        db
+          .delete(cartItems)
+          .where(and(eq(cartItems.sessionId, sessionId), eq(cartItems.productId, productId)))
+          .returning({ productId: cartItems.productId }),
+      );
       const rows = await db
-        .delete(cartItems)
-        .where(and(eq(cartItems.sessionId, sessionId), eq(cartItems.productId, productId)))
-        .returning({ productId: cartItems.productId });
+        .with(removed, touch(sessionId, sql`exists (select from ${removed})`))
+        .select()
+        .from(removed);
       return rows.length > 0;
     },
 
     async clearItems(sessionId: string) {
-      await db.delete(cartItems).where(eq(cartItems.sessionId, sessionId));
-    },
-
-    async setActiveClaim(sessionId: string, claimId: string | null) {
-      await db
-        .update(carts)
-        .set({ activeClaimId: claimId, updatedAt: sql`now()` })
-        .where(eq(carts.sessionId, sessionId));
+      await db.with(touch(sessionId)).delete(cartItems).where(eq(cartItems.sessionId, sessionId));
     },
 
     async countOpenWithItems(): Promise<number> {

@@ -31,14 +31,16 @@ export function sessionNotFound(sessionId: string) {
 export function createCartService(store: CartStore) {
   /**
    * Every item change locks the cart first, so it cannot slip in beside a checkout claim's snapshot. A change may
-   * answer the cart's items itself (read in its own statement); otherwise they are read after it.
+   * answer the cart's items itself (read in its own statement); otherwise they are read after it. A change writes
+   * only when it goes through (its statement marks the cart changed), so inside an idempotent request's transaction
+   * it needs no savepoint.
    */
   function changeOpenCart(
     sessionId: string,
     change: (carts: CartRepository) => Promise<CartItem[] | void>,
   ): Promise<Cart> {
-    return store.transaction(async ({ carts }) => {
-      const cart = await carts.lockForChange(sessionId);
+    return store.transactionJoiningRequest(async ({ carts }) => {
+      const cart = await carts.lock(sessionId);
       if (!cart) throw sessionNotFound(sessionId);
       if (cart.activeClaimId) {
         throw AppError.conflict('Cart is being checked out; try again when it finishes', {
