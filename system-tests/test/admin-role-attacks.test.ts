@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { authService } from '@ecomm/auth-service/service';
 import { setAccountRole } from '@ecomm/cluster';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { beforeTests, signTestToken, testSecrets, useTestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
 
 // Ways a shopper might become an admin without the operator's grant, tried against real services.
-const cluster = useTestCluster(
-  {
-    auth: authService,
-    product: productService,
-    order: orderService,
-    payment: paymentService,
-    session: sessionService,
-    orchestrator: orchestratorService,
-  },
-  {
-    auth: { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute' },
-    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '1000/minute' },
-  },
-);
+const cluster = useTestCluster(allServices, {
+  auth: { BCRYPT_ROUNDS: '4', RATE_LIMIT_AUTH: '1000/minute' },
+  orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '1000/minute' },
+});
 let operator: { authUrl: string; internalApiKey: string };
 const password = 'correct-horse';
 let adminId: string;

@@ -2,30 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { authService } from '@ecomm/auth-service/service';
 import { freePort, parseAdminCommand, setAccountRole, UsageError, workspaceRoot } from '@ecomm/cluster';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { beforeTests, testSecrets, useTestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
+import { callJson } from './json-call.js';
 
 // Who is an admin: registration never makes one; the operator grants it with the internal key (`pnpm admin`).
-const cluster = useTestCluster(
-  {
-    auth: authService,
-    product: productService,
-    order: orderService,
-    payment: paymentService,
-    session: sessionService,
-    orchestrator: orchestratorService,
-  },
-  {
-    auth: { BCRYPT_ROUNDS: '4' },
-    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
-  },
-);
+const cluster = useTestCluster(allServices, {
+  auth: { BCRYPT_ROUNDS: '4' },
+  orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
+});
 let base: string;
 let operator: { authUrl: string; internalApiKey: string };
 beforeTests(async () => {
@@ -33,17 +19,8 @@ beforeTests(async () => {
   operator = { authUrl: cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY };
 });
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, options?: { token?: string; body?: unknown }) =>
+  callJson(base, method, path, options);
 
 const password = 'correct-horse';
 const login = async (email: string) =>

@@ -5,10 +5,6 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import {
   createShopClient,
   freePort,
@@ -28,6 +24,9 @@ import {
   type TestCluster,
   type TestDatabase,
 } from '@ecomm/testing';
+import { domainServices } from './all-services.js';
+
+export { domainServices };
 
 /** A checkout saga run as the admin API shows it; its input is the checkout's. */
 export type SagaRun = SagaRunView & { input: { session_id: string; order_id: string; user_id: string } };
@@ -38,13 +37,6 @@ export interface Shopper {
   sessionId: string;
 }
 export type Reply = Pick<ShopReply, 'status' | 'body'>;
-
-export const domainServices = {
-  product: productService,
-  order: orderService,
-  payment: paymentService,
-  session: sessionService,
-};
 
 /**
  * Payment simulation and fault injection on, a timed-out charge answered after 1.5 s, short backoffs. These tests time

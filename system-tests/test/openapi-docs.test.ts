@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { authService } from '@ecomm/auth-service/service';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { internalHeaders, useTestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
 
-const cluster = useTestCluster(
-  {
-    auth: authService,
-    product: productService,
-    order: orderService,
-    payment: paymentService,
-    session: sessionService,
-    orchestrator: orchestratorService,
-  },
-  { orchestrator: { LLM_PROVIDER: 'offline' } },
-);
+const cluster = useTestCluster(allServices, { orchestrator: { LLM_PROVIDER: 'offline' } });
 
 /** "METHOD /path" of every route the app serves, read from Fastify's own route tree, in OpenAPI's path syntax. */
 function registeredRoutes(tree: string) {

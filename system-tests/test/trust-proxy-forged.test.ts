@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { authService } from '@ecomm/auth-service/service';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { useTestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
 
 // Behind a proxy (TRUST_PROXY=true, as .env.example suggests for an ingress), the per-IP login limit
 // must not be reset by a client writing its own X-Forwarded-For.
-const cluster = useTestCluster(
-  {
-    auth: authService,
-    product: productService,
-    order: orderService,
-    payment: paymentService,
-    session: sessionService,
-    orchestrator: orchestratorService,
-  },
-  {
-    auth: { BCRYPT_ROUNDS: '4' },
-    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '3/minute', TRUST_PROXY: 'true' },
-  },
-);
+const cluster = useTestCluster(allServices, {
+  auth: { BCRYPT_ROUNDS: '4' },
+  orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '3/minute', TRUST_PROXY: 'true' },
+});
 
 test('control: the same client address is limited (the limit is on)', async () => {
   const statuses: number[] = [];

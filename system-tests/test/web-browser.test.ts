@@ -3,14 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { authService } from '@ecomm/auth-service/service';
 import { ensureWebBuild, setAccountRole, workspaceRoot } from '@ecomm/cluster';
 import { catalogFixture } from '@ecomm/evals';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import {
   internalHeaders,
   startTestCluster,
@@ -19,6 +13,7 @@ import {
   useTestFixture,
   type TestCluster,
 } from '@ecomm/testing';
+import { allServices } from './all-services.js';
 
 // The web app in Debian's Chromium (never a downloaded browser), against the whole cluster on loopback.
 const chromiumPath = '/usr/bin/chromium';
@@ -62,27 +57,16 @@ useTestFixture(
   async () => {
     assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
     const site = await ensureWebBuild(workspaceRoot());
-    cluster = await startTestCluster(
-      {
-        auth: authService,
-        product: productService,
-        order: orderService,
-        payment: paymentService,
-        session: sessionService,
-        orchestrator: orchestratorService,
+    cluster = await startTestCluster(allServices, database, {
+      auth: { BCRYPT_ROUNDS: '4' },
+      orchestrator: {
+        LLM_PROVIDER: 'offline',
+        WEB_DIST_DIR: site,
+        SAGA_FAULT_INJECTION: 'true',
+        SAGA_BACKOFF_MS: '20',
+        SAGA_STEP_ATTEMPTS: '2',
       },
-      database,
-      {
-        auth: { BCRYPT_ROUNDS: '4' },
-        orchestrator: {
-          LLM_PROVIDER: 'offline',
-          WEB_DIST_DIR: site,
-          SAGA_FAULT_INJECTION: 'true',
-          SAGA_BACKOFF_MS: '20',
-          SAGA_STEP_ATTEMPTS: '2',
-        },
-      },
-    );
+    });
     base = cluster.urls.orchestrator!;
     for (const product of catalogFixture) await internal(cluster.urls.product!, '/', 'POST', product);
     browser = await chromium.launch({

@@ -3,12 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { authService } from '@ecomm/auth-service/service';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { setAccountRole } from '@ecomm/cluster';
 import {
   signTestToken,
@@ -18,22 +12,15 @@ import {
   useTestFixture,
   type TestCluster,
 } from '@ecomm/testing';
+import { allServices } from './all-services.js';
+import { callJson } from './json-call.js';
 
 const database = useTestDatabase();
 let cluster: TestCluster;
 let base: string;
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, options?: { token?: string; body?: unknown }) =>
+  callJson(base, method, path, options);
 
 async function account(email: string, role: 'user' | 'admin' = 'user') {
   assert.equal((await call('POST', '/auth/register', { body: { email, password: 'correct-horse' } })).status, 201);
@@ -51,21 +38,10 @@ useTestFixture(
   async () => {
     const site = mkdtempSync(join(tmpdir(), 'web-dist-'));
     writeFileSync(join(site, 'index.html'), '<!doctype html><title>Agent Shop</title>');
-    cluster = await startTestCluster(
-      {
-        auth: authService,
-        product: productService,
-        order: orderService,
-        payment: paymentService,
-        session: sessionService,
-        orchestrator: orchestratorService,
-      },
-      database,
-      {
-        auth: { RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' },
-        orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site },
-      },
-    );
+    cluster = await startTestCluster(allServices, database, {
+      auth: { RATE_LIMIT_AUTH: '2/minute', BCRYPT_ROUNDS: '4' },
+      orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '5/minute', WEB_DIST_DIR: site },
+    });
     base = cluster.urls.orchestrator!;
   },
   async () => {

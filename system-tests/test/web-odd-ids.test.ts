@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { authService } from '@ecomm/auth-service/service';
-import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { orderService } from '@ecomm/order-service/service';
-import { paymentService } from '@ecomm/payment-service/service';
-import { productService } from '@ecomm/product-service/service';
-import { sessionService } from '@ecomm/session-service/service';
 import { setAccountRole } from '@ecomm/cluster';
 import { beforeTests, signTestToken, testSecrets, useTestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 /** A token with `alg: none`: claims anyone could write, with no signature at all. */
@@ -15,20 +10,10 @@ const unsignedToken = (claims: object) =>
   `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(JSON.stringify(claims))}.`;
 
 // Adversarial probes of what a browser or agent reaches on the orchestrator: bad input must be a 4xx, never a 500.
-const cluster = useTestCluster(
-  {
-    auth: authService,
-    product: productService,
-    order: orderService,
-    payment: paymentService,
-    session: sessionService,
-    orchestrator: orchestratorService,
-  },
-  {
-    auth: { BCRYPT_ROUNDS: '4' },
-    orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
-  },
-);
+const cluster = useTestCluster(allServices, {
+  auth: { BCRYPT_ROUNDS: '4' },
+  orchestrator: { LLM_PROVIDER: 'offline', RATE_LIMIT_AUTH: '100/minute' },
+});
 beforeTests(async () => {
   base = cluster.urls.orchestrator!;
 });
