@@ -119,3 +119,26 @@ test('a claim that gives up waiting for the lock (503) leaves neither claim nor 
   const retried = await call('POST', `/${sessionId}/checkout-claims`, claimBody, sameKey);
   assert.equal(retried.statusCode, 201, retried.body);
 });
+
+test('a late retry of a finished claim with a new key gets the finished claim back and claims nothing anew', async () => {
+  for (const step of ['release', 'complete'] as const) {
+    const sessionId = uniqueId('cart');
+    await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+    await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims`, claimBody, key())).statusCode, 201);
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim-1/${step}`, {}, key())).statusCode, 200);
+    await call('POST', `/${sessionId}/items`, { product_id: 2, quantity: 1 }, key());
+
+    const retried = await call('POST', `/${sessionId}/checkout-claims`, claimBody, key());
+    assert.deepEqual(
+      [retried.statusCode, retried.json().status, retried.json().items],
+      [200, step === 'release' ? 'released' : 'completed', [{ product_id: 1, quantity: 1 }]],
+    );
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    const kept = step === 'release' ? [{ product_id: 1, quantity: 1 }] : [];
+    assert.deepEqual([cart.status, cart.items], ['open', [...kept, { product_id: 2, quantity: 1 }]]);
+    // Finishing it again changes nothing either: the items added since stay.
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim-1/${step}`, {}, key())).statusCode, 200);
+    assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, cart.items);
+  }
+});
