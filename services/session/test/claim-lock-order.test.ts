@@ -142,3 +142,19 @@ test('a late retry of a finished claim with a new key gets the finished claim ba
     assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, cart.items);
   }
 });
+
+test('adds of one product queued at the lock together keep the line maximum: one goes through, the other is a 409', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  const holder = await holdingTheLock(sessionId);
+  try {
+    const adds = [0, 1].map(() => call('POST', `/${sessionId}/items`, { product_id: 7, quantity: 600_000 }, key()));
+    await untilWaiting(2);
+    await holder.query('commit');
+    const answers = await Promise.all(adds);
+    assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, 409]);
+  } finally {
+    holder.release();
+  }
+  assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, [{ product_id: 7, quantity: 600_000 }]);
+});
