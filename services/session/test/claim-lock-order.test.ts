@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDatabase } from '@ecomm/platform';
+import { useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
+import { sessionService } from '../src/service.js';
+import { caller, uniqueId } from './helpers.js';
+
+// The claim's statement runs after its wait for the cart's lock, in a snapshot of its own: these hold the lock in
+// another connection, queue requests behind it in a known order, and check the claim took the items as they were
+// when it was granted the lock: what committed before is in it, what came after is refused.
+const database = useTestDatabase();
+const lockTimeoutMs = 1_500;
+const app = useTestService(sessionService, {
+  database,
+  environment: { DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs) },
+});
+const connection = useTestFixture(
+  async () => createDatabase({ url: database.urlFor('session') }),
+  (opened) => opened.close(),
+  database,
+);
+const call = caller(() => app);
+const key = () => ({ 'idempotency-key': uniqueId('key') });
+const claimBody = { claim_id: 'claim-1', user_id: 'shopper' };
+
+/** Waits until `count` statements wait for a lock (so requests queue at the cart's lock in the order started). */
+async function untilWaiting(count: number) {
+  for (;;) {
+    const { rows } = await connection.pool.query<{ waiting: number }>(
+      "select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+    );
+    if (rows[0]!.waiting >= count) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+async function holdingTheLock(sessionId: string) {
+  const holder = await connection.pool.connect();
+  await holder.query('begin');
+  await holder.query('select 1 from session.carts where session_id = $1 for update', [sessionId]);
+  return holder;
+}
+
+test('an item committed while the claim waited for the lock is in the claim; an add queued after it is refused', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+
+  const holder = await holdingTheLock(sessionId);
+  try {
+    const claimed = call('POST', `/${sessionId}/checkout-claims`, claimBody, key());
+    await untilWaiting(1);
+    const late = call('POST', `/${sessionId}/items`, { product_id: 3, quantity: 1 }, key());
+    await untilWaiting(2);
+    // A change that committed before the claim was granted the lock, after the claim's wait began.
+    await holder.query('insert into session.cart_items (session_id, product_id, quantity) values ($1, 2, 4)', [
+      sessionId,
+    ]);
+    await holder.query('commit');
+    const [claim, add] = await Promise.all([claimed, late]);
+    assert.equal(claim.statusCode, 201, claim.body);
+    assert.deepEqual(claim.json().items, [
+      { product_id: 1, quantity: 1 },
+      { product_id: 2, quantity: 4 },
+    ]);
+    assert.equal(add.statusCode, 409, add.body);
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    assert.deepEqual([cart.status, cart.items], ['checking_out', claim.json().items]);
+  } finally {
+    holder.release();
+  }
+});
+
+test('an add queued before the claim lands in it; a complete queued behind both empties exactly that', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+
+  const holder = await holdingTheLock(sessionId);
+  try {
+    const early = call('POST', `/${sessionId}/items`, { product_id: 2, quantity: 2 }, key());
+    await untilWaiting(1);
+    const claimed = call('POST', `/${sessionId}/checkout-claims`, claimBody, key());
+    await untilWaiting(2);
+    const completed = call('POST', `/${sessionId}/checkout-claims/claim-1/complete`, {}, key());
+    await untilWaiting(3);
+    await holder.query('commit');
+    const [add, claim, complete] = await Promise.all([early, claimed, completed]);
+    assert.equal(add.statusCode, 200, add.body);
+    assert.equal(claim.statusCode, 201, claim.body);
+    assert.deepEqual(claim.json().items, add.json().items);
+    assert.deepEqual([complete.statusCode, complete.json().items], [200, claim.json().items]);
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    assert.deepEqual([cart.status, cart.items], ['open', []]);
+  } finally {
+    holder.release();
+  }
+});
+
+test('a claim that gives up waiting for the lock (503) leaves neither claim nor key: its retry takes the cart', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+  const sameKey = key();
+
+  const holder = await holdingTheLock(sessionId);
+  try {
+    // The holder keeps the lock past the service's lock timeout.
+    const refused = await call('POST', `/${sessionId}/checkout-claims`, claimBody, sameKey);
+    assert.equal(refused.statusCode, 503, refused.body);
+  } finally {
+    await holder.query('rollback');
+    holder.release();
+  }
+  const { rows } = await connection.pool.query('select 1 from session.checkout_claims where session_id = $1', [
+    sessionId,
+  ]);
+  assert.equal(rows.length, 0);
+  const retried = await call('POST', `/${sessionId}/checkout-claims`, claimBody, sameKey);
+  assert.equal(retried.statusCode, 201, retried.body);
+});
+
+test('a late retry of a finished claim with a new key gets the finished claim back and claims nothing anew', async () => {
+  for (const step of ['release', 'complete'] as const) {
+    const sessionId = uniqueId('cart');
+    await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+    await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims`, claimBody, key())).statusCode, 201);
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim-1/${step}`, {}, key())).statusCode, 200);
+    await call('POST', `/${sessionId}/items`, { product_id: 2, quantity: 1 }, key());
+
+    const retried = await call('POST', `/${sessionId}/checkout-claims`, claimBody, key());
+    assert.deepEqual(
+      [retried.statusCode, retried.json().status, retried.json().items],
+      [200, step === 'release' ? 'released' : 'completed', [{ product_id: 1, quantity: 1 }]],
+    );
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    const kept = step === 'release' ? [{ product_id: 1, quantity: 1 }] : [];
+    assert.deepEqual([cart.status, cart.items], ['open', [...kept, { product_id: 2, quantity: 1 }]]);
+    // Finishing it again changes nothing either: the items added since stay.
+    assert.equal((await call('POST', `/${sessionId}/checkout-claims/claim-1/${step}`, {}, key())).statusCode, 200);
+    assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, cart.items);
+  }
+});
+
+test('adds of one product queued at the lock together keep the line maximum: one goes through, the other is a 409', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  const holder = await holdingTheLock(sessionId);
+  try {
+    const adds = [0, 1].map(() => call('POST', `/${sessionId}/items`, { product_id: 7, quantity: 600_000 }, key()));
+    await untilWaiting(2);
+    await holder.query('commit');
+    const answers = await Promise.all(adds);
+    assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, 409]);
+  } finally {
+    holder.release();
+  }
+  assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, [{ product_id: 7, quantity: 600_000 }]);
+});
