@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useTestService } from '@ecomm/testing';
 import { sessionService } from '../src/service.js';
-import { caller, uniqueId } from './helpers.js';
+import { caller, cartItems as items, cartOf, uniqueId } from './helpers.js';
 
 const app = useTestService(sessionService);
 const call = caller(() => app);
-const items = [
-  { product_id: 5, quantity: 2 },
-  { product_id: 3, quantity: 1 },
-];
-
-async function filledCart() {
-  const sessionId = uniqueId('cart');
-  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
-  for (const item of items) await call('POST', `/${sessionId}/items`, item);
-  return sessionId;
-}
+const filledCart = () => cartOf(call);
 
 async function claim(sessionId: string, claimId: string, userId = 'shopper', headers: Record<string, string> = {}) {
   return call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId, user_id: userId }, headers);

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useTestService } from '@ecomm/testing';
 import { sessionService } from '../src/service.js';
-import { caller, uniqueId } from './helpers.js';
+import { caller, cartItems as items, cartOf, uniqueId } from './helpers.js';
 
 // The saga's calls carry keys, so each step runs inside its request's transaction, without a savepoint: these check
 // that a refused step wrote nothing, and that steps racing on one cart take turns at its lock.
 const app = useTestService(sessionService);
 const call = caller(() => app);
-const items = [
-  { product_id: 5, quantity: 2 },
-  { product_id: 3, quantity: 1 },
-];
-
-async function filledCart() {
-  const sessionId = uniqueId('cart');
-  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
-  for (const item of items) await call('POST', `/${sessionId}/items`, item);
-  return sessionId;
-}
+const filledCart = () => cartOf(call);
 
 const key = () => ({ 'idempotency-key': uniqueId('key') });
 const claim = (sessionId: string, claimId: string) =>

@@ -23,3 +23,17 @@ export function caller(app: () => FastifyInstance) {
 export function uniqueId(prefix: string) {
   return `${prefix}-${randomUUID()}`;
 }
+
+/** The two lines every claim test's cart holds. */
+export const cartItems = [
+  { product_id: 5, quantity: 2 },
+  { product_id: 3, quantity: 1 },
+];
+
+/** A new cart of `shopper` holding `cartItems`; its session id. */
+export async function cartOf(call: ReturnType<typeof caller>) {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  for (const item of cartItems) await call('POST', `/${sessionId}/items`, item);
+  return sessionId;
+}
