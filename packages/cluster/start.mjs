@@ -10,8 +10,9 @@ const launcher = join(import.meta.dirname, 'dist', 'bundle', 'start.js');
 let outputFiles;
 try {
   ({ outputFiles } = await esbuild.build({
-    entryPoints: [join(import.meta.dirname, 'src', 'start.ts')],
-    outfile: launcher,
+    // The second is run by the launcher as a process of its own (src/service-bundle.ts says why).
+    entryPoints: ['start', 'keep-workspace-mappings'].map((name) => join(import.meta.dirname, 'src', `${name}.ts`)),
+    outdir: dirname(launcher),
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Metafile, Plugin } from 'esbuild';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
-import { keepWorkspaceMappings } from './source-map-trim.js';
 
 /**
  * `pnpm start` runs each service from one file: esbuild's bundle of its TypeScript and the workspace packages' (their
@@ -70,6 +70,16 @@ function importedFrom(metafile: Metafile, entry: string) {
   return found;
 }
 
+/**
+ * Cuts the maps down to the workspace's code (source-map-trim.ts) in a process of its own, which gives back the memory
+ * their decoding takes when it exits. Its script sits beside this module: TypeScript under tsx (the tests, whose Node
+ * options it inherits), JavaScript in the launcher's bundle (packages/cluster/start.mjs makes both).
+ */
+async function keepWorkspaceMappingsApart(mapPaths: string[]) {
+  const script = join(dirname(bundlerCode), `keep-workspace-mappings${extname(bundlerCode)}`);
+  await promisify(execFile)(process.execPath, [...process.execArgv, script, ...mapPaths]);
+}
+
 /** Bundles the services whose bundle is missing or older than anything it was made from; returns their names. */
 export async function ensureServiceBundles(root: string) {
   const stale = serviceCatalog.map(({ name }) => name).filter((name) => !isFresh(root, name));
@@ -108,13 +118,13 @@ export async function ensureServiceBundles(root: string) {
         js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
       },
     });
+    await keepWorkspaceMappingsApart(stale.map((name) => join(root, `${serviceBundle(name)}.map`)));
     for (const name of stale) {
       // What pnpm installs changes only with the two files isFresh adds: the workspace's own files are to watch.
       const inputs = [...importedFrom(metafile, `services/${name}/src/server.ts`)]
         .filter((input) => !input.includes('node_modules/'))
         .map((input) => join(root, input));
       writeFileSync(inputsFile(root, name), JSON.stringify(inputs));
-      keepWorkspaceMappings(join(root, `${serviceBundle(name)}.map`));
       utimesSync(join(root, serviceBundle(name)), startedAt, startedAt);
     }
   } finally {
