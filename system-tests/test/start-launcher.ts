@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { isRunning, workspaceRoot, type ClusterStatus } from '@ecomm/cluster';
+import { isRunning, procStat, workspaceRoot, type ClusterStatus } from '@ecomm/cluster';
 
 const root = workspaceRoot();
 
@@ -122,12 +122,7 @@ export function processGroup(launcher: Launcher) {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((pid) => {
-      try {
-        // After the command's name (in parentheses, which the name itself may contain): state, ppid, pgrp.
-        const [state, , group] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-        return Number(group) === launcher.child.pid && state !== 'Z' ? [Number(pid)] : [];
-      } catch {
-        return [];
-      }
+      const [state, , group] = procStat(Number(pid))?.fields ?? [];
+      return Number(group) === launcher.child.pid && state !== 'Z' ? [Number(pid)] : [];
     });
 }

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRunning } from './processes.js';
 import type { ServiceName } from './service-catalog.js';
 
 /** What a running `pnpm start` tells local tools (the benchmarks) about itself, in `.data/cluster.json`. */
@@ -42,10 +43,5 @@ export function readClusterStatus(dataDirectory: string): ClusterStatus | undefi
 /** The running cluster's status, or undefined when none was started from this folder. */
 export function runningClusterStatus(dataDirectory: string): ClusterStatus | undefined {
   const status = readClusterStatus(dataDirectory);
-  try {
-    if (status) process.kill(status.pid, 0);
-    return status;
-  } catch {
-    return undefined;
-  }
+  return status && isRunning(status.pid) ? status : undefined;
 }

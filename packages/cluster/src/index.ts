@@ -6,7 +6,7 @@ export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from '.
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
 export { freePort } from './free-port.js';
 export { type ClusterStatus } from './cluster-status.js';
-export { isRunning } from './processes.js';
+export { isRunning, procStat } from './processes.js';
 export { workspaceRoot } from './workspace-root.js';
 export { demoCatalog } from './demo-catalog.js';
 export { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-seed.js';

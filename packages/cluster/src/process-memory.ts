@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStat } from './processes.js';
 
 interface ProcessInfo {
   pid: number;
@@ -12,23 +13,18 @@ interface ProcessInfo {
 const ticksPerSecond = 100;
 
 function processInfo(pid: number): ProcessInfo | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The name is in parentheses and may itself hold spaces or parentheses: the fields follow the last ")".
-    const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    return {
-      pid,
-      name: stat.slice(stat.indexOf('(') + 1, close),
-      parent: Number(fields[1]),
-      // Its own time, and that of the children it has waited for: a closed PostgreSQL connection's backend is gone from
-      // the list, but the postmaster reaped it, so its CPU stays in the postmaster's count.
-      cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
-      startTicks: Number(fields[19]),
-    };
-  } catch {
-    return undefined;
-  }
+  const stat = procStat(pid);
+  if (!stat) return undefined;
+  const { name, fields } = stat;
+  return {
+    pid,
+    name,
+    parent: Number(fields[1]),
+    // Its own time, and that of the children it has waited for: a closed PostgreSQL connection's backend is gone from
+    // the list, but the postmaster reaped it, so its CPU stays in the postmaster's count.
+    cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+    startTicks: Number(fields[19]),
+  };
 }
 
 function commandLine(pid: number) {

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Linux only: /proc tells a zombie (exited, not yet reaped by its parent) from a running process. */
-function procStat(pid: number) {
+/**
+ * A process's /proc/<pid>/stat (Linux only): its command's name, and the fields after it from its state on (`fields[0]`
+ * the state, `[1]` the parent, `[2]` the process group...); undefined when it is gone or there is no /proc.
+ */
+export function procStat(pid: number) {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The name is in parentheses and may itself hold spaces or parentheses: the fields follow the last ")".
+    const close = stat.lastIndexOf(')');
+    return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
   } catch {
     return undefined;
   }
@@ -16,9 +22,8 @@ export function isRunning(pid: number) {
   } catch {
     return false;
   }
-  // The state follows the command's name, in parentheses that the name itself may contain.
-  const state = procStat(pid)?.split(') ').at(-1)?.[0];
-  return state !== 'Z';
+  // A zombie has exited; only its parent has yet to reap it.
+  return procStat(pid)?.fields[0] !== 'Z';
 }
 
 /**

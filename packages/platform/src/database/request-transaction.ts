@@ -11,6 +11,13 @@ interface Scope {
 
 const scopesOf = new WeakMap<Database, AsyncLocalStorage<Scope>>();
 
+/** The innermost transaction still open: one that ended hands its calls to the one it was nested in. */
+function openScope(scopes: AsyncLocalStorage<Scope> | undefined) {
+  let scope = scopes?.getStore();
+  while (scope && !scope.open) scope = scope.outer;
+  return scope;
+}
+
 /**
  * The `Database` every repository holds: each call runs in the transaction of the current request when there is one
  * (see `inRequestTransaction`), else on the pool. A repository's own `transaction(...)` then becomes a savepoint of
@@ -21,9 +28,7 @@ export function routeToRequestTransaction(pool: Database): Database {
   const scopes = new AsyncLocalStorage<Scope>();
   const routed = new Proxy(pool, {
     get(target, property) {
-      let scope = scopes.getStore();
-      while (scope && !scope.open) scope = scope.outer;
-      const executor = scope?.executor ?? target;
+      const executor = openScope(scopes)?.executor ?? target;
       const member: unknown = Reflect.get(executor, property, executor);
       return typeof member === 'function' ? member.bind(executor) : member;
     },
@@ -55,7 +60,6 @@ export function inRequestTransaction<Result>(db: Database, work: (executor: Exec
  * undoes nothing by itself (the request's transaction still rolls back on a 5xx, and commits a 4xx with its answer).
  */
 export function inRequestTransactionOrOwn<Result>(db: Database, work: (executor: Executor) => Promise<Result>) {
-  let scope = scopesOf.get(db)?.getStore();
-  while (scope && !scope.open) scope = scope.outer;
+  const scope = openScope(scopesOf.get(db));
   return scope ? work(scope.executor) : db.transaction(work);
 }
