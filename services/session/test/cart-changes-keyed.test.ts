@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
-import { sessionService } from '../src/service.js';
-import { caller, uniqueId } from './helpers.js';
+import { uniqueId, useSessionWithConnection } from './helpers.js';
 
 // With a key, a cart change runs inside its request's transaction without a savepoint: a refused one must have
 // written nothing, not even the cart's mark of a change, and changes racing a claim still take turns at the lock.
-const database = useTestDatabase();
-const app = useTestService(sessionService, { database });
-const connection = useTestFixture(
-  async () => createDatabase({ url: database.urlFor('session') }),
-  (opened) => opened.close(),
-  database,
-);
-const call = caller(() => app);
+const { connection, call } = useSessionWithConnection();
 const key = () => ({ 'idempotency-key': uniqueId('key') });
 
 async function updatedAt(sessionId: string) {

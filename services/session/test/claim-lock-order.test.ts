@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
-import { sessionService } from '../src/service.js';
-import { caller, uniqueId } from './helpers.js';
+import { uniqueId, useSessionWithConnection } from './helpers.js';
 
 // The claim's statement runs after its wait for the cart's lock, in a snapshot of its own: these hold the lock in
 // another connection, queue requests behind it in a known order, and check the claim took the items as they were
 // when it was granted the lock: what committed before is in it, what came after is refused.
-const database = useTestDatabase();
 const lockTimeoutMs = 1_500;
-const app = useTestService(sessionService, {
-  database,
-  environment: { DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs) },
-});
-const connection = useTestFixture(
-  async () => createDatabase({ url: database.urlFor('session') }),
-  (opened) => opened.close(),
-  database,
-);
-const call = caller(() => app);
+const { connection, call } = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs) });
 const key = () => ({ 'idempotency-key': uniqueId('key') });
 const claimBody = { claim_id: 'claim-1', user_id: 'shopper' };
 

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
 import { createClaimRepository } from '../src/checkout-claims/claim-repository.js';
-import { sessionService } from '../src/service.js';
-import { caller, uniqueId } from './helpers.js';
+import { uniqueId, useSessionWithConnection } from './helpers.js';
 
-const database = useTestDatabase();
-const app = useTestService(sessionService, { database });
-const connection = useTestFixture(
-  async () => createDatabase({ url: database.urlFor('session') }),
-  (opened) => opened.close(),
-  database,
-);
-const call = caller(() => app);
+const { connection, call } = useSessionWithConnection();
 
 /** A cart with one claim, taken to `finish` (or left active), its timestamps set `ageHours` back. */
 async function claimAged(finish: 'release' | 'complete' | undefined, ageHours: number) {

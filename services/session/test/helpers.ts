@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { internalHeaders } from '@ecomm/testing';
+import { createDatabase } from '@ecomm/platform';
+import { internalHeaders, useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sessionService } from '../src/service.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -36,4 +38,19 @@ export async function cartOf(call: ReturnType<typeof caller>) {
   await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
   for (const item of cartItems) await call('POST', `/${sessionId}/items`, item);
   return sessionId;
+}
+
+/**
+ * The session service on this file's own database, its caller, and a connection of the test's own to that database:
+ * to read what the service wrote, or to hold a lock it must wait for.
+ */
+export function useSessionWithConnection(environment?: Record<string, string>) {
+  const database = useTestDatabase();
+  const app = useTestService(sessionService, { database, ...(environment ? { environment } : {}) });
+  const connection = useTestFixture(
+    async () => createDatabase({ url: database.urlFor('session') }),
+    (opened) => opened.close(),
+    database,
+  );
+  return { connection, call: caller(() => app) };
 }
