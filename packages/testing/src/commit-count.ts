@@ -44,12 +44,15 @@ export async function commitsDuring(work: () => Promise<unknown>, ignore?: RegEx
     (client, text) => {
       const command = /^\s*(\w+)(\s+to\b)?/i.exec(text);
       const verb = command?.[1]?.toLowerCase();
+      // A text of several statements (a BEGIN or an answer sent with the next one) may end the transaction it starts.
+      const endsInCommit = /;\s*(commit|end)\s*$/i.test(text);
       if (verb === 'begin' || verb === 'start') inTransaction.add(client);
       else if (verb === 'commit' || verb === 'end') {
         inTransaction.delete(client);
         commits += 1;
       } else if (verb === 'rollback' && !command?.[2]) inTransaction.delete(client);
       else if (!inTransaction.has(client)) commits += 1;
+      if (endsInCommit && inTransaction.delete(client)) commits += 1;
     },
     ignore,
   );

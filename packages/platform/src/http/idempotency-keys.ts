@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { errorCodes } from '@ecomm/contracts';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql, type Column } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import pg from 'pg';
+import { sentWithNextStatement } from '../database/postgres-client.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import type { Executor } from '../database/transactions.js';
 import { AppError } from '../errors.js';
@@ -13,6 +15,11 @@ export const idempotencyKeyHeader = 'idempotency-key';
 // any request should take, measured on the database's clock.
 const abandonedAfter = sql`now() - interval '5 minutes'`;
 const maximumDepth = 64;
+
+/** A value quoted into the text (pg's escaping, PostgreSQL's rules for a string constant), not sent as a parameter. */
+const literal = (value: string) => sql.raw(pg.escapeLiteral(value));
+/** A column by its bare name, as an INSERT's column list and an UPDATE's SET want it. */
+const column = (of: Column) => sql.identifier(of.name);
 
 function canonicalJson(value: unknown, depth = 0): string {
   if (depth > maximumDepth)
@@ -67,11 +74,12 @@ export type StoredAnswer = IdempotencyTable['$inferSelect'];
  */
 export async function claimKey(executor: Executor, table: IdempotencyTable, request: IdempotentRequest) {
   const { key, hash, given } = request;
-  const claimed = await executor
-    .insert(table)
-    .values({ key, requestHash: hash, state: 'in_progress' })
-    .onConflictDoNothing()
-    .returning({ key: table.key });
+  // Values written into the text, with no parameter: the statement then travels with the transaction's BEGIN
+  // (see PostgresClient), one round trip instead of two on every keyed request.
+  const { rows: claimed } = await executor.execute(
+    sql`insert into ${table} (${column(table.key)}, ${column(table.requestHash)}, ${column(table.state)})
+        values (${literal(key)}, ${literal(hash)}, 'in_progress') on conflict do nothing returning 1`,
+  );
   if (claimed.length > 0) return undefined;
 
   const [stored] = await executor.select().from(table).where(eq(table.key, key));
@@ -103,6 +111,25 @@ export function storeAnswer(executor: Executor, table: IdempotencyTable, key: st
     .update(table)
     .set({ state: 'completed', responseStatus: status, responseBody: body })
     .where(eq(table.key, key));
+}
+
+/**
+ * `storeAnswer` as the last write of a transaction: it travels with the COMMIT (see PostgresClient), one round trip
+ * instead of two. Its failure fails the commit, so the work rolls back with it.
+ */
+export async function storeAnswerWithCommit(
+  executor: Executor,
+  table: IdempotencyTable,
+  key: string,
+  status: number,
+  body: string,
+) {
+  if (!Number.isInteger(status)) throw new Error(`An HTTP status is an integer, not ${status}`);
+  await executor.execute(
+    sql`${sql.raw(sentWithNextStatement)} update ${table} set ${column(table.state)} = 'completed',
+        ${column(table.responseStatus)} = ${sql.raw(String(status))}, ${column(table.responseBody)} = ${literal(body)}
+        where ${column(table.key)} = ${literal(key)}`,
+  );
 }
 
 export function replay(reply: FastifyReply, stored: StoredAnswer) {

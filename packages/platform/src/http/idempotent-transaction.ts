@@ -10,6 +10,7 @@ import {
   replay,
   stillInProgress,
   storeAnswer,
+  storeAnswerWithCommit,
   type StoredAnswer,
 } from './idempotency-keys.js';
 
@@ -101,7 +102,7 @@ export function answeredInOneTransaction(
         return { error: outcome.error };
       }
       const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
-      await storeAnswer(executor, table, idempotent.key, reply.statusCode, payload);
+      await storeAnswerWithCommit(executor, table, idempotent.key, reply.statusCode, payload);
       return { payload };
     }).catch((error: unknown) => {
       if (!(error instanceof RefusedInAbortedTransaction)) throw error;
