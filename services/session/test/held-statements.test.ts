@@ -38,17 +38,38 @@ test('BEGIN travels with a first statement without parameters, and the transacti
   assert.deepEqual(await notes(), [1, 2]);
 });
 
-test('before a statement with parameters, BEGIN goes first on its own, and a rollback undoes the work', async () => {
+test('BEGIN travels with a first statement with parameters too, written in; the values come back exactly', async () => {
+  const tricky = ["O'Brien", 'back\\slash', "*/ '; drop table held_notes; --", 'née 🛒', '$1'];
+  for (const [offset, note] of tricky.entries()) {
+    let stored: unknown;
+    const texts = await sent(() =>
+      connection.db.transaction(async (tx) => {
+        const { rows } = await tx.execute(
+          sql`insert into held_notes (id, note) values (${100 + offset}, ${note}) returning note`,
+        );
+        stored = rows[0]?.note;
+      }),
+    );
+    assert.equal(stored, note);
+    assert.equal(texts.length, 2, texts.join(' | '));
+    assert.match(texts[0]!, /^begin;\ninsert into held_notes/);
+  }
+  await connection.pool.query('delete from held_notes where id >= 100');
+});
+
+test('before a statement whose parameters cannot be written in, BEGIN goes first on its own; a rollback undoes the work', async () => {
   const texts = await sent(() =>
     connection.db
       .transaction(async (tx) => {
-        await tx.execute(sql`insert into held_notes (id, note) values (${3}, ${'undone'})`);
+        await tx.execute(
+          sql`insert into held_notes (id, note) values (${3}, encode(${Buffer.from('undone')}, 'escape'))`,
+        );
         throw new Error('changed my mind');
       })
       .catch((error: Error) => assert.equal(error.message, 'changed my mind')),
   );
-  assert.deepEqual(texts.slice(0, 1), ['begin']);
-  assert.equal(texts.at(-1), 'rollback');
+  assert.deepEqual([texts[0], texts.at(-1)], ['begin', 'rollback']);
+  assert.equal(texts.length, 3);
   assert.deepEqual(await notes(), [1, 2]);
 });
 
@@ -100,7 +121,7 @@ test('a marked statement is dropped by a rollback, and sent at once outside a tr
 test('a marked statement before one with parameters is sent first, and its failure is the one reported', async () => {
   await assert.rejects(
     connection.db.transaction(async (tx) => {
-      await tx.execute(sql`select ${1}::int`);
+      await tx.execute(sql`select ${Buffer.from('x')}::bytea`);
       await tx.execute(later(1));
       await tx.execute(sql`insert into held_notes (id, note) values (${10}, ${'after'})`);
     }),

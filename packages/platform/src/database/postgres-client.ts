@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { withParametersInlined } from './inline-parameters.js';
 
 // The services run a few dozen distinct statements; a text built afresh each time (a list of variable length) stops
 // being named past this many, so neither side's statement cache grows without bound.
@@ -48,6 +49,14 @@ function simpleStatement(args: unknown[]): QueryConfig | undefined {
   return plain ? (given as QueryConfig) : undefined;
 }
 
+/** A parameterised call (promise form) as a statement of text alone, when its parameters can be written in. */
+function inlinedStatement(args: unknown[]): QueryConfig | undefined {
+  if (args.length !== 2 || !Array.isArray(args[1])) return undefined;
+  const statement = parameterisedStatement(args[0], args[1]);
+  const text = statement && withParametersInlined(statement.text, args[1]);
+  return text ? { ...statement, text } : undefined;
+}
+
 // PostgreSQL refuses to run a prepared statement whose result columns changed type since it was prepared (a migration
 // another replica ran while this one serves), on every call, for as long as the connection lives.
 function isStalePlan(error: unknown) {
@@ -73,8 +82,9 @@ const emptyResult = (command: string) => ({ command, rowCount: null, oid: 0, row
  *   of 60). The name is a hash of the text, so one name always means one statement. A statement refused as stale fails
  *   that once; the next call prepares it again under a name of this connection's.
  * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement`, and sends them in one message
- *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement that has no
- *   parameters. Before one with parameters they go on their own, in order, as they would have.
+ *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement, its parameters
+ *   written in as constants (see `withParametersInlined`). When they cannot be, the held ones go first on their own,
+ *   in order, as they would have.
  */
 export class PostgresClient extends pg.Client {
   static preparing = true;
@@ -105,6 +115,8 @@ export class PostgresClient extends pg.Client {
     }
     if (end === 'rollback') return this.#send(args);
     if (simple) return this.#sendTogether([...held, simple.text], args) as never;
+    const inlined = inlinedStatement(args);
+    if (inlined) return this.#sendTogether([...held, inlined.text], [inlined]) as never;
     const before = this.#sendTogether(held, [held.join(';\n')]);
     before.catch(() => undefined);
     // Sent in order after the held ones; if they failed, theirs is the error that explains this one's.
