@@ -26,6 +26,13 @@ async function createProduct(stock: number): Promise<number> {
 const stockOf = async (id: number) =>
   Number((await admin.pool.query('select stock from product.products where id = $1', [id])).rows[0].stock);
 
+/** Until a statement whose text matches `pattern` waits for a lock. */
+async function untilWaiting(pattern: string) {
+  const waiting = () =>
+    admin.pool.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like $1", [pattern]);
+  while ((await waiting()).rowCount === 0) await sleep(20);
+}
+
 type Query = (text: string, values?: unknown[]) => Promise<unknown>;
 
 /** Sends the reservation while `change` holds the product's lock, and commits `change` once the reservation waits. */
@@ -35,11 +42,7 @@ async function reserveDuringChange(body: unknown, change: (query: Query) => Prom
     await holder.query('begin');
     await change((text, values) => holder.query(text, values));
     const answer = postOverHttp(service.url, '/reservations', body, `key-${JSON.stringify(body)}`);
-    const waiting = () =>
-      admin.pool.query(
-        "select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%locked as materialized%'",
-      );
-    while ((await waiting()).rowCount === 0) await sleep(20);
+    await untilWaiting('%bool_and%');
     await holder.query('commit');
     const { status, body: text } = await answer;
     return { status, answer: JSON.parse(text) };
@@ -93,4 +96,53 @@ test('the same reservation committed during the wait is answered, not taken agai
     lines: [{ product_id: id, name: 'Held Lamp', unit_price: 10, quantity: 2 }],
   });
   assert.equal(await stockOf(id), 8);
+});
+
+test('a release waiting for its reservation to be committed releases it, once', async () => {
+  const id = await createProduct(10);
+  const holder = await admin.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('update product.products set stock = stock - 2 where id = $1', [id]);
+    await holder.query("insert into product.reservations (id) values ('overtaken')");
+    await holder.query(
+      "insert into product.reservation_lines (reservation_id, product_id, name, unit_price_cents, quantity) values ('overtaken', $1, 'Held Lamp', 1000, 2)",
+      [id],
+    );
+    const released = postOverHttp(service.url, '/reservations/overtaken/release', {}, 'release-overtaken');
+    await untilWaiting('%after_locks%');
+    await holder.query('commit');
+    const { status, body } = await released;
+    assert.equal(status, 200, body);
+    assert.deepEqual(JSON.parse(body).lines, [{ product_id: id, name: 'Held Lamp', unit_price: 10, quantity: 2 }]);
+  } finally {
+    holder.release();
+  }
+  assert.equal(await stockOf(id), 10);
+});
+
+test('a release and a retry of its reservation, both waiting for a product, do not deadlock', async () => {
+  const id = await createProduct(10);
+  const body = { reservation_id: 'retried', lines: [{ product_id: id, quantity: 2 }] };
+  assert.equal((await postOverHttp(service.url, '/reservations', body, 'retried-first')).status, 201);
+  const holder = await admin.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select 1 from product.products where id = $1 for update', [id]);
+    // Both take the product's lock before the reservation's row: neither holds what the other waits for.
+    const retried = postOverHttp(service.url, '/reservations', body, 'retried-again');
+    await untilWaiting('%bool_and%');
+    const released = postOverHttp(service.url, '/reservations/retried/release', {}, 'retried-release');
+    await untilWaiting('%after_locks%');
+    await holder.query('commit');
+    const answers = await Promise.all([retried, released]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200],
+      answers.map((answer) => answer.body).join(),
+    );
+  } finally {
+    holder.release();
+  }
+  assert.equal(await stockOf(id), 10);
 });

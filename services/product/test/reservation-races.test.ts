@@ -95,3 +95,36 @@ test('a refused reservation with its key writes nothing, and its key replays the
   assert.deepEqual(await query("select id from product.reservations where id like 'refused-%'"), []);
   assert.deepEqual(await query("select * from product.reservation_lines where reservation_id like 'refused-%'"), []);
 });
+
+test('releases racing retries of their reservation and new reservations of their id: stock back, no deadlock', async () => {
+  const stock = 20;
+  const first = await createProduct('Raced Shelf', stock);
+  const second = await createProduct('Raced Hook', stock);
+  const lines = [
+    { product_id: second, quantity: 2 },
+    { product_id: first, quantity: 1 },
+  ];
+  const reserve = (id: string, key: string) =>
+    postOverHttp(service.url, '/reservations', { reservation_id: id, lines }, key);
+  const release = (id: string, key: string) => postOverHttp(service.url, `/reservations/${id}/release`, {}, key);
+  for (let round = 0; round < 5; round++) {
+    const made = `made-${round}`;
+    assert.equal((await reserve(made, `${made}-first`)).status, 201);
+    const fresh = `fresh-${round}`;
+    // A retry of a made reservation and its release; a new reservation and its release, either may come first.
+    const [retried, released, reserved, releasedFresh] = await Promise.all([
+      reserve(made, `${made}-retry`),
+      release(made, `${made}-release`),
+      reserve(fresh, `${fresh}-reserve`),
+      release(fresh, `${fresh}-release`),
+    ]);
+    assert.equal(retried.status, 200, retried.body);
+    assert.equal(released.status, 200, released.body);
+    assert.equal(JSON.parse(released.body).status, 'released');
+    const order = `${reserved.status},${releasedFresh.status}`;
+    // The reservation first: it is then released. The release first: it is remembered, and the reservation refused.
+    assert.ok(order === '201,200' || order === '409,404', `${order}: ${reserved.body} ${releasedFresh.body}`);
+  }
+  const [firstRow, secondRow] = await rowVersions([first, second]);
+  assert.deepEqual([firstRow.stock, secondRow.stock], [stock, stock]);
+});

@@ -16,7 +16,7 @@ function mergeLines(lines: CreateReservation['lines']): RequestedLine[] {
     .sort((first, second) => first.productId - second.productId);
 }
 
-function toReservation(stored: StoredReservation): Reservation {
+function toReservation(stored: Pick<StoredReservation, 'id' | 'status' | 'lines'>): Reservation {
   return {
     reservation_id: stored.id,
     status: stored.status,
@@ -107,10 +107,7 @@ export function createReservationService(dependencies: { reservations: Reservati
       const taking = await reservations.take(id, requested);
       if (taking.reserved) {
         const lines = reservedLines(id, requested, taking.products);
-        return {
-          reservation: toReservation({ id, status: 'reserved', createdAt: new Date(), releasedAt: null, lines }),
-          created: true,
-        };
+        return { reservation: toReservation({ id, status: 'reserved', lines }), created: true };
       }
       // Read afresh: a reservation under this id committed while the statement waited for the products is seen here.
       const existing = await reservations.find(id);
@@ -120,17 +117,13 @@ export function createReservationService(dependencies: { reservations: Reservati
 
     /** Puts back what the reservation took, once; releasing it again answers the released reservation. */
     async release(id: string): Promise<Reservation> {
-      const released = await reservations.transaction(async (store) => {
-        // Committed even when the answer is 404: the id stays released if its reservation arrives late.
-        if (await store.releaseAhead(id)) return undefined;
-        const releasedNow = await store.markReleased(id);
-        const stored = await store.find(id);
-        if (!stored || neverMade(stored)) return undefined;
-        if (releasedNow) await store.restoreStock(stored.lines);
-        return toReservation(stored);
-      });
-      if (!released) throw AppError.notFound(`Reservation "${id}" not found`);
-      return released;
+      let release = await reservations.release(id);
+      // Neither recorded ahead nor found: the id's row is an early release, or a reservation the statement waited for
+      // and could not see. Run afresh, it sees the latter and releases it.
+      if (!release.recordedAhead && release.lines.length === 0) release = await reservations.release(id);
+      // A 404 even when the id was just recorded ahead, which stays committed: a late reservation under it takes nothing.
+      if (release.lines.length === 0) throw AppError.notFound(`Reservation "${id}" not found`);
+      return toReservation({ id, status: 'released', lines: release.lines });
     },
 
     async get(id: string): Promise<Reservation> {
