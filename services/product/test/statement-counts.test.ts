@@ -44,6 +44,12 @@ test('a release and a restock move the stock of all their lines in one statement
     const release = () => products().call('POST', `/reservations/${reservationId}/release`, {});
     // One statement: the products' locks, the reservation marked released, its lines and their stock put back.
     assert.equal(await roundTrips(release, 200), 1, `release of ${count} lines`);
+    const keyedId = uniqueId('keyed-release');
+    assert.equal((await products().reserve({ reservation_id: keyedId, lines })).statusCode, 201);
+    const key = { 'idempotency-key': uniqueId('release') };
+    const keyedRelease = () => products().call('POST', `/reservations/${keyedId}/release`, {}, key);
+    // BEGIN, the key, the release, the answer, COMMIT.
+    assert.equal(await roundTrips(keyedRelease, 200), 5, `release of ${count} lines with its key`);
     const restock = () => products().call('POST', '/restocks', { restock_id: uniqueId('restock'), lines });
     // BEGIN, restock id, lines and stock, COMMIT.
     assert.equal(await roundTrips(restock, 201), 4, `restock of ${count} lines`);
