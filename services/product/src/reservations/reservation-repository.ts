@@ -80,8 +80,9 @@ export function createReservationRepository(executor: Executor) {
      * Releases the reservation in one statement: marks it released and puts back what its lines took, only if it was
      * still reserved, so concurrent releases put the stock back once. An id with no reservation is recorded as
      * released ahead, so that a reservation arriving late under it takes nothing. The products are locked before the
-     * reservation's row is touched, in the order a reservation takes them (see `take`): a release and a retried
-     * reservation of the same id queue instead of deadlocking. Answers whether it recorded the id ahead, and the
+     * reservation's row is touched (the writes to that row read `after_locks`, so they run after the locks), in the
+     * order a reservation takes them (see `take`): a release and a retried reservation of the same id queue instead
+     * of deadlocking. Answers whether it recorded the id ahead, and the
      * reservation's lines as its snapshot saw them: none when the reservation was committed while this statement
      * waited for its row (the caller then runs it again, and sees it).
      */

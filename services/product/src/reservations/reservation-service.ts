@@ -38,7 +38,7 @@ function sameLines(stored: StoredReservation, requested: RequestedLine[]) {
   );
 }
 
-/** A released reservation without lines was released before it was ever made (see releaseAhead). */
+/** A released reservation without lines was released before it was ever made (see the repository's `release`). */
 const neverMade = (stored: StoredReservation) => stored.status === 'released' && stored.lines.length === 0;
 
 /** The answer for an id already recorded: its reservation, if it was made with the same lines. */
