@@ -8,7 +8,7 @@ export interface StockMove {
 }
 
 /** `values` as one array parameter: the statement's text stays the same whatever the number of lines. */
-const arrayOf = <Value>(values: Value[], type: 'integer' | 'bigint' | 'text') =>
+export const arrayOf = <Value>(values: Value[], type: 'integer' | 'bigint' | 'text') =>
   sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /**

@@ -1,6 +1,6 @@
 import { fromCents, type CreateReservation, type Reservation, type StockShortage } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
-import type { ReservationRepository, ReservationStore, StoredReservation } from './reservation-repository.js';
+import type { LockedProduct, ReservationRepository, StoredReservation } from './reservation-repository.js';
 
 interface RequestedLine {
   productId: number;
@@ -16,7 +16,7 @@ function mergeLines(lines: CreateReservation['lines']): RequestedLine[] {
     .sort((first, second) => first.productId - second.productId);
 }
 
-function toReservation(stored: StoredReservation): Reservation {
+function toReservation(stored: Pick<StoredReservation, 'id' | 'status' | 'lines'>): Reservation {
   return {
     reservation_id: stored.id,
     status: stored.status,
@@ -38,17 +38,17 @@ function sameLines(stored: StoredReservation, requested: RequestedLine[]) {
   );
 }
 
-/** A released reservation without lines was released before it was ever made (see releaseAhead). */
+/** A released reservation without lines was released before it was ever made (see the repository's `release`). */
 const neverMade = (stored: StoredReservation) => stored.status === 'released' && stored.lines.length === 0;
 
-async function replay(store: ReservationStore, id: string, requested: RequestedLine[]) {
-  const existing = await store.find(id);
-  // The claim found the row committed; only a reset_db in between can have removed it.
-  if (!existing) throw AppError.conflict(`Reservation "${id}" changed while it was being read; retry`);
+/** The answer for an id already recorded: its reservation, if it was made with the same lines. */
+function replayed(existing: StoredReservation, requested: RequestedLine[]) {
   if (neverMade(existing))
-    throw AppError.conflict(`Reservation "${id}" was released before it was made; use a new reservation_id`);
+    throw AppError.conflict(`Reservation "${existing.id}" was released before it was made; use a new reservation_id`);
   if (!sameLines(existing, requested)) {
-    throw AppError.conflict(`Reservation "${id}" already exists with different lines; use a new reservation_id`);
+    throw AppError.conflict(
+      `Reservation "${existing.id}" already exists with different lines; use a new reservation_id`,
+    );
   }
   return toReservation(existing);
 }
@@ -60,68 +60,70 @@ function insufficientStock(shortage: StockShortage) {
   return new AppError(409, 'INSUFFICIENT_STOCK', `Not enough stock: ${described.join(', ')}`, shortage);
 }
 
-async function take(store: ReservationStore, id: string, requested: RequestedLine[]): Promise<Reservation> {
-  const locked = await store.lockProducts(requested.map((line) => line.productId));
+/** Why a reservation that wrote nothing and found no reservation under its id was refused, from the locked products. */
+function refusal(id: string, requested: RequestedLine[], locked: LockedProduct[]) {
   const byId = new Map(locked.map((product) => [product.id, product]));
   const missing = requested.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
   if (missing.length > 0) {
-    throw AppError.notFound(`${missing.length === 1 ? 'Product' : 'Products'} ${missing.join(', ')} not found`);
+    return AppError.notFound(`${missing.length === 1 ? 'Product' : 'Products'} ${missing.join(', ')} not found`);
   }
-  const demands = requested.flatMap((line) => {
+  const short = requested.flatMap((line) => {
     const product = byId.get(line.productId);
-    return product ? [{ product, quantity: line.quantity }] : [];
+    return product && product.stock < line.quantity ? [{ product, quantity: line.quantity }] : [];
   });
-  const short = demands.filter(({ product, quantity }) => product.stock < quantity);
-  if (short.length > 0) {
-    throw insufficientStock({
-      lines: short.map(({ product, quantity }) => ({
-        product_id: product.id,
-        name: product.name,
-        requested: quantity,
-        available: product.stock,
-      })),
-    });
-  }
+  // The id was recorded when the statement ran; only a reset_db since can have removed it.
+  if (short.length === 0) return AppError.conflict(`Reservation "${id}" changed while it was being read; retry`);
+  return insufficientStock({
+    lines: short.map(({ product, quantity }) => ({
+      product_id: product.id,
+      name: product.name,
+      requested: quantity,
+      available: product.stock,
+    })),
+  });
+}
 
-  const lines = demands.map(({ product, quantity }) => ({
-    reservationId: id,
-    productId: product.id,
-    name: product.name,
-    unitPriceCents: product.priceCents,
-    quantity,
-  }));
-  await store.takeStock(lines);
-  return toReservation({ id, status: 'reserved', createdAt: new Date(), releasedAt: null, lines });
+function reservedLines(id: string, requested: RequestedLine[], locked: LockedProduct[]) {
+  const byId = new Map(locked.map((product) => [product.id, product]));
+  return requested.flatMap(({ productId, quantity }) => {
+    const product = byId.get(productId);
+    return product
+      ? [{ reservationId: id, productId, name: product.name, unitPriceCents: product.priceCents, quantity }]
+      : [];
+  });
 }
 
 export function createReservationService(dependencies: { reservations: ReservationRepository }) {
   const { reservations } = dependencies;
 
   return {
-    /** All or nothing in one transaction; repeating a reservation_id with the same lines answers the first result. */
+    /**
+     * All or nothing in one statement (no transaction of its own: inside a request's, it needs no savepoint, as a
+     * refusal has written nothing); repeating a reservation_id with the same lines answers the first result.
+     */
     async reserve(request: CreateReservation): Promise<{ reservation: Reservation; created: boolean }> {
+      const id = request.reservation_id;
       const requested = mergeLines(request.lines);
-      return reservations.transaction(async (store) => {
-        if (!(await store.claimId(request.reservation_id))) {
-          return { reservation: await replay(store, request.reservation_id, requested), created: false };
-        }
-        return { reservation: await take(store, request.reservation_id, requested), created: true };
-      });
+      const taking = await reservations.take(id, requested);
+      if (taking.reserved) {
+        const lines = reservedLines(id, requested, taking.products);
+        return { reservation: toReservation({ id, status: 'reserved', lines }), created: true };
+      }
+      // Read afresh: a reservation under this id committed while the statement waited for the products is seen here.
+      const existing = await reservations.find(id);
+      if (existing) return { reservation: replayed(existing, requested), created: false };
+      throw refusal(id, requested, taking.products);
     },
 
     /** Puts back what the reservation took, once; releasing it again answers the released reservation. */
     async release(id: string): Promise<Reservation> {
-      const released = await reservations.transaction(async (store) => {
-        // Committed even when the answer is 404: the id stays released if its reservation arrives late.
-        if (await store.releaseAhead(id)) return undefined;
-        const releasedNow = await store.markReleased(id);
-        const stored = await store.find(id);
-        if (!stored || neverMade(stored)) return undefined;
-        if (releasedNow) await store.restoreStock(stored.lines);
-        return toReservation(stored);
-      });
-      if (!released) throw AppError.notFound(`Reservation "${id}" not found`);
-      return released;
+      let release = await reservations.release(id);
+      // Neither recorded ahead nor found: the id's row is an early release, or a reservation the statement waited for
+      // and could not see. Run afresh, it sees the latter and releases it.
+      if (!release.recordedAhead && release.lines.length === 0) release = await reservations.release(id);
+      // A 404 even when the id was just recorded ahead, which stays committed: a late reservation under it takes nothing.
+      if (release.lines.length === 0) throw AppError.notFound(`Reservation "${id}" not found`);
+      return toReservation({ id, status: 'released', lines: release.lines });
     },
 
     async get(id: string): Promise<Reservation> {
