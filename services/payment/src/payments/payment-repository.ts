@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@ecomm/platform';
+import { withTransactions, type Database, type Executor } from '@ecomm/platform';
 import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
 
 type StoredPayment = typeof payments.$inferSelect;
 export type PaymentRow = StoredPayment & { refunds: (typeof refunds.$inferSelect)[] };
 export type NewPayment = Omit<typeof payments.$inferInsert, 'id'>;
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Executor = Database | Transaction;
 
 export type RecordOutcome =
   | { outcome: 'recorded'; payment: PaymentRow }
@@ -25,7 +23,7 @@ export type RefundOutcome =
  * up captured. Keyed by the order id as PostgreSQL writes a uuid, so both agree however the caller spelled it.
  * Released when the transaction ends.
  */
-async function lockOrder(tx: Transaction, orderId: string) {
+async function lockOrder(tx: Executor, orderId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('payment-order:' || ${orderId}::uuid::text))`);
 }
 
@@ -55,7 +53,7 @@ const paymentColumns = Object.fromEntries(
 ) as { [Key in keyof StoredPayment]: SQL<StoredPayment[Key]> };
 
 /** Adds a refund and its amount to the payment, whose status then says whether anything is left. */
-async function applyRefund(tx: Transaction, payment: StoredPayment, refundId: string, amountCents: number) {
+async function applyRefund(tx: Executor, payment: StoredPayment, refundId: string, amountCents: number) {
   await tx.insert(refunds).values({ id: refundId, paymentId: payment.id, amountCents });
   const refundedCents = payment.refundedCents + amountCents;
   await tx
@@ -72,6 +70,11 @@ const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
 const captured = inArray(payments.status, ['captured', 'partially_refunded', 'refunded']);
 
 export function createPaymentRepository(db: Database) {
+  // The void and the refunds write only once they cannot refuse: in a keyed request's transaction they join it, without
+  // a savepoint (two round trips) that nothing would ever roll back to.
+  const { transactionJoiningRequest } = withTransactions(db, (executor) => ({ executor }));
+  const joiningRequest = <Result>(work: (tx: Executor) => Promise<Result>) =>
+    transactionJoiningRequest(({ executor }) => work(executor));
   const findById = async (id: string, executor: Executor = db): Promise<PaymentRow | undefined> =>
     (await paymentsWithRefunds(executor, eq(payments.id, id)))[0];
 
@@ -98,7 +101,7 @@ export function createPaymentRepository(db: Database) {
 
     /** Fences the order off from any later charge and refunds what is left of its capture; repeating it changes nothing. */
     async voidOrder(orderId: string): Promise<PaymentRow[]> {
-      await db.transaction(async (tx) => {
+      await joiningRequest(async (tx) => {
         await lockOrder(tx, orderId);
         await tx.insert(voidedOrders).values({ orderId }).onConflictDoNothing();
         const open = await tx
@@ -129,7 +132,7 @@ export function createPaymentRepository(db: Database) {
      * to more than was captured. The refund id makes a repeat answer the first refund.
      */
     async refund(paymentId: string, refundId: string, amountCents: number): Promise<RefundOutcome> {
-      return db.transaction(async (tx) => {
+      return joiningRequest(async (tx) => {
         const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!payment) return { outcome: 'not_found' };
         const [earlier] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
@@ -156,7 +159,7 @@ export function createPaymentRepository(db: Database) {
       paymentId: string,
       refundId: string,
     ): Promise<{ outcome: 'not_found' } | { outcome: 'made' | 'voided'; payment: PaymentRow }> {
-      return db.transaction(async (tx) => {
+      return joiningRequest(async (tx) => {
         const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!payment) return { outcome: 'not_found' };
         const [made] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
