@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { withTransactions, type Database, type Executor } from '@ecomm/platform';
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
+import { paymentColumns, paymentsWithRefunds, type PaymentRow, type StoredPayment } from './payment-rows.js';
 
-type StoredPayment = typeof payments.$inferSelect;
-export type PaymentRow = StoredPayment & { refunds: (typeof refunds.$inferSelect)[] };
 export type NewPayment = Omit<typeof payments.$inferInsert, 'id'>;
 
 export type RecordOutcome =
@@ -26,31 +25,6 @@ export type RefundOutcome =
 async function lockOrder(tx: Executor, orderId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('payment-order:' || ${orderId}::uuid::text))`);
 }
-
-/** The payments `where` selects, each with its refunds, in one statement (a left join, grouped here). */
-async function paymentsWithRefunds(db: Executor, where: SQL | undefined): Promise<PaymentRow[]> {
-  const rows = await db
-    .select({ payment: payments, refund: refunds })
-    .from(payments)
-    .leftJoin(refunds, eq(refunds.paymentId, payments.id))
-    .where(where)
-    .orderBy(desc(payments.createdAt), desc(payments.id), asc(refunds.createdAt), asc(refunds.id));
-  const byId = new Map<string, PaymentRow>();
-  for (const { payment, refund } of rows) {
-    const row = byId.get(payment.id) ?? { ...payment, refunds: [] };
-    byId.set(payment.id, row);
-    if (refund) row.refunds.push(refund);
-  }
-  return [...byId.values()];
-}
-
-/** The payments columns read by name from the rows a function answers (drizzle reads columns only of tables). */
-const paymentColumns = Object.fromEntries(
-  Object.entries(getTableColumns(payments)).map(([key, column]) => [
-    key,
-    sql`${sql.identifier(column.name)}`.mapWith(column),
-  ]),
-) as { [Key in keyof StoredPayment]: SQL<StoredPayment[Key]> };
 
 /** Adds a refund and its amount to the payment, whose status then says whether anything is left. */
 async function applyRefund(tx: Executor, payment: StoredPayment, refundId: string, amountCents: number) {

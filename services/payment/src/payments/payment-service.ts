@@ -11,7 +11,8 @@ import {
 } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
-import type { PaymentRepository, PaymentRow } from './payment-repository.js';
+import type { PaymentRepository } from './payment-repository.js';
+import type { PaymentRow } from './payment-rows.js';
 
 function toPayment(row: PaymentRow): Payment {
   return {
