@@ -62,6 +62,7 @@ export function createPaymentRepository(db: Database) {
      * capture answered instead).
      */
     async record(payment: NewPayment): Promise<RecordOutcome> {
+      // Its id is made here, so that the row answered tells this payment from an earlier capture.
       const id = randomUUID();
       const { orderId, amountCents, currency, status, reason = null } = payment;
       const [row] = await db
