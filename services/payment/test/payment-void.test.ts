@@ -88,6 +88,36 @@ describe('voiding an order', () => {
   });
 });
 
+describe('listing an order’s payments', () => {
+  test('newest first, each with its refunds oldest first, as a payment read by id has them', async () => {
+    const orderId = randomUUID();
+    const declined = await simulating.inject({
+      method: 'POST',
+      url: '/',
+      headers: { ...internalHeaders, 'x-payment-simulate': 'decline' },
+      payload: { order_id: orderId, amount: 30 },
+    });
+    const captured = paymentSchema.parse((await charge(orderId)).json());
+    for (const refundId of ['first', 'second', 'third'])
+      await app.inject({
+        method: 'POST',
+        url: `/${captured.transaction_id}/refunds`,
+        headers: internalHeaders,
+        payload: { refund_id: refundId, amount: 5 },
+      });
+    const listed = await paymentsOf(orderId);
+    assert.deepEqual(
+      listed.map((payment) => [payment.transaction_id, payment.refunds.map((refund) => refund.refund_id)]),
+      [
+        [captured.transaction_id, ['first', 'second', 'third']],
+        [declined.json().transaction_id, []],
+      ],
+    );
+    const read = await app.inject({ method: 'GET', url: `/${captured.transaction_id}`, headers: internalHeaders });
+    assert.deepEqual(read.json(), listed[0]);
+  });
+});
+
 describe('a void racing a charge, over real HTTP', () => {
   test('a charge still at the gateway when its order is voided is refused and never captured', async () => {
     const { app: server, url } = await startTestService(paymentService, database, { PAYMENT_LATENCY_MS: '800' });

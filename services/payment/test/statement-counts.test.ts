@@ -18,6 +18,39 @@ test('a charge: key, void-or-capture check, and the record under the order lock'
     prune,
   );
   assert.equal(result.statusCode, 201, result.body);
-  // Key, check, BEGIN with no lock timeout (the gateway has charged), order lock, record unless voided, COMMIT, answer.
-  assert.equal(roundTrips, 7);
+  // Key, check, the record (order lock, unless voided, insert: one statement, its own transaction), answer.
+  assert.equal(roundTrips, 4);
+});
+
+test('a void of a charged order, with its key, and the saga’s look-up of an order’s payments', async () => {
+  const orderId = randomUUID();
+  const charged = await app.inject({
+    method: 'POST',
+    url: '/',
+    headers: internalHeaders,
+    payload: { order_id: orderId, amount: 9 },
+  });
+  assert.equal(charged.statusCode, 201, charged.body);
+  const voided = await roundTripsDuring(
+    'payment',
+    () =>
+      app.inject({
+        method: 'POST',
+        url: `/orders/${orderId}/void`,
+        headers: { ...internalHeaders, 'idempotency-key': randomUUID() },
+      }),
+    prune,
+  );
+  assert.equal(voided.result.statusCode, 200, voided.result.body);
+  // BEGIN with the key, order lock, fence, the capture locked, its refund, its new status, the answer's read, answer
+  // with COMMIT: the void joins the request's transaction (no savepoint), the payments come with their refunds in one
+  // read.
+  assert.equal(voided.roundTrips, 8);
+  const listed = await roundTripsDuring(
+    'payment',
+    () => app.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders }),
+    prune,
+  );
+  assert.equal(listed.result.json().items[0].status, 'refunded');
+  assert.equal(listed.roundTrips, 1);
 });

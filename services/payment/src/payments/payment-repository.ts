@@ -1,13 +1,15 @@
-import type { Database } from '@ecomm/platform';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { payments, paymentStatus, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
+import { randomUUID } from 'node:crypto';
+import { withTransactions, type Database, type Executor } from '@ecomm/platform';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
+import { paymentColumns, paymentsWithRefunds, type PaymentRow, type StoredPayment } from './payment-rows.js';
 
-type StoredPayment = typeof payments.$inferSelect;
-type RefundRow = typeof refunds.$inferSelect;
-export type PaymentRow = StoredPayment & { refunds: RefundRow[] };
-export type NewPayment = typeof payments.$inferInsert;
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Executor = Database | Transaction;
+export type NewPayment = Omit<typeof payments.$inferInsert, 'id'>;
+
+export type RecordOutcome =
+  | { outcome: 'recorded'; payment: PaymentRow }
+  | { outcome: 'voided' }
+  | { outcome: 'captured_before'; capture: StoredPayment };
 
 export type RefundOutcome =
   | { outcome: 'refunded' | 'replayed'; payment: PaymentRow }
@@ -15,35 +17,17 @@ export type RefundOutcome =
   | { outcome: 'exceeds'; payment: PaymentRow };
 
 /**
- * Serializes, per order, a void with the recording of a charge: whichever comes second sees the first, so a charge
- * still at the gateway when its order is voided cannot end up captured. Released when the transaction ends.
+ * Serializes, per order, a void with the recording of a charge (`record_charge`, in the migrations, takes the same
+ * lock): whichever comes second sees the first, so a charge still at the gateway when its order is voided cannot end
+ * up captured. Keyed by the order id as PostgreSQL writes a uuid, so both agree however the caller spelled it.
+ * Released when the transaction ends.
  */
-async function lockOrder(tx: Transaction, orderId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`payment-order:${orderId}`}))`);
-}
-
-async function isVoided(db: Executor, orderId: string) {
-  const [row] = await db.select().from(voidedOrders).where(eq(voidedOrders.orderId, orderId));
-  return row !== undefined;
-}
-
-async function withRefunds(db: Executor, rows: StoredPayment[]): Promise<PaymentRow[]> {
-  if (rows.length === 0) return [];
-  const all = await db
-    .select()
-    .from(refunds)
-    .where(
-      inArray(
-        refunds.paymentId,
-        rows.map((row) => row.id),
-      ),
-    )
-    .orderBy(asc(refunds.createdAt), asc(refunds.id));
-  return rows.map((row) => ({ ...row, refunds: all.filter((refund) => refund.paymentId === row.id) }));
+async function lockOrder(tx: Executor, orderId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('payment-order:' || ${orderId}::uuid::text))`);
 }
 
 /** Adds a refund and its amount to the payment, whose status then says whether anything is left. */
-async function applyRefund(tx: Transaction, payment: StoredPayment, refundId: string, amountCents: number) {
+async function applyRefund(tx: Executor, payment: StoredPayment, refundId: string, amountCents: number) {
   await tx.insert(refunds).values({ id: refundId, paymentId: payment.id, amountCents });
   const refundedCents = payment.refundedCents + amountCents;
   await tx
@@ -60,52 +44,39 @@ const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
 const captured = inArray(payments.status, ['captured', 'partially_refunded', 'refunded']);
 
 export function createPaymentRepository(db: Database) {
-  async function listByOrder(orderId: string): Promise<PaymentRow[]> {
-    const rows = await db
-      .select()
-      .from(payments)
-      .where(eq(payments.orderId, orderId))
-      .orderBy(desc(payments.createdAt), desc(payments.id));
-    return withRefunds(db, rows);
-  }
-
-  async function findById(id: string, executor: Executor = db): Promise<PaymentRow | undefined> {
-    const [row] = await executor.select().from(payments).where(eq(payments.id, id));
-    return row && (await withRefunds(executor, [row]))[0];
-  }
+  // The void and the refunds write only once they cannot refuse: in a keyed request's transaction they join it, without
+  // a savepoint (two round trips) that nothing would ever roll back to.
+  const { transactionJoiningRequest } = withTransactions(db, (executor) => ({ executor }));
+  const joiningRequest = <Result>(work: (tx: Executor) => Promise<Result>) =>
+    transactionJoiningRequest(({ executor }) => work(executor));
+  const findById = async (id: string, executor: Executor = db): Promise<PaymentRow | undefined> =>
+    (await paymentsWithRefunds(executor, eq(payments.id, id)))[0];
 
   return {
-    listByOrder,
+    listByOrder: (orderId: string) => paymentsWithRefunds(db, eq(payments.orderId, orderId)),
     findById: (id: string) => findById(id),
 
     /**
-     * Records a charge attempt unless its order was voided meanwhile ('voided', nothing recorded); undefined when it
-     * is a second capture of its order. The check and the insert are one statement, after the order's lock.
+     * Records a charge attempt in one statement, atomic on its own (`record_charge`, in the migrations): under the
+     * order's lock, unless the order was voided meanwhile (nothing recorded), unless it already has a capture (that
+     * capture answered instead).
      */
-    async record(payment: NewPayment): Promise<PaymentRow | 'voided' | undefined> {
-      return db.transaction(async (tx) => {
-        // The gateway has answered: giving up on the order's lock (DATABASE_LOCK_TIMEOUT_MS) would leave its charge
-        // unrecorded, and the caller told nothing changed. Those holding it (a void, a record) are short.
-        await tx.execute(sql`set local lock_timeout = 0`);
-        await lockOrder(tx, payment.orderId);
-        const { orderId, amountCents, currency, status, reason = null } = payment;
-        const [row] = await tx
-          .insert(payments)
-          .select(
-            sql`select gen_random_uuid(), ${orderId}::uuid, ${amountCents}::integer, ${currency}::text,
-              ${status}::${paymentStatus}, ${reason}::text, 0, now(), null
-            where not exists (select from ${voidedOrders} where ${voidedOrders.orderId} = ${orderId})`,
-          )
-          .onConflictDoNothing()
-          .returning();
-        if (row) return { ...row, refunds: [] };
-        return (await isVoided(tx, orderId)) ? 'voided' : undefined;
-      });
+    async record(payment: NewPayment): Promise<RecordOutcome> {
+      // Its id is made here, so that the row answered tells this payment from an earlier capture.
+      const id = randomUUID();
+      const { orderId, amountCents, currency, status, reason = null } = payment;
+      const [row] = await db
+        .select(paymentColumns)
+        .from(sql`"payment"."record_charge"(${id}, ${orderId}, ${amountCents}, ${currency}, ${status}, ${reason})`);
+      if (!row) return { outcome: 'voided' };
+      // A new payment has no refunds yet: no need to read them.
+      if (row.id === id) return { outcome: 'recorded', payment: { ...row, refunds: [] } };
+      return { outcome: 'captured_before', capture: row };
     },
 
     /** Fences the order off from any later charge and refunds what is left of its capture; repeating it changes nothing. */
     async voidOrder(orderId: string): Promise<PaymentRow[]> {
-      await db.transaction(async (tx) => {
+      await joiningRequest(async (tx) => {
         await lockOrder(tx, orderId);
         await tx.insert(voidedOrders).values({ orderId }).onConflictDoNothing();
         const open = await tx
@@ -116,20 +87,11 @@ export function createPaymentRepository(db: Database) {
         for (const payment of open)
           await applyRefund(tx, payment, `void-${payment.id}`, payment.amountCents - payment.refundedCents);
       });
-      return listByOrder(orderId);
-    },
-
-    /** The order's captured (or since refunded) payment, if it has one. */
-    async findCapture(orderId: string): Promise<PaymentRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(payments)
-        .where(and(eq(payments.orderId, orderId), captured));
-      return row && (await withRefunds(db, [row]))[0];
+      return paymentsWithRefunds(db, eq(payments.orderId, orderId));
     },
 
     /** What stops a charge before it reaches the gateway, in one statement: the order's void, or its capture. */
-    async chargeBlockers(orderId: string): Promise<{ voided: boolean; capture: PaymentRow | undefined }> {
+    async chargeBlockers(orderId: string): Promise<{ voided: boolean; capture: StoredPayment | undefined }> {
       const [row] = await db
         .select({
           voided: sql<boolean>`exists (select from ${voidedOrders} where ${voidedOrders.orderId} = ${orderId})`,
@@ -137,8 +99,7 @@ export function createPaymentRepository(db: Database) {
         })
         .from(sql`(select) as one`)
         .leftJoin(payments, and(eq(payments.orderId, orderId), captured));
-      const capture = row?.capture ?? undefined;
-      return { voided: row?.voided === true, capture: capture && (await withRefunds(db, [capture]))[0] };
+      return { voided: row?.voided === true, capture: row?.capture ?? undefined };
     },
 
     /**
@@ -146,7 +107,7 @@ export function createPaymentRepository(db: Database) {
      * to more than was captured. The refund id makes a repeat answer the first refund.
      */
     async refund(paymentId: string, refundId: string, amountCents: number): Promise<RefundOutcome> {
-      return db.transaction(async (tx) => {
+      return joiningRequest(async (tx) => {
         const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!payment) return { outcome: 'not_found' };
         const [earlier] = await tx.select().from(refunds).where(eq(refunds.id, refundId));
@@ -173,7 +134,7 @@ export function createPaymentRepository(db: Database) {
       paymentId: string,
       refundId: string,
     ): Promise<{ outcome: 'not_found' } | { outcome: 'made' | 'voided'; payment: PaymentRow }> {
-      return db.transaction(async (tx) => {
+      return joiningRequest(async (tx) => {
         const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!payment) return { outcome: 'not_found' };
         const [made] = await tx.select().from(refunds).where(eq(refunds.id, refundId));

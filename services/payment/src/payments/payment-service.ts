@@ -11,7 +11,8 @@ import {
 } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
-import type { PaymentRepository, PaymentRow } from './payment-repository.js';
+import type { PaymentRepository } from './payment-repository.js';
+import type { PaymentRow } from './payment-rows.js';
 
 function toPayment(row: PaymentRow): Payment {
   return {
@@ -32,11 +33,10 @@ function toPayment(row: PaymentRow): Payment {
   };
 }
 
-function alreadyCaptured(orderId: string, capture: PaymentRow | undefined) {
-  const which = capture ? ` (${capture.status}): transaction ${capture.id}` : '';
-  return AppError.conflict(`Order ${orderId} already has a payment${which}`, {
+function alreadyCaptured(orderId: string, capture: Pick<PaymentRow, 'id' | 'status'>) {
+  return AppError.conflict(`Order ${orderId} already has a payment (${capture.status}): transaction ${capture.id}`, {
     order_id: orderId,
-    transaction_id: capture?.id ?? null,
+    transaction_id: capture.id,
   });
 }
 
@@ -75,7 +75,7 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
           `Payment gateway error: ${outcome.reason}; nothing was charged, retry later`,
         );
       }
-      const row = await payments.record({
+      const recorded = await payments.record({
         orderId: input.order_id,
         amountCents,
         currency: input.currency,
@@ -84,11 +84,12 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
       });
       // Voided while at the gateway: nothing is recorded as captured. The stand-in moves no money; a real gateway
       // would need its void (or refund) call for this charge here.
-      if (row === 'voided') throw orderVoided(input.order_id);
-      if (!row) throw alreadyCaptured(input.order_id, await payments.findCapture(input.order_id));
+      if (recorded.outcome === 'voided') throw orderVoided(input.order_id);
+      // Another charge of the order, past the check above at the same time, was captured first.
+      if (recorded.outcome === 'captured_before') throw alreadyCaptured(input.order_id, recorded.capture);
       // A late answer: the capture is already recorded, so a caller that gave up finds it by order id.
       if (outcome.status === 'captured' && outcome.lateByMs > 0) await sleep(outcome.lateByMs);
-      return toPayment(row);
+      return toPayment(recorded.payment);
     },
 
     /** Refunds part or all of what is left of a payment, exactly once per refund id. */
