@@ -4,10 +4,10 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../src/index.js';
-import { installErrorHandler } from '../src/http/error-handler.js';
+import { answerFrameworkError, installErrorHandler } from '../src/http/error-handler.js';
 
 // What every service answers to bad input, checked once here rather than in each service's tests.
-const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
+const app = Fastify({ logger: false, frameworkErrors: answerFrameworkError }).withTypeProvider<ZodTypeProvider>();
 app.setValidatorCompiler(validatorCompiler);
 app.setSerializerCompiler(serializerCompiler);
 installErrorHandler(app);
@@ -19,6 +19,7 @@ app.get('/pool-exhausted', async () => {
   // pg-pool's error when no connection came free within its connection timeout.
   throw new Error('timeout exceeded when trying to connect');
 });
+app.get('/items/:id', async (request) => request.params);
 app.get('/broken', async () => {
   throw new Error('secret internals');
 });
@@ -58,6 +59,43 @@ describe('the shared error handler', () => {
     const broken = await app.inject({ method: 'GET', url: '/broken' });
     assert.equal(broken.statusCode, 500);
     assert.doesNotMatch(broken.body, /secret internals/);
+  });
+
+  test("the framework's own refusals are told in the API's words, without its codes or the address echoed", async () => {
+    const cases = [
+      { url: '/items/%zz<script>', status: 400, code: 'INVALID_URL', message: /hexadecimal/ },
+      {
+        url: '/',
+        method: 'POST' as const,
+        payload: '{"quantity":',
+        status: 400,
+        code: 'INVALID_JSON',
+        message: /JSON/,
+      },
+      {
+        url: '/',
+        method: 'POST' as const,
+        payload: 'quantity=1',
+        contentType: 'application/x-www-form-urlencoded',
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: /application\/json/,
+      },
+    ];
+    for (const { url, method = 'GET' as const, payload, contentType, status, code, message } of cases) {
+      const response = await app.inject({
+        method,
+        url,
+        payload,
+        headers: { 'content-type': contentType ?? 'application/json' },
+      });
+      assert.equal(response.statusCode, status, url);
+      assert.equal(response.json().code, code);
+      assert.match(response.json().message, message);
+      assert.doesNotMatch(response.body, /FST_|script/);
+    }
+    // A well-formed escape is no refusal.
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/items/a%25b' })).json(), { id: 'a%b' });
   });
 
   test('no free database connection is a 503 SERVICE_BUSY with Retry-After, not a 500', async () => {

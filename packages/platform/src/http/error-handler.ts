@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { errorCodes } from '@ecomm/contracts';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../errors.js';
 
@@ -93,11 +93,50 @@ export function errorAnswer(error: FastifyError): ErrorAnswer {
     return busy('all its database connections are in use', 'no database connection came free in time');
   }
   const statusCode = error.statusCode ?? 500;
-  if (statusCode >= 400 && statusCode < 500) return answer(statusCode, error.code ?? 'BAD_REQUEST', error.message);
+  if (statusCode >= 400 && statusCode < 500) return frameworkRefusal(error, statusCode);
   return {
     ...answer(500, 'INTERNAL_ERROR', 'Internal server error'),
     log: { level: 'error', message: 'unhandled error' },
   };
+}
+
+/**
+ * Fastify's own refusals (a malformed address, a body that is not JSON, too large, of another type) in the API's words:
+ * its codes (`FST_ERR_...`) name the framework's internals, and its bad-address message echoes the address back.
+ */
+const frameworkRefusals: Record<string, { code: string; message: string }> = {
+  FST_ERR_BAD_URL: {
+    code: 'INVALID_URL',
+    message: 'The address is not valid: a % in it must be followed by two hexadecimal digits (%25 for a % itself)',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: 'A part of the address is too long' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'EMPTY_BODY',
+    message: "The request body is empty, but its content-type says it is JSON: send '{}' for no fields",
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The request body must be JSON, sent with content-type application/json',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'The request body is too large' },
+};
+
+function frameworkRefusal(error: FastifyError, statusCode: number): ErrorAnswer {
+  const known = error.code ? frameworkRefusals[error.code] : undefined;
+  if (known) return answer(statusCode, known.code, known.message);
+  if (error.code?.startsWith('FST_')) return answer(statusCode, 'BAD_REQUEST', error.message);
+  return answer(statusCode, error.code ?? 'BAD_REQUEST', error.message);
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: the refusals it makes before any route or hook runs (a malformed address),
+ * answered like every other error.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { body } = errorAnswer(error);
+  request.log.info({ code: error.code }, 'request refused by the framework');
+  void reply.status(body.statusCode).send(body);
 }
 
 /** One handler for every service. */

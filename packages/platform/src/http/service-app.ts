@@ -15,7 +15,7 @@ import { installMetrics } from '../observability/metrics.js';
 import { installAccessGuard } from '../security/access-guard.js';
 import { createTokenService } from '../security/tokens.js';
 import { installApiDocs, type ApiDocsOptions } from './api-docs.js';
-import { installErrorHandler } from './error-handler.js';
+import { answerFrameworkError, installErrorHandler } from './error-handler.js';
 
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -60,6 +60,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
     routerOptions: { maxParamLength: 256 },
     requestIdHeader: false,
+    frameworkErrors: answerFrameworkError,
     logController: new OneLinePerRequest(),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
