@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { authService } from '@ecomm/auth-service/service';
 import { createShopClient, type ShopUrls } from '@ecomm/cluster';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
-import { commitsDuring, testSecrets, useTestCluster, useTestDatabase } from '@ecomm/testing';
+import { commitsDuring, statementsDuring, testSecrets, useTestCluster, useTestDatabase } from '@ecomm/testing';
 import { domainServices } from './checkout-fixtures.js';
 
 // PostgreSQL transactions one checkout commits, on the path `pnpm bench:checkout` drives: each waits for a WAL flush.
@@ -15,11 +15,11 @@ const cluster = useTestCluster(
   database,
 );
 
+const shopClient = () =>
+  createShopClient({ urls: cluster.urls as Required<ShopUrls>, internalApiKey: testSecrets.INTERNAL_API_KEY });
+
 test('one checkout commits few PostgreSQL transactions: the idempotency records share the work’s', async () => {
-  const shop = createShopClient({
-    urls: cluster.urls as Required<ShopUrls>,
-    internalApiKey: testSecrets.INTERNAL_API_KEY,
-  });
+  const shop = shopClient();
   const product = await shop.createProduct({ name: 'Counted', price: 5, stock: 10, category: 'Benchmark' });
   const user = await shop.register('counted@example.com', 'counted-password');
   await shop.openCart(user.userId, 'counted-session', [{ productId: product.id, quantity: 2 }]);
@@ -36,4 +36,24 @@ test('one checkout commits few PostgreSQL transactions: the idempotency records 
   // payment had its start written first (now they share the run's last write).
   assert.ok(commits <= 16, `${commits} commits`);
   assert.ok(commits >= 10, `${commits} commits: the count must see the services' work`);
+});
+
+test('one checkout sends few statements, all services together: each is a round trip', async () => {
+  const shop = shopClient();
+  const product = await shop.createProduct({ name: 'Sent', price: 5, stock: 10, category: 'Benchmark' });
+  const user = await shop.register('sent@example.com', 'counted-password');
+  await shop.openCart(user.userId, 'sent-session', [{ productId: product.id, quantity: 2 }]);
+  let status = 0;
+  const sent = await statementsDuring(async () => {
+    status = (await shop.checkout(user.token, 'sent-session')).status;
+  });
+  assert.equal(status, 201);
+  const byService = new Map<string, number>();
+  for (const { application } of sent) byService.set(application, (byService.get(application) ?? 0) + 1);
+  const split = [...byService].map(([service, count]) => `${service} ${count}`).join(', ');
+  console.log(`one checkout: ${sent.length} statements (${split})`);
+  // 45 before BEGIN travelled with the first statement and an idempotent answer with the COMMIT, and before the
+  // reservation and the charge's record were one statement each. The saga's own writes and the rate limit are 6.
+  assert.ok(sent.length <= 27, `${sent.length} statements`);
+  assert.ok(sent.length >= 15, `${sent.length} statements: the count must see the services' work`);
 });
