@@ -15,6 +15,16 @@ function charge(orderId: string, amount = 30, target = app) {
   return target.inject({ method: 'POST', url: '/', headers: internalHeaders, payload: { order_id: orderId, amount } });
 }
 
+/** A charge the simulated gateway declines: recorded, 402. */
+function decline(orderId: string) {
+  return simulating.inject({
+    method: 'POST',
+    url: '/',
+    headers: { ...internalHeaders, 'x-payment-simulate': 'decline' },
+    payload: { order_id: orderId, amount: 30 },
+  });
+}
+
 function voidOrder(orderId: string, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url: `/orders/${orderId}/void`, headers: { ...internalHeaders, ...headers } });
 }
@@ -27,12 +37,7 @@ async function paymentsOf(orderId: string) {
 describe('voiding an order', () => {
   test("refunds its capture, leaves its declines, and answers the order's payments", async () => {
     const orderId = randomUUID();
-    const declined = await simulating.inject({
-      method: 'POST',
-      url: '/',
-      headers: { ...internalHeaders, 'x-payment-simulate': 'decline' },
-      payload: { order_id: orderId, amount: 30 },
-    });
+    const declined = await decline(orderId);
     assert.equal(declined.statusCode, 402);
     const captured = paymentSchema.parse((await charge(orderId)).json());
     assert.equal(captured.status, 'captured');
@@ -91,12 +96,7 @@ describe('voiding an order', () => {
 describe('listing an order’s payments', () => {
   test('newest first, each with its refunds oldest first, as a payment read by id has them', async () => {
     const orderId = randomUUID();
-    const declined = await simulating.inject({
-      method: 'POST',
-      url: '/',
-      headers: { ...internalHeaders, 'x-payment-simulate': 'decline' },
-      payload: { order_id: orderId, amount: 30 },
-    });
+    const declined = await decline(orderId);
     const captured = paymentSchema.parse((await charge(orderId)).json());
     for (const refundId of ['first', 'second', 'third'])
       await app.inject({
