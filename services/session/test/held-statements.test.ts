@@ -134,3 +134,18 @@ test('a transaction that sends nothing costs no round trip', async () => {
   const texts = await sent(() => connection.db.transaction(async () => 'nothing'));
   assert.deepEqual(texts, []);
 });
+
+test('a BEGIN in capitals, as LangGraph’s saver sends it, is held as well, and an empty transaction sends nothing', async () => {
+  const client = await connection.pool.connect();
+  try {
+    const texts = await sent(async () => {
+      await client.query('BEGIN');
+      await client.query('COMMIT');
+      await client.query('BEGIN');
+      await client.query('ROLLBACK');
+    });
+    assert.deepEqual(texts, []);
+  } finally {
+    client.release();
+  }
+});

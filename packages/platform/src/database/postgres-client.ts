@@ -100,7 +100,8 @@ export class PostgresClient extends pg.Client {
     const held = this.#held;
     if (simple && /^begin$/i.test(text) && held.length === 0) {
       this.#inTransaction = true;
-      return this.#hold(text, 'BEGIN');
+      // Held as `begin` however it was spelled (LangGraph's saver sends `BEGIN`): it is recognised below by that.
+      return this.#hold('begin', 'BEGIN');
     }
     if (simple && text.startsWith(sentWithNextStatement) && this.#inTransaction) return this.#hold(text, 'UPDATE');
     if (simple && /^(begin|start)\b/i.test(text)) this.#inTransaction = true;
