@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDatabase, sentWithNextStatement } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 
 // Adversarial cases for PostgresClient's held BEGIN and held statements, on a checked-out connection of a pool of one:
@@ -70,4 +70,45 @@ test('values written in behave as the same values sent as parameters (LIMIT, any
       compared: true,
     },
   ]);
+});
+
+test('savepoints, a throwing inner transaction and queries sent at once keep their order and effects', async () => {
+  await connection.pool.query('delete from edge_notes');
+  await connection.db.transaction(async (tx) => {
+    await tx
+      .transaction(async (inner) => {
+        await inner.execute(sql`insert into edge_notes (id, note) values (${10}, ${'undone'})`);
+        await inner.execute(
+          sql.raw(`${sentWithNextStatement} insert into edge_notes (id, note) values (11, 'undone')`),
+        );
+        throw new Error('inner undone');
+      })
+      .catch(() => undefined);
+    const [first, second] = await Promise.all([
+      tx.execute(sql`insert into edge_notes (id, note) values (${12}, ${'kept'}) returning id`),
+      tx.execute(sql`select count(*)::int as seen from edge_notes where id = ${12}`),
+    ]);
+    assert.deepEqual([first.rows, second.rows], [[{ id: 12 }], [{ seen: 1 }]]);
+    await tx.execute(sql.raw(`${sentWithNextStatement} insert into edge_notes (id, note) values (13, 'kept')`));
+  });
+  assert.deepEqual(await notes(), [12, 13]);
+});
+
+test('a BEGIN in capitals on a checked-out client: its work commits, or rolls back without a round trip, as sent', async () => {
+  const client = await connection.pool.connect();
+  try {
+    const sent = await statementsDuring(async () => {
+      await client.query('BEGIN');
+      await client.query(`${sentWithNextStatement} insert into edge_notes (id, note) values (20, 'rolled back')`);
+      await client.query('ROLLBACK');
+    });
+    // Nothing was sent, so there was nothing to roll back: not even the ROLLBACK goes.
+    assert.deepEqual(sent, []);
+    await client.query('BEGIN');
+    await client.query(`${sentWithNextStatement} insert into edge_notes (id, note) values (21, 'committed')`);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+  assert.deepEqual(await notes(), [12, 13, 21]);
 });

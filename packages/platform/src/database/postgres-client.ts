@@ -114,7 +114,7 @@ export class PostgresClient extends pg.Client {
     if (held.length === 0) return this.#send(args);
     this.#held = [];
     // A transaction that never sent anything has nothing to end; one that rolls back undoes what is held.
-    const neverStarted = held[0] === 'begin';
+    const neverStarted = /^begin$/i.test(held[0] ?? '');
     if ((end === 'rollback' && neverStarted) || (end === 'commit' && held.length === 1 && neverStarted)) {
       return Promise.resolve(emptyResult(end.toUpperCase())) as never;
     }
