@@ -112,3 +112,11 @@ test('a BEGIN in capitals on a checked-out client: its work commits, or rolls ba
   }
   assert.deepEqual(await notes(), [12, 13, 21]);
 });
+
+test('a line comment ended by a carriage return: the values after it are written in as PostgreSQL reads the text', async () => {
+  const query = sql`select ${'a'} as first -- a note${sql.raw('\r')}, ${"it's"} as second`;
+  const { rows: asParameters } = await connection.db.execute(query);
+  const { rows: writtenIn } = await connection.db.transaction((tx) => tx.execute(query));
+  assert.deepEqual(writtenIn, asParameters);
+  assert.deepEqual(asParameters, [{ first: 'a', second: "it's" }]);
+});
