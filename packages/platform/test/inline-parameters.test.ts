@@ -29,10 +29,17 @@ test('anything not plainly understood is left to be sent with its parameters', (
     "select 'unfinished, $1",
     'select "unfinished, $1',
     'select $0',
+    'select é$1 from t',
     'select $2',
   ];
   for (const text of unclear) assert.equal(withParametersInlined(text, ['x']), undefined, text);
   for (const value of [Buffer.from('x'), new Date(0), [1, 2], { a: 1 }, 'nul\0', Number.NaN, Infinity]) {
     assert.equal(withParametersInlined('select $1', [value]), undefined, String(value));
   }
+});
+
+test('a line comment ends at a carriage return, as PostgreSQL reads it: what follows is code', () => {
+  // Read as a comment up to the line feed, the `'` would be missed and $2 written inside what PostgreSQL takes as a string.
+  const text = "select $1 -- note\r'\n, $2 --'\n";
+  assert.equal(withParametersInlined(text, ['a', "'); drop table t; --"]), "select 'a' -- note\r'\n, $2 --'\n");
 });

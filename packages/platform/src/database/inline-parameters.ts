@@ -15,7 +15,8 @@ function constant(value: unknown): string | undefined {
 }
 
 // Quoted strings and names, comments, a parameter, a run of anything else, or one character the others left.
-const token = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*(?:(?!\/\*)[\s\S])*?\*\/|\$\d+(?![\w$])|[^'"$/-]+|[\s\S]/gy;
+// PostgreSQL ends a `--` comment at a carriage return as at a line feed.
+const token = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n\r]*|\/\*(?:(?!\/\*)[\s\S])*?\*\/|\$\d+(?![\w$])|[^'"$/-]+|[\s\S]/gy;
 
 /**
  * The text cut around its parameters (strings, and the parameters' 0-based numbers), or undefined if anything in it is
@@ -30,7 +31,8 @@ function parametersOf(text: string): (string | number)[] | undefined {
     const [found] = match;
     const before = plain.at(-1) ?? '';
     if (found.startsWith('$')) {
-      if (found.length === 1 || /[\w$]/.test(before)) return undefined;
+      // PostgreSQL's names take `$` after any letter, non-ASCII ones included.
+      if (found.length === 1 || /[\w$\u0080-\uffff]/.test(before)) return undefined;
       parts.push(plain, Number(found.slice(1)) - 1);
       plain = '';
       continue;

@@ -71,7 +71,12 @@ function isStalePlan(error: unknown) {
  */
 export const sentWithNextStatement = '/* sent with the next statement */';
 
-const transactionEnd = /^\s*(commit|rollback)\s*$/i;
+// Every spelling that ends a transaction (END and ABORT are PostgreSQL's synonyms), so none leaves it thought open.
+const transactionEnd = /^\s*(commit|end|rollback|abort)(?:\s+(?:work|transaction))?\s*;?\s*$/i;
+const endOf = (text: string) => {
+  const word = transactionEnd.exec(text)?.[1]?.toLowerCase();
+  return word === undefined ? undefined : word === 'rollback' || word === 'abort' ? 'rollback' : 'commit';
+};
 const emptyResult = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
 
 /**
@@ -105,12 +110,12 @@ export class PostgresClient extends pg.Client {
     }
     if (simple && text.startsWith(sentWithNextStatement) && this.#inTransaction) return this.#hold(text, 'UPDATE');
     if (simple && /^(begin|start)\b/i.test(text)) this.#inTransaction = true;
-    const end = simple ? transactionEnd.exec(text)?.[1]?.toLowerCase() : undefined;
+    const end = simple ? endOf(text) : undefined;
     if (end) this.#inTransaction = false;
     if (held.length === 0) return this.#send(args);
     this.#held = [];
     // A transaction that never sent anything has nothing to end; one that rolls back undoes what is held.
-    const neverStarted = held[0] === 'begin';
+    const neverStarted = /^begin$/i.test(held[0] ?? '');
     if ((end === 'rollback' && neverStarted) || (end === 'commit' && held.length === 1 && neverStarted)) {
       return Promise.resolve(emptyResult(end.toUpperCase())) as never;
     }
@@ -120,8 +125,11 @@ export class PostgresClient extends pg.Client {
     if (inlined) return this.#sendTogether([...held, inlined.text], [inlined]) as never;
     const before = this.#sendTogether(held, [held.join(';\n')]);
     before.catch(() => undefined);
+    const after = this.#send(args) as unknown;
+    // A call with a callback, or a Submittable (a cursor, a stream), answers for itself: it is not a promise.
+    if (!(after instanceof Promise)) return after as never;
     // Sent in order after the held ones; if they failed, theirs is the error that explains this one's.
-    return (this.#send(args) as Promise<unknown>).catch(async (error: unknown) => {
+    return after.catch(async (error: unknown) => {
       await before;
       throw error;
     }) as never;

@@ -26,9 +26,17 @@ async function lockOrder(tx: Executor, orderId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('payment-order:' || ${orderId}::uuid::text))`);
 }
 
-/** Adds a refund and its amount to the payment, whose status then says whether anything is left. */
+/**
+ * Adds a refund and its amount to the payment, whose status then says whether anything is left; false, adding nothing,
+ * when the refund id is taken: by another payment's refund, committed since it was looked for under another lock.
+ */
 async function applyRefund(tx: Executor, payment: StoredPayment, refundId: string, amountCents: number) {
-  await tx.insert(refunds).values({ id: refundId, paymentId: payment.id, amountCents });
+  const made = await tx
+    .insert(refunds)
+    .values({ id: refundId, paymentId: payment.id, amountCents })
+    .onConflictDoNothing()
+    .returning({ id: refunds.id });
+  if (made.length === 0) return false;
   const refundedCents = payment.refundedCents + amountCents;
   await tx
     .update(payments)
@@ -38,6 +46,7 @@ async function applyRefund(tx: Executor, payment: StoredPayment, refundId: strin
       refundedAt: sql`now()`,
     })
     .where(eq(payments.id, payment.id));
+  return true;
 }
 
 const refundable = inArray(payments.status, ['captured', 'partially_refunded']);
@@ -84,8 +93,9 @@ export function createPaymentRepository(db: Database) {
           .from(payments)
           .where(and(eq(payments.orderId, orderId), refundable))
           .for('update');
+        // The void's refund id has a ':', which a caller's refund id cannot (clientIdSchema): it is never taken.
         for (const payment of open)
-          await applyRefund(tx, payment, `void-${payment.id}`, payment.amountCents - payment.refundedCents);
+          await applyRefund(tx, payment, `void:${payment.id}`, payment.amountCents - payment.refundedCents);
       });
       return paymentsWithRefunds(db, eq(payments.orderId, orderId));
     },
@@ -121,7 +131,7 @@ export function createPaymentRepository(db: Database) {
         if (payment.status === 'declined') return { outcome: 'declined' };
         if (amountCents > payment.amountCents - payment.refundedCents)
           return { outcome: 'exceeds', payment: (await findById(paymentId, tx))! };
-        await applyRefund(tx, payment, refundId, amountCents);
+        if (!(await applyRefund(tx, payment, refundId, amountCents))) return { outcome: 'other_refund' };
         return { outcome: 'refunded', payment: (await findById(paymentId, tx))! };
       });
     },
