@@ -100,6 +100,9 @@ export function errorAnswer(error: FastifyError): ErrorAnswer {
   };
 }
 
+/** The longest id a path may carry: client-chosen ids (sessions, claims, reservations) may be 128 characters. */
+export const maximumPathPartLength = 256;
+
 /**
  * Fastify's own refusals (a malformed address, a body that is not JSON, too large, of another type) in the API's words:
  * its codes (`FST_ERR_...`) name the framework's internals, and its bad-address message echoes the address back.
@@ -109,7 +112,10 @@ const frameworkRefusals: Record<string, { code: string; message: string }> = {
     code: 'INVALID_URL',
     message: 'The address is not valid: a % in it must be followed by two hexadecimal digits (%25 for a % itself)',
   },
-  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: 'A part of the address is too long' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'URL_TOO_LONG',
+    message: `A part of the address is too long: at most ${maximumPathPartLength} characters`,
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'EMPTY_BODY',

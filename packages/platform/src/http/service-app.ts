@@ -15,7 +15,7 @@ import { installMetrics } from '../observability/metrics.js';
 import { installAccessGuard } from '../security/access-guard.js';
 import { createTokenService } from '../security/tokens.js';
 import { installApiDocs, type ApiDocsOptions } from './api-docs.js';
-import { answerFrameworkError, installErrorHandler } from './error-handler.js';
+import { answerFrameworkError, installErrorHandler, maximumPathPartLength } from './error-handler.js';
 
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -57,8 +57,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Off by default: a client could otherwise pick its own IP (and rate-limit key) with X-Forwarded-For.
     // A hop count as proxy-addr reads it: the first `hops` addresses from the socket inward are proxies.
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
-    // Client-chosen ids (sessions, claims, reservations) may be 128 characters; Fastify's default is 100.
-    routerOptions: { maxParamLength: 256 },
+    // Fastify's default is 100.
+    routerOptions: { maxParamLength: maximumPathPartLength },
     requestIdHeader: false,
     frameworkErrors: answerFrameworkError,
     logController: new OneLinePerRequest(),
