@@ -6,6 +6,7 @@ import { errorCodes, paymentListSchema, paymentSchema } from '@ecomm/contracts';
 import { createDatabase } from '@ecomm/platform';
 import { internalHeaders, useTestDatabase, useTestFixture, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
+import { charge } from './helpers.js';
 
 // A charge is recorded under its order's lock, which a void takes too: whichever comes second sees the first. These
 // tests line requests up on that lock (held from another connection) to check what each sees, whatever the order.
@@ -17,13 +18,7 @@ const admin = useTestFixture(
   database,
 );
 
-const charge = (orderId: string) =>
-  app.inject({
-    method: 'POST',
-    url: '/',
-    headers: { ...internalHeaders, 'idempotency-key': randomUUID() },
-    payload: { order_id: orderId, amount: 30 },
-  });
+const keyedCharge = (orderId: string) => charge(app, orderId, 30, { 'idempotency-key': randomUUID() });
 const voidOrder = (orderId: string) =>
   app.inject({ method: 'POST', url: `/orders/${orderId}/void`, headers: internalHeaders });
 
@@ -66,7 +61,7 @@ test('a void that commits while the charge waits for the order’s lock refuses 
     voided = voidOrder(orderId);
     await waitersOnLock(1, voided);
     // The charge passes its up-front check (the void has not committed) and queues for the lock behind the void.
-    charged = charge(orderId);
+    charged = keyedCharge(orderId);
     await waitersOnLock(2, charged);
   } finally {
     await release();
@@ -81,7 +76,7 @@ test('a void that commits while the charge waits for the order’s lock refuses 
 test('an order id spelled in capitals takes the same lock, for a charge and for a void', async () => {
   const orderId = randomUUID();
   const requests = [
-    { send: () => charge(orderId.toUpperCase()), status: 201 },
+    { send: () => keyedCharge(orderId.toUpperCase()), status: 201 },
     { send: () => voidOrder(orderId.toUpperCase()), status: 200 },
   ];
   for (const { send, status } of requests) {
@@ -108,7 +103,10 @@ test('charges and voids of many orders at once: a capture answered is refunded b
   // its recording.
   const answers = [];
   for (const [index, orderId] of orderIds.entries()) {
-    const [charged, voided] = await Promise.all([charge(orderId), sleep(index % 6).then(() => voidOrder(orderId))]);
+    const [charged, voided] = await Promise.all([
+      keyedCharge(orderId),
+      sleep(index % 6).then(() => voidOrder(orderId)),
+    ]);
     answers.push({ charged, voided });
   }
   for (const [index, { charged, voided }] of answers.entries()) {

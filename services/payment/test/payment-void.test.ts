@@ -6,14 +6,11 @@ import { errorCodes, paymentListSchema, paymentSchema } from '@ecomm/contracts';
 import { AppError, createServiceClient } from '@ecomm/platform';
 import { internalHeaders, startTestService, testSecrets, useTestDatabase, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
+import { charge } from './helpers.js';
 
 const database = useTestDatabase();
 const app = useTestService(paymentService, { database });
 const simulating = useTestService(paymentService, { database, environment: { PAYMENT_SIMULATION: 'true' } });
-
-function charge(orderId: string, amount = 30, target = app) {
-  return target.inject({ method: 'POST', url: '/', headers: internalHeaders, payload: { order_id: orderId, amount } });
-}
 
 /** A charge the simulated gateway declines: recorded, 402. */
 function decline(orderId: string) {
@@ -39,7 +36,7 @@ describe('voiding an order', () => {
     const orderId = randomUUID();
     const declined = await decline(orderId);
     assert.equal(declined.statusCode, 402);
-    const captured = paymentSchema.parse((await charge(orderId)).json());
+    const captured = paymentSchema.parse((await charge(app, orderId)).json());
     assert.equal(captured.status, 'captured');
 
     const response = await voidOrder(orderId);
@@ -58,7 +55,7 @@ describe('voiding an order', () => {
 
   test('is idempotent by order id: a repeat, keyed or not, changes nothing', async () => {
     const orderId = randomUUID();
-    await charge(orderId);
+    await charge(app, orderId);
     const first = await voidOrder(orderId, { 'idempotency-key': `void-${orderId}` });
     const replay = await voidOrder(orderId, { 'idempotency-key': `void-${orderId}` });
     const again = await voidOrder(orderId);
@@ -75,7 +72,7 @@ describe('voiding an order', () => {
     const voided = await voidOrder(orderId);
     assert.equal(voided.statusCode, 200);
     assert.deepEqual(voided.json(), { items: [] });
-    const response = await charge(orderId);
+    const response = await charge(app, orderId);
     assert.equal(response.statusCode, 409);
     assert.equal(response.json().code, errorCodes.ORDER_VOIDED);
     assert.equal(
@@ -97,7 +94,7 @@ describe('listing an order’s payments', () => {
   test('newest first, each with its refunds oldest first, as a payment read by id has them', async () => {
     const orderId = randomUUID();
     const declined = await decline(orderId);
-    const captured = paymentSchema.parse((await charge(orderId)).json());
+    const captured = paymentSchema.parse((await charge(app, orderId)).json());
     for (const refundId of ['first', 'second', 'third'])
       await app.inject({
         method: 'POST',
@@ -197,7 +194,7 @@ describe('calling a refund off', () => {
     });
 
   test('a refund arriving after its id was called off is refused and refunds nothing', async () => {
-    const payment = paymentSchema.parse((await charge(randomUUID())).json());
+    const payment = paymentSchema.parse((await charge(app, randomUUID())).json());
     assert.equal((await voidRefund(payment.transaction_id, 'late-1')).statusCode, 200);
     assert.equal(
       (await voidRefund(payment.transaction_id, 'late-1')).statusCode,
@@ -215,7 +212,7 @@ describe('calling a refund off', () => {
   });
 
   test('a refund already made cannot be called off', async () => {
-    const payment = paymentSchema.parse((await charge(randomUUID())).json());
+    const payment = paymentSchema.parse((await charge(app, randomUUID())).json());
     assert.equal((await refund(payment.transaction_id, 'made-1', 10)).statusCode, 201);
     const refused = await voidRefund(payment.transaction_id, 'made-1');
     assert.equal(refused.statusCode, 409);

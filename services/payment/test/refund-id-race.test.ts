@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { paymentSchema } from '@ecomm/contracts';
 import { internalHeaders, useTestDatabase, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
+import { charge } from './helpers.js';
 
 // A refund joins a keyed request's transaction without a savepoint. One refund id sent for two payments at once, each
 // under its own payment's lock: one is made, the other must be refused (a 4xx a caller can act on), never a 500.
@@ -11,12 +12,7 @@ const database = useTestDatabase();
 const app = useTestService(paymentService, { database });
 
 async function capture() {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/',
-    headers: internalHeaders,
-    payload: { order_id: randomUUID(), amount: 30 },
-  });
+  const response = await charge(app, randomUUID());
   return paymentSchema.parse(response.json()).transaction_id;
 }
 
@@ -39,12 +35,7 @@ test('one refund id for two payments at once: one refund made, the other refused
 
 test("a caller's refund id cannot take the id of a void's refund: the void still refunds what is left", async () => {
   const orderId = randomUUID();
-  const captured = await app.inject({
-    method: 'POST',
-    url: '/',
-    headers: internalHeaders,
-    payload: { order_id: orderId, amount: 30 },
-  });
+  const captured = await charge(app, orderId);
   const transactionId = paymentSchema.parse(captured.json()).transaction_id;
   const squatting = await app.inject({
     method: 'POST',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { internalHeaders, roundTripsDuring, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
+import { charge } from './helpers.js';
 
 // Each statement is a round trip that wakes PostgreSQL and this process. The charge claims and answers its key in
 // transactions of their own (it waits on the gateway); in between, one read for what would stop it, then the record.
@@ -24,12 +25,7 @@ test('a charge: key, void-or-capture check, and the record under the order lock'
 
 test('a void of a charged order, with its key, and the saga’s look-up of an order’s payments', async () => {
   const orderId = randomUUID();
-  const charged = await app.inject({
-    method: 'POST',
-    url: '/',
-    headers: internalHeaders,
-    payload: { order_id: orderId, amount: 9 },
-  });
+  const charged = await charge(app, orderId, 9);
   assert.equal(charged.statusCode, 201, charged.body);
   const voided = await roundTripsDuring(
     'payment',
