@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase, sentWithNextStatement } from '@ecomm/platform';
-import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { sentWithNextStatement } from '@ecomm/platform';
+import { statementsDuring } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
+import { useNotesOnOneConnection } from './helpers.js';
 
 // Adversarial cases for PostgresClient's held BEGIN and held statements, on a checked-out connection of a pool of one:
 // whatever a case leaves on the connection, the next one meets.
-const database = useTestDatabase();
-const connection = useTestFixture(
-  async () => {
-    const opened = createDatabase({ url: database.adminUrl, poolMax: 1 });
-    await opened.pool.query('create table if not exists edge_notes (id int primary key, note text not null)');
-    return opened;
-  },
-  (opened) => opened.close(),
-  database,
-);
-
-const notes = async () =>
-  (await connection.pool.query<{ id: number }>('select id from edge_notes order by id')).rows.map((row) => row.id);
+const { connection, ids: notes } = useNotesOnOneConnection('edge_notes');
 
 test('a callback query after a held BEGIN is run and answered (pg allows the callback form on any client)', async () => {
   const client = await connection.pool.connect();

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase, sentWithNextStatement } from '@ecomm/platform';
-import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { sentWithNextStatement } from '@ecomm/platform';
+import { statementsDuring } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
+import { useNotesOnOneConnection } from './helpers.js';
 
 // The connection's BEGIN and the statements marked `sentWithNextStatement` travel with the next statement: fewer
 // round trips, the same transactions. One connection, so every test also proves the connection is left clean.
-const database = useTestDatabase();
-const connection = useTestFixture(
-  async () => {
-    const opened = createDatabase({ url: database.adminUrl, poolMax: 1 });
-    await opened.pool.query('create table if not exists held_notes (id int primary key, note text not null)');
-    return opened;
-  },
-  (opened) => opened.close(),
-  database,
-);
+const { connection, ids: notes } = useNotesOnOneConnection('held_notes');
 
 const sent = async (work: () => Promise<unknown>) => (await statementsDuring(work)).map((statement) => statement.text);
-const notes = async () =>
-  (await connection.pool.query<{ id: number }>('select id from held_notes order by id')).rows.map((row) => row.id);
 /** drizzle wraps PostgreSQL's error; a unique violation is 23505. */
 const duplicateKey = (error: Error & { cause?: { code?: string } }) => error.cause?.code === '23505';
 const later = (id: number, note = 'later') =>

@@ -54,3 +54,23 @@ export function useSessionWithConnection(environment?: Record<string, string>) {
   );
   return { connection, call: caller(() => app) };
 }
+
+/**
+ * One connection (a pool of one) on a test database of its own, with a table of notes `(id, note)`: whatever a test
+ * leaves on the connection, the next one meets. `ids()` lists the notes' ids in order.
+ */
+export function useNotesOnOneConnection(table: string) {
+  const database = useTestDatabase();
+  const connection = useTestFixture(
+    async () => {
+      const opened = createDatabase({ url: database.adminUrl, poolMax: 1 });
+      await opened.pool.query(`create table if not exists ${table} (id int primary key, note text not null)`);
+      return opened;
+    },
+    (opened) => opened.close(),
+    database,
+  );
+  const ids = async () =>
+    (await connection.pool.query<{ id: number }>(`select id from ${table} order by id`)).rows.map((row) => row.id);
+  return { connection, ids };
+}
