@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ensureServiceRoles, freePort, startEmbeddedPostgres, workspaceRoot } from '@ecomm/cluster';
+import { stopLeftoverProcesses, testRunVariable } from './leftover-processes.js';
 
 const root = workspaceRoot();
 
@@ -40,6 +41,7 @@ if (!adminUrl) {
   };
 }
 const rolePassword = randomBytes(16).toString('hex');
+const runId = randomBytes(8).toString('hex');
 await ensureServiceRoles(adminUrl, () => rolePassword);
 
 console.log(
@@ -59,9 +61,16 @@ const runner = spawn(
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_ROLE_PASSWORD: rolePassword },
+    env: {
+      ...process.env,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+      TEST_ROLE_PASSWORD: rolePassword,
+      // Inherited by every process a test starts: those still running at the end are found by it and stopped.
+      [testRunVariable]: runId,
+    },
   },
 );
 const exitCode = await new Promise<number>((resolveExit) => runner.once('exit', (code) => resolveExit(code ?? 1)));
+stopLeftoverProcesses(runId);
 await stopDatabase();
 process.exit(exitCode);

@@ -8,6 +8,7 @@ import {
   type UserRole,
 } from '@ecomm/platform';
 import type { FastifyInstance } from 'fastify';
+import { testRunVariable } from './leftover-processes.js';
 import type { TestDatabase } from './test-database.js';
 
 export const testSecrets = {
@@ -17,8 +18,16 @@ export const testSecrets = {
 
 export const internalHeaders = { 'x-internal-api-key': testSecrets.INTERNAL_API_KEY };
 
+/** A test service's variables: none of the shell's, except the test run's mark (see `stopLeftoverProcesses`). */
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
-  return { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...testSecrets, ...overrides };
+  const runId = process.env[testRunVariable];
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(runId ? { [testRunVariable]: runId } : {}),
+    ...testSecrets,
+    ...overrides,
+  };
 }
 
 type Definition<Config extends BaseConfig & { PORT: number }> = ServiceDefinition<Config>;
