@@ -22,6 +22,7 @@ export { runInBackground, type BackgroundTask } from './http/background-task.js'
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './http/service-app.js';
 export { createDatabaseServiceApp, type DatabaseServiceAppOptions } from './http/database-service-app.js';
 export { idempotencyKeyHeader, installIdempotency, type IdempotencyMode } from './http/idempotency.js';
+export { readWithClaim, type ClaimingRead, type KeyClaim } from './http/read-with-claim.js';
 export {
   createServiceClient,
   type BreakerOptions,

@@ -6,11 +6,12 @@ import { paymentService } from '../src/service.js';
 import { charge } from './helpers.js';
 
 // Each statement is a round trip that wakes PostgreSQL and this process. The charge claims and answers its key in
-// transactions of their own (it waits on the gateway); in between, one read for what would stop it, then the record.
+// transactions of their own (it waits on the gateway): the claim carries the read of what would stop it, then the
+// record.
 const app = useTestService(paymentService);
 const prune = /^delete from \S*"idempotency_keys" where/;
 
-test('a charge: key, void-or-capture check, and the record under the order lock', async () => {
+test('a charge: key with the void-or-capture check, the record under the order lock, the answer', async () => {
   const headers = { ...internalHeaders, 'idempotency-key': randomUUID() };
   const payload = { order_id: randomUUID(), amount: 12.5 };
   const { result, roundTrips } = await roundTripsDuring(
@@ -19,8 +20,9 @@ test('a charge: key, void-or-capture check, and the record under the order lock'
     prune,
   );
   assert.equal(result.statusCode, 201, result.body);
-  // Key, check, the record (order lock, unless voided, insert: one statement, its own transaction), answer.
-  assert.equal(roundTrips, 4);
+  // Key and check (one statement: 4 when they were two), the record (order lock, unless voided, insert: one statement,
+  // its own transaction), answer.
+  assert.equal(roundTrips, 3);
 });
 
 test('a void of a charged order, with its key, and the saga’s look-up of an order’s payments', async () => {

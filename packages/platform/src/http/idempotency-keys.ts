@@ -73,7 +73,7 @@ export type StoredAnswer = IdempotencyTable['$inferSelect'];
  * back, claims the key itself.
  */
 export async function claimKey(executor: Executor, table: IdempotencyTable, request: IdempotentRequest) {
-  const { key, hash, given } = request;
+  const { key, hash } = request;
   // Values written into the text, with no parameter: the statement then travels with the transaction's BEGIN
   // (see PostgresClient), one round trip instead of two on every keyed request.
   const { rows: claimed } = await executor.execute(
@@ -81,7 +81,15 @@ export async function claimKey(executor: Executor, table: IdempotencyTable, requ
         values (${literal(key)}, ${literal(hash)}, 'in_progress') on conflict do nothing returning 1`,
   );
   if (claimed.length > 0) return undefined;
+  return answerToTakenKey(executor, table, request);
+}
 
+/**
+ * What `claimKey` finds when its insert claimed nothing, the key being another request's: its stored answer, or a
+ * refusal (released, another request's, in progress), or undefined when it takes over a key presumed abandoned.
+ */
+export async function answerToTakenKey(executor: Executor, table: IdempotencyTable, request: IdempotentRequest) {
+  const { key, hash, given } = request;
   const [stored] = await executor.select().from(table).where(eq(table.key, key));
   if (!stored) throw AppError.conflict('Idempotency-Key was just released; retry the request');
   if (stored.requestHash !== hash) {

@@ -1,10 +1,24 @@
 import { eq, lt } from 'drizzle-orm';
-import type { FastifyInstance, onSendAsyncHookHandler, preHandlerAsyncHookHandler, RouteHandlerMethod } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onSendAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+  RouteHandlerMethod,
+} from 'fastify';
 import type { Database } from '../database/connection.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import { runInBackground } from './background-task.js';
 import { answeredInOneTransaction } from './idempotent-transaction.js';
-import { claimKey, idempotentRequest, replay, storeAnswer } from './idempotency-keys.js';
+import {
+  answerToTakenKey,
+  claimKey,
+  idempotentRequest,
+  replay,
+  storeAnswer,
+  type IdempotentRequest,
+} from './idempotency-keys.js';
+import { keyClaim, type ClaimedWith } from './read-with-claim.js';
 
 export { idempotencyKeyHeader, idempotentReplayedHeader } from './idempotency-keys.js';
 
@@ -20,6 +34,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Overrides the service's idempotency mode for this route. */
     idempotency?: IdempotencyMode;
+    /** A `separate-transactions` route's first read, sent in the statement claiming the key: see `readWithClaim`. */
+    claimedWith?: ClaimedWith;
   }
   interface FastifyRequest {
     idempotencyKey?: string;
@@ -39,15 +55,24 @@ export function installIdempotency(
 ) {
   const { db, table } = options;
 
-  /** Claims the key before the handler, or replays the answer stored for it. */
-  const claimOrReplay: preHandlerAsyncHookHandler = async (request, reply) => {
-    if (!mutatingMethods.has(request.method)) return;
-    const idempotent = idempotentRequest(request);
-    if (!idempotent) return;
-    const stored = await claimKey(db, table, idempotent);
-    if (stored) return replay(reply, stored);
-    request.idempotencyKey = idempotent.key;
-  };
+  // `claimKey`, its insert sent in the statement of the route's read; a key another request holds is answered as
+  // without the read.
+  const claimWithRead = async (claimedWith: ClaimedWith, request: FastifyRequest, idempotent: IdempotentRequest) =>
+    (await claimedWith(request, keyClaim(table, idempotent))) ? undefined : answerToTakenKey(db, table, idempotent);
+
+  /** Claims the key before the handler (with the route's read, if it has one), or replays the answer stored for it. */
+  const claimOrReplay =
+    (claimedWith: ClaimedWith | undefined): preHandlerAsyncHookHandler =>
+    async (request, reply) => {
+      if (!mutatingMethods.has(request.method)) return;
+      const idempotent = idempotentRequest(request);
+      if (!idempotent) return;
+      const stored = claimedWith
+        ? await claimWithRead(claimedWith, request, idempotent)
+        : await claimKey(db, table, idempotent);
+      if (stored) return replay(reply, stored);
+      request.idempotencyKey = idempotent.key;
+    };
 
   /** Stores the answer to a claimed key, or frees the key when the service failed (5xx) so a retry runs again. */
   const storeOrRelease: onSendAsyncHookHandler = async (request, reply, payload) => {
@@ -64,10 +89,11 @@ export function installIdempotency(
     const mode = route.config?.idempotency ?? options.mode ?? 'separate-transactions';
     route.config = { ...route.config, idempotency: mode };
     if (mode === 'one-transaction') {
+      if (route.config.claimedWith) throw new Error(`${route.url}: a read with the claim needs separate transactions`);
       route.handler = answeredInOneTransaction(route.handler as RouteHandlerMethod, { db, table });
       return;
     }
-    route.preHandler = [claimOrReplay, ...[route.preHandler ?? []].flat()];
+    route.preHandler = [claimOrReplay(route.config.claimedWith), ...[route.preHandler ?? []].flat()];
     route.onSend = [...[route.onSend ?? []].flat(), storeOrRelease];
   });
 

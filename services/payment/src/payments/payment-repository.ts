@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { withTransactions, type Database, type Executor } from '@ecomm/platform';
+import { withTransactions, type Database, type Executor, type KeyClaim } from '@ecomm/platform';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { payments, refunds, voidedOrders, voidedRefunds } from '../database/schema.js';
 import { paymentColumns, paymentsWithRefunds, type PaymentRow, type StoredPayment } from './payment-rows.js';
 
 export type NewPayment = Omit<typeof payments.$inferInsert, 'id'>;
+
+export interface ChargeBlockers {
+  voided: boolean;
+  capture: StoredPayment | undefined;
+}
 
 export type RecordOutcome =
   | { outcome: 'recorded'; payment: PaymentRow }
@@ -100,16 +105,20 @@ export function createPaymentRepository(db: Database) {
       return paymentsWithRefunds(db, eq(payments.orderId, orderId));
     },
 
-    /** What stops a charge before it reaches the gateway, in one statement: the order's void, or its capture. */
-    async chargeBlockers(orderId: string): Promise<{ voided: boolean; capture: StoredPayment | undefined }> {
-      const [row] = await db
+    /**
+     * What stops a charge before it reaches the gateway, in one statement: the order's void, or its capture. With a
+     * key's claim, that statement claims the key too (`claimed`; always false without one), committed as it ends.
+     */
+    async chargeBlockers(orderId: string, claim?: KeyClaim): Promise<ChargeBlockers & { claimed: boolean }> {
+      const [row] = await (claim ? db.with(claim.cte) : db)
         .select({
+          claimed: claim?.claimed ?? sql<boolean>`false`,
           voided: sql<boolean>`exists (select from ${voidedOrders} where ${voidedOrders.orderId} = ${orderId})`,
           capture: payments,
         })
         .from(sql`(select) as one`)
         .leftJoin(payments, and(eq(payments.orderId, orderId), captured));
-      return { voided: row?.voided === true, capture: row?.capture ?? undefined };
+      return { claimed: row?.claimed === true, voided: row?.voided === true, capture: row?.capture ?? undefined };
     },
 
     /**

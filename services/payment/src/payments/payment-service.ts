@@ -9,9 +9,9 @@ import {
   type PaymentList,
   type PaymentSimulation,
 } from '@ecomm/contracts';
-import { AppError } from '@ecomm/platform';
+import { AppError, type KeyClaim } from '@ecomm/platform';
 import type { PaymentGateway } from './payment-gateway.js';
-import type { PaymentRepository } from './payment-repository.js';
+import type { ChargeBlockers, PaymentRepository } from './payment-repository.js';
 import type { PaymentRow } from './payment-rows.js';
 
 function toPayment(row: PaymentRow): Payment {
@@ -59,10 +59,21 @@ export function createPaymentService(dependencies: { payments: PaymentRepository
   }
 
   return {
-    /** Charges an order once: the result is a captured or a declined payment, both recorded. */
-    async charge(input: CreatePayment, simulation?: PaymentSimulation): Promise<Payment> {
-      // Checked first so a repeated charge never reaches the gateway; the unique index and the void's lock settle races.
-      const blockers = await payments.chargeBlockers(input.order_id);
+    /** What stops a charge of the order before the gateway; with a key's claim, read in the claim's statement. */
+    chargeBlockers: (orderId: string, claim?: KeyClaim) => payments.chargeBlockers(orderId, claim),
+
+    /**
+     * Charges an order once: the result is a captured or a declined payment, both recorded. `blockersRead`: the
+     * blockers already read for this charge (with its key's claim), else read here.
+     */
+    async charge(
+      input: CreatePayment,
+      simulation?: PaymentSimulation,
+      blockersRead?: ChargeBlockers,
+    ): Promise<Payment> {
+      // Checked first so a repeated charge never reaches the gateway; the unique index and the void's lock settle races
+      // (a void or a capture committed since this read is found by the record, under the order's lock).
+      const blockers = blockersRead ?? (await payments.chargeBlockers(input.order_id));
       if (blockers.voided) throw orderVoided(input.order_id);
       if (blockers.capture) throw alreadyCaptured(input.order_id, blockers.capture);
 

@@ -10,9 +10,10 @@ import {
   paymentSimulationHeader,
   refundParamsSchema,
   transactionIdParamsSchema,
+  type CreatePayment,
   type PaymentDeclined,
 } from '@ecomm/contracts';
-import type { ServiceApp } from '@ecomm/platform';
+import { readWithClaim, type ServiceApp } from '@ecomm/platform';
 import { readSimulation } from './payment-gateway.js';
 import type { PaymentService } from './payment-service.js';
 
@@ -25,17 +26,22 @@ export async function paymentRoutes(app: ServiceApp, options: PaymentRoutesOptio
   const { payments } = options;
   const params = transactionIdParamsSchema;
 
+  // The charge's first read (is the order voided, or captured?) claims its key in the same statement.
+  const blockersWithClaim = readWithClaim((request, claim) =>
+    payments.chargeBlockers((request.body as CreatePayment).order_id, claim),
+  );
+
   app.post(
     '/',
     {
       // The charge waits on the gateway (seconds, a network call): its key is claimed and answered in transactions of
       // their own, none held open meanwhile.
-      config: { idempotency: 'separate-transactions' },
+      config: { idempotency: 'separate-transactions', claimedWith: blockersWithClaim.claimingWith },
       schema: { body: createPaymentSchema, response: { 201: paymentSchema, 402: paymentDeclinedSchema } },
     },
     async (request, reply) => {
       const simulation = readSimulation(request.headers[paymentSimulationHeader], options.simulationEnabled);
-      const payment = await payments.charge(request.body, simulation);
+      const payment = await payments.charge(request.body, simulation, blockersWithClaim.of(request));
       if (payment.status !== 'declined') return reply.status(201).send(payment);
       const reason = payment.reason ?? 'Payment declined';
       const declined: PaymentDeclined = {
