@@ -66,10 +66,24 @@ function isStalePlan(error: unknown) {
 
 /**
  * Starts a statement that `PostgresClient` may hold back and send in one message with the next one on its connection,
- * or with the transaction's COMMIT, answering it at once with an empty result. Only for a write nobody reads the
- * result of, inside a transaction: its failure, if any, is reported by the statement it travelled with.
+ * or with the transaction's COMMIT, answering it at once with an empty result. Only for a statement nobody reads the
+ * result of (a write, a row lock), inside a transaction: its failure, if any, is reported by the statement it travelled
+ * with. One with parameters is held with their values written in (`withParametersInlined`), or else sent at once. The
+ * statements of one message run in order, each in a snapshot of its own (READ COMMITTED), so the statement after a held
+ * `SELECT ... FOR UPDATE` starts once the lock is granted and sees what committed during the wait.
  */
 export const sentWithNextStatement = '/* sent with the next statement */';
+
+/** The command of a held statement (`SELECT`, `UPDATE`...), as the empty result answering it names it. */
+const heldCommand = (text: string) =>
+  /^\s*(\w+)/.exec(text.slice(sentWithNextStatement.length))?.[1]?.toUpperCase() ?? 'UPDATE';
+
+/** A marked call with parameters, its values written in: one that may be held, inside a transaction. */
+function markedWithParameters(args: unknown[]): QueryConfig | undefined {
+  const statement = parameterisedStatement(args[0], args[1]);
+  if (!statement?.text.trimStart().startsWith(sentWithNextStatement)) return undefined;
+  return inlinedStatement(args);
+}
 
 // Every spelling that ends a transaction (END and ABORT are PostgreSQL's synonyms), so none leaves it thought open.
 const transactionEnd = /^\s*(commit|end|rollback|abort)(?:\s+(?:work|transaction))?\s*;?\s*$/i;
@@ -86,10 +100,11 @@ const emptyResult = (command: string) => ({ command, rowCount: null, oid: 0, row
  *   instead of at every call (on a primary-key lookup: 30 µs of server CPU instead of 85, 40 µs on the client instead
  *   of 60). The name is a hash of the text, so one name always means one statement. A statement refused as stale fails
  *   that once; the next call prepares it again under a name of this connection's.
- * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement`, and sends them in one message
+ * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement` (with their parameters written
+ *   in as constants, see `withParametersInlined`; one whose cannot be is sent at once), and sends them in one message
  *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement, its parameters
- *   written in as constants (see `withParametersInlined`). When they cannot be, the held ones go first on their own,
- *   in order, as they would have.
+ *   written in too. When they cannot be, the held ones go first on their own, in order, as they would have. A held
+ *   statement's failure is the error of the statement it travelled with.
  */
 export class PostgresClient extends pg.Client {
   static preparing = true;
@@ -108,7 +123,10 @@ export class PostgresClient extends pg.Client {
       // Held as `begin` however it was spelled (LangGraph's saver sends `BEGIN`): it is recognised below by that.
       return this.#hold('begin', 'BEGIN');
     }
-    if (simple && text.startsWith(sentWithNextStatement) && this.#inTransaction) return this.#hold(text, 'UPDATE');
+    if (this.#inTransaction) {
+      const marked = simple ? text.startsWith(sentWithNextStatement) && text : markedWithParameters(args)?.text.trim();
+      if (marked) return this.#hold(marked, heldCommand(marked));
+    }
     if (simple && /^(begin|start)\b/i.test(text)) this.#inTransaction = true;
     const end = simple ? endOf(text) : undefined;
     if (end) this.#inTransaction = false;
