@@ -60,7 +60,7 @@ test('held with its values written in, answered at once with nothing, and sent i
   assert.deepEqual(answers, [[], [{ note: "it's" }]]);
   assert.equal(texts.length, 2, texts.join(' | '));
   assert.match(texts[0]!, /^begin;\n\/\* sent with the next statement \*\/ insert .* values \('1', 'it''s'\)/);
-  assert.match(texts[0]!, /returning id;\nselect note from marked_notes where id = '1'$/);
+  assert.match(texts[0]!, /returning id;\nprepare "SELECT-[^"]+" as select note .*;\nexecute "SELECT-[^"]+"\('1'\)$/);
   assert.deepEqual(await notes(), [1]);
 });
 
@@ -180,4 +180,33 @@ test('outside a transaction it is sent at once, with its parameters, and answers
   assert.equal(texts.length, 1);
   assert.match(texts[0]!, /values \(\$1, \$2\) returning id$/);
   assert.deepEqual(await notes(), [1, 2, 9, 10]);
+});
+
+test('the statement it travels with is prepared once per connection: then EXECUTEd, and sent alone without a PREPARE', async () => {
+  const read = (id: number) => sql`select id, note from marked_notes where id = ${id}`;
+  const withLock = (id: number) =>
+    connection.db.transaction(async (tx) => {
+      await tx.execute(lockOf(1));
+      return (await tx.execute(read(id))).rows;
+    });
+  const first = await sent(async () => assert.deepEqual(await withLock(1), [{ id: 1, note: "it's" }]));
+  assert.match(first[0]!, /for update;\nprepare "SELECT-[^"]+" as select id, note .*;\nexecute "SELECT-[^"]+"\('1'\)$/);
+  // pg knows it prepared: alone, the statement is bound to its name, with no second PREPARE (which would fail).
+  assert.deepEqual((await connection.db.execute(read(2))).rows, [{ id: 2, note: 'work' }]);
+  const again = await sent(async () => assert.deepEqual(await withLock(9), [{ id: 9, note: 'raw' }]));
+  assert.match(again[0]!, /for update;\nexecute "SELECT-[^"]+"\('9'\)$/);
+});
+
+test('after a failed message that prepared it, the statement is prepared afresh under another name, alone or travelling', async () => {
+  const quotient = (divisor: number) => sql`select 10 / ${divisor}::int as quotient`;
+  const withLock = (divisor: number) =>
+    connection.db.transaction(async (tx) => {
+      await tx.execute(lockOf(1));
+      return (await tx.execute(quotient(divisor))).rows;
+    });
+  // The PREPARE ran, then its EXECUTE failed: the transaction rolled back, the prepared statement stayed.
+  await assert.rejects(withLock(0), failedWith('22012'));
+  assert.deepEqual((await connection.db.execute(quotient(2))).rows, [{ quotient: 5 }]);
+  const texts = await sent(async () => assert.deepEqual(await withLock(5), [{ quotient: 2 }]));
+  assert.match(texts[0]!, /for update;\nexecute "SELECT-[^"]+_\d+"\('5'\)$/);
 });

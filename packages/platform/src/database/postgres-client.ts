@@ -57,6 +57,24 @@ function inlinedStatement(args: unknown[]): QueryConfig | undefined {
   return text ? { ...statement, text } : undefined;
 }
 
+/** `($1, $2, ...)`: written in by `withParametersInlined`, the arguments of an EXECUTE. */
+const placeholders = (count: number) => `(${Array.from({ length: count }, (_, index) => `$${index + 1}`).join(', ')})`;
+
+/** The statements pg has prepared on a connection, by name (pg's own record, which it consults before a Parse). */
+type PreparedRecord = Record<string, string | undefined>;
+interface PgConnection {
+  parsedStatements: PreparedRecord;
+  submittedNamedStatements?: PreparedRecord;
+}
+
+/** A parameterised statement to run as EXECUTE of its prepared statement: its name, and its values written in. */
+interface Execution {
+  statement: QueryConfig;
+  name: string;
+  values: string;
+  prepared: boolean;
+}
+
 // PostgreSQL refuses to run a prepared statement whose result columns changed type since it was prepared (a migration
 // another replica ran while this one serves), on every call, for as long as the connection lives.
 function isStalePlan(error: unknown) {
@@ -102,9 +120,10 @@ const emptyResult = (command: string) => ({ command, rowCount: null, oid: 0, row
  *   that once; the next call prepares it again under a name of this connection's.
  * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement` (with their parameters written
  *   in as constants, see `withParametersInlined`; one whose cannot be is sent at once), and sends them in one message
- *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement, its parameters
- *   written in too. When they cannot be, the held ones go first on their own, in order, as they would have. A held
- *   statement's failure is the error of the statement it travelled with.
+ *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement: as EXECUTE of
+ *   its prepared statement with its values written in (PREPAREd in that message on its first use on the connection),
+ *   or, not named, as its text with them written in. When they cannot be, the held ones go first on their own, in
+ *   order, as they would have. A held statement's failure is the error of the statement it travelled with.
  */
 export class PostgresClient extends pg.Client {
   static preparing = true;
@@ -139,6 +158,8 @@ export class PostgresClient extends pg.Client {
     }
     if (end === 'rollback') return this.#send(args);
     if (simple) return this.#sendTogether([...held, simple.text], args) as never;
+    const execution = this.#execution(args);
+    if (execution) return this.#executeTogether(held, execution) as never;
     const inlined = inlinedStatement(args);
     if (inlined) return this.#sendTogether([...held, inlined.text], [inlined]) as never;
     const before = this.#sendTogether(held, [held.join(';\n')]);
@@ -162,6 +183,45 @@ export class PostgresClient extends pg.Client {
   #hold(text: string, command: string): never {
     this.#held.push(text);
     return Promise.resolve(emptyResult(command)) as never;
+  }
+
+  /**
+   * A parameterised call that travels with held statements as EXECUTE of the statement prepared under its name (by pg,
+   * or by a PREPARE in the same message on its first use on this connection), so it is planned once per connection
+   * there too. Undefined when it is not named (see `preparing`) or a value cannot be written in.
+   */
+  #execution(args: unknown[]): Execution | undefined {
+    const [config, values] = args;
+    if (!(this.constructor as typeof PostgresClient).preparing || args.length !== 2 || !Array.isArray(values)) {
+      return undefined;
+    }
+    const statement = parameterisedStatement(config, values);
+    const name = statement && (this.#renamed.get(statement.text) ?? statementName(statement.text));
+    const written = name && withParametersInlined(placeholders(values.length), values);
+    if (!statement || !name || !written) return undefined;
+    const { parsedStatements, submittedNamedStatements } = (this as unknown as { connection: PgConnection }).connection;
+    const known = parsedStatements[name] ?? submittedNamedStatements?.[name];
+    if (known !== undefined && known !== statement.text) return undefined;
+    return { statement, name, values: written, prepared: known !== undefined };
+  }
+
+  async #executeTogether(held: string[], { statement, name, values, prepared }: Execution) {
+    const quoted = `"${name}"`;
+    const preparing = prepared ? [] : [`prepare ${quoted} as ${statement.text}`];
+    try {
+      const result = await this.#sendTogether([...held, ...preparing, `execute ${quoted}${values}`], [statement]);
+      // Recorded where pg looks before it prepares a statement, so it never prepares this name again.
+      if (!prepared)
+        (this as unknown as { connection: PgConnection }).connection.parsedStatements[name] = statement.text;
+      return result;
+    } catch (error) {
+      // A PREPARE outlives the transaction it ran in, and a failed message does not tell whether it ran: the name is
+      // not used again on this connection. A stale plan is renamed as in `#send`.
+      if (!prepared || isStalePlan(error)) {
+        this.#renamed.set(statement.text, `${statementName(statement.text)}_${++this.#renames}`);
+      }
+      throw error;
+    }
   }
 
   /** Several statements in one message: PostgreSQL answers each; the caller gets the last one's answer. */
