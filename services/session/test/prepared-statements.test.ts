@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 
 const database = useTestDatabase();
@@ -58,6 +58,11 @@ test('a transaction rolls back its prepared statements’ work like any other', 
 test('with prepared statements off (a pooler in transaction mode), nothing is left on the connection', async () => {
   const { rows } = await plain.db.execute<{ tripled: number }>(sql`select ${5}::int * 3 as tripled`);
   assert.deepEqual(rows, [{ tripled: 15 }]);
+  // A statement travelling with BEGIN is then written in whole, not EXECUTEd (nor PREPAREd in its message).
+  const texts = (await statementsDuring(() => plain.db.transaction((tx) => tx.execute(sql`select ${6}::int * 3`)))).map(
+    (statement) => statement.text,
+  );
+  assert.deepEqual(texts, ["begin;\nselect '6'::int * 3", 'commit']);
   assert.deepEqual(await preparedLike(plain, 'select $1::int * 3%'), []);
 });
 
