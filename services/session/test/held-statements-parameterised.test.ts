@@ -210,3 +210,14 @@ test('after a failed message that prepared it, the statement is prepared afresh 
   const texts = await sent(async () => assert.deepEqual(await withLock(5), [{ quotient: 2 }]));
   assert.match(texts[0]!, /for update;\nexecute "SELECT-[^"]+_\d+"\('5'\)$/);
 });
+
+test('a call of the same statement queued behind its first PREPARE is bound to it, not prepared again', async () => {
+  const shifted = (value: number) => sql`select ${value}::int + 100 as shifted`;
+  const answers = await connection.db.transaction((tx) =>
+    Promise.all([tx.execute(shifted(1)), tx.execute(shifted(2))]),
+  );
+  assert.deepEqual(
+    answers.map((answer) => answer.rows),
+    [[{ shifted: 101 }], [{ shifted: 102 }]],
+  );
+});

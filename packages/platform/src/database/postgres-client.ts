@@ -208,12 +208,11 @@ export class PostgresClient extends pg.Client {
   async #executeTogether(held: string[], { statement, name, values, prepared }: Execution) {
     const quoted = `"${name}"`;
     const preparing = prepared ? [] : [`prepare ${quoted} as ${statement.text}`];
+    // Recorded at once where pg looks before it prepares a statement: a call queued behind this one is bound to the
+    // name instead of preparing it again (after a failure here, such a call is in a failed transaction anyway).
+    if (!prepared) (this as unknown as { connection: PgConnection }).connection.parsedStatements[name] = statement.text;
     try {
-      const result = await this.#sendTogether([...held, ...preparing, `execute ${quoted}${values}`], [statement]);
-      // Recorded where pg looks before it prepares a statement, so it never prepares this name again.
-      if (!prepared)
-        (this as unknown as { connection: PgConnection }).connection.parsedStatements[name] = statement.text;
-      return result;
+      return await this.#sendTogether([...held, ...preparing, `execute ${quoted}${values}`], [statement]);
     } catch (error) {
       // A PREPARE outlives the transaction it ran in, and a failed message does not tell whether it ran: the name is
       // not used again on this connection. A stale plan is renamed as in `#send`.
