@@ -145,3 +145,95 @@ test('adds of one product queued at the lock together keep the line maximum: one
   }
   assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, [{ product_id: 7, quantity: 600_000 }]);
 });
+
+test('a claim released and an item added while another claim waited for the lock: it takes the reopened cart, item and all', async () => {
+  const sessionId = uniqueId('cart');
+  await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+  await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+  assert.equal((await call('POST', `/${sessionId}/checkout-claims`, claimBody, key())).statusCode, 201);
+
+  const holder = await holdingTheLock(sessionId);
+  try {
+    const claimed = call('POST', `/${sessionId}/checkout-claims`, { ...claimBody, claim_id: 'claim-2' }, key());
+    await untilWaiting(1);
+    // claim-1 released, as a release would, and an item added, committed after the new claim's wait began.
+    await holder.query('insert into session.cart_items (session_id, product_id, quantity) values ($1, 2, 3)', [
+      sessionId,
+    ]);
+    await holder.query(
+      "update session.checkout_claims set status = 'released' where session_id = $1 and claim_id = 'claim-1'",
+      [sessionId],
+    );
+    await holder.query('update session.carts set active_claim_id = null where session_id = $1', [sessionId]);
+    await holder.query('commit');
+    const claim = await claimed;
+    assert.deepEqual(
+      [claim.statusCode, claim.json().items],
+      [
+        201,
+        [
+          { product_id: 1, quantity: 1 },
+          { product_id: 2, quantity: 3 },
+        ],
+      ],
+      claim.body,
+    );
+  } finally {
+    holder.release();
+  }
+});
+
+test('a complete and a release queued while their claim was being made find it: the claim is moved, not missed', async () => {
+  for (const step of ['complete', 'release'] as const) {
+    const sessionId = uniqueId('cart');
+    await call('POST', '/', { user_id: 'shopper', session_id: sessionId });
+    await call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 1 }, key());
+
+    const holder = await holdingTheLock(sessionId);
+    try {
+      const finished = call('POST', `/${sessionId}/checkout-claims/claim-1/${step}`, {}, key());
+      await untilWaiting(1);
+      // claim-1 made, as a claim would, committed after the step's wait began.
+      await holder.query(
+        `insert into session.checkout_claims (session_id, claim_id, status, items)
+         values ($1, 'claim-1', 'active', '[{"product_id": 1, "quantity": 1}]')`,
+        [sessionId],
+      );
+      await holder.query("update session.carts set active_claim_id = 'claim-1' where session_id = $1", [sessionId]);
+      await holder.query('commit');
+      const answer = await finished;
+      const status = step === 'complete' ? 'completed' : 'released';
+      assert.deepEqual([answer.statusCode, answer.json().status], [200, status], answer.body);
+    } finally {
+      holder.release();
+    }
+    const cart = (await call('GET', `/${sessionId}`)).json();
+    assert.deepEqual([cart.status, cart.items], ['open', step === 'complete' ? [] : [{ product_id: 1, quantity: 1 }]]);
+  }
+});
+
+test('steps on a cart that does not exist are 404s naming the session, write nothing, and replay the same', async () => {
+  const sessionId = uniqueId('ghost');
+  for (const [url, body] of [
+    [`/${sessionId}/checkout-claims`, claimBody],
+    [`/${sessionId}/checkout-claims/claim-1/release`, {}],
+    [`/${sessionId}/checkout-claims/claim-1/complete`, {}],
+  ] as const) {
+    const sameKey = key();
+    const first = await call('POST', url, body, sameKey);
+    const again = await call('POST', url, body, sameKey);
+    assert.deepEqual(
+      [first.statusCode, first.json().code, first.json().message],
+      [404, 'NOT_FOUND', `Session "${sessionId}" not found`],
+      url,
+    );
+    assert.deepEqual(
+      [again.statusCode, again.json(), again.headers['idempotent-replayed']],
+      [404, first.json(), 'true'],
+    );
+  }
+  const { rows } = await connection.pool.query('select 1 from session.checkout_claims where session_id = $1', [
+    sessionId,
+  ]);
+  assert.equal(rows.length, 0);
+});

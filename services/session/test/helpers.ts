@@ -57,7 +57,7 @@ export function useSessionWithConnection(environment?: Record<string, string>) {
 
 /**
  * One connection (a pool of one) on a test database of its own, with a table of notes `(id, note)`: whatever a test
- * leaves on the connection, the next one meets. `ids()` lists the notes' ids in order.
+ * leaves on the connection, the next one meets. `ids()` lists the notes' ids in order; `database`, to open another.
  */
 export function useNotesOnOneConnection(table: string) {
   const database = useTestDatabase();
@@ -72,5 +72,5 @@ export function useNotesOnOneConnection(table: string) {
   );
   const ids = async () =>
     (await connection.pool.query<{ id: number }>(`select id from ${table} order by id`)).rows.map((row) => row.id);
-  return { connection, ids };
+  return { connection, ids, database };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
-import { useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 
 const database = useTestDatabase();
@@ -58,23 +58,36 @@ test('a transaction rolls back its prepared statements’ work like any other', 
 test('with prepared statements off (a pooler in transaction mode), nothing is left on the connection', async () => {
   const { rows } = await plain.db.execute<{ tripled: number }>(sql`select ${5}::int * 3 as tripled`);
   assert.deepEqual(rows, [{ tripled: 15 }]);
+  // A statement travelling with BEGIN is then written in whole, not EXECUTEd (nor PREPAREd in its message).
+  const texts = (await statementsDuring(() => plain.db.transaction((tx) => tx.execute(sql`select ${6}::int * 3`)))).map(
+    (statement) => statement.text,
+  );
+  assert.deepEqual(texts, ["begin;\nselect '6'::int * 3", 'commit']);
   assert.deepEqual(await preparedLike(plain, 'select $1::int * 3%'), []);
 });
 
 test('a statement whose result changed type under it (a migration on a live connection) works again after one refusal', async () => {
   await plain.db.execute(sql`create table public.shifting (id int primary key, amount int)`);
   await plain.db.execute(sql`insert into public.shifting values (1, 5)`);
-  // In a transaction, as every idempotent write runs: the pool keeps its connection after an error there.
-  const read = () =>
+  // In a transaction, as every idempotent write runs: the pool keeps its connection after an error there. The read is
+  // sent on its own after a first statement, or travels with BEGIN as EXECUTE of the same prepared statement.
+  const read = (first: boolean) =>
     preparing.db.transaction(async (tx) => {
-      // The first statement travels with BEGIN, written in rather than prepared (see PostgresClient); the read is next.
-      await tx.execute(sql`select 1`);
+      if (!first) await tx.execute(sql`select 1`);
       return (await tx.execute(sql`select amount from public.shifting where id = ${1}`)).rows;
     });
-  assert.deepEqual(await read(), [{ amount: 5 }]);
-  await plain.db.execute(sql`alter table public.shifting alter column amount type bigint`);
-  // PostgreSQL refuses the statement prepared before the change once; unless prepared afresh, on every call.
-  await assert.rejects(read(), (error: Error) => /cached plan must not change result type/.test(String(error.cause)));
-  assert.deepEqual(await read(), [{ amount: 5 }]);
-  assert.deepEqual(await read(), [{ amount: 5 }]);
+  for (const first of [false, true]) assert.deepEqual(await read(first), [{ amount: 5 }]);
+  const stale = (error: Error) => /cached plan must not change result type/.test(String(error.cause));
+  for (const [type, first] of [
+    ['bigint', false],
+    ['numeric', true],
+  ] as const) {
+    await plain.db.execute(sql.raw(`alter table public.shifting alter column amount type ${type}`));
+    // PostgreSQL refuses the statement prepared before the change once; unless prepared afresh, on every call.
+    await assert.rejects(read(first), stale);
+    // Each way of sending it then uses the statement prepared afresh.
+    const amount = type === 'bigint' ? 5 : '5';
+    assert.deepEqual(await read(first), [{ amount }]);
+    assert.deepEqual(await read(!first), [{ amount }]);
+  }
 });

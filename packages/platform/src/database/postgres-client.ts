@@ -57,6 +57,24 @@ function inlinedStatement(args: unknown[]): QueryConfig | undefined {
   return text ? { ...statement, text } : undefined;
 }
 
+/** `($1, $2, ...)`: written in by `withParametersInlined`, the arguments of an EXECUTE. */
+const placeholders = (count: number) => `(${Array.from({ length: count }, (_, index) => `$${index + 1}`).join(', ')})`;
+
+/** The statements pg has prepared on a connection, by name (pg's own record, which it consults before a Parse). */
+type PreparedRecord = Record<string, string | undefined>;
+interface PgConnection {
+  parsedStatements: PreparedRecord;
+  submittedNamedStatements?: PreparedRecord;
+}
+
+/** A parameterised statement to run as EXECUTE of its prepared statement: its name, and its values written in. */
+interface Execution {
+  statement: QueryConfig;
+  name: string;
+  values: string;
+  prepared: boolean;
+}
+
 // PostgreSQL refuses to run a prepared statement whose result columns changed type since it was prepared (a migration
 // another replica ran while this one serves), on every call, for as long as the connection lives.
 function isStalePlan(error: unknown) {
@@ -66,10 +84,24 @@ function isStalePlan(error: unknown) {
 
 /**
  * Starts a statement that `PostgresClient` may hold back and send in one message with the next one on its connection,
- * or with the transaction's COMMIT, answering it at once with an empty result. Only for a write nobody reads the
- * result of, inside a transaction: its failure, if any, is reported by the statement it travelled with.
+ * or with the transaction's COMMIT, answering it at once with an empty result. Only for a statement nobody reads the
+ * result of (a write, a row lock), inside a transaction: its failure, if any, is reported by the statement it travelled
+ * with. One with parameters is held with their values written in (`withParametersInlined`), or else sent at once. The
+ * statements of one message run in order, each in a snapshot of its own (READ COMMITTED), so the statement after a held
+ * `SELECT ... FOR UPDATE` starts once the lock is granted and sees what committed during the wait.
  */
 export const sentWithNextStatement = '/* sent with the next statement */';
+
+/** The command of a held statement (`SELECT`, `UPDATE`...), as the empty result answering it names it. */
+const heldCommand = (text: string) =>
+  /^\s*(\w+)/.exec(text.slice(sentWithNextStatement.length))?.[1]?.toUpperCase() ?? 'UPDATE';
+
+/** A marked call with parameters, its values written in: one that may be held, inside a transaction. */
+function markedWithParameters(args: unknown[]): QueryConfig | undefined {
+  const statement = parameterisedStatement(args[0], args[1]);
+  if (!statement?.text.trimStart().startsWith(sentWithNextStatement)) return undefined;
+  return inlinedStatement(args);
+}
 
 // Every spelling that ends a transaction (END and ABORT are PostgreSQL's synonyms), so none leaves it thought open.
 const transactionEnd = /^\s*(commit|end|rollback|abort)(?:\s+(?:work|transaction))?\s*;?\s*$/i;
@@ -86,10 +118,12 @@ const emptyResult = (command: string) => ({ command, rowCount: null, oid: 0, row
  *   instead of at every call (on a primary-key lookup: 30 µs of server CPU instead of 85, 40 µs on the client instead
  *   of 60). The name is a hash of the text, so one name always means one statement. A statement refused as stale fails
  *   that once; the next call prepares it again under a name of this connection's.
- * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement`, and sends them in one message
- *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement, its parameters
- *   written in as constants (see `withParametersInlined`). When they cannot be, the held ones go first on their own,
- *   in order, as they would have.
+ * - It holds back a transaction's BEGIN, and statements marked `sentWithNextStatement` (with their parameters written
+ *   in as constants, see `withParametersInlined`; one whose cannot be is sent at once), and sends them in one message
+ *   (PostgreSQL's simple protocol runs a text of several statements in order) with the next statement: as EXECUTE of
+ *   its prepared statement with its values written in (PREPAREd in that message on its first use on the connection),
+ *   or, not named, as its text with them written in. When they cannot be, the held ones go first on their own, in
+ *   order, as they would have. A held statement's failure is the error of the statement it travelled with.
  */
 export class PostgresClient extends pg.Client {
   static preparing = true;
@@ -108,7 +142,10 @@ export class PostgresClient extends pg.Client {
       // Held as `begin` however it was spelled (LangGraph's saver sends `BEGIN`): it is recognised below by that.
       return this.#hold('begin', 'BEGIN');
     }
-    if (simple && text.startsWith(sentWithNextStatement) && this.#inTransaction) return this.#hold(text, 'UPDATE');
+    if (this.#inTransaction) {
+      const marked = simple ? text.startsWith(sentWithNextStatement) && text : markedWithParameters(args)?.text.trim();
+      if (marked) return this.#hold(marked, heldCommand(marked));
+    }
     if (simple && /^(begin|start)\b/i.test(text)) this.#inTransaction = true;
     const end = simple ? endOf(text) : undefined;
     if (end) this.#inTransaction = false;
@@ -121,6 +158,8 @@ export class PostgresClient extends pg.Client {
     }
     if (end === 'rollback') return this.#send(args);
     if (simple) return this.#sendTogether([...held, simple.text], args) as never;
+    const execution = this.#execution(args);
+    if (execution) return this.#executeTogether(held, execution) as never;
     const inlined = inlinedStatement(args);
     if (inlined) return this.#sendTogether([...held, inlined.text], [inlined]) as never;
     const before = this.#sendTogether(held, [held.join(';\n')]);
@@ -144,6 +183,44 @@ export class PostgresClient extends pg.Client {
   #hold(text: string, command: string): never {
     this.#held.push(text);
     return Promise.resolve(emptyResult(command)) as never;
+  }
+
+  /**
+   * A parameterised call that travels with held statements as EXECUTE of the statement prepared under its name (by pg,
+   * or by a PREPARE in the same message on its first use on this connection), so it is planned once per connection
+   * there too. Undefined when it is not named (see `preparing`) or a value cannot be written in.
+   */
+  #execution(args: unknown[]): Execution | undefined {
+    const [config, values] = args;
+    if (!(this.constructor as typeof PostgresClient).preparing || args.length !== 2 || !Array.isArray(values)) {
+      return undefined;
+    }
+    const statement = parameterisedStatement(config, values);
+    const name = statement && (this.#renamed.get(statement.text) ?? statementName(statement.text));
+    const written = name && withParametersInlined(placeholders(values.length), values);
+    if (!statement || !name || !written) return undefined;
+    const { parsedStatements, submittedNamedStatements } = (this as unknown as { connection: PgConnection }).connection;
+    const known = parsedStatements[name] ?? submittedNamedStatements?.[name];
+    if (known !== undefined && known !== statement.text) return undefined;
+    return { statement, name, values: written, prepared: known !== undefined };
+  }
+
+  async #executeTogether(held: string[], { statement, name, values, prepared }: Execution) {
+    const quoted = `"${name}"`;
+    const preparing = prepared ? [] : [`prepare ${quoted} as ${statement.text}`];
+    // Recorded at once where pg looks before it prepares a statement: a call queued behind this one is bound to the
+    // name instead of preparing it again (after a failure here, such a call is in a failed transaction anyway).
+    if (!prepared) (this as unknown as { connection: PgConnection }).connection.parsedStatements[name] = statement.text;
+    try {
+      return await this.#sendTogether([...held, ...preparing, `execute ${quoted}${values}`], [statement]);
+    } catch (error) {
+      // A PREPARE outlives the transaction it ran in, and a failed message does not tell whether it ran: the name is
+      // not used again on this connection. A stale plan is renamed as in `#send`.
+      if (!prepared || isStalePlan(error)) {
+        this.#renamed.set(statement.text, `${statementName(statement.text)}_${++this.#renames}`);
+      }
+      throw error;
+    }
   }
 
   /** Several statements in one message: PostgreSQL answers each; the caller gets the last one's answer. */

@@ -1,5 +1,5 @@
 import type { CartItem } from '@ecomm/contracts';
-import type { Executor } from '@ecomm/platform';
+import { sentWithNextStatement, type Executor } from '@ecomm/platform';
 import { and, asc, count, desc, eq, exists, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { cartItems, carts } from '../database/schema.js';
 
@@ -54,6 +54,16 @@ export function createCartRepository(db: Executor) {
     async lock(sessionId: string): Promise<CartRow | undefined> {
       const [cart] = await db.select().from(carts).where(eq(carts.sessionId, sessionId)).for('update');
       return cart;
+    },
+
+    /**
+     * `lock`, sent in one message with the next statement (see `sentWithNextStatement`), which then runs once the lock
+     * is granted, in a snapshot of its own: it answers nothing, so that statement tells whether the cart exists.
+     */
+    async lockWithNextStatement(sessionId: string): Promise<void> {
+      await db.execute(
+        sql`${sql.raw(sentWithNextStatement)} select from ${carts} where session_id = ${sessionId} for update`,
+      );
     },
 
     async listByUser(userId: string, limit: number, offset: number) {

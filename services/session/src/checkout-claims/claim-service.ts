@@ -18,15 +18,17 @@ function claimNotFound(sessionId: string, claimId: string) {
 /**
  * One checkout at a time per cart: every step locks the cart row first, and each step is
  * idempotent by claim id so the orchestrator can retry or compensate without double effects.
- * Each step is two statements, the lock and the work: the work's statement writes only when it succeeds, so a
- * refusal leaves nothing to undo, and inside an idempotent request's transaction the step needs no savepoint.
+ * Each step is two statements in one round trip, the lock and the work (the lock sent with the work, which runs once
+ * the lock is granted and answers what the lock's row would have: whether the cart exists, whose it is). The work's
+ * statement writes only when it succeeds, so a refusal leaves nothing to undo, and inside an idempotent request's
+ * transaction the step needs no savepoint.
  */
 export function createClaimService(store: CartStore) {
   /** Runs a claim's transition (release or complete) under the cart's lock; repeating it is a no-op. */
   async function finish(sessionId: string, claimId: string, target: 'released' | 'completed') {
     const claim = await store.transactionJoiningRequest(async ({ carts, claims }) => {
-      if (!(await carts.lock(sessionId))) throw sessionNotFound(sessionId);
-      const { found, moved } = await claims.finish(sessionId, claimId, {
+      await carts.lockWithNextStatement(sessionId);
+      const { cartFound, found, moved } = await claims.finish(sessionId, claimId, {
         target,
         // The order went through: what was bought leaves the cart. A compensation reopens it with its items.
         emptiesCart: target === 'completed',
@@ -34,6 +36,7 @@ export function createClaimService(store: CartStore) {
         // is refused instead of locking the cart for good.
         remembersMissing: target === 'released',
       });
+      if (!cartFound) throw sessionNotFound(sessionId);
       if (!found || releasedBeforeMade(found)) return undefined;
       if (moved || found.status === target) return toClaim(sessionId, claimId, { ...found, status: target });
       throw AppError.conflict(
@@ -50,10 +53,10 @@ export function createClaimService(store: CartStore) {
     /** Claims the cart for `userId`'s checkout; a cart of another user is refused, whatever its claims. */
     claim(sessionId: string, claimId: string, userId: string): Promise<{ claim: CheckoutClaim; created: boolean }> {
       return store.transactionJoiningRequest(async ({ carts, claims }) => {
-        const cart = await carts.lock(sessionId);
-        if (!cart) throw sessionNotFound(sessionId);
-        if (cart.userId !== userId) throw AppError.forbidden('This session belongs to another user');
-        const { existing, activeClaimId, taken } = await claims.take(sessionId, claimId);
+        await carts.lockWithNextStatement(sessionId);
+        const { owner, existing, activeClaimId, taken } = await claims.take(sessionId, claimId, userId);
+        if (owner === null) throw sessionNotFound(sessionId);
+        if (owner !== userId) throw AppError.forbidden('This session belongs to another user');
         if (taken) return { claim: toClaim(sessionId, claimId, taken), created: true };
         if (existing && releasedBeforeMade(existing)) {
           throw AppError.conflict(`Checkout claim "${claimId}" was released before it was made; use a new claim_id`);
