@@ -91,3 +91,12 @@ test('a statement whose result changed type under it (a migration on a live conn
     assert.deepEqual(await read(!first), [{ amount }]);
   }
 });
+
+test('a statement ending in a line comment travels with BEGIN, PREPAREd, as well as on its own', async () => {
+  const read = (value: number) =>
+    preparing.db.transaction(async (tx) => (await tx.execute(sql`select ${value}::int as read -- a note`)).rows);
+  // The first call PREPAREs it in BEGIN's message, the second EXECUTEs what that prepared.
+  for (const value of [1, 2]) assert.deepEqual(await read(value), [{ read: value }]);
+  const prepared = await preparedLike(preparing, '%as select $1::int as read -- a note%');
+  assert.equal(prepared.length, 1, prepared.join(' | '));
+});

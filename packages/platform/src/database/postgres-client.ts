@@ -226,7 +226,8 @@ export class PostgresClient extends pg.Client {
   /** Several statements in one message: PostgreSQL answers each; the caller gets the last one's answer. */
   async #sendTogether(texts: string[], args: unknown[]) {
     const [config] = args;
-    const text = texts.join(';\n');
+    // A line break after a text with `--` in it: a comment on its last line would take the `;` after it in.
+    const text = texts.map((each) => (each.includes('--') ? `${each}\n` : each)).join(';\n');
     const together = typeof config === 'string' ? text : { ...(config as QueryConfig), text };
     const results = (await (pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>).call(
       this,
