@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
+import { createDatabase, sentWithNextStatement, type DatabaseConnection } from '@ecomm/platform';
 import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 
@@ -99,4 +99,21 @@ test('a statement ending in a line comment travels with BEGIN, PREPAREd, as well
   for (const value of [1, 2]) assert.deepEqual(await read(value), [{ read: value }]);
   const prepared = await preparedLike(preparing, '%as select $1::int as read -- a note%');
   assert.equal(prepared.length, 1, prepared.join(' | '));
+});
+
+test('a call queued before the same statement is PREPAREd in a held one’s message still prepares it for itself', async () => {
+  const answers = await preparing.db.transaction(async (tx) => {
+    await tx.execute(sql`select 1`);
+    const read = (value: number) => tx.execute<{ read: number }>(sql`select ${value}::int + 100 as read`);
+    // The first call is under way, the second queued behind it (to be prepared when its turn comes); the marked one
+    // is held, so the third travels with it and PREPAREs the statement in that message, after the second's turn.
+    const [, first, , second] = await Promise.all([
+      tx.execute(sql`select 2`),
+      read(1),
+      tx.execute(sql.raw(`${sentWithNextStatement} select 3`)),
+      read(2),
+    ]);
+    return [first.rows, second.rows];
+  });
+  assert.deepEqual(answers, [[{ read: 101 }], [{ read: 102 }]]);
 });

@@ -200,7 +200,11 @@ export class PostgresClient extends pg.Client {
     const written = name && withParametersInlined(placeholders(values.length), values);
     if (!statement || !name || !written) return undefined;
     const { parsedStatements, submittedNamedStatements } = (this as unknown as { connection: PgConnection }).connection;
-    const known = parsedStatements[name] ?? submittedNamedStatements?.[name];
+    // A call queued before this one prepares the statement when its turn comes, before this one's message.
+    const queued = (this as unknown as { _queryQueue?: QueryConfig[] })._queryQueue?.find(
+      (query) => query.name === name,
+    );
+    const known = parsedStatements[name] ?? submittedNamedStatements?.[name] ?? queued?.text;
     if (known !== undefined && known !== statement.text) return undefined;
     return { statement, name, values: written, prepared: known !== undefined };
   }
