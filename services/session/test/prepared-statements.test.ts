@@ -117,3 +117,15 @@ test('a call queued before the same statement is PREPAREd in a held one’s mess
   });
   assert.deepEqual(answers, [[{ read: 101 }], [{ read: 102 }]]);
 });
+
+test('a statement given as a config holding its values (pg’s other form) may open a transaction too', async () => {
+  const client = await preparing.pool.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query({ text: 'select $1::int * 4 as quadrupled', values: [5] });
+    await client.query('commit');
+    assert.deepEqual(rows, [{ quadrupled: 20 }]);
+  } finally {
+    client.release();
+  }
+});

@@ -40,11 +40,13 @@ function simpleStatement(args: unknown[]): QueryConfig | undefined {
   if (args.length > 2 || typeof args.at(-1) === 'function') return undefined;
   if (Array.isArray(values) && values.length > 0) return undefined;
   if (typeof config === 'string') return { text: config };
-  const given = config as (Partial<QueryConfig> & { submit?: unknown }) | null;
+  const given = config as (Partial<QueryConfig> & { submit?: unknown; values?: unknown }) | null;
+  // pg's `query({ text, values })` carries its parameters in the config: not simple either.
   const plain =
     typeof given?.text === 'string' &&
     given.name === undefined &&
     given.rowMode === undefined &&
+    !(Array.isArray(given.values) && given.values.length > 0) &&
     typeof given.submit !== 'function';
   return plain ? (given as QueryConfig) : undefined;
 }
