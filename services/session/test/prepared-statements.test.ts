@@ -129,3 +129,10 @@ test('a statement given as a config holding its values (pg’s other form) may o
     client.release();
   }
 });
+
+test('a statement PREPARE does not take (EXPLAIN) may open a transaction: it travels written in', async () => {
+  const plan = await preparing.db.transaction(
+    async (tx) => (await tx.execute<{ 'QUERY PLAN': string }>(sql`explain select ${5}::int as planned`)).rows,
+  );
+  assert.match(plan[0]!['QUERY PLAN'], /Result/);
+});

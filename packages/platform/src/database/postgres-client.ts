@@ -69,6 +69,9 @@ interface PgConnection {
   submittedNamedStatements?: PreparedRecord;
 }
 
+// What PREPARE takes (a protocol-level Parse takes any statement, EXPLAIN or CALL too): the others are written in.
+const preparable = /^\s*(?:select|insert|update|delete|merge|with|values|table|\()/i;
+
 /** A parameterised statement to run as EXECUTE of its prepared statement: its name, and its values written in. */
 interface Execution {
   statement: QueryConfig;
@@ -198,9 +201,10 @@ export class PostgresClient extends pg.Client {
       return undefined;
     }
     const statement = parameterisedStatement(config, values);
-    const name = statement && (this.#renamed.get(statement.text) ?? statementName(statement.text));
+    if (!statement || !preparable.test(statement.text)) return undefined;
+    const name = this.#renamed.get(statement.text) ?? statementName(statement.text);
     const written = name && withParametersInlined(placeholders(values.length), values);
-    if (!statement || !name || !written) return undefined;
+    if (!name || !written) return undefined;
     const { parsedStatements, submittedNamedStatements } = (this as unknown as { connection: PgConnection }).connection;
     // A call queued before this one prepares the statement when its turn comes, before this one's message.
     const queued = (this as unknown as { _queryQueue?: QueryConfig[] })._queryQueue?.find(
