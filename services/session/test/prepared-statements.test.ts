@@ -136,3 +136,19 @@ test('a statement PREPARE does not take (EXPLAIN) may open a transaction: it tra
   );
   assert.match(plan[0]!['QUERY PLAN'], /Result/);
 });
+
+test('a statement failing each time it opens a transaction leaves at most two prepared statements behind', async () => {
+  await preparing.db.execute(sql`create table public.taken (id int primary key)`);
+  await preparing.db.execute(sql`insert into public.taken values (1)`);
+  const duplicate = (error: Error & { cause?: { code?: string } }) => error.cause?.code === '23505';
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    await assert.rejects(
+      preparing.db.transaction((tx) => tx.execute(sql`insert into public.taken (id) values (${1})`)),
+      duplicate,
+    );
+  }
+  // Each such failure may follow its PREPARE or not: under a new name each time, they would pile up.
+  assert.ok((await preparedLike(preparing, '%insert into public.taken (id) values ($1)%')).length <= 2);
+  const inserted = await preparing.db.transaction((tx) => tx.execute(sql`insert into public.taken (id) values (${2})`));
+  assert.equal(inserted.rowCount, 1);
+});

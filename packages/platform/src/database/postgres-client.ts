@@ -134,6 +134,8 @@ export class PostgresClient extends pg.Client {
   static preparing = true;
   readonly #renamed = new Map<string, string>();
   #renames = 0;
+  /** Texts whose PREPARE travelled in a failed message twice: each may have left a name behind, so no more. */
+  readonly #notExecuted = new Set<string>();
   #held: string[] = [];
   #inTransaction = false;
 
@@ -201,7 +203,7 @@ export class PostgresClient extends pg.Client {
       return undefined;
     }
     const statement = parameterisedStatement(config, values);
-    if (!statement || !preparable.test(statement.text)) return undefined;
+    if (!statement || !preparable.test(statement.text) || this.#notExecuted.has(statement.text)) return undefined;
     const name = this.#renamed.get(statement.text) ?? statementName(statement.text);
     const written = name && withParametersInlined(placeholders(values.length), values);
     if (!name || !written) return undefined;
@@ -226,6 +228,8 @@ export class PostgresClient extends pg.Client {
     } catch (error) {
       // A PREPARE outlives the transaction it ran in, and a failed message does not tell whether it ran: the name is
       // not used again on this connection. A stale plan is renamed as in `#send`.
+      // A text whose first use keeps failing (a conflict its caller expects) would leave a name per failure.
+      if (!prepared && this.#renamed.has(statement.text)) this.#notExecuted.add(statement.text);
       if (!prepared || isStalePlan(error)) {
         this.#renamed.set(statement.text, `${statementName(statement.text)}_${++this.#renames}`);
       }
