@@ -121,3 +121,20 @@ test('a key left in progress by a charge that died is taken over: the retry read
   assert.equal((await keyed(unrecorded, unrecordedKey)).body, charged.body);
   assert.equal((await paymentsOf(app, unrecorded)).length, 1);
 });
+
+test('a body refused by validation claims nothing, and a gateway failure (503) frees the key: the retry charges once', async () => {
+  const orderId = randomUUID();
+  const key = randomUUID();
+  const invalid = await keyed(orderId, key, {}, -5);
+  assert.equal(invalid.statusCode, 400, invalid.body);
+  const failed = await keyed(orderId, key, failingAtGateway);
+  assert.equal(failed.statusCode, 503, failed.body);
+  const charged = await keyed(orderId, key);
+  assert.equal(charged.statusCode, 201, charged.body);
+  assert.equal(charged.headers['idempotent-replayed'], undefined);
+  assert.equal((await keyed(orderId, key)).body, charged.body);
+  assert.deepEqual(
+    (await paymentsOf(app, orderId)).map((payment) => payment.status),
+    ['captured'],
+  );
+});
