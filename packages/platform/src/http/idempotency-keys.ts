@@ -3,7 +3,7 @@ import { errorCodes } from '@ecomm/contracts';
 import { and, eq, lt, sql, type Column } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
-import { sentWithNextStatement } from '../database/postgres-client.js';
+import { sentWithNextStatement } from '../database/statement-forms.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import type { Executor } from '../database/transactions.js';
 import { AppError } from '../errors.js';
