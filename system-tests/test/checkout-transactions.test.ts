@@ -15,19 +15,24 @@ const cluster = useTestCluster(
   database,
 );
 
-const shopClient = () =>
-  createShopClient({ urls: cluster.urls as Required<ShopUrls>, internalApiKey: testSecrets.INTERNAL_API_KEY });
+/** A new user's cart of two units of a new product: its checkout, to count. */
+async function cartToCheckOut(name: string) {
+  const shop = createShopClient({
+    urls: cluster.urls as Required<ShopUrls>,
+    internalApiKey: testSecrets.INTERNAL_API_KEY,
+  });
+  const product = await shop.createProduct({ name, price: 5, stock: 10, category: 'Benchmark' });
+  const user = await shop.register(`${name.toLowerCase()}@example.com`, 'counted-password');
+  const sessionId = `${name.toLowerCase()}-session`;
+  await shop.openCart(user.userId, sessionId, [{ productId: product.id, quantity: 2 }]);
+  return () => shop.checkout(user.token, sessionId);
+}
 
 test('one checkout commits few PostgreSQL transactions: the idempotency records share the work’s', async () => {
-  const shop = shopClient();
-  const product = await shop.createProduct({ name: 'Counted', price: 5, stock: 10, category: 'Benchmark' });
-  const user = await shop.register('counted@example.com', 'counted-password');
-  await shop.openCart(user.userId, 'counted-session', [{ productId: product.id, quantity: 2 }]);
-
+  const checkout = await cartToCheckOut('Counted');
   let status = 0;
   const commits = await commitsDuring(async () => {
-    const reply = await shop.checkout(user.token, 'counted-session');
-    status = reply.status;
+    status = (await checkout()).status;
   });
   assert.equal(status, 201);
   console.log(`one checkout: ${commits} commits`);
@@ -40,13 +45,10 @@ test('one checkout commits few PostgreSQL transactions: the idempotency records 
 });
 
 test('one checkout sends few statements, all services together: each is a round trip', async () => {
-  const shop = shopClient();
-  const product = await shop.createProduct({ name: 'Sent', price: 5, stock: 10, category: 'Benchmark' });
-  const user = await shop.register('sent@example.com', 'counted-password');
-  await shop.openCart(user.userId, 'sent-session', [{ productId: product.id, quantity: 2 }]);
+  const checkout = await cartToCheckOut('Sent');
   let status = 0;
   const sent = await statementsDuring(async () => {
-    status = (await shop.checkout(user.token, 'sent-session')).status;
+    status = (await checkout()).status;
   });
   assert.equal(status, 201);
   const byService = new Map<string, number>();

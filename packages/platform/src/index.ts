@@ -10,7 +10,12 @@ export {
 export { AppError, isAppError, type ErrorBody } from './errors.js';
 export { isDatabaseBusy } from './http/error-handler.js';
 export { loggerOptions, redactedPaths, type Logger } from './logger.js';
-export { createDatabase, type Database, type DatabaseConnection } from './database/connection.js';
+export {
+  createDatabase,
+  type Database,
+  type DatabaseConnection,
+  type DatabaseSettings,
+} from './database/connection.js';
 export { sentWithNextStatement } from './database/statement-forms.js';
 export { migrateSchema } from './database/migrate.js';
 export { withTransactions, type Executor } from './database/transactions.js';

@@ -10,6 +10,7 @@ export { commitsDuring, roundTripsDuring, statementsDuring, type SentStatement }
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export {
   beforeTests,
+  useAdminDatabase,
   useListeningTestService,
   useTestCluster,
   useTestDatabase,

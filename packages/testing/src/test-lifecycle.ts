@@ -1,5 +1,5 @@
 import { after, before } from 'node:test';
-import type { ServiceDefinition } from '@ecomm/platform';
+import { createDatabase, type DatabaseSettings, type ServiceDefinition } from '@ecomm/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildTestService, startTestService } from './service-harness.js';
 import { startTestCluster, type TestCluster } from './test-cluster.js';
@@ -133,5 +133,14 @@ export function useListeningTestService(definition: AnyDefinition, options: Test
     (database) => startTestService(definition, database, options.environment),
     (service) => service.app.close(),
     options.database,
+  );
+}
+
+/** A pool of the test's own on its database, as the admin, for what no request shows (locks, rows, keys). */
+export function useAdminDatabase(database: TestDatabase, settings: Omit<DatabaseSettings, 'url'> = {}) {
+  return useTestFixture(
+    async (started) => createDatabase({ ...settings, url: started.adminUrl }),
+    (connection) => connection.close(),
+    database,
   );
 }

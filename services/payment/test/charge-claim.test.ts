@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { errorCodes, paymentSchema } from '@ecomm/contracts';
-import { useTestDatabase, useTestService } from '@ecomm/testing';
+import { useAdminDatabase, useTestDatabase, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
-import { charge, holdOrderLock, paymentsOf, useAdminConnection, voidOrder, waitersOnLock } from './helpers.js';
+import { charge, holdOrderLock, paymentsOf, voidOrder, waitersOnLock } from './helpers.js';
 
 // A keyed charge claims its key in the statement that reads whether its order is voided or captured, committed before
 // the gateway. A request whose key another holds is answered from the key alone (replayed, in progress, refused); a
 // `X-Payment-Simulate: error` charge that reached the gateway would be a 503, so a 409 for it says it was stopped before.
 const database = useTestDatabase();
 const app = useTestService(paymentService, { database, environment: { PAYMENT_SIMULATION: 'true' } });
-const admin = useAdminConnection(database);
+const admin = useAdminDatabase(database, { preparedStatements: false });
 
 const keyed = (orderId: string, key: string, headers: Record<string, string> = {}, amount = 30) =>
   charge(app, orderId, amount, { 'idempotency-key': key, ...headers });

@@ -3,15 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCodes, paymentSchema } from '@ecomm/contracts';
-import { useTestDatabase, useTestService } from '@ecomm/testing';
+import { useAdminDatabase, useTestDatabase, useTestService } from '@ecomm/testing';
 import { paymentService } from '../src/service.js';
-import { charge, holdOrderLock, paymentsOf, useAdminConnection, voidOrder, waitersOnLock } from './helpers.js';
+import { charge, holdOrderLock, paymentsOf, voidOrder, waitersOnLock } from './helpers.js';
 
 // A charge is recorded under its order's lock, which a void takes too: whichever comes second sees the first. These
 // tests line requests up on that lock (held from another connection) to check what each sees, whatever the order.
 const database = useTestDatabase();
 const app = useTestService(paymentService, { database });
-const admin = useAdminConnection(database);
+const admin = useAdminDatabase(database, { preparedStatements: false });
 
 const keyedCharge = (orderId: string) => charge(app, orderId, 30, { 'idempotency-key': randomUUID() });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { paymentListSchema } from '@ecomm/contracts';
-import { createDatabase, type DatabaseConnection } from '@ecomm/platform';
-import { internalHeaders, useTestFixture, type TestDatabase } from '@ecomm/testing';
+import type { DatabaseConnection } from '@ecomm/platform';
+import { internalHeaders } from '@ecomm/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 /** A charge of the order, as the checkout's saga asks for it (with the internal key, and any headers added). */
@@ -29,15 +29,6 @@ export function voidOrder(app: FastifyInstance, orderId: string) {
 export async function paymentsOf(app: FastifyInstance, orderId: string) {
   const response = await app.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders });
   return paymentListSchema.parse(response.json()).items;
-}
-
-/** A connection of the test's own to its database, as the admin, for what no request shows (locks, keys). */
-export function useAdminConnection(database: TestDatabase) {
-  return useTestFixture(
-    async (started) => createDatabase({ url: started.adminUrl, preparedStatements: false }),
-    (connection) => connection.close(),
-    database,
-  );
 }
 
 /** Holds the order's lock from another connection until `release` is called. */

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase } from '@ecomm/platform';
-import { commitsDuring, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { commitsDuring, useAdminDatabase, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '../src/database/schema.js';
@@ -30,11 +29,7 @@ const database = useTestDatabase();
 const service = useListeningTestService(productService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });
 const probed = useListeningTestService(probes, { database });
 const twoConnections = useListeningTestService(productService, { database, environment: { DATABASE_POOL_MAX: '2' } });
-const admin = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 2 }),
-  (connection) => connection.close(),
-  database,
-);
+const admin = useAdminDatabase(database, { poolMax: 2 });
 
 const post = postOverHttp;
 

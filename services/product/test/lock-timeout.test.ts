@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDatabase, withMigrationLock } from '@ecomm/platform';
-import { internalHeaders, useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { internalHeaders, useAdminDatabase, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '../src/database/schema.js';
@@ -34,11 +34,7 @@ const service = useListeningTestService(slowProbe, {
   database,
   environment: { DATABASE_POOL_MAX: '2', DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs) },
 });
-const admin = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 2 }),
-  (connection) => connection.close(),
-  database,
-);
+const admin = useAdminDatabase(database, { poolMax: 2 });
 
 test('duplicates of a request still running are told 409 after the lock timeout, then replay its answer', async () => {
   const body = { name: 'Slow Lamp' };

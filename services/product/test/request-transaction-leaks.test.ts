@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase } from '@ecomm/platform';
-import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { useAdminDatabase, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { z } from 'zod';
 import { products } from '../src/database/schema.js';
 import { postOverHttp, probeService } from './helpers.js';
@@ -32,11 +31,7 @@ const probes = probeService((app, database) => {
 
 const database = useTestDatabase();
 const probed = useListeningTestService(probes, { database, environment: { DATABASE_POOL_MAX: '1' } });
-const admin = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 1 }),
-  (connection) => connection.close(),
-  database,
-);
+const admin = useAdminDatabase(database, { poolMax: 1 });
 
 const post = async (path: string, body: unknown, key: string) =>
   (await postOverHttp(probed.url, path, body, key)).status;

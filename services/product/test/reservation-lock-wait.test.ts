@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase } from '@ecomm/platform';
-import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { useAdminDatabase, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 import { postOverHttp } from './helpers.js';
 
@@ -12,11 +11,7 @@ import { postOverHttp } from './helpers.js';
 const database = useTestDatabase();
 // The holder keeps the product locked until the reservation is seen waiting, however slow the machine is.
 const service = useListeningTestService(productService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });
-const admin = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 3 }),
-  (connection) => connection.close(),
-  database,
-);
+const admin = useAdminDatabase(database, { poolMax: 3 });
 
 async function createProduct(stock: number): Promise<number> {
   const created = await postOverHttp(service.url, '/', { name: 'Held Lamp', price: 10, stock });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase } from '@ecomm/platform';
-import { useListeningTestService, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { useAdminDatabase, useListeningTestService, useTestDatabase } from '@ecomm/testing';
 import { productService } from '../src/service.js';
 import { postOverHttp } from './helpers.js';
 
@@ -10,11 +9,7 @@ import { postOverHttp } from './helpers.js';
 // itself: nothing oversold, and a refusal has left no trace.
 const database = useTestDatabase();
 const service = useListeningTestService(productService, { database });
-const admin = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 2 }),
-  (connection) => connection.close(),
-  database,
-);
+const admin = useAdminDatabase(database, { poolMax: 2 });
 
 const query = async (text: string, ...values: unknown[]) => (await admin.pool.query(text, values)).rows;
 

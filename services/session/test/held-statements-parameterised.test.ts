@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase, sentWithNextStatement } from '@ecomm/platform';
-import { statementsDuring, useTestFixture } from '@ecomm/testing';
+import { sentWithNextStatement } from '@ecomm/platform';
+import { statementsDuring, useAdminDatabase } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 import { useNotesOnOneConnection } from './helpers.js';
 
@@ -9,11 +9,7 @@ import { useNotesOnOneConnection } from './helpers.js';
 // written in and travels with the next statement, which then runs in a snapshot of its own, after the held one is done.
 // The connection under test is a pool of one; `other` is a second connection, to hold a row's lock or commit meanwhile.
 const { connection, ids: notes, database } = useNotesOnOneConnection('marked_notes');
-const other = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl }),
-  (opened) => opened.close(),
-  database,
-);
+const other = useAdminDatabase(database);
 
 const marked = sql.raw(sentWithNextStatement);
 const sent = async (work: () => Promise<unknown>) => (await statementsDuring(work)).map((statement) => statement.text);

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDatabase, sentWithNextStatement, type DatabaseConnection } from '@ecomm/platform';
-import { statementsDuring, useTestDatabase, useTestFixture } from '@ecomm/testing';
+import { sentWithNextStatement, type DatabaseConnection } from '@ecomm/platform';
+import { statementsDuring, useAdminDatabase, useTestDatabase } from '@ecomm/testing';
 import { sql } from 'drizzle-orm';
 
 const database = useTestDatabase();
 // One connection each, so the statements a test runs and the ones it then looks up share a session.
-const preparing = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 1 }),
-  (opened) => opened.close(),
-  database,
-);
-const plain = useTestFixture(
-  async () => createDatabase({ url: database.adminUrl, poolMax: 1, preparedStatements: false }),
-  (opened) => opened.close(),
-  database,
-);
+const preparing = useAdminDatabase(database, { poolMax: 1 });
+const plain = useAdminDatabase(database, { poolMax: 1, preparedStatements: false });
 
 async function preparedLike(connection: DatabaseConnection, pattern: string) {
   const { rows } = await connection.pool.query<{ statement: string }>(
