@@ -72,7 +72,11 @@ export function printTable(report: BenchReport) {
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(row));
   const byPart = Object.entries(checkoutLoad.cpuMsPerCheckout.byPart);
-  console.log(`\nWhere a loaded checkout's CPU goes: ${byPart.map(([part, cpu]) => `${part} ${ms(cpu)}`).join(', ')}.`);
+  const { benchUsers } = checkoutLoad.cpuMsPerCheckout;
+  console.log(
+    `\nWhere a loaded checkout's CPU goes: ${byPart.map(([part, cpu]) => `${part} ${ms(cpu)}`).join(', ')}` +
+      `${benchUsers === undefined ? '' : `; and the bench's own users, on the same cores: ${ms(benchUsers)}`}.`,
+  );
   console.log(
     `\nInvariant: ${report.invariant.ok ? 'OK' : 'BROKEN'}. Memory after the load: ${mb(memory.afterLoad?.pssBytes)}.`,
   );
