@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { errorCodes } from '@ecomm/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isStalePlan } from '../database/statement-forms.js';
 import { AppError, type ErrorBody } from '../errors.js';
 
 function answer(statusCode: number, code: string, message: string, details?: unknown): ErrorAnswer {
@@ -91,6 +92,13 @@ export function errorAnswer(error: FastifyError): ErrorAnswer {
   }
   if (isPoolExhausted(error)) {
     return busy('all its database connections are in use', 'no database connection came free in time');
+  }
+  // Refused once per connection after a migration changed a column's type; the connection prepares it afresh.
+  if (isStalePlan(error) || isStalePlan((error as { cause?: unknown }).cause)) {
+    return busy(
+      'its database changed under a request',
+      "a prepared statement's result changed type (a migration); prepared afresh for the next call",
+    );
   }
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 400 && statusCode < 500) return frameworkRefusal(error, statusCode);
