@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freePort, parseAdminCommand, setAccountRole, UsageError, workspaceRoot } from '@ecomm/cluster';
-import { beforeTests, testSecrets, useTestCluster } from '@ecomm/testing';
+import { beforeTests, signTestToken, testSecrets, useTestCluster } from '@ecomm/testing';
 import { allServices } from './all-services.js';
 import { callJson } from './json-call.js';
 
@@ -37,7 +38,7 @@ describe('admin routes take only accounts the operator granted', () => {
     assert.equal((await call('GET', '/admin/sagas', { token })).status, 403);
   });
 
-  test('granted, the next login reaches the console and the catalog; revoked, the next login does not', async () => {
+  test('granted, the next login reaches the console and the catalog; revoked, no token of the account does', async () => {
     await call('POST', '/auth/register', { body: { email: 'lead@example.com', password } });
     const before = await login('lead@example.com');
     assert.match(
@@ -59,8 +60,32 @@ describe('admin routes take only accounts the operator granted', () => {
     assert.match(await setAccountRole(operator, { email: 'lead@example.com', role: 'user' }), /is a user/);
     const demoted = await login('lead@example.com');
     assert.equal((await call('GET', '/admin/summary', { token: demoted })).status, 403);
-    // As documented: a token issued before the revocation keeps its role until it expires.
+    // A token issued before the revocation still says admin; the routes ask the auth service, which knows better.
+    for (const [method, path, body] of [
+      ['GET', '/admin/summary'],
+      ['GET', '/admin/sagas'],
+      ['PATCH', `/admin/products/${created.body.id}`, { price: 0.01 }],
+    ] as const) {
+      const refused = await call(method, path, { token: admin, ...(body ? { body } : {}) });
+      assert.equal(refused.status, 403, `${method} ${path}: ${JSON.stringify(refused.body)}`);
+      assert.equal(refused.body.message, 'This page is for operators; your account is no longer an admin');
+    }
+    const product = await fetch(`${cluster.urls.product}/${created.body.id}`, {
+      headers: { 'x-internal-api-key': operator.internalApiKey },
+    });
+    assert.equal(((await product.json()) as { price: number }).price, 30, 'the revoked token changed nothing');
+    // Granted again, the same token works again: the account decides, at every call.
+    await setAccountRole(operator, { email: 'lead@example.com', role: 'admin' });
     assert.equal((await call('GET', '/admin/summary', { token: admin })).status, 200);
+  });
+
+  test("a token's admin claim alone opens nothing: one signed with the cluster's own secret is refused", async () => {
+    const registered = await call('POST', '/auth/register', { body: { email: 'forger@example.com', password } });
+    for (const id of [registered.body.id as string, randomUUID()]) {
+      const forged = await signTestToken(id, { role: 'admin' });
+      const refused = await call('GET', '/admin/sagas', { token: forged });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    }
   });
 
   test('an admin token cannot make another admin: the grant route wants the internal key', async () => {

@@ -10,8 +10,10 @@ import {
   rateLimitError,
   runInBackground,
   withMigrationLock,
+  type ServiceApp,
 } from '@ecomm/platform';
 import { adminRoutes } from './admin/routes.js';
+import { confirmStillAdmin } from './admin/still-admin.js';
 import { createChatModel } from './agents/chat-model.js';
 import { buildShoppingGraph } from './agents/graph/shopping-graph.js';
 import { createCheckoutTools } from './agents/tools/checkout-tools.js';
@@ -166,7 +168,6 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     rateLimit: config.RATE_LIMIT_CHECKOUT,
   });
   await app.register(orderRoutes, { orders, faultInjection: config.SAGA_FAULT_INJECTION });
-  await app.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
   const confirmations = createConfirmations({
     db: database.db,
     secret: config.JWT_SECRET,
@@ -186,7 +187,11 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
   });
   await app.register(accountRelayRoutes, { clients, rateLimit: config.RATE_LIMIT_AUTH });
   await app.register(shopRoutes, { clients });
-  await app.register(operatorRoutes, { clients, sagas: sagaRepository });
+  await app.register(async (operatorApp: ServiceApp) => {
+    operatorApp.addHook('preHandler', confirmStillAdmin(clients.accounts));
+    await operatorApp.register(adminRoutes, { repository: sagaRepository, resume: sagas.resume });
+    await operatorApp.register(operatorRoutes, { clients, sagas: sagaRepository });
+  });
   // In production the image's own copy of the page is served unless WEB_DIST_DIR names another; `pnpm start` sets it.
   const webRoot = config.WEB_DIST_DIR || (config.NODE_ENV === 'production' ? bundledWebDist() : undefined);
   if (webRoot) await app.register(staticSite, { root: webRoot });
