@@ -128,25 +128,57 @@ test(
   },
 );
 
+/** The services of a launcher's process group still running (PostgreSQL's processes are not among them). */
+const servicesOf = (launcher: Launcher) =>
+  processGroup(launcher).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('services/'));
+
+async function untilNoServicesOf(launcher: Launcher) {
+  for (let waited = 0; servicesOf(launcher).length > 0; waited += 100) {
+    assert.ok(waited < 30_000, `services still running 30 s after their launcher was killed: ${servicesOf(launcher)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 test(
-  'a start after a launcher killed with -9 stops what it left running, then starts',
+  'a launcher killed with -9 takes its services with it; the next start stops the PostgreSQL it left, then starts',
   { skip, timeout: 300_000 },
   async () => {
     const settings = seededSettings;
     const killed = startLauncher(settings);
     await killed.printed(ready);
-    const leftovers = clusterPids(settings.CLUSTER_DATA_DIR);
+    const services = Object.values(readStatus(settings.CLUSTER_DATA_DIR).servicePids ?? {});
+    assert.equal(services.length, serviceCatalog.length);
+    const postgres = postmasterPid(settings.CLUSTER_DATA_DIR);
     killed.child.kill('SIGKILL');
     await killed.exited;
-    assert.equal(stillRunning(leftovers).length, leftovers.length, 'a killed launcher stops none of its children');
+    // Each service's stdin was a pipe the launcher held: it closed with the launcher, and the services stopped.
+    await untilNoServicesOf(killed);
+    assert.deepEqual(stillRunning(services), []);
+    assert.deepEqual(stillRunning([postgres]), [postgres], 'PostgreSQL, no service of ours, is still running');
 
     const next = startLauncher(settings);
     await next.printed(ready);
-    assert.match(next.output(), /Stopping the services a killed launcher left running/);
+    assert.doesNotMatch(next.output(), /Stopping the services a killed launcher left running/);
     assert.match(next.output(), /Stopped the PostgreSQL a killed launcher left running/);
-    assert.deepEqual(stillRunning(leftovers), []);
+    assert.deepEqual(stillRunning([postgres]), []);
     assert.deepEqual(processGroup(killed), [], 'nothing of the killed launcher is left');
-    await interrupt(next, settings.CLUSTER_DATA_DIR, clusterPids(settings.CLUSTER_DATA_DIR));
+
+    // Killed while its services start, before any status file names them: they stop all the same.
+    const nextPids = clusterPids(settings.CLUSTER_DATA_DIR);
+    next.child.kill('SIGINT');
+    await next.exited;
+    assert.deepEqual(stillRunning(nextPids), []);
+    const starting = startLauncher(settings);
+    await starting.printed(/Starting the six services/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    starting.child.kill('SIGKILL');
+    await starting.exited;
+    await untilNoServicesOf(starting);
+    const again = startLauncher(settings);
+    await again.printed(ready);
+    assert.match(again.output(), /Stopped the PostgreSQL a killed launcher left running/);
+    assert.deepEqual(processGroup(starting), [], 'nothing of the launcher killed while starting is left');
+    await interrupt(again, settings.CLUSTER_DATA_DIR, clusterPids(settings.CLUSTER_DATA_DIR));
   },
 );
 

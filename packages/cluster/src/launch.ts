@@ -54,8 +54,10 @@ export function spawnService(
           ['--conditions=source', '--import', 'tsx', `services/${name}/src/server.ts`];
   return spawn(process.execPath, argv, {
     cwd: root,
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its stdin is a pipe this process holds and never writes to: when this process dies, even by SIGKILL, the pipe
+    // closes and the service stops (STOP_WHEN_STDIN_CLOSES).
+    env: { ...environment, STOP_WHEN_STDIN_CLOSES: 'true' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 

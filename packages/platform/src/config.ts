@@ -38,6 +38,12 @@ export const baseConfigSchema = z.object({
    */
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   MIGRATE_ON_START: booleanSchema(true),
+  /**
+   * Stop when stdin closes: `pnpm start` holds the other end of each service's stdin, so a launcher killed with
+   * SIGKILL (which it cannot catch) still takes its services with it. Off elsewhere: a container's stdin may be closed
+   * from the start.
+   */
+  STOP_WHEN_STDIN_CLOSES: booleanSchema(false),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

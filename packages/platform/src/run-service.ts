@@ -39,13 +39,19 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     console.error(`${definition.name} service cannot start. ${error.message}`);
     process.exit(1);
   }
+  let stopApp: ((reason: string) => Promise<void>) | undefined;
+  if (config.STOP_WHEN_STDIN_CLOSES) {
+    process.stdin.resume();
+    // Before the app exists (migrations, building it) there is nothing to stop cleanly: the process ends at once.
+    process.stdin.once('close', () => (stopApp ? void stopApp('launcher gone') : process.exit(1)));
+  }
   if (definition.database && config.MIGRATE_ON_START) {
     await migrateSchema({ url: config.DATABASE_URL, ...definition.database });
   }
   const app = await definition.buildApp(config);
 
   let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
@@ -56,6 +62,7 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     clearTimeout(forceExit);
     process.exit(0);
   };
+  stopApp = stop;
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
