@@ -18,9 +18,9 @@ export function createCartItemRepository(db: Executor) {
   /**
    * One item change in one statement, run under the cart's lock (taken by a statement before it, sent in the same
    * message: a statement that waited for the lock itself would go on reading the items as they were before the wait).
-   * `lines` writes only `from open_cart` (the cart exists and no checkout claims it) and returns each line it wrote,
-   * with a null quantity for a line it removed; the cart is marked changed when `applied` holds, so a change refused
-   * writes nothing at all. Answers what the service tells the refusals from, and the items: the ones read in the
+   * `lines` writes only while `open_cart` has its row (the cart exists and no checkout claims it) and returns each line
+   * it wrote, with a null quantity for a line it removed; the cart is marked changed when `applied` holds, so a change
+   * refused writes nothing at all. Answers what the service tells the refusals from, and the items: the ones read in the
    * statement's snapshot, taken under the lock, with what `lines` changed in place of theirs.
    */
   async function change(sessionId: string, lines: SQL, applied = sql`exists (select from changed)`) {
