@@ -6,7 +6,9 @@ import { uniqueId, useSessionWithConnection } from './helpers.js';
 // its own: these hold the lock in another connection, queue changes behind it, commit something meanwhile and check
 // the changes saw it. Joined to the change's statement, the lock would leave that statement reading the items as they
 // were before the wait.
-const { connection, call, untilWaiting, holdingTheLock } = useSessionWithConnection();
+const { connection, call, untilWaiting, holdingTheLock } = useSessionWithConnection({
+  DATABASE_LOCK_TIMEOUT_MS: '1500',
+});
 const key = () => ({ 'idempotency-key': uniqueId('key') });
 
 async function cartHolding(productId: number) {
@@ -117,4 +119,24 @@ test('a change that waited while its claim was completed goes through, on the it
   } finally {
     holder.release();
   }
+});
+
+test('an add that gives up waiting for the lock is a 503 and writes nothing: its retry under the same key adds once', async () => {
+  const sessionId = await cartHolding(1);
+  const sameKey = key();
+  const add = () => call('POST', `/${sessionId}/items`, { product_id: 1, quantity: 2 }, sameKey);
+  const holder = await holdingTheLock(sessionId);
+  try {
+    // The holder keeps the lock past the service's lock timeout: the held lock fails the add's statement with it.
+    const refused = await add();
+    assert.deepEqual([refused.statusCode, refused.json().code], [503, 'SERVICE_BUSY'], refused.body);
+  } finally {
+    await holder.query('rollback');
+    holder.release();
+  }
+  assert.deepEqual((await call('GET', `/${sessionId}`)).json().items, [{ product_id: 1, quantity: 1 }]);
+  const retried = await add();
+  const replayed = await add();
+  assert.deepEqual([retried.statusCode, retried.json().items], [200, [{ product_id: 1, quantity: 3 }]], retried.body);
+  assert.deepEqual([replayed.headers['idempotent-replayed'], replayed.json()], ['true', retried.json()]);
 });
