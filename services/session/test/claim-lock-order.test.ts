@@ -6,27 +6,11 @@ import { uniqueId, useSessionWithConnection } from './helpers.js';
 // another connection, queue requests behind it in a known order, and check the claim took the items as they were
 // when it was granted the lock: what committed before is in it, what came after is refused.
 const lockTimeoutMs = 1_500;
-const { connection, call } = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs) });
+const { connection, call, untilWaiting, holdingTheLock } = useSessionWithConnection({
+  DATABASE_LOCK_TIMEOUT_MS: String(lockTimeoutMs),
+});
 const key = () => ({ 'idempotency-key': uniqueId('key') });
 const claimBody = { claim_id: 'claim-1', user_id: 'shopper' };
-
-/** Waits until `count` statements wait for a lock (so requests queue at the cart's lock in the order started). */
-async function untilWaiting(count: number) {
-  for (;;) {
-    const { rows } = await connection.pool.query<{ waiting: number }>(
-      "select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-    );
-    if (rows[0]!.waiting >= count) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-async function holdingTheLock(sessionId: string) {
-  const holder = await connection.pool.connect();
-  await holder.query('begin');
-  await holder.query('select 1 from session.carts where session_id = $1 for update', [sessionId]);
-  return holder;
-}
 
 test('an item committed while the claim waited for the lock is in the claim; an add queued after it is refused', async () => {
   const sessionId = uniqueId('cart');

@@ -42,7 +42,7 @@ export async function cartOf(call: ReturnType<typeof caller>) {
 
 /**
  * The session service on this file's own database, its caller, and a connection of the test's own to that database:
- * to read what the service wrote, or to hold a lock it must wait for.
+ * to read what the service wrote, or to hold a cart's lock it must wait for (`holdingTheLock`, then `untilWaiting`).
  */
 export function useSessionWithConnection(environment?: Record<string, string>) {
   const database = useTestDatabase();
@@ -52,7 +52,27 @@ export function useSessionWithConnection(environment?: Record<string, string>) {
     (opened) => opened.close(),
     database,
   );
-  return { connection, call: caller(() => app) };
+
+  /** Waits until `count` statements wait for a lock (so requests queue at the cart's lock in the order started). */
+  async function untilWaiting(count: number) {
+    for (;;) {
+      const { rows } = await connection.pool.query<{ waiting: number }>(
+        "select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+      );
+      if (rows[0]!.waiting >= count) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** A client of the test's own in a transaction holding the cart's lock: commit or roll back, then release it. */
+  async function holdingTheLock(sessionId: string) {
+    const holder = await connection.pool.connect();
+    await holder.query('begin');
+    await holder.query('select 1 from session.carts where session_id = $1 for update', [sessionId]);
+    return holder;
+  }
+
+  return { connection, call: caller(() => app), untilWaiting, holdingTheLock };
 }
 
 /**

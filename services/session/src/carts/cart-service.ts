@@ -11,11 +11,12 @@ import {
 } from '@ecomm/contracts';
 import { AppError } from '@ecomm/platform';
 import type { CartStore } from '../database/repositories.js';
-import { maxLineQuantity, type CartRow } from './cart-repository.js';
+import { maxLineQuantity, type ItemChange } from './cart-item-repository.js';
+import type { CartRow } from './cart-repository.js';
 
-type CartRepository = CartStore['carts'];
+type ItemRepository = CartStore['items'];
 
-function toCart(row: CartRow, items: CartItem[]): Cart {
+function toCart(row: Pick<CartRow, 'sessionId' | 'userId' | 'activeClaimId'>, items: CartItem[]): Cart {
   return {
     session_id: row.sessionId,
     user_id: row.userId,
@@ -30,25 +31,27 @@ export function sessionNotFound(sessionId: string) {
 
 export function createCartService(store: CartStore) {
   /**
-   * Every item change locks the cart first, so it cannot slip in beside a checkout claim's snapshot. A change may
-   * answer the cart's items itself (read in its own statement); otherwise they are read after it. A change writes
-   * only when it goes through (its statement marks the cart changed), so inside an idempotent request's transaction
-   * it needs no savepoint.
+   * Every item change locks the cart first, so it cannot slip in beside a checkout claim's snapshot: the lock sent
+   * with the change's statement, which runs once it is granted and answers what the lock's row would have (whether the
+   * cart exists, whether a claim holds it) with the items after the change. The statement writes only when the change
+   * goes through (it marks the cart changed then), so a refusal leaves nothing to undo, and inside an idempotent
+   * request's transaction the change needs no savepoint. `refusal` is the answer when an open cart's change did not go
+   * through.
    */
   function changeOpenCart(
     sessionId: string,
-    change: (carts: CartRepository) => Promise<CartItem[] | void>,
+    change: (items: ItemRepository) => Promise<ItemChange>,
+    refusal?: () => AppError,
   ): Promise<Cart> {
-    return store.transactionJoiningRequest(async ({ carts }) => {
-      const cart = await carts.lock(sessionId);
-      if (!cart) throw sessionNotFound(sessionId);
-      if (cart.activeClaimId) {
-        throw AppError.conflict('Cart is being checked out; try again when it finishes', {
-          claim_id: cart.activeClaimId,
-        });
+    return store.transactionJoiningRequest(async ({ carts, items }) => {
+      await carts.lockWithNextStatement(sessionId);
+      const { userId, activeClaimId, applied, items: changed } = await change(items);
+      if (userId === null) throw sessionNotFound(sessionId);
+      if (activeClaimId) {
+        throw AppError.conflict('Cart is being checked out; try again when it finishes', { claim_id: activeClaimId });
       }
-      const items = await change(carts);
-      return toCart(cart, items ?? (await carts.items(sessionId)));
+      if (!applied && refusal) throw refusal();
+      return toCart({ sessionId, userId, activeClaimId }, changed);
     });
   }
 
@@ -87,29 +90,30 @@ export function createCartService(store: CartStore) {
     },
 
     addItem(sessionId: string, item: AddCartItem): Promise<Cart> {
-      return changeOpenCart(sessionId, async (carts) => {
-        const items = await carts.addItem(sessionId, item.product_id, item.quantity);
-        if (items) return items;
-        throw AppError.conflict(
-          `Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`,
-        );
-      });
+      return changeOpenCart(
+        sessionId,
+        (items) => items.addItem(sessionId, item.product_id, item.quantity),
+        () =>
+          AppError.conflict(
+            `Product ${item.product_id} would exceed ${maxLineQuantity} units in the cart; set its quantity instead`,
+          ),
+      );
     },
 
     setItem(sessionId: string, productId: number, quantity: number): Promise<Cart> {
-      return changeOpenCart(sessionId, (carts) => carts.setItem(sessionId, productId, quantity));
+      return changeOpenCart(sessionId, (items) => items.setItem(sessionId, productId, quantity));
     },
 
     removeItem(sessionId: string, productId: number): Promise<Cart> {
-      return changeOpenCart(sessionId, async (carts) => {
-        if (!(await carts.removeItem(sessionId, productId))) {
-          throw AppError.notFound(`Product ${productId} is not in session "${sessionId}"`);
-        }
-      });
+      return changeOpenCart(
+        sessionId,
+        (items) => items.removeItem(sessionId, productId),
+        () => AppError.notFound(`Product ${productId} is not in session "${sessionId}"`),
+      );
     },
 
     clear(sessionId: string): Promise<Cart> {
-      return changeOpenCart(sessionId, (carts) => carts.clearItems(sessionId));
+      return changeOpenCart(sessionId, (items) => items.clearItems(sessionId));
     },
 
     async stats(): Promise<SessionStats> {

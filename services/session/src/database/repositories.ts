@@ -1,9 +1,10 @@
 import { withTransactions, type Database, type Executor } from '@ecomm/platform';
+import { createCartItemRepository } from '../carts/cart-item-repository.js';
 import { createCartRepository } from '../carts/cart-repository.js';
 import { createClaimRepository } from '../checkout-claims/claim-repository.js';
 
 function createRepositories(db: Executor) {
-  return { carts: createCartRepository(db), claims: createClaimRepository(db) };
+  return { carts: createCartRepository(db), items: createCartItemRepository(db), claims: createClaimRepository(db) };
 }
 
 /**
