@@ -39,12 +39,9 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     console.error(`${definition.name} service cannot start. ${error.message}`);
     process.exit(1);
   }
-  let stopApp: ((reason: string) => Promise<void>) | undefined;
-  if (config.STOP_WHEN_STDIN_CLOSES) {
-    process.stdin.resume();
-    // Before the app exists (migrations, building it) there is nothing to stop cleanly: the process ends at once.
-    process.stdin.once('close', () => (stopApp ? void stopApp('launcher gone') : process.exit(1)));
-  }
+  // Before the app exists (migrations, building it) there is nothing to stop cleanly: the process ends at once.
+  const exitAtOnce = () => process.exit(1);
+  if (config.STOP_WHEN_STDIN_CLOSES) process.stdin.once('close', exitAtOnce).resume();
   if (definition.database && config.MIGRATE_ON_START) {
     await migrateSchema({ url: config.DATABASE_URL, ...definition.database });
   }
@@ -62,7 +59,7 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
     clearTimeout(forceExit);
     process.exit(0);
   };
-  stopApp = stop;
+  if (config.STOP_WHEN_STDIN_CLOSES) process.stdin.off('close', exitAtOnce).once('close', () => stop('stdin closed'));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
