@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { workspaceRoot } from '@ecomm/cluster';
 import { processesMarked, stopLeftoverProcesses, testRunVariable } from '../src/leftover-processes.js';
 import { testEnvironment } from '../src/service-harness.js';
 
@@ -44,3 +49,67 @@ test('the services a test starts carry the run’s mark, so none outlives the ru
     else process.env[testRunVariable] = saved;
   }
 });
+
+/** Whether the process exists and is no zombie (one killed but not yet reaped has stopped all the same). */
+const isRunning = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** This process's environment without what marks it as a test file: a runner started with it would run nothing. */
+const runnerEnvironment = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST')));
+
+test(
+  'Ctrl-C on `pnpm test` still stops what the tests left running, then ends the run',
+  { timeout: 120_000 },
+  async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ctrl-c-'));
+    const leftProcessFile = join(folder, 'pid');
+    // `pnpm test`'s runner in a process group of its own, as a terminal's foreground job is: Ctrl-C signals the group.
+    const runner = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        'packages/testing/src/run-tests.ts',
+        'packages/testing/test/fixtures/leaves-a-process.ts',
+      ],
+      {
+        cwd: workspaceRoot(),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...runnerEnvironment(), DATABASE_URL: '', LEFT_PROCESS_FILE: leftProcessFile },
+      },
+    );
+    let output = '';
+    for (const stream of [runner.stdout, runner.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = once(runner, 'exit');
+    let left: number | undefined;
+    try {
+      while (!existsSync(leftProcessFile) || !readFileSync(leftProcessFile, 'utf8')) {
+        assert.equal(runner.exitCode, null, output);
+        await sleep(100);
+      }
+      left = Number(readFileSync(leftProcessFile, 'utf8'));
+      assert.ok(isRunning(left));
+
+      process.kill(-runner.pid!, 'SIGINT');
+      const [code] = await exited;
+      assert.notEqual(code, 0);
+      assert.match(output, new RegExp(`left 1 processes running \\(${left}\\)`));
+      for (let waited = 0; isRunning(left); waited += 50) {
+        assert.ok(waited < 5_000, `process ${left} still running`);
+        await sleep(50);
+      }
+    } finally {
+      if (left && isRunning(left)) process.kill(left, 'SIGKILL');
+      if (runner.exitCode === null) process.kill(-runner.pid!, 'SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);
