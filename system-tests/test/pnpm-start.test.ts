@@ -140,6 +140,25 @@ async function untilNoServicesOf(launcher: Launcher) {
 }
 
 test(
+  'a SIGTERM to `pnpm start` alone (a process manager stopping it) stops the launcher, its services and PostgreSQL',
+  { skip, timeout: 300_000 },
+  async () => {
+    const settings = await clusterSettings();
+    const launcher = startLauncher(settings, { throughPnpm: true });
+    await launcher.printed(ready);
+    const pids = clusterPids(settings.CLUSTER_DATA_DIR);
+    launcher.child.kill('SIGTERM');
+    await launcher.exited;
+    for (let waited = 0; processGroup(launcher).length > 0; waited += 100) {
+      assert.ok(waited < 30_000, `still running 30 s after pnpm's SIGTERM: ${processGroup(launcher)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(stillRunning(pids), []);
+    assert.ok(!existsSync(join(settings.CLUSTER_DATA_DIR, 'cluster.lock')), 'the lock is released');
+  },
+);
+
+test(
   'a launcher killed with -9 takes its services with it; the next start stops the PostgreSQL it left, then starts',
   { skip, timeout: 300_000 },
   async () => {

@@ -7,11 +7,14 @@ import { isRunning, procStat, workspaceRoot, type ClusterStatus } from '@ecomm/c
 
 const root = workspaceRoot();
 
-/** The `pnpm start` script's own command line, from package.json, run with this Node (not through pnpm). */
+/**
+ * The `pnpm start` script's own command line, from package.json, run with this Node (not through pnpm). The script
+ * `exec`s node, so that pnpm's SIGTERM reaches the launcher instead of only the shell pnpm runs it in.
+ */
 function startCommand() {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
     .scripts;
-  const [node, ...args] = scripts.start.split(' ');
+  const [node, ...args] = scripts.start.replace(/^exec /, '').split(' ');
   if (node !== 'node') throw new Error(`pnpm start no longer runs node: ${scripts.start}`);
   return args;
 }
@@ -48,12 +51,16 @@ export interface Launcher {
 
 const launched: ChildProcess[] = [];
 
-/** Runs `pnpm start`'s command in its own process group, with the settings and secrets of a test cluster. */
-export function startLauncher(settings: Record<string, string>): Launcher {
+/**
+ * Runs `pnpm start`'s command in its own process group, with the settings and secrets of a test cluster; `throughPnpm`
+ * runs `pnpm start` itself (pnpm, then the shell it runs the script in, then the launcher).
+ */
+export function startLauncher(settings: Record<string, string>, { throughPnpm = false } = {}): Launcher {
   const environment: Record<string, string | undefined> = { ...process.env, ...settings };
   for (const name of inherited) delete environment[name];
   for (const name of Object.keys(environment)) if (name.startsWith('NODE_TEST')) delete environment[name];
-  const child = spawn(process.execPath, startCommand(), {
+  const [command, args] = throughPnpm ? ['pnpm', ['start']] : [process.execPath, startCommand()];
+  const child = spawn(command, args, {
     cwd: root,
     env: environment,
     detached: true,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import Fastify from 'fastify';
+import Fastify, { type FastifyError } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../src/index.js';
-import { answerFrameworkError, installErrorHandler } from '../src/http/error-handler.js';
+import { answerFrameworkError, errorAnswer, installErrorHandler, isDatabaseBusy } from '../src/http/error-handler.js';
 
 // What every service answers to bad input, checked once here rather than in each service's tests.
 const app = Fastify({ logger: false, frameworkErrors: answerFrameworkError }).withTypeProvider<ZodTypeProvider>();
@@ -104,5 +104,23 @@ describe('the shared error handler', () => {
     assert.equal(response.headers['retry-after'], '1');
     assert.equal(response.json().code, 'SERVICE_BUSY');
     assert.doesNotMatch(response.body, /timeout exceeded/);
+  });
+
+  test('every database refusal answered "Nothing was changed" is one isDatabaseBusy knows, so a route that did more than its transaction (a chat turn) can say so instead', () => {
+    const postgres = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const stalePlan = postgres('0A000', 'cached plan must not change result type');
+    for (const error of [
+      postgres('55P03', 'canceling statement due to lock timeout'),
+      new Error('timeout exceeded when trying to connect'),
+      stalePlan,
+      // As drizzle wraps it.
+      Object.assign(new Error('Failed query: select 1'), { cause: stalePlan }),
+    ]) {
+      const answered = errorAnswer(error as FastifyError);
+      assert.equal(answered.body.code, 'SERVICE_BUSY', error.message);
+      assert.match(answered.body.message, /Nothing was changed/);
+      assert.ok(isDatabaseBusy(error), error.message);
+    }
+    assert.ok(!isDatabaseBusy(postgres('0A000', 'cannot insert into a view')), 'another unsupported feature');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -109,6 +109,62 @@ test(
     } finally {
       if (left && isRunning(left)) process.kill(left, 'SIGKILL');
       if (runner.exitCode === null) process.kill(-runner.pid!, 'SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);
+
+/** The processes descended from `pid`, read from /proc (it included). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const [, parent] = /^\d+ \(.*\) \S+ (\d+)/.exec(readFileSync(`/proc/${entry}/stat`, 'utf8'))!;
+      parents.set(Number(entry), Number(parent));
+    } catch {
+      // Ended while listed.
+    }
+  }
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index += 1) {
+    for (const [child, parent] of parents) if (parent === tree[index]) tree.push(child);
+  }
+  return tree;
+}
+
+test(
+  'a SIGTERM to `pnpm test` alone (a CI job timing out) ends the run: its tests, their processes, its PostgreSQL',
+  { timeout: 120_000 },
+  async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sigterm-'));
+    const leftProcessFile = join(folder, 'pid');
+    const pnpm = spawn('pnpm', ['test', 'packages/testing/test/fixtures/leaves-a-process.ts'], {
+      cwd: workspaceRoot(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...runnerEnvironment(), DATABASE_URL: '', LEFT_PROCESS_FILE: leftProcessFile },
+    });
+    let output = '';
+    for (const stream of [pnpm.stdout, pnpm.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+    let run: number[] = [];
+    try {
+      while (!existsSync(leftProcessFile) || !readFileSync(leftProcessFile, 'utf8')) {
+        assert.equal(pnpm.exitCode, null, output);
+        await sleep(100);
+      }
+      run = processTree(pnpm.pid!);
+      assert.ok(
+        run.some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')),
+        'the run has its PostgreSQL',
+      );
+
+      process.kill(pnpm.pid!, 'SIGTERM');
+      for (let waited = 0; run.some(isRunning); waited += 100) {
+        assert.ok(waited < 30_000, `still running 30 s after the SIGTERM: ${run.filter(isRunning)}\n${output}`);
+        await sleep(100);
+      }
+    } finally {
+      for (const pid of run.filter(isRunning)) process.kill(pid, 'SIGKILL');
       rmSync(folder, { recursive: true, force: true });
     }
   },

@@ -107,3 +107,34 @@ test('a retried add with the same Idempotency-Key over HTTP adds once', async ()
     (error: unknown) => error instanceof AppError && error.statusCode === 422,
   );
 });
+
+test('20 keyed adds to one line, each sent twice at once, sum each once; both sends of a key answer alike', async () => {
+  const cart = await newCart();
+  const keyed = Array.from({ length: 20 }, (_, index) => ({ quantity: index + 1, key: uniqueId(`twice-${index}`) }));
+  const retrying = createServiceClient({
+    service: 'session',
+    baseUrl: service.url,
+    internalApiKey: testSecrets.INTERNAL_API_KEY,
+    retries: 10,
+  });
+  try {
+    const answers = await Promise.all(
+      keyed.flatMap(({ quantity, key }) =>
+        [0, 1].map(() =>
+          retrying.post(`/${cart.session_id}/items`, {
+            body: { product_id: 9, quantity },
+            idempotencyKey: key,
+            schema: cartSchema,
+          }),
+        ),
+      ),
+    );
+    for (let index = 0; index < keyed.length; index += 1) {
+      assert.deepEqual(answers[2 * index + 1], answers[2 * index], `the two sends of add ${index + 1}`);
+    }
+    const after = await client.get(`/${cart.session_id}`, { schema: cartSchema });
+    assert.deepEqual(after.items, [{ product_id: 9, quantity: (20 * 21) / 2 }]);
+  } finally {
+    await retrying.close();
+  }
+});

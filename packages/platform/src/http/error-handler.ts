@@ -40,8 +40,17 @@ export const isLockTimeout = (error: unknown) => databaseErrorCode(error) === '5
 const isPoolExhausted = (error: unknown) =>
   error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 
-/** The database gave up on a statement (a lock or a connection not had in time): the request's own work is undone. */
-export const isDatabaseBusy = (error: unknown) => isLockTimeout(error) || isPoolExhausted(error);
+// Refused once per connection after a migration changed a column's type; the connection prepares it afresh.
+const isStalePlanRefusal = (error: unknown) =>
+  isStalePlan(error) || isStalePlan((error as { cause?: unknown } | undefined)?.cause);
+
+/**
+ * The database gave up on a statement (a lock or a connection not had in time, a plan gone stale under a migration):
+ * the request's own transaction is undone. Answered "Nothing was changed" (503), unless the request did more than
+ * that transaction and says so itself (a chat turn whose tools ran).
+ */
+export const isDatabaseBusy = (error: unknown) =>
+  isLockTimeout(error) || isPoolExhausted(error) || isStalePlanRefusal(error);
 
 /** How long a client told SERVICE_BUSY should wait before asking again (Retry-After). */
 const busyRetryAfterSeconds = 1;
@@ -93,8 +102,7 @@ export function errorAnswer(error: FastifyError): ErrorAnswer {
   if (isPoolExhausted(error)) {
     return busy('all its database connections are in use', 'no database connection came free in time');
   }
-  // Refused once per connection after a migration changed a column's type; the connection prepares it afresh.
-  if (isStalePlan(error) || isStalePlan((error as { cause?: unknown }).cause)) {
+  if (isStalePlanRefusal(error)) {
     return busy(
       'its database changed under a request',
       "a prepared statement's result changed type (a migration); prepared afresh for the next call",
