@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -29,6 +29,12 @@ export interface ServiceDefinition<Config extends BaseConfig & { PORT: number }>
 /** How long a service may take to stop after SIGTERM before it exits anyway; deployments wait longer. */
 export const shutdownTimeoutMs = 10_000;
 
+/** A pipe or a socket pair, as a launcher hands a child (node's `stdio: 'pipe'` is a socket pair). */
+function stdinIsPipe() {
+  const stdin = fstatSync(0);
+  return stdin.isFIFO() || stdin.isSocket();
+}
+
 /** Starts a service: config that fails fast, migrations, listen, and a clean stop on SIGINT/SIGTERM. */
 export async function runService<Config extends BaseConfig & { PORT: number }>(definition: ServiceDefinition<Config>) {
   let config: Config;
@@ -37,6 +43,14 @@ export async function runService<Config extends BaseConfig & { PORT: number }>(d
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${definition.name} service cannot start. ${error.message}`);
+    process.exit(1);
+  }
+  if (config.STOP_WHEN_STDIN_CLOSES && !stdinIsPipe()) {
+    // Copied into a container's settings, say, where stdin is /dev/null or closed: the service would stop at once.
+    console.error(
+      `${definition.name} service cannot start. STOP_WHEN_STDIN_CLOSES is for a service whose stdin is a pipe its ` +
+        'launcher holds (pnpm start); here stdin is not a pipe. Unset it.',
+    );
     process.exit(1);
   }
   // Before the app exists (migrations, building it) there is nothing to stop cleanly: the process ends at once.

