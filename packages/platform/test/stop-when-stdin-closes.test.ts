@@ -32,7 +32,7 @@ function startService(stdin: 'pipe' | 'ignore') {
     },
   );
   let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk));
   return { child, output: () => output, exited: once(child, 'exit') as Promise<[number | null, string | null]> };
 }
 
