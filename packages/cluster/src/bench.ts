@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -73,7 +74,17 @@ if (!options['skip-pgbench'] && !pgbench) benchFail(pgbenchMissing);
 if (!options['skip-pgbench'] && !adminUrl)
   benchFail('No PostgreSQL to run pgbench against: set BENCH_ADMIN_DATABASE_URL, or use --skip-pgbench.');
 
-// Memory first, while the cluster is idle; start-up from the status the launcher wrote when it was ready.
+// Memory first, while the cluster is idle; start-up from the status the launcher wrote when it was ready. The services'
+// pools close a connection idle for 30 s, so right after a start the connections its start-up work opened are still
+// there (about a dozen PostgreSQL processes): the idle figure waits for them to close, and that one is kept apart.
+const settledAfterReadyMs = 35_000;
+const justStartedMemory =
+  status && Date.now() - status.readyAt < settledAfterReadyMs ? clusterMemory(status.pid) : undefined;
+if (status && justStartedMemory) {
+  const waitMs = status.readyAt + settledAfterReadyMs - Date.now();
+  console.log(`Waiting ${Math.ceil(waitMs / 1000)} s for the connections the cluster's start opened to close...`);
+  await sleep(waitMs);
+}
 const idleMemory = status ? clusterMemory(status.pid) : undefined;
 const startedAt = status ? clusterStartedAt(status.pid) : undefined;
 const startupSeconds = status && startedAt ? (status.readyAt - startedAt) / 1000 : undefined;
@@ -231,6 +242,7 @@ const report = {
   },
   memory: {
     idle: idleMemory,
+    justStarted: justStartedMemory && { processes: justStartedMemory.processes, pssBytes: justStartedMemory.pssBytes },
     afterLoad: loadedMemory && { processes: loadedMemory.processes, pssBytes: loadedMemory.pssBytes },
   },
   startupSeconds,
