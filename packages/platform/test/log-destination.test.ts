@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import pino from 'pino';
 import { createLogDestination, serviceLoggerOptions } from '../src/logger.js';
+import { serviceScript } from './service-script.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'log-destination-'));
 test.after(() => rmSync(folder, { recursive: true, force: true }));
@@ -95,20 +96,10 @@ test('a process whose log reader is gone still exits, its last lines dropped', a
   assert.equal(code, 0);
 });
 
-// A service with no database, run by runService as server.ts runs one, on a free port.
-const loggingService = `
-  const platform = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
-  await platform.runService({
-    name: 'logging',
-    configSchema: platform.baseConfigSchema.extend({ PORT: platform.portSchema(0) }),
-    buildApp: async (config) => platform.createServiceApp({ service: 'logging', config }),
-  });
-`;
-
 test('a service stopped by SIGTERM writes every line before it exits', async () => {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', loggingService],
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', serviceScript('logging')],
     {
       cwd: new URL('..', import.meta.url),
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,22 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
+import { serviceScript } from './service-script.js';
 
 // `pnpm start` holds each service's stdin: a service run with STOP_WHEN_STDIN_CLOSES stops when its launcher is gone,
 // even killed with SIGKILL. Here the test is the launcher.
-const service = `
-  const platform = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
-  await platform.runService({
-    name: 'watching',
-    configSchema: platform.baseConfigSchema.extend({ PORT: platform.portSchema(0) }),
-    buildApp: async (config) => platform.createServiceApp({ service: 'watching', config }),
-  });
-`;
-
 function startService(stdin: 'pipe' | 'ignore') {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', service],
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', serviceScript('watching')],
     {
       cwd: new URL('..', import.meta.url),
       stdio: [stdin, 'pipe', 'pipe'],

@@ -59,56 +59,65 @@ const isRunning = (pid: number) => {
   }
 };
 
-/** This process's environment without what marks it as a test file: a runner started with it would run nothing. */
-const runnerEnvironment = () =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST')));
+/**
+ * A test run of the fixture that leaves a process, started as `command args` in a process group of its own (as a
+ * terminal's foreground job is), on its own embedded PostgreSQL. Without the variables that mark this process as a
+ * test file: a runner started with them would run nothing.
+ */
+function runLeavingAProcess(folder: string, command: string, args: string[]) {
+  const leftProcessFile = join(folder, 'pid');
+  const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_TEST')));
+  const child = spawn(command, [...args, 'packages/testing/test/fixtures/leaves-a-process.ts'], {
+    cwd: workspaceRoot(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...environment, DATABASE_URL: '', LEFT_PROCESS_FILE: leftProcessFile },
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+  return {
+    child,
+    exited: once(child, 'exit'),
+    output: () => output,
+    /** The pid of the process the fixture left, once it has started it. */
+    async leftProcess() {
+      while (!existsSync(leftProcessFile) || !readFileSync(leftProcessFile, 'utf8')) {
+        assert.equal(child.exitCode, null, output);
+        await sleep(100);
+      }
+      return Number(readFileSync(leftProcessFile, 'utf8'));
+    },
+  };
+}
 
 test(
   'Ctrl-C on `pnpm test` still stops what the tests left running, then ends the run',
   { timeout: 120_000 },
   async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ctrl-c-'));
-    const leftProcessFile = join(folder, 'pid');
-    // `pnpm test`'s runner in a process group of its own, as a terminal's foreground job is: Ctrl-C signals the group.
-    const runner = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        'packages/testing/src/run-tests.ts',
-        'packages/testing/test/fixtures/leaves-a-process.ts',
-      ],
-      {
-        cwd: workspaceRoot(),
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...runnerEnvironment(), DATABASE_URL: '', LEFT_PROCESS_FILE: leftProcessFile },
-      },
-    );
-    let output = '';
-    for (const stream of [runner.stdout, runner.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
-    const exited = once(runner, 'exit');
+    const run = runLeavingAProcess(folder, process.execPath, [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      'packages/testing/src/run-tests.ts',
+    ]);
     let left: number | undefined;
     try {
-      while (!existsSync(leftProcessFile) || !readFileSync(leftProcessFile, 'utf8')) {
-        assert.equal(runner.exitCode, null, output);
-        await sleep(100);
-      }
-      left = Number(readFileSync(leftProcessFile, 'utf8'));
+      left = await run.leftProcess();
       assert.ok(isRunning(left));
 
-      process.kill(-runner.pid!, 'SIGINT');
-      const [code] = await exited;
+      // Ctrl-C signals the foreground group: the runner and its tests, not the process left in a group of its own.
+      process.kill(-run.child.pid!, 'SIGINT');
+      const [code] = await run.exited;
       assert.notEqual(code, 0);
-      assert.match(output, new RegExp(`left 1 processes running \\(${left}\\)`));
+      assert.match(run.output(), new RegExp(`left 1 processes running \\(${left}\\)`));
       for (let waited = 0; isRunning(left); waited += 50) {
         assert.ok(waited < 5_000, `process ${left} still running`);
         await sleep(50);
       }
     } finally {
       if (left && isRunning(left)) process.kill(left, 'SIGKILL');
-      if (runner.exitCode === null) process.kill(-runner.pid!, 'SIGKILL');
+      if (run.child.exitCode === null) process.kill(-run.child.pid!, 'SIGKILL');
       rmSync(folder, { recursive: true, force: true });
     }
   },
@@ -137,30 +146,19 @@ test(
   { timeout: 120_000 },
   async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sigterm-'));
-    const leftProcessFile = join(folder, 'pid');
-    const pnpm = spawn('pnpm', ['test', 'packages/testing/test/fixtures/leaves-a-process.ts'], {
-      cwd: workspaceRoot(),
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...runnerEnvironment(), DATABASE_URL: '', LEFT_PROCESS_FILE: leftProcessFile },
-    });
-    let output = '';
-    for (const stream of [pnpm.stdout, pnpm.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+    const pnpm = runLeavingAProcess(folder, 'pnpm', ['test']);
     let run: number[] = [];
     try {
-      while (!existsSync(leftProcessFile) || !readFileSync(leftProcessFile, 'utf8')) {
-        assert.equal(pnpm.exitCode, null, output);
-        await sleep(100);
-      }
-      run = processTree(pnpm.pid!);
+      await pnpm.leftProcess();
+      run = processTree(pnpm.child.pid!);
       assert.ok(
         run.some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')),
         'the run has its PostgreSQL',
       );
 
-      process.kill(pnpm.pid!, 'SIGTERM');
+      process.kill(pnpm.child.pid!, 'SIGTERM');
       for (let waited = 0; run.some(isRunning); waited += 100) {
-        assert.ok(waited < 30_000, `still running 30 s after the SIGTERM: ${run.filter(isRunning)}\n${output}`);
+        assert.ok(waited < 30_000, `still running 30 s after the SIGTERM: ${run.filter(isRunning)}\n${pnpm.output()}`);
         await sleep(100);
       }
     } finally {
