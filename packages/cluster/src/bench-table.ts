@@ -54,7 +54,7 @@ export function printTable(report: BenchReport) {
       verdict(chat.buy.p50 < 80),
     ],
     [
-      `whole cluster idle, PSS of ${memory.idle?.processes ?? '?'} processes (just started)`,
+      `whole cluster idle, PSS of ${memory.idle?.processes ?? '?'} processes${memory.justStarted ? ' (just started)' : ''}`,
       `${mb(memory.idle?.pssBytes)}${memory.justStarted ? `; ${mb(memory.justStarted.pssBytes)}, ${memory.justStarted.processes} processes` : ''}`,
       '< 500 MB',
       verdict(memory.idle && memory.idle.pssBytes < 500e6),
