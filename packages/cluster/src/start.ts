@@ -45,7 +45,8 @@ function portIsFree(port: number) {
 /** Aborted by Ctrl-C (or SIGTERM, SIGHUP) at any point of the start: each phase stops at its next step. */
 const shutdown = new AbortController();
 let running: RunningService[] = [];
-let databaseStarted = false;
+/** The embedded PostgreSQL's start, once begun: a stop during it waits for it, then stops that server. */
+let databaseStart: Promise<unknown> | undefined;
 /** What the start is doing, for the line that says it was stopped meanwhile. */
 let phase = 'starting';
 
@@ -55,6 +56,30 @@ const serviceUrls = Object.fromEntries(
   serviceCatalog.map(({ name }) => [serviceUrlVariable(name), `http://127.0.0.1:${ports[name]}`]),
 );
 const { signal } = shutdown;
+
+/** The embedded PostgreSQL, started here unless DATABASE_URL names a server of the developer's own. */
+async function startDatabase() {
+  if (environment.DATABASE_URL) {
+    const adminUrl = environment.DATABASE_URL;
+    return { adminUrl, databaseName: new URL(adminUrl).pathname.slice(1) || 'postgres', postgresPort: undefined };
+  }
+  const postgresPort = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
+  console.log(`Starting the embedded PostgreSQL on port ${postgresPort} (data in ${postgresDataDirectory})...`);
+  const starting = startEmbeddedPostgres({
+    dataDirectory: postgresDataDirectory,
+    port: postgresPort,
+    password: environment.POSTGRES_PASSWORD!,
+    persistent: true,
+    // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
+    maxConnections: 100,
+  });
+  databaseStart = starting;
+  const database = await starting.catch((error: unknown) => {
+    signal.throwIfAborted();
+    throw error instanceof Error ? error : new Error(`The embedded PostgreSQL did not start on port ${postgresPort}`);
+  });
+  return { adminUrl: database.adminUrl, databaseName: 'ecommerce', postgresPort };
+}
 
 async function startCluster() {
   await stopLeftoverCluster(dataDirectory, postgresDataDirectory);
@@ -68,42 +93,26 @@ async function startCluster() {
   }
   // Tracing hooks the `require` of the packages it instruments, which a bundle never calls: with it on, dist runs as is.
   const runtime: ServiceRuntime = environment.OTEL_EXPORTER_OTLP_ENDPOINT ? 'compiled' : 'bundled';
-  phase = 'bundling the services and building the web app';
-  const [webDist] = await Promise.all([
-    ensureWebBuild(root, signal),
-    runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
-  ]);
-  signal.throwIfAborted();
   // The services get their own database role only: never the superuser's password or the secret the roles derive from.
   const { POSTGRES_PASSWORD: _superuser, DATABASE_ROLE_SECRET: _roleSecret, ...serviceEnvironment } = environment;
   const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
-  let adminUrl = environment.DATABASE_URL;
-  let databaseName = adminUrl ? new URL(adminUrl).pathname.slice(1) || 'postgres' : 'ecommerce';
-  let postgresPort: number | undefined;
-  if (!adminUrl) {
-    postgresPort = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
-    phase = 'starting PostgreSQL';
-    console.log(`Starting the embedded PostgreSQL on port ${postgresPort} (data in ${postgresDataDirectory})...`);
-    databaseStarted = true;
-    const database = await startEmbeddedPostgres({
-      dataDirectory: postgresDataDirectory,
-      port: postgresPort,
-      password: environment.POSTGRES_PASSWORD!,
-      persistent: true,
-      // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
-      maxConnections: 100,
-    }).catch((error: unknown) => {
+  // The database needs nothing that is built: on a fresh clone PostgreSQL's first start (initdb) and the services'
+  // roles and schemas are made while the bundles are.
+  phase = 'bundling the services, building the web app and starting PostgreSQL';
+  const [[webDist], { adminUrl, databaseName, postgresPort }] = await Promise.all([
+    Promise.all([
+      ensureWebBuild(root, signal),
+      runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
+    ]),
+    startDatabase().then(async (database) => {
       signal.throwIfAborted();
-      throw error instanceof Error ? error : new Error(`The embedded PostgreSQL did not start on port ${postgresPort}`);
-    });
-    adminUrl = database.adminUrl;
-    databaseName = 'ecommerce';
-  }
+      await ensureServiceRoles(database.adminUrl, passwordFor);
+      await ensureServiceSchemas(database.adminUrl, database.databaseName);
+      return database;
+    }),
+  ]);
   signal.throwIfAborted();
-  await ensureServiceRoles(adminUrl, passwordFor);
-  await ensureServiceSchemas(adminUrl, databaseName);
   const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
-  signal.throwIfAborted();
 
   phase = 'starting the services';
   console.log('Starting the six services...');
@@ -159,7 +168,11 @@ async function stopEverything(exitCode: number, reason?: string) {
   shutdown.abort();
   await startup.catch(() => undefined);
   await stopServices(running);
-  if (databaseStarted) await stopEmbeddedPostgres(postgresDataDirectory);
+  if (databaseStart) {
+    // The bundling may have failed, or Ctrl-C come, while PostgreSQL was still starting beside it.
+    await databaseStart.catch(() => undefined);
+    await stopEmbeddedPostgres(postgresDataDirectory);
+  }
   removeClusterStatus(dataDirectory);
   releaseLock();
   process.exit(exitCode);
