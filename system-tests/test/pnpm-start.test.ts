@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -237,5 +237,27 @@ test(
       assert.doesNotMatch(seeding.output(), /seeded \d+ demo products/);
       break;
     }
+  },
+);
+
+test(
+  'Ctrl-C while a fresh clone builds and PostgreSQL starts beside the build stops both: no server is left behind',
+  { skip, timeout: 300_000 },
+  async () => {
+    const settings = await clusterSettings();
+    // Sources newer than what was built, as on a fresh clone: the web app and every service are built again, and
+    // Ctrl-C stops the web build at once, while PostgreSQL's first start (initdb) is still going.
+    const now = new Date();
+    for (const source of ['web/index.html', 'packages/platform/src/errors.ts'])
+      utimesSync(join(root, source), now, now);
+    const starting = startLauncher(settings);
+    await starting.printed(/Starting the embedded PostgreSQL/);
+    assert.match(starting.output(), /Building the web app/);
+    await interrupt(starting, settings.CLUSTER_DATA_DIR, []);
+    assert.match(
+      starting.output(),
+      /Stopping the cluster \(it was building the web app, bundling the services and starting PostgreSQL\)/,
+    );
+    assert.ok(!existsSync(join(settings.CLUSTER_DATA_DIR, 'postgres', 'postmaster.pid')), 'PostgreSQL stopped');
   },
 );

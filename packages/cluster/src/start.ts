@@ -45,10 +45,18 @@ function portIsFree(port: number) {
 /** Aborted by Ctrl-C (or SIGTERM, SIGHUP) at any point of the start: each phase stops at its next step. */
 const shutdown = new AbortController();
 let running: RunningService[] = [];
-/** The embedded PostgreSQL's start, once begun: a stop during it waits for it, then stops that server. */
-let databaseStart: Promise<unknown> | undefined;
-/** What the start is doing, for the line that says it was stopped meanwhile. */
-let phase = 'starting';
+let databaseStarted = false;
+/**
+ * What the start is doing (two things at once while it builds): the line that says it was stopped names it, and a stop
+ * waits for all of it to end, so that nothing it started (PostgreSQL's first start, esbuild) outlives the launcher.
+ */
+const activities = new Map<string, Promise<unknown>>();
+let started = false;
+function doing<Result>(activity: string, work: () => Promise<Result>) {
+  const running = work().finally(() => activities.delete(activity));
+  activities.set(activity, running);
+  return running;
+}
 
 // CLUSTER_BASE_PORT=9000 puts the services on 9000-9005, next to a cluster on the usual 8000-8005.
 const ports = servicePorts(Number(environment.CLUSTER_BASE_PORT ?? 8000));
@@ -65,16 +73,15 @@ async function startDatabase() {
   }
   const postgresPort = Number(environment.EMBEDDED_POSTGRES_PORT ?? 54329);
   console.log(`Starting the embedded PostgreSQL on port ${postgresPort} (data in ${postgresDataDirectory})...`);
-  const starting = startEmbeddedPostgres({
+  databaseStarted = true;
+  const database = await startEmbeddedPostgres({
     dataDirectory: postgresDataDirectory,
     port: postgresPort,
     password: environment.POSTGRES_PASSWORD!,
     persistent: true,
     // Six pools of DATABASE_POOL_MAX (10) connections, pnpm bench's pgbench clients, and room for psql.
     maxConnections: 100,
-  });
-  databaseStart = starting;
-  const database = await starting.catch((error: unknown) => {
+  }).catch((error: unknown) => {
     signal.throwIfAborted();
     throw error instanceof Error ? error : new Error(`The embedded PostgreSQL did not start on port ${postgresPort}`);
   });
@@ -98,13 +105,13 @@ async function startCluster() {
   const passwordFor = rolePasswords(environment.DATABASE_ROLE_SECRET!);
   // The database needs nothing that is built: on a fresh clone PostgreSQL's first start (initdb) and the services'
   // roles and schemas are made while the bundles are.
-  phase = 'bundling the services, building the web app and starting PostgreSQL';
-  const [[webDist], { adminUrl, databaseName, postgresPort }] = await Promise.all([
-    Promise.all([
-      ensureWebBuild(root, signal),
+  const [webDist, , { adminUrl, databaseName, postgresPort }] = await Promise.all([
+    doing('building the web app', () => ensureWebBuild(root, signal)),
+    doing('bundling the services', (): Promise<unknown> =>
       runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
-    ]),
-    startDatabase().then(async (database) => {
+    ),
+    doing('starting PostgreSQL', async () => {
+      const database = await startDatabase();
       signal.throwIfAborted();
       await ensureServiceRoles(database.adminUrl, passwordFor);
       await ensureServiceSchemas(database.adminUrl, database.databaseName);
@@ -114,25 +121,26 @@ async function startCluster() {
   signal.throwIfAborted();
   const databaseUrls = serviceDatabaseUrls(adminUrl, databaseName, passwordFor);
 
-  phase = 'starting the services';
   console.log('Starting the six services...');
-  running = await launchServices({
-    root,
-    runtime,
-    signal,
-    environmentFor: (name) => ({
-      // A laptop's services stay on loopback unless HOST says otherwise.
-      HOST: '127.0.0.1',
-      ...serviceEnvironment,
-      ...serviceUrls,
-      PORT: String(ports[name]),
-      DATABASE_URL: databaseUrls[name],
-      ...(name === 'orchestrator' ? { WEB_DIST_DIR: webDist } : {}),
+  running = await doing('starting the services', () =>
+    launchServices({
+      root,
+      runtime,
+      signal,
+      environmentFor: (name) => ({
+        // A laptop's services stay on loopback unless HOST says otherwise.
+        HOST: '127.0.0.1',
+        ...serviceEnvironment,
+        ...serviceUrls,
+        PORT: String(ports[name]),
+        DATABASE_URL: databaseUrls[name],
+        ...(name === 'orchestrator' ? { WEB_DIST_DIR: webDist } : {}),
+      }),
+      onOutput: (name, line) => console.log(formatLogLine(name, line)),
+    }).catch((error: Error) => {
+      throw signal.aborted ? error : new Error(`${error.message}. See its output above.`);
     }),
-    onOutput: (name, line) => console.log(formatLogLine(name, line)),
-  }).catch((error: Error) => {
-    throw signal.aborted ? error : new Error(`${error.message}. See its output above.`);
-  });
+  );
   const servicePids = Object.fromEntries(running.map((service) => [service.name, service.process.pid]));
   writeClusterStatus(dataDirectory, { pid: process.pid, ports, servicePids, postgresPort, readyAt: Date.now() });
   for (const service of running) {
@@ -142,15 +150,16 @@ async function startCluster() {
   }
 
   if (environment.DEMO_CATALOG !== 'off') {
-    phase = 'seeding the demo catalog';
-    const seeded = await seedDemoCatalogIfEmpty(
-      { url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY!, signal },
-      (count) => console.log(`Seeding the empty catalog with ${count} demo products...`),
+    const seeded = await doing('seeding the demo catalog', () =>
+      seedDemoCatalogIfEmpty(
+        { url: serviceUrls.PRODUCT_SERVICE_URL!, internalApiKey: environment.INTERNAL_API_KEY!, signal },
+        (count) => console.log(`Seeding the empty catalog with ${count} demo products...`),
+      ),
     );
     if (seeded)
       console.log(`The catalog was empty: seeded ${seeded.created} demo products (DEMO_CATALOG=off skips this).`);
   }
-  phase = 'running';
+  started = true;
 }
 
 const startup = startCluster();
@@ -164,15 +173,15 @@ async function stopEverything(exitCode: number, reason?: string) {
   if (stopping) return;
   stopping = true;
   if (reason) console.error(`\n${reason}`);
-  console.log(phase === 'running' ? '\nStopping the cluster...' : `\nStopping the cluster (it was ${phase})...`);
+  const under = [...activities.keys()];
+  const phase = under.length > 1 ? `${under.slice(0, -1).join(', ')} and ${under.at(-1)}` : (under[0] ?? 'starting');
+  console.log(started ? '\nStopping the cluster...' : `\nStopping the cluster (it was ${phase})...`);
   shutdown.abort();
   await startup.catch(() => undefined);
+  // The start failed at what ended first: what ran beside it is still to end (the web build stops at the signal).
+  await Promise.allSettled(activities.values());
   await stopServices(running);
-  if (databaseStart) {
-    // The bundling may have failed, or Ctrl-C come, while PostgreSQL was still starting beside it.
-    await databaseStart.catch(() => undefined);
-    await stopEmbeddedPostgres(postgresDataDirectory);
-  }
+  if (databaseStarted) await stopEmbeddedPostgres(postgresDataDirectory);
   removeClusterStatus(dataDirectory);
   releaseLock();
   process.exit(exitCode);

@@ -28,15 +28,27 @@ export async function ensureWebBuild(root: string, signal?: AbortSignal) {
   // Built aside (git-ignored) and then moved into place: a second build at the same time (`pnpm start` beside the
   // browser tests) never empties the folder the other is writing or serving from, so Vite's own lock, which would
   // fail the second, is bypassed.
+  signal?.throwIfAborted();
   const staging = mkdtempSync(join(web, 'node_modules', '.web-build-'));
+  // In a process group of its own, stopped as a whole when `pnpm start` is: Vite's esbuild outlived Vite by seconds.
+  const ownGroup = process.platform !== 'win32';
   const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', staging, '--bypass-lock'], {
     cwd: web,
     stdio: 'inherit',
-    // `pnpm start` stopped meanwhile: Vite is stopped too, and the build rejects.
-    ...(signal ? { signal } : {}),
+    detached: ownGroup,
   });
+  const stop = () => {
+    try {
+      if (ownGroup) process.kill(-build.pid!, 'SIGTERM');
+      else build.kill();
+    } catch {
+      // It has just exited by itself.
+    }
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     const [code] = (await once(build, 'exit')) as [number | null];
+    signal?.throwIfAborted();
     if (code !== 0) throw new Error('The web app did not build; see the output above');
     rmSync(dist, { recursive: true, force: true });
     try {
@@ -46,6 +58,7 @@ export async function ensureWebBuild(root: string, signal?: AbortSignal) {
       if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
   } finally {
+    signal?.removeEventListener('abort', stop);
     rmSync(staging, { recursive: true, force: true });
   }
   return dist;
