@@ -62,7 +62,7 @@ function decodeAttributes(attributes: OtlpAttribute[] = []) {
 }
 
 /** Flattens one OTLP/HTTP JSON trace export (the body of POST /v1/traces). */
-export function decodeTraceExport(body: OtlpExport): ReceivedSpan[] {
+function decodeTraceExport(body: OtlpExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((resourceSpans) => {
     const service = String(decodeAttributes(resourceSpans.resource?.attributes)['service.name'] ?? 'unknown');
     return (resourceSpans.scopeSpans ?? []).flatMap((scopeSpans) =>

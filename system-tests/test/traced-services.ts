@@ -12,7 +12,7 @@ import {
 } from '@ecomm/cluster';
 import { testEnvironment, type TestDatabase } from '@ecomm/testing';
 
-export interface TracedService {
+interface TracedService {
   name: ServiceName;
   url: string;
   /** The service's JSON log lines, parsed, once one matches: services write info lines in batches, a fraction of a second late. */

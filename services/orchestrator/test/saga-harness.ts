@@ -36,7 +36,7 @@ export function runnerOptions(
   return { repository, logger: silentLogger, heartbeatMs: 60_000, attempts: 3, backoffMs: 1, ...overrides };
 }
 
-export type Data = Record<string, string>;
+type Data = Record<string, string>;
 type Input = { label: string };
 type Step = SagaDefinition<Input, Data>['steps'][number];
 
@@ -129,7 +129,7 @@ export const alongsideSaga = (behaviour: Record<string, FakeStep> = {}) =>
 export const callsOf = (trajectory: string[], call: string) => trajectory.filter((each) => each === call).length;
 
 /** What the sweep does once the run's heartbeat is old enough: claims it (runs of earlier tests may come first). */
-export async function takeOverRun(repository: SagaRepository, id: string) {
+async function takeOverRun(repository: SagaRepository, id: string) {
   for (let claimed = 0; claimed < 20; claimed++) {
     const owner = await repository.claimStale(0);
     if (owner?.sagaId === id) return owner;
