@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -259,5 +260,39 @@ test(
       /Stopping the cluster \(it was building the web app, bundling the services and starting PostgreSQL\)/,
     );
     assert.ok(!existsSync(join(settings.CLUSTER_DATA_DIR, 'postgres', 'postmaster.pid')), 'PostgreSQL stopped');
+  },
+);
+
+test(
+  'a stop while the server of DATABASE_URL accepts connections and never answers ends the start at once',
+  { skip, timeout: 120_000 },
+  async () => {
+    const settings = await clusterSettings();
+    const sockets: Socket[] = [];
+    let connected: () => void;
+    const firstConnection = new Promise<void>((resolve) => (connected = resolve));
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const starting = startLauncher({
+        ...settings,
+        DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${port}/shop`,
+      });
+      await Promise.race([
+        firstConnection,
+        starting.exited.then(() => assert.fail(`the launcher exited before it connected:\n${starting.output()}`)),
+      ]);
+      const stoppedAt = Date.now();
+      await interrupt(starting, settings.CLUSTER_DATA_DIR, []);
+      assert.ok(Date.now() - stoppedAt < 15_000, `the stop took ${Date.now() - stoppedAt} ms`);
+      assert.match(starting.output(), /Stopping the cluster \(it was [^)]*preparing the database\)/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   },
 );

@@ -56,9 +56,11 @@ const launched: ChildProcess[] = [];
  * runs `pnpm start` itself (pnpm, then the shell it runs the script in, then the launcher).
  */
 export function startLauncher(settings: Record<string, string>, { throughPnpm = false } = {}): Launcher {
-  const environment: Record<string, string | undefined> = { ...process.env, ...settings };
+  // What this process inherited is left out; a test's own settings (its DATABASE_URL too) go in.
+  const environment: Record<string, string | undefined> = { ...process.env };
   for (const name of inherited) delete environment[name];
   for (const name of Object.keys(environment)) if (name.startsWith('NODE_TEST')) delete environment[name];
+  Object.assign(environment, settings);
   const [command, args] = throughPnpm ? ['pnpm', ['start']] : [process.execPath, startCommand()];
   const child = spawn(command, args, {
     cwd: root,

@@ -15,7 +15,8 @@ function withCredentials(url: string, user: string, password: string) {
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>) {
-  const client = new pg.Client({ connectionString: url });
+  // A server that accepts connections and never answers would otherwise hold the start for ever.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 30_000 });
   await client.connect();
   try {
     return await work(client);

@@ -1,4 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -133,13 +134,21 @@ export async function ensureServiceBundles(root: string) {
   return stale;
 }
 
-/** What the `compiled` runtime runs: dist, brought up to date by an incremental `tsc -b` (quick when nothing changed). */
-export function buildDist(root: string) {
+/**
+ * What the `compiled` runtime runs: dist, brought up to date by an incremental `tsc -b` (quick when nothing changed).
+ * Asynchronous, so that PostgreSQL starts beside it and a stop is heard at once (the signal stops the compiler).
+ */
+export async function buildDist(root: string, signal?: AbortSignal) {
   console.log('Building dist with tsc -b (tracing is on: the services run it unbundled)...');
   const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
-  try {
-    execFileSync(process.execPath, [tsc, '-b'], { cwd: root, stdio: 'inherit' });
-  } catch {
+  const compiling = spawn(process.execPath, [tsc, '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+    ...(signal ? { signal } : {}),
+  });
+  const [code] = (await once(compiling, 'exit')) as [number | null];
+  signal?.throwIfAborted();
+  if (code !== 0) {
     throw new Error(
       'tsc -b failed (its errors are above); fix them, or unset OTEL_EXPORTER_OTLP_ENDPOINT to start from the bundles.',
     );

@@ -53,7 +53,11 @@ let databaseStarted = false;
 const activities = new Map<string, Promise<unknown>>();
 let started = false;
 function doing<Result>(activity: string, work: () => Promise<Result>) {
-  const running = work().finally(() => activities.delete(activity));
+  // One that failed stays named: the stop it causes says what the start was doing.
+  const running = work().then((result) => {
+    activities.delete(activity);
+    return result;
+  });
   activities.set(activity, running);
   return running;
 }
@@ -64,6 +68,16 @@ const serviceUrls = Object.fromEntries(
   serviceCatalog.map(({ name }) => [serviceUrlVariable(name), `http://127.0.0.1:${ports[name]}`]),
 );
 const { signal } = shutdown;
+
+/** Rejects at a stop without waiting for `work`, which starts nothing that could outlive the launcher. */
+function abandonedAtStop<Result>(work: Promise<Result>) {
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(signal.reason as Error);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  return Promise.race([work, stopped]);
+}
 
 /** The embedded PostgreSQL, started here unless DATABASE_URL names a server of the developer's own. */
 async function startDatabase() {
@@ -108,13 +122,17 @@ async function startCluster() {
   const [webDist, , { adminUrl, databaseName, postgresPort }] = await Promise.all([
     doing('building the web app', () => ensureWebBuild(root, signal)),
     doing('bundling the services', (): Promise<unknown> =>
-      runtime === 'bundled' ? ensureServiceBundles(root) : Promise.resolve().then(() => buildDist(root)),
+      runtime === 'bundled' ? ensureServiceBundles(root) : buildDist(root, signal),
     ),
-    doing('starting PostgreSQL', async () => {
+    doing(environment.DATABASE_URL ? 'preparing the database' : 'starting PostgreSQL', async () => {
       const database = await startDatabase();
       signal.throwIfAborted();
-      await ensureServiceRoles(database.adminUrl, passwordFor);
-      await ensureServiceSchemas(database.adminUrl, database.databaseName);
+      // A server of DATABASE_URL that does not answer would hold a stop for ever.
+      await abandonedAtStop(
+        ensureServiceRoles(database.adminUrl, passwordFor).then(() =>
+          ensureServiceSchemas(database.adminUrl, database.databaseName),
+        ),
+      );
       return database;
     }),
   ]);

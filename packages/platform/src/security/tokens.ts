@@ -47,9 +47,8 @@ export function createTokenService(settings: TokenSettings) {
     },
 
     async verify(token: string): Promise<AuthenticatedUser> {
-      const verificationKey = await key();
       try {
-        const { payload } = await jwtVerify(token, verificationKey, {
+        const { payload } = await jwtVerify(token, await key(), {
           algorithms: ['HS256'],
           issuer: settings.issuer,
           audience: settings.audience,
