@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
@@ -76,22 +76,39 @@ function importedFrom(metafile: Metafile, entry: string) {
  * their decoding takes when it exits. Its script sits beside this module: TypeScript under tsx (the tests, whose Node
  * options it inherits), JavaScript in the launcher's bundle (packages/cluster/start.mjs makes both).
  */
-async function keepWorkspaceMappingsApart(mapPaths: string[]) {
+async function keepWorkspaceMappingsApart(mapPaths: string[], signal?: AbortSignal) {
   const script = join(dirname(bundlerCode), `keep-workspace-mappings${extname(bundlerCode)}`);
-  await promisify(execFile)(process.execPath, [...process.execArgv, script, ...mapPaths]);
+  await promisify(execFile)(process.execPath, [...process.execArgv, script, ...mapPaths], signal ? { signal } : {});
 }
 
-/** Bundles the services whose bundle is missing or older than anything it was made from; returns their names. */
-export async function ensureServiceBundles(root: string) {
+/**
+ * Bundles the services whose bundle is missing or older than anything it was made from; returns their names. `signal`
+ * stops esbuild, and the bundling rejects at once.
+ */
+export async function ensureServiceBundles(root: string, signal?: AbortSignal) {
   const stale = serviceCatalog.map(({ name }) => name).filter((name) => !isFresh(root, name));
   if (stale.length === 0) return stale;
   console.log(`Bundling the ${stale.join(', ')} service${stale.length > 1 ? 's' : ''} (their sources changed)...`);
+  // Until a bundle's inputs are written anew, it is stale: one written but not finished (its map not yet cut, its
+  // inputs those of the bundle before) must not pass for fresh after a stop or a crash.
+  for (const name of stale) rmSync(inputsFile(root, name), { force: true });
   const esbuild = await import('esbuild');
+  // esbuild.stop() ends its process but leaves a build under way unanswered for ever: the stop answers for it.
+  let stopBundling = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stopBundling = () => {
+      void esbuild.stop();
+      reject(signal?.reason as Error);
+    };
+  });
+  stopped.catch(() => undefined);
+  signal?.addEventListener('abort', stopBundling, { once: true });
   // A bundle is dated from when it began: a file saved while it was being made leaves it stale.
   const startedAt = new Date();
   try {
+    signal?.throwIfAborted();
     // One build for all of them: the modules they share (Fastify, zod, pg...) are read and parsed once.
-    const { metafile } = await esbuild.build({
+    const building = esbuild.build({
       entryPoints: stale.map((name) => ({
         in: join(root, 'services', name, 'src', 'server.ts'),
         out: serviceBundle(name).replace(/\.js$/, ''),
@@ -119,7 +136,11 @@ export async function ensureServiceBundles(root: string) {
         js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
       },
     });
-    await keepWorkspaceMappingsApart(stale.map((name) => join(root, `${serviceBundle(name)}.map`)));
+    const { metafile } = await Promise.race([building, stopped]);
+    await keepWorkspaceMappingsApart(
+      stale.map((name) => join(root, `${serviceBundle(name)}.map`)),
+      signal,
+    );
     for (const name of stale) {
       // What pnpm installs changes only with the two files isFresh adds: the workspace's own files are to watch.
       const inputs = [...importedFrom(metafile, `services/${name}/src/server.ts`)]
@@ -128,7 +149,11 @@ export async function ensureServiceBundles(root: string) {
       writeFileSync(inputsFile(root, name), JSON.stringify(inputs));
       utimesSync(join(root, serviceBundle(name)), startedAt, startedAt);
     }
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
   } finally {
+    signal?.removeEventListener('abort', stopBundling);
     await esbuild.stop();
   }
   return stale;

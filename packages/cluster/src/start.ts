@@ -122,7 +122,7 @@ async function startCluster() {
   const [webDist, , { adminUrl, databaseName, postgresPort }] = await Promise.all([
     doing('building the web app', () => ensureWebBuild(root, signal)),
     doing('bundling the services', (): Promise<unknown> =>
-      runtime === 'bundled' ? ensureServiceBundles(root) : buildDist(root, signal),
+      runtime === 'bundled' ? ensureServiceBundles(root, signal) : buildDist(root, signal),
     ),
     doing(environment.DATABASE_URL ? 'preparing the database' : 'starting PostgreSQL', async () => {
       const database = await startDatabase();

@@ -99,3 +99,13 @@ test("a bundled service's stack trace names its TypeScript file and line", async
   };
   assert.deepEqual(sources, ['../../src/server.ts']);
 });
+
+test('a stop while bundling rejects, and what it was bundling is bundled again by the next start', async () => {
+  write(join(root, 'services', 'payment', 'src', 'server.ts'), "console.log('payment v9' as string);\n", 0);
+  const stop = new AbortController();
+  const bundling = ensureServiceBundles(root, stop.signal);
+  stop.abort();
+  await assert.rejects(bundling, { name: 'AbortError' });
+  assert.deepEqual(await ensureServiceBundles(root), ['payment'], 'the stopped bundle is still stale');
+  assert.equal(run('payment'), 'payment v9\n');
+});
