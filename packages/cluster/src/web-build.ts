@@ -30,7 +30,8 @@ export async function ensureWebBuild(root: string, signal?: AbortSignal) {
   // fail the second, is bypassed.
   signal?.throwIfAborted();
   const staging = mkdtempSync(join(web, 'node_modules', '.web-build-'));
-  // In a process group of its own, stopped as a whole when `pnpm start` is: Vite's esbuild outlived Vite by seconds.
+  // In a process group of its own, stopped as a whole when `pnpm start` is, and waited for: nothing of it outlives
+  // the launcher.
   const ownGroup = process.platform !== 'win32';
   const build = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', staging, '--bypass-lock'], {
     cwd: web,
