@@ -61,3 +61,20 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals, timeoutMs
     await sleep(50);
   }
 }
+
+/**
+ * Settles as `work` does, or rejects with the signal's reason as soon as it aborts (at once if it has), after calling
+ * `onAbort`: for work a stop must not wait for, such as a connection to a server that never answers.
+ */
+export function abandonedAtAbort<Result>(work: Promise<Result>, signal: AbortSignal | undefined, onAbort = () => {}) {
+  if (!signal) return work;
+  return new Promise<Result>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}

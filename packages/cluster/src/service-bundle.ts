@@ -7,6 +7,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile, Plugin } from 'esbuild';
+import { abandonedAtAbort } from './processes.js';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
 
 /**
@@ -93,16 +94,6 @@ export async function ensureServiceBundles(root: string, signal?: AbortSignal) {
   // inputs those of the bundle before) must not pass for fresh after a stop or a crash.
   for (const name of stale) rmSync(inputsFile(root, name), { force: true });
   const esbuild = await import('esbuild');
-  // esbuild.stop() ends its process but leaves a build under way unanswered for ever: the stop answers for it.
-  let stopBundling = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    stopBundling = () => {
-      void esbuild.stop();
-      reject(signal?.reason as Error);
-    };
-  });
-  stopped.catch(() => undefined);
-  signal?.addEventListener('abort', stopBundling, { once: true });
   // A bundle is dated from when it began: a file saved while it was being made leaves it stale.
   const startedAt = new Date();
   try {
@@ -136,7 +127,8 @@ export async function ensureServiceBundles(root: string, signal?: AbortSignal) {
         js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
       },
     });
-    const { metafile } = await Promise.race([building, stopped]);
+    // esbuild.stop() ends its process but leaves a build under way unanswered for ever: the stop answers for it.
+    const { metafile } = await abandonedAtAbort(building, signal, () => void esbuild.stop());
     await keepWorkspaceMappingsApart(
       stale.map((name) => join(root, `${serviceBundle(name)}.map`)),
       signal,
@@ -153,7 +145,6 @@ export async function ensureServiceBundles(root: string, signal?: AbortSignal) {
     signal?.throwIfAborted();
     throw error;
   } finally {
-    signal?.removeEventListener('abort', stopBundling);
     await esbuild.stop();
   }
   return stale;

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, stopEmbeddedPostgres } from './embedded-postgres
 import { launchServices, stopServices, type RunningService, type ServiceRuntime } from './launch.js';
 import { stopLeftoverCluster } from './leftover-cluster.js';
 import { formatLogLine } from './log-format.js';
+import { abandonedAtAbort } from './processes.js';
 import { buildDist, ensureServiceBundles } from './service-bundle.js';
 import { ensureWebBuild } from './web-build.js';
 import { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
@@ -69,16 +70,6 @@ const serviceUrls = Object.fromEntries(
 );
 const { signal } = shutdown;
 
-/** Rejects at a stop without waiting for `work`, which starts nothing that could outlive the launcher. */
-function abandonedAtStop<Result>(work: Promise<Result>) {
-  const stopped = new Promise<never>((_, reject) => {
-    const stop = () => reject(signal.reason as Error);
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-  return Promise.race([work, stopped]);
-}
-
 /** The embedded PostgreSQL, started here unless DATABASE_URL names a server of the developer's own. */
 async function startDatabase() {
   if (environment.DATABASE_URL) {
@@ -128,10 +119,11 @@ async function startCluster() {
       const database = await startDatabase();
       signal.throwIfAborted();
       // A server of DATABASE_URL that does not answer would hold a stop for ever.
-      await abandonedAtStop(
+      await abandonedAtAbort(
         ensureServiceRoles(database.adminUrl, passwordFor).then(() =>
           ensureServiceSchemas(database.adminUrl, database.databaseName),
         ),
+        signal,
       );
       return database;
     }),
@@ -196,7 +188,8 @@ async function stopEverything(exitCode: number, reason?: string) {
   console.log(started ? '\nStopping the cluster...' : `\nStopping the cluster (it was ${phase})...`);
   shutdown.abort();
   await startup.catch(() => undefined);
-  // The start failed at what ended first: what ran beside it is still to end (the web build stops at the signal).
+  // The start failed at what ended first: what ran beside it is still to end (the web build and the bundling stop at
+  // the signal, the database's preparation is abandoned).
   await Promise.allSettled(activities.values());
   await stopServices(running);
   if (databaseStarted) await stopEmbeddedPostgres(postgresDataDirectory);

@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { spawnService } from '../src/launch.js';
+import { isRunning, procStat } from '../src/processes.js';
 import { ensureServiceBundles, serviceBundle } from '../src/service-bundle.js';
 import { serviceCatalog, type ServiceName } from '../src/service-catalog.js';
 
@@ -109,3 +122,53 @@ test('a stop while bundling rejects, and what it was bundling is bundled again b
   assert.deepEqual(await ensureServiceBundles(root), ['payment'], 'the stopped bundle is still stale');
   assert.equal(run('payment'), 'payment v9\n');
 });
+
+/**
+ * The bundler's esbuild services this test process started. tsx, which loads the test, runs an esbuild of its own
+ * version beside them.
+ */
+async function bundlerEsbuildChildren() {
+  const service = `--service=${(await import('esbuild')).version}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      const stat = procStat(pid);
+      if (stat?.name !== 'esbuild' || Number(stat.fields[1]) !== process.pid || !isRunning(pid)) return false;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(service);
+    });
+}
+
+async function until(condition: () => Promise<boolean>, what: string) {
+  for (const deadline = Date.now() + 30_000; !(await condition()); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error(`waited 30 s for ${what}`);
+  }
+}
+
+test(
+  "a stop in the middle of esbuild's build ends esbuild at once, writes no bundle, and leaves it to be made again",
+  { skip: process.platform !== 'linux' && 'reads /proc' },
+  async () => {
+    // A module big enough that esbuild takes a while over it: the stop comes while it is at work.
+    const statements = Array.from({ length: 150_000 }, (_, index) => `export const value${index}: number = ${index};`);
+    write(join(root, 'services', 'order', 'src', 'big.ts'), statements.join('\n'), 0);
+    write(
+      join(root, 'services', 'order', 'src', 'server.ts'),
+      "import * as big from './big.js';\nconsole.log('order v10', Object.keys(big).length);\n",
+      0,
+    );
+    const bundle = join(root, serviceBundle('order'));
+    const before = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+    // The earlier tests' esbuild may still be on its way out: the one to stop must be this bundling's.
+    await until(async () => (await bundlerEsbuildChildren()).length === 0, 'the earlier esbuild to exit');
+    const stop = new AbortController();
+    const bundling = ensureServiceBundles(root, stop.signal);
+    await until(async () => (await bundlerEsbuildChildren()).length > 0, 'esbuild to start');
+    stop.abort();
+    await assert.rejects(bundling, { name: 'AbortError' });
+    assert.deepEqual(await bundlerEsbuildChildren(), [], 'esbuild is stopped, not left to finish');
+    assert.equal(existsSync(bundle) ? statSync(bundle).mtimeMs : 0, before, 'no bundle was written');
+    assert.deepEqual(await ensureServiceBundles(root), ['order'], 'the next start bundles it');
+    assert.equal(run('order'), 'order v10 150000\n');
+  },
+);
