@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+import pg from 'pg';
 import { withParametersInlined } from '../src/database/inline-parameters.js';
+
+// pg's own conversion of a parameter to the text it sends.
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue: (value: unknown) => string;
+};
 
 test('parameters are written in as quoted constants, outside strings, quoted names and comments only', () => {
   assert.equal(
@@ -9,6 +17,22 @@ test('parameters are written in as quoted constants, outside strings, quoted nam
   );
   assert.equal(withParametersInlined('select $1, $2, $3', [null, undefined, true]), "select null, null, 'true'");
   assert.equal(withParametersInlined('select $1 - $2 / 2', [-1.5, 10n]), "select '-1.5' - '10' / 2");
+});
+
+test('an array is written in as the constant of the text pg sends for it, which its cast types', () => {
+  const arrays = [
+    [1, -2, 3n],
+    [],
+    ["O'Brien", 'a"b', 'back\\slash', 'x,y', '{}', 'NULL', ''],
+    [null, 'z'],
+    [[1, 2], [3]],
+    [true],
+  ];
+  for (const array of arrays) {
+    const written = withParametersInlined('select $1::text[]', [array]);
+    assert.equal(written, `select ${pg.escapeLiteral(prepareValue(array))}::text[]`, inspect(array));
+  }
+  assert.equal(withParametersInlined('select $1::int[]', [[1, 2]]), `select '{"1","2"}'::int[]`);
 });
 
 test('quotes and backslashes in a value stay inside its constant', () => {
@@ -33,7 +57,17 @@ test('anything not plainly understood is left to be sent with its parameters', (
     'select $2',
   ];
   for (const text of unclear) assert.equal(withParametersInlined(text, ['x']), undefined, text);
-  for (const value of [Buffer.from('x'), new Date(0), [1, 2], { a: 1 }, 'nul\0', Number.NaN, Infinity]) {
+  const notWritten = [
+    Buffer.from('x'),
+    new Date(0),
+    [new Date(0)],
+    [{ a: 1 }],
+    [Number.NaN],
+    ['nul\0'],
+    { a: 1 },
+    'nul\0',
+  ];
+  for (const value of notWritten) {
     assert.equal(withParametersInlined('select $1', [value]), undefined, String(value));
   }
 });

@@ -40,10 +40,10 @@ test('a void of a charged order, with its key, and the saga’s look-up of an or
     prune,
   );
   assert.equal(voided.result.statusCode, 200, voided.result.body);
-  // BEGIN with the key, order lock, fence, the capture locked, its refund, its new status, the answer's read, answer
-  // with COMMIT: the void joins the request's transaction (no savepoint), the payments come with their refunds in one
-  // read.
-  assert.equal(voided.roundTrips, 8);
+  // BEGIN and the key with the order lock, fence, the capture locked, its refund, its new status, the answer's read,
+  // answer with COMMIT: the void joins the request's transaction (no savepoint), the payments come with their refunds
+  // in one read.
+  assert.equal(voided.roundTrips, 7);
   const listed = await roundTripsDuring(
     'payment',
     () => app.inject({ method: 'GET', url: `/?order_id=${orderId}`, headers: internalHeaders }),

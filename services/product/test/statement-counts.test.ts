@@ -24,12 +24,13 @@ async function newLines(count: number) {
   return created.map((product, index) => ({ product_id: product.id, quantity: index + 1 }));
 }
 
-test('a reservation with its key: BEGIN with the claim, the work, the answer with COMMIT, whatever its lines; alone without', async () => {
+test('a reservation with its key: BEGIN and the claim with the work, the answer with COMMIT, whatever its lines; alone without', async () => {
   for (const count of [1, 3]) {
     const body = { reservation_id: uniqueId('counted'), lines: await newLines(count) };
     const key = { 'idempotency-key': uniqueId('reserve') };
-    // BEGIN with the key, the reservation (locks, id, stock and lines in one statement), the answer with COMMIT.
-    assert.equal(await roundTrips(() => products().reserve(body, key), 201), 3, `${count} lines`);
+    // BEGIN and the key with the reservation (locks, id, stock and lines in one statement, its arrays written in), the
+    // answer with COMMIT. Was 3 while the key's claim was a round trip of its own.
+    assert.equal(await roundTrips(() => products().reserve(body, key), 201), 2, `${count} lines`);
     const unkeyed = { reservation_id: uniqueId('unkeyed'), lines: await newLines(count) };
     // Without a key there is no transaction to open: the statement is all or nothing by itself.
     assert.equal(await roundTrips(() => products().reserve(unkeyed), 201), 1, `${count} lines without a key`);
@@ -48,8 +49,8 @@ test('a release and a restock move the stock of all their lines in one statement
     assert.equal((await products().reserve({ reservation_id: keyedId, lines })).statusCode, 201);
     const key = { 'idempotency-key': uniqueId('release') };
     const keyedRelease = () => products().call('POST', `/reservations/${keyedId}/release`, {}, key);
-    // BEGIN with the key, the release, the answer with COMMIT.
-    assert.equal(await roundTrips(keyedRelease, 200), 3, `release of ${count} lines with its key`);
+    // BEGIN and the key with the release, the answer with COMMIT.
+    assert.equal(await roundTrips(keyedRelease, 200), 2, `release of ${count} lines with its key`);
     const restock = () => products().call('POST', '/restocks', { restock_id: uniqueId('restock'), lines });
     // BEGIN with the restock id, lines and stock, COMMIT.
     assert.equal(await roundTrips(restock, 201), 3, `restock of ${count} lines`);

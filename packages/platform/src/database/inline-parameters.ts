@@ -1,17 +1,36 @@
 import pg from 'pg';
 
+const isNumber = (value: unknown) =>
+  typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value));
+
+/** An array's text as pg sends it (`{"1","it's"}`, NULL for null), or undefined for elements it formats otherwise. */
+function arrayText(values: unknown[]): string | undefined {
+  const elements: string[] = [];
+  for (const value of values) {
+    if (value === null || value === undefined) elements.push('NULL');
+    else if (Array.isArray(value)) {
+      const nested = arrayText(value);
+      if (nested === undefined) return undefined;
+      elements.push(nested);
+    } else if (isNumber(value) || typeof value === 'boolean' || typeof value === 'string') {
+      elements.push(`"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+    } else return undefined;
+  }
+  return `{${elements.join(',')}}`;
+}
+
 /**
  * A value as the constant PostgreSQL reads exactly as it reads that value sent as a parameter: pg sends parameters as
  * text of no declared type, which PostgreSQL types from their context "in the same way as untyped literal string
  * constants" (its protocol's documentation), and a quoted constant is one. Undefined for what pg would not send as
- * plain text (binary buffers, dates and arrays it formats itself, objects) or could not reach PostgreSQL as is (NUL).
+ * plain text (binary buffers, dates it formats itself, objects) or could not reach PostgreSQL as is (NUL).
  */
 function constant(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? "'true'" : "'false'";
-  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) return `'${value}'`;
-  if (typeof value === 'string' && !value.includes('\0')) return pg.escapeLiteral(value);
-  return undefined;
+  if (isNumber(value)) return `'${value}'`;
+  const text = typeof value === 'string' ? value : Array.isArray(value) ? arrayText(value) : undefined;
+  return text === undefined || text.includes('\0') ? undefined : pg.escapeLiteral(text);
 }
 
 // Quoted strings and names, comments, a parameter, a run of anything else, or one character the others left.

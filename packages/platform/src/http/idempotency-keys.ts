@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { errorCodes } from '@ecomm/contracts';
-import { and, eq, lt, sql, type Column } from 'drizzle-orm';
+import { and, eq, getTableName, lt, sql, type Column } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { sentWithNextStatement } from '../database/statement-forms.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
 import type { Executor } from '../database/transactions.js';
 import { AppError } from '../errors.js';
+import { databaseErrorCode } from './error-handler.js';
 
 /** Marks a response as the stored answer to an earlier request with the same key. */
 export const idempotentReplayedHeader = 'idempotent-replayed';
@@ -137,6 +138,42 @@ export async function storeAnswerWithCommit(
     sql`${sql.raw(sentWithNextStatement)} update ${table} set ${column(table.state)} = 'completed',
         ${column(table.responseStatus)} = ${sql.raw(String(status))}, ${column(table.responseBody)} = ${literal(body)}
         where ${column(table.key)} = ${literal(key)}`,
+  );
+}
+
+/**
+ * Claims the key in the message of the transaction's next statement (see PostgresClient), one round trip fewer than
+ * `claimKey`: as the statement that refuses the rest of the message when the key is another request's, with a unique
+ * violation (`isKeyTaken`), or held by a request still in flight past the lock timeout (`isKeyStillHeld`). Either is
+ * then the error of the statement it travelled with, and the transaction is aborted.
+ */
+export async function claimKeyWithNextStatement(
+  executor: Executor,
+  table: IdempotencyTable,
+  request: IdempotentRequest,
+) {
+  await executor.execute(
+    sql`${sql.raw(sentWithNextStatement)} insert into ${table} (${column(table.key)}, ${column(table.requestHash)},
+        ${column(table.state)}) values (${literal(request.key)}, ${literal(request.hash)}, 'in_progress')`,
+  );
+}
+
+const databaseError = (error: unknown) =>
+  ((error as { cause?: unknown }).cause ?? error) as { table?: unknown; where?: unknown };
+
+/** Whether `error` is `claimKeyWithNextStatement` finding the key another request's. */
+export function isKeyTaken(error: unknown, table: IdempotencyTable) {
+  return databaseErrorCode(error) === '23505' && databaseError(error).table === getTableName(table);
+}
+
+/**
+ * Whether `error` is `claimKeyWithNextStatement` giving up on a key another request in flight holds. PostgreSQL names
+ * the index the insert waited on in the error's context ("while inserting index tuple ... in relation ...").
+ */
+export function isKeyStillHeld(error: unknown, table: IdempotencyTable) {
+  const where = databaseError(error).where;
+  return (
+    databaseErrorCode(error) === '55P03' && typeof where === 'string' && where.includes(`"${getTableName(table)}_pkey"`)
   );
 }
 

@@ -6,11 +6,15 @@ import { inRequestTransaction } from '../database/request-transaction.js';
 import { databaseErrorCode, errorAnswer, isLockTimeout } from './error-handler.js';
 import {
   claimKey,
+  claimKeyWithNextStatement,
   idempotentRequest,
+  isKeyStillHeld,
+  isKeyTaken,
   replay,
   stillInProgress,
   storeAnswer,
   storeAnswerWithCommit,
+  type IdempotentRequest,
   type StoredAnswer,
 } from './idempotency-keys.js';
 
@@ -62,57 +66,97 @@ class RefusedInAbortedTransaction extends Error {
   }
 }
 
+interface Route {
+  instance: FastifyInstance;
+  handler: RouteHandlerMethod;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  idempotent: IdempotentRequest;
+  db: Database;
+  table: IdempotencyTable;
+}
+
+/** Claims the key, or finds the answer stored for it (or is refused, as a duplicate still in flight). */
+type Claim = (executor: Executor) => Promise<StoredAnswer | undefined>;
+
+/** Claimed in the handler's first message: a key found another's aborts the transaction (see `answered`). */
+const claimInFirstMessage =
+  ({ table, idempotent }: Route): Claim =>
+  async (executor) => {
+    await claimKeyWithNextStatement(executor, table, idempotent);
+    return undefined;
+  };
+
+/** Claimed on its own first: a duplicate waits for the request holding the key and replays its answer. */
+const claimFirst =
+  ({ table, idempotent }: Route): Claim =>
+  (executor) =>
+    claimKey(executor, table, idempotent).catch((error: unknown) => {
+      // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
+      // longer would hold this connection from everyone else.
+      throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
+    });
+
+/** The claim, the handler's work and the stored answer in one transaction (see `answeredInOneTransaction`). */
+async function answered(route: Route, claimWith: (route: Route) => Claim): Promise<Answer> {
+  const { instance, handler, request, reply, idempotent, db, table } = route;
+  const claim = claimWith(route);
+  return inRequestTransaction(db, async (executor): Promise<Answer> => {
+    const stored = await claim(executor);
+    if (stored) return { stored };
+    const outcome = await heldBack(handler, instance, request, reply);
+    if ('error' in outcome) {
+      // A claim in the first message refused: the handler's statement failed with its error, nothing is to be kept.
+      if (isKeyTaken(outcome.error, table) || isKeyStillHeld(outcome.error, table)) throw outcome.error;
+      const { body } = errorAnswer(outcome.error as FastifyError);
+      if (body.statusCode >= 500) throw outcome.error;
+      const payload = String(reply.status(body.statusCode).serialize(body));
+      await storeAnswer(executor, table, idempotent.key, body.statusCode, payload).catch((error: unknown) => {
+        throw isAbortedTransaction(error)
+          ? new RefusedInAbortedTransaction(outcome.error, body.statusCode, payload)
+          : error;
+      });
+      return { error: outcome.error };
+    }
+    const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
+    await storeAnswerWithCommit(executor, table, idempotent.key, reply.statusCode, payload);
+    return { payload };
+  }).catch((error: unknown) => {
+    if (!(error instanceof RefusedInAbortedTransaction)) throw error;
+    return inRequestTransaction(db, async (executor): Promise<Answer> => {
+      // A duplicate may have claimed the key since the rollback: its answer stands.
+      const stored = await claimFirst(route)(executor);
+      if (stored) return { stored };
+      await storeAnswer(executor, table, idempotent.key, error.statusCode, error.payload);
+      return { error: error.refusal };
+    });
+  });
+}
+
 /**
  * The handler of a route whose work is this service's database only, for a request with an Idempotency-Key: claim,
- * work and stored answer are one transaction, sent once committed. A duplicate in flight waits on the key's row and
- * replays the answer. A 4xx is stored and replayed, the work the handler's own transactions committed kept; a 5xx or a
- * crash leaves neither key nor work, so a retry runs again. The handler runs in the transaction itself, without a
- * savepoint of its own (two round trips on every request): in the rare case where a failed statement aborted it, the
- * whole transaction rolls back and the refusal is stored with its key afresh, which is what rolling back to such a
- * savepoint would have left.
+ * work and stored answer are one transaction, sent once committed. The claim travels with the handler's first
+ * statement (or, if it sends none, with the answer); a key found another's rolls that back, and the request is
+ * answered as a duplicate: claimed on its own, it waits on the key's row and replays the answer. A 4xx is stored and
+ * replayed, the work the handler's own transactions committed kept; a 5xx or a crash leaves neither key nor work, so a
+ * retry runs again. The handler runs in the transaction itself, without a savepoint of its own (two round trips on
+ * every request): in the rare case where a failed statement aborted it, the whole transaction rolls back and the
+ * refusal is stored with its key afresh, which is what rolling back to such a savepoint would have left.
  */
 export function answeredInOneTransaction(
   handler: RouteHandlerMethod,
   options: { db: Database; table: IdempotencyTable },
 ): RouteHandlerMethod {
-  const { db, table } = options;
   return async function (request, reply) {
     const idempotent = idempotentRequest(request);
     if (!idempotent) return handler.call(this, request, reply);
-    const claim = (executor: Executor) =>
-      claimKey(executor, table, idempotent).catch((error: unknown) => {
-        // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
-        // longer would hold this connection from everyone else.
-        throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
-      });
-
-    const answer = await inRequestTransaction(db, async (executor): Promise<Answer> => {
-      const stored = await claim(executor);
-      if (stored) return { stored };
-      const outcome = await heldBack(handler, this, request, reply);
-      if ('error' in outcome) {
-        const { body } = errorAnswer(outcome.error as FastifyError);
-        if (body.statusCode >= 500) throw outcome.error;
-        const payload = String(reply.status(body.statusCode).serialize(body));
-        await storeAnswer(executor, table, idempotent.key, body.statusCode, payload).catch((error: unknown) => {
-          throw isAbortedTransaction(error)
-            ? new RefusedInAbortedTransaction(outcome.error, body.statusCode, payload)
-            : error;
-        });
-        return { error: outcome.error };
-      }
-      const payload = outcome.value === undefined ? '' : String(reply.serialize(outcome.value));
-      await storeAnswerWithCommit(executor, table, idempotent.key, reply.statusCode, payload);
-      return { payload };
-    }).catch((error: unknown) => {
-      if (!(error instanceof RefusedInAbortedTransaction)) throw error;
-      return inRequestTransaction(db, async (executor): Promise<Answer> => {
-        // A duplicate may have claimed the key since the rollback: its answer stands.
-        const stored = await claim(executor);
-        if (stored) return { stored };
-        await storeAnswer(executor, table, idempotent.key, error.statusCode, error.payload);
-        return { error: error.refusal };
-      });
+    const route: Route = { instance: this, handler, request, reply, idempotent, ...options };
+    const answer = await answered(route, claimInFirstMessage).catch((error: unknown) => {
+      if (isKeyStillHeld(error, options.table)) throw stillInProgress(idempotent.given);
+      if (!isKeyTaken(error, options.table)) throw error;
+      // What the rolled-back attempt set is not this answer's.
+      reply.code(200);
+      return answered(route, claimFirst);
     });
     if ('stored' in answer) return replay(reply, answer.stored);
     // The error handler answers it with the body just stored.
