@@ -66,6 +66,7 @@ test('anything not plainly understood is left to be sent with its parameters', (
     ['nul\0'],
     { a: 1 },
     'nul\0',
+    Infinity,
   ];
   for (const value of notWritten) {
     assert.equal(withParametersInlined('select $1', [value]), undefined, String(value));
