@@ -168,12 +168,13 @@ export function isKeyTaken(error: unknown, table: IdempotencyTable) {
 
 /**
  * Whether `error` is `claimKeyWithNextStatement` giving up on a key another request in flight holds. PostgreSQL names
- * the index the insert waited on in the error's context ("while inserting index tuple ... in relation ...").
+ * the index the insert waited on in the error's context ("while inserting index tuple ... in relation ...", in the
+ * server's language); where it cannot be told, the request is answered as any lock timeout, 503 with Retry-After.
  */
 export function isKeyStillHeld(error: unknown, table: IdempotencyTable) {
   const where = databaseError(error).where;
   return (
-    databaseErrorCode(error) === '55P03' && typeof where === 'string' && where.includes(`"${getTableName(table)}_pkey"`)
+    databaseErrorCode(error) === '55P03' && typeof where === 'string' && where.includes(`${getTableName(table)}_pkey`)
   );
 }
 
