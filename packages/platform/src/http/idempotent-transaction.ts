@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../database/connection.js';
 import type { Executor } from '../database/transactions.js';
 import type { IdempotencyTable } from '../database/idempotency-table.js';
@@ -97,6 +98,16 @@ const claimFirst =
       throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
     });
 
+/**
+ * Sends what is held (a claim the handler's failure left unsent), failing with the claim's refusal only: in an aborted
+ * transaction the claim was sent already, and the handler's failure stands.
+ */
+async function sendHeldClaim(executor: Executor, table: IdempotencyTable) {
+  await executor.execute(sql`select 1`).catch((error: unknown) => {
+    if (isKeyTaken(error, table) || isKeyStillHeld(error, table)) throw error;
+  });
+}
+
 /** The claim, the handler's work and the stored answer in one transaction (see `answeredInOneTransaction`). */
 async function answered(route: Route, claimWith: (route: Route) => Claim): Promise<Answer> {
   const { instance, handler, request, reply, idempotent, db, table } = route;
@@ -109,7 +120,11 @@ async function answered(route: Route, claimWith: (route: Route) => Claim): Promi
       // A claim in the first message refused: the handler's statement failed with its error, nothing is to be kept.
       if (isKeyTaken(outcome.error, table) || isKeyStillHeld(outcome.error, table)) throw outcome.error;
       const { body } = errorAnswer(outcome.error as FastifyError);
-      if (body.statusCode >= 500) throw outcome.error;
+      if (body.statusCode >= 500) {
+        // A handler that failed before its first statement left the claim unsent: a key found taken is replayed.
+        if (claimWith === claimInFirstMessage) await sendHeldClaim(executor, table);
+        throw outcome.error;
+      }
       const payload = String(reply.status(body.statusCode).serialize(body));
       await storeAnswer(executor, table, idempotent.key, body.statusCode, payload).catch((error: unknown) => {
         throw isAbortedTransaction(error)
@@ -151,11 +166,14 @@ export function answeredInOneTransaction(
     const idempotent = idempotentRequest(request);
     if (!idempotent) return handler.call(this, request, reply);
     const route: Route = { instance: this, handler, request, reply, idempotent, ...options };
+    const before = { statusCode: reply.statusCode, headers: { ...reply.getHeaders() } };
     const answer = await answered(route, claimInFirstMessage).catch((error: unknown) => {
-      if (isKeyStillHeld(error, options.table)) throw stillInProgress(idempotent.given);
-      if (!isKeyTaken(error, options.table)) throw error;
-      // What the rolled-back attempt set is not this answer's.
-      reply.code(200);
+      const stillHeld = isKeyStillHeld(error, options.table);
+      if (!stillHeld && !isKeyTaken(error, options.table)) throw error;
+      // What the rolled-back attempt set (a status, headers) is not this answer's.
+      for (const name of Object.keys(reply.getHeaders())) if (!(name in before.headers)) reply.removeHeader(name);
+      reply.headers(before.headers).code(before.statusCode);
+      if (stillHeld) throw stillInProgress(idempotent.given);
       return answered(route, claimFirst);
     });
     if ('stored' in answer) return replay(reply, answer.stored);
