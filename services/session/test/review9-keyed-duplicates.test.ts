@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { caller, uniqueId, useSessionWithConnection } from './helpers.js';
+
+// Review of "a keyed request's claim travels with its handler's first statement": duplicates of real session routes
+// (same key, same body) racing each other, with no lock timeout and with a short one.
+const patient = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: '0' });
+const hasty = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: '50', DATABASE_POOL_MAX: '3' });
+
+type Call = ReturnType<typeof caller>;
+
+async function quantities(session: typeof patient, sessionId: string) {
+  const { rows } = await session.connection.pool.query<{ product_id: number; quantity: number }>(
+    'select product_id, quantity from session.cart_items where session_id = $1 order by product_id',
+    [sessionId],
+  );
+  return rows.map((row) => [row.product_id, row.quantity]);
+}
+
+async function race(call: Call, count: number, method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, key: string) {
+  return Promise.all(
+    Array.from({ length: count }, () => call(method, url, body, { 'idempotency-key': key })),
+  );
+}
+
+for (const [name, session, allowBusy] of [
+  ['no lock timeout', patient, false],
+  ['a 50 ms lock timeout', hasty, true],
+] as const) {
+  test(`${name}: duplicate adds of one item act once; each is answered with the first answer or a 409`, async () => {
+    const sessionId = uniqueId('dup');
+    assert.equal((await session.call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
+    for (let round = 0; round < 5; round++) {
+      const key = uniqueId('add');
+      const answers = await race(session.call, 8, 'POST', `/${sessionId}/items`, { product_id: 7, quantity: 1 }, key);
+      const fresh = answers.filter((answer) => answer.statusCode === 200 && !answer.headers['idempotent-replayed']);
+      const replayed = answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true');
+      const busy = answers.filter((answer) => answer.statusCode === 409);
+      assert.equal(fresh.length, 1, answers.map((answer) => `${answer.statusCode} ${answer.body}`).join('\n'));
+      assert.equal(fresh.length + replayed.length + busy.length, 8, answers.map((a) => `${a.statusCode} ${a.body}`).join('\n'));
+      if (!allowBusy) assert.equal(busy.length, 0);
+      for (const answer of busy) assert.equal(answer.json().code, 'IDEMPOTENCY_IN_PROGRESS');
+      for (const answer of replayed) {
+        assert.equal(answer.statusCode, fresh[0]!.statusCode);
+        assert.equal(answer.body, fresh[0]!.body);
+      }
+      assert.deepEqual(await quantities(session, sessionId), [[7, round + 1]]);
+    }
+  });
+
+  test(`${name}: duplicate checkout claims act once, replayed 201; the same key for another claim is 422`, async () => {
+    const sessionId = uniqueId('claim');
+    assert.equal((await session.call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
+    await session.call('POST', `/${sessionId}/items`, { product_id: 5, quantity: 2 });
+    const key = uniqueId('claim-key');
+    const claim = { claim_id: uniqueId('c'), user_id: 'shopper' };
+    const answers = await race(session.call, 8, 'POST', `/${sessionId}/checkout-claims`, claim, key);
+    const statuses = answers.map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? ''}`);
+    const fresh = answers.filter((answer) => !answer.headers['idempotent-replayed'] && answer.statusCode !== 409);
+    assert.equal(fresh.length, 1, statuses.join(', '));
+    assert.equal(fresh[0]!.statusCode, 201, fresh[0]!.body);
+    for (const answer of answers) {
+      if (answer.statusCode === 409) {
+        assert.ok(allowBusy, answer.body);
+        assert.equal(answer.json().code, 'IDEMPOTENCY_IN_PROGRESS');
+      } else assert.equal(answer.body, fresh[0]!.body);
+      assert.notEqual(answer.statusCode, 500);
+    }
+    const again = await session.call('POST', `/${sessionId}/checkout-claims`, claim, { 'idempotency-key': key });
+    assert.equal(again.statusCode, 201);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    const other = { claim_id: uniqueId('c'), user_id: 'shopper' };
+    const reused = await session.call('POST', `/${sessionId}/checkout-claims`, other, { 'idempotency-key': key });
+    assert.equal(reused.statusCode, 422, reused.body);
+  });
+
+  test(`${name}: the same key for different bodies at once: one acts, the rest 422 (or 409), never two effects`, async () => {
+    const sessionId = uniqueId('mixed');
+    assert.equal((await session.call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
+    const key = uniqueId('mixed-key');
+    const answers = await Promise.all(
+      [11, 12, 13, 14, 15, 16].map((productId) =>
+        session.call('POST', `/${sessionId}/items`, { product_id: productId, quantity: 1 }, { 'idempotency-key': key }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.statusCode).sort();
+    assert.equal(statuses.filter((status) => status === 200).length, 1, statuses.join(','));
+    for (const status of statuses) assert.ok([200, 409, 422].includes(status), statuses.join(','));
+    assert.equal((await quantities(session, sessionId)).length, 1);
+  });
+}
