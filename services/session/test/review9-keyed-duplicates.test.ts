@@ -89,3 +89,24 @@ for (const [name, session, allowBusy] of [
     assert.equal((await quantities(session, sessionId)).length, 1);
   });
 }
+
+test("a keyed change whose own statement gives up on the cart's lock is a 503 SERVICE_BUSY, not a 409; nothing kept", async () => {
+  const sessionId = uniqueId('locked');
+  assert.equal((await hasty.call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
+  const holder = await hasty.holdingTheLock(sessionId);
+  const key = uniqueId('locked-key');
+  try {
+    const busy = await hasty.call('POST', `/${sessionId}/items`, { product_id: 4, quantity: 1 }, { 'idempotency-key': key });
+    assert.equal(busy.statusCode, 503, busy.body);
+    assert.equal(busy.json().code, 'SERVICE_BUSY');
+  } finally {
+    await holder.query('rollback');
+    holder.release();
+  }
+  const { rows } = await hasty.connection.pool.query('select count(*)::int as count from session.idempotency_keys where key = $1', [key]);
+  assert.equal(rows[0].count, 0);
+  const retried = await hasty.call('POST', `/${sessionId}/items`, { product_id: 4, quantity: 1 }, { 'idempotency-key': key });
+  assert.equal(retried.statusCode, 200, retried.body);
+  assert.equal(retried.headers['idempotent-replayed'], undefined);
+  assert.deepEqual(await quantities(hasty, sessionId), [[4, 1]]);
+});
