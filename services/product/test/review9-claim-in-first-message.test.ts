@@ -115,6 +115,15 @@ test('a replay carries no header the duplicate set in its rolled-back attempt', 
   assert.equal(replayed.headers.get('x-attempt'), null, 'header of the rolled-back attempt leaked into the replay');
 });
 
+test('a 422 (the key used for another body) carries no header the refused attempt set', async () => {
+  const first = await post('/probes/header-first', { name: 'Header Desk' }, 'header-desk');
+  assert.equal(first.status, 201);
+  const reused = await post('/probes/header-first', { name: 'Another Desk' }, 'header-desk');
+  assert.equal(reused.status, 422, reused.body);
+  assert.equal(await productsNamed('Another Desk'), 0);
+  assert.equal(reused.headers.get('x-attempt'), null, 'header of the rolled-back attempt leaked into the 422');
+});
+
 test('a first statement that cannot be written in: duplicates still replay, one product', async () => {
   const body = { name: 'Dated Chair' };
   const answers = await Promise.all(Array.from({ length: 6 }, () => post('/probes/date-first', body, 'dated-chair', patient.url)));
