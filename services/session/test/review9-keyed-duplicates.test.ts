@@ -110,3 +110,25 @@ test("a keyed change whose own statement gives up on the cart's lock is a 503 SE
   assert.equal(retried.headers['idempotent-replayed'], undefined);
   assert.deepEqual(await quantities(hasty, sessionId), [[4, 1]]);
 });
+
+test('racing duplicates of a keyed claim complete: one answer, replayed (or 409 in flight), never a 500', async () => {
+  const call = hasty.call;
+  const sessionId = uniqueId('complete');
+  assert.equal((await call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
+  await call('POST', `/${sessionId}/items`, { product_id: 5, quantity: 2 });
+  const claimId = uniqueId('c');
+  assert.equal((await call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId, user_id: 'shopper' })).statusCode, 201);
+  const key = uniqueId('complete-key');
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () => call('POST', `/${sessionId}/checkout-claims/${claimId}/complete`, {}, { 'idempotency-key': key })),
+  );
+  const described = answers.map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? '-'} ${answer.body}`).join('\n');
+  const fresh = answers.filter((answer) => answer.statusCode !== 409 && !answer.headers['idempotent-replayed']);
+  assert.equal(fresh.length, 1, described);
+  assert.ok(fresh[0]!.statusCode < 300, described);
+  for (const answer of answers) {
+    assert.notEqual(answer.statusCode, 500, described);
+    if (answer.statusCode === 409) assert.equal(answer.json().code, 'IDEMPOTENCY_IN_PROGRESS', described);
+    else assert.equal(answer.body, fresh[0]!.body, described);
+  }
+});
