@@ -21,14 +21,14 @@ const post = (url: string, payload: object, key?: string) =>
   });
 
 const names = [
-  "O'Brien's \"best\" lamp",
+  'O\'Brien\'s "best" lamp',
   'back\\slash \\" and \\\\',
   '{braces},commas,{"quoted"}',
   'NULL',
   'null',
   "'); drop table orders.orders; --",
   '*/ select 1; /*',
-  '$1 $2 $$ E\'x\'',
+  "$1 $2 $$ E'x'",
   'ünïcödé 😀 \u2028 line\nbreak\ttab',
   'x'.repeat(200),
   '"',
@@ -50,9 +50,10 @@ test('adversarial line names are stored and read back exactly, keyed (arrays wri
       order.lines.map((line) => line.name),
       names.map((name) => name.trim()),
     );
-    const { rows } = await admin.pool.query('select name from orders.order_lines where order_id = $1 order by line_number', [
-      body.order_id,
-    ]);
+    const { rows } = await admin.pool.query(
+      'select name from orders.order_lines where order_id = $1 order by line_number',
+      [body.order_id],
+    );
     assert.deepEqual(
       rows.map((row) => row.name),
       names.map((name) => name.trim()),

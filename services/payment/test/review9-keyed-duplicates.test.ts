@@ -22,7 +22,9 @@ const post = (app: FastifyInstance, url: string, payload: object | undefined, ke
   });
 
 function oneEffect(answers: Awaited<ReturnType<typeof post>>[], allowBusy: boolean) {
-  const described = answers.map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? '-'} ${answer.body}`).join('\n');
+  const described = answers
+    .map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? '-'} ${answer.body}`)
+    .join('\n');
   const fresh = answers.filter((answer) => answer.statusCode !== 409 && !answer.headers['idempotent-replayed']);
   assert.equal(fresh.length, 1, described);
   for (const answer of answers) {

@@ -64,8 +64,7 @@ const random = (below: number) => {
   seed = (seed * 1103515245 + 12345) % 2 ** 31;
   return seed % below;
 };
-const randomString = () =>
-  Array.from({ length: random(6) }, () => pieces[random(pieces.length)]).join('');
+const randomString = () => Array.from({ length: random(6) }, () => pieces[random(pieces.length)]).join('');
 
 test('random adversarial string arrays read back as their parameter does (text[], = any, nested)', async () => {
   for (let round = 0; round < 120; round++) {
@@ -100,7 +99,15 @@ test('numbers, bigints, booleans, -0, 1e21, empty and null arrays read back as t
     ['select $1::jsonb as v', [['a', 1]]],
     ['select $1::text as v', [['a', 'b"c']]],
     ['select $1 as v', [[1, 'x']]],
-    ['select array_length($1::int[][], 2) as v', [[[1, 2], [3, 4]]]],
+    [
+      'select array_length($1::int[][], 2) as v',
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ],
     ['select $1::text[] as v', [['a\u0000b']]],
   ];
   for (const [text, values] of cases) await same(text, values);

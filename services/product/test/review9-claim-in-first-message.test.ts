@@ -126,7 +126,9 @@ test('a 422 (the key used for another body) carries no header the refused attemp
 
 test('a first statement that cannot be written in: duplicates still replay, one product', async () => {
   const body = { name: 'Dated Chair' };
-  const answers = await Promise.all(Array.from({ length: 6 }, () => post('/probes/date-first', body, 'dated-chair', patient.url)));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () => post('/probes/date-first', body, 'dated-chair', patient.url)),
+  );
   assert.deepEqual(
     answers.map((answer) => answer.status),
     Array(6).fill(200),
@@ -142,7 +144,9 @@ test('a first statement that cannot be written in: duplicates still replay, one 
 
 test('no statement at all: the claim with the answer; duplicates replay the status, another body 422', async () => {
   const body = { name: 'Nothing' };
-  const answers = await Promise.all(Array.from({ length: 6 }, () => post('/probes/no-statement', body, 'nothing', patient.url)));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () => post('/probes/no-statement', body, 'nothing', patient.url)),
+  );
   assert.deepEqual(
     answers.map((answer) => answer.status),
     Array(6).fill(202),
@@ -155,7 +159,9 @@ test('no statement at all: the claim with the answer; duplicates replay the stat
 
 test('a refusal before any statement is stored and replayed; duplicates racing get it too', async () => {
   const body = { name: 'Refused' };
-  const answers = await Promise.all(Array.from({ length: 6 }, () => post('/probes/refuse-first', body, 'refused', patient.url)));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () => post('/probes/refuse-first', body, 'refused', patient.url)),
+  );
   assert.deepEqual(
     answers.map((answer) => answer.status),
     Array(6).fill(409),
@@ -167,7 +173,9 @@ test('a refusal before any statement is stored and replayed; duplicates racing g
 
 test('a data exception in the first statement: stored 400, duplicates replay it, another body 422', async () => {
   const body = { name: 'Nul' };
-  const answers = await Promise.all(Array.from({ length: 6 }, () => post('/probes/nul-first', body, 'nul-first', patient.url)));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () => post('/probes/nul-first', body, 'nul-first', patient.url)),
+  );
   assert.deepEqual(
     answers.map((answer) => answer.status),
     Array(6).fill(400),

@@ -33,7 +33,9 @@ for (const [name, service, allowBusy] of [
         ],
       };
       const key = `dup-key-${name.length}-${round}`;
-      const answers = await Promise.all(Array.from({ length: 8 }, () => postOverHttp(service.url, '/reservations', body, key)));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => postOverHttp(service.url, '/reservations', body, key)),
+      );
       const described = answers.map((answer) => `${answer.status} ${answer.replayed} ${answer.body}`).join('\n');
       const fresh = answers.filter((answer) => answer.status !== 409 && answer.replayed !== 'true');
       assert.equal(fresh.length, 1, described);

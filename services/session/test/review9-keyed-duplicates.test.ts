@@ -17,10 +17,15 @@ async function quantities(session: typeof patient, sessionId: string) {
   return rows.map((row) => [row.product_id, row.quantity]);
 }
 
-async function race(call: Call, count: number, method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, key: string) {
-  return Promise.all(
-    Array.from({ length: count }, () => call(method, url, body, { 'idempotency-key': key })),
-  );
+async function race(
+  call: Call,
+  count: number,
+  method: 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  body: object,
+  key: string,
+) {
+  return Promise.all(Array.from({ length: count }, () => call(method, url, body, { 'idempotency-key': key })));
 }
 
 for (const [name, session, allowBusy] of [
@@ -37,7 +42,11 @@ for (const [name, session, allowBusy] of [
       const replayed = answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true');
       const busy = answers.filter((answer) => answer.statusCode === 409);
       assert.equal(fresh.length, 1, answers.map((answer) => `${answer.statusCode} ${answer.body}`).join('\n'));
-      assert.equal(fresh.length + replayed.length + busy.length, 8, answers.map((a) => `${a.statusCode} ${a.body}`).join('\n'));
+      assert.equal(
+        fresh.length + replayed.length + busy.length,
+        8,
+        answers.map((a) => `${a.statusCode} ${a.body}`).join('\n'),
+      );
       if (!allowBusy) assert.equal(busy.length, 0);
       for (const answer of busy) assert.equal(answer.json().code, 'IDEMPOTENCY_IN_PROGRESS');
       for (const answer of replayed) {
@@ -96,16 +105,29 @@ test("a keyed change whose own statement gives up on the cart's lock is a 503 SE
   const holder = await hasty.holdingTheLock(sessionId);
   const key = uniqueId('locked-key');
   try {
-    const busy = await hasty.call('POST', `/${sessionId}/items`, { product_id: 4, quantity: 1 }, { 'idempotency-key': key });
+    const busy = await hasty.call(
+      'POST',
+      `/${sessionId}/items`,
+      { product_id: 4, quantity: 1 },
+      { 'idempotency-key': key },
+    );
     assert.equal(busy.statusCode, 503, busy.body);
     assert.equal(busy.json().code, 'SERVICE_BUSY');
   } finally {
     await holder.query('rollback');
     holder.release();
   }
-  const { rows } = await hasty.connection.pool.query('select count(*)::int as count from session.idempotency_keys where key = $1', [key]);
+  const { rows } = await hasty.connection.pool.query(
+    'select count(*)::int as count from session.idempotency_keys where key = $1',
+    [key],
+  );
   assert.equal(rows[0].count, 0);
-  const retried = await hasty.call('POST', `/${sessionId}/items`, { product_id: 4, quantity: 1 }, { 'idempotency-key': key });
+  const retried = await hasty.call(
+    'POST',
+    `/${sessionId}/items`,
+    { product_id: 4, quantity: 1 },
+    { 'idempotency-key': key },
+  );
   assert.equal(retried.statusCode, 200, retried.body);
   assert.equal(retried.headers['idempotent-replayed'], undefined);
   assert.deepEqual(await quantities(hasty, sessionId), [[4, 1]]);
@@ -117,12 +139,19 @@ test('racing duplicates of a keyed claim complete: one answer, replayed (or 409 
   assert.equal((await call('POST', '/', { user_id: 'shopper', session_id: sessionId })).statusCode, 201);
   await call('POST', `/${sessionId}/items`, { product_id: 5, quantity: 2 });
   const claimId = uniqueId('c');
-  assert.equal((await call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId, user_id: 'shopper' })).statusCode, 201);
+  assert.equal(
+    (await call('POST', `/${sessionId}/checkout-claims`, { claim_id: claimId, user_id: 'shopper' })).statusCode,
+    201,
+  );
   const key = uniqueId('complete-key');
   const answers = await Promise.all(
-    Array.from({ length: 8 }, () => call('POST', `/${sessionId}/checkout-claims/${claimId}/complete`, {}, { 'idempotency-key': key })),
+    Array.from({ length: 8 }, () =>
+      call('POST', `/${sessionId}/checkout-claims/${claimId}/complete`, {}, { 'idempotency-key': key }),
+    ),
   );
-  const described = answers.map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? '-'} ${answer.body}`).join('\n');
+  const described = answers
+    .map((answer) => `${answer.statusCode} ${answer.headers['idempotent-replayed'] ?? '-'} ${answer.body}`)
+    .join('\n');
   const fresh = answers.filter((answer) => answer.statusCode !== 409 && !answer.headers['idempotent-replayed']);
   assert.equal(fresh.length, 1, described);
   assert.ok(fresh[0]!.statusCode < 300, described);
