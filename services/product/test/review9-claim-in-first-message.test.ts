@@ -12,9 +12,17 @@ import { postOverHttp, probeService } from './helpers.js';
 // chassis whose handlers do things before (or instead of) their first statement, and duplicates of them.
 let attempts = 0;
 let slowCalls = 0;
+let flakyCalls = 0;
 const probes = probeService((app, database) => {
   const schema = { body: z.object({ name: z.string() }) };
   const create = (name: string) => database.db.insert(products).values({ name, priceCents: 100, stock: 1 });
+  // Fails (a 5xx) before any statement on every call after the first: a duplicate never reached this code before.
+  app.post('/probes/fails-after-first', { schema }, async (request) => {
+    flakyCalls += 1;
+    if (flakyCalls > 1) throw new Error('a failure before any statement');
+    await create(request.body.name);
+    return { created: request.body.name };
+  });
   // Sets a header (and a status) before its first statement.
   app.post('/probes/header-first', { schema }, async (request, reply) => {
     attempts += 1;
@@ -122,6 +130,15 @@ test('a 422 (the key used for another body) carries no header the refused attemp
   assert.equal(reused.status, 422, reused.body);
   assert.equal(await productsNamed('Another Desk'), 0);
   assert.equal(reused.headers.get('x-attempt'), null, 'header of the rolled-back attempt leaked into the 422');
+});
+
+test('a duplicate of a completed request is replayed, whatever its handler would do before its first statement', async () => {
+  const body = { name: 'Flaky Shelf' };
+  const first = await post('/probes/fails-after-first', body, 'flaky-shelf');
+  assert.equal(first.status, 200, first.body);
+  const duplicate = await post('/probes/fails-after-first', body, 'flaky-shelf');
+  assert.equal(duplicate.status, 200, `the stored answer, not the handler's own failure: ${duplicate.body}`);
+  assert.equal(duplicate.headers.get('idempotent-replayed'), 'true');
 });
 
 test('a first statement that cannot be written in: duplicates still replay, one product', async () => {
