@@ -5,8 +5,8 @@ import { orderSchema } from '@ecomm/contracts';
 import { internalHeaders, useAdminDatabase, useTestDatabase, useTestService } from '@ecomm/testing';
 import { orderService } from '../src/service.js';
 
-// Review of "a keyed request's claim travels with its handler's first statement" and "arrays are written into
-// statements": an order's lines travel as text[]/integer[] arrays. Adversarial names must be stored exactly, and
+// A keyed request's claim travels with its handler's first statement, and arrays are written into
+// statements: an order's lines travel as text[]/integer[] arrays. Adversarial names must be stored exactly, and
 // duplicates of a keyed create or confirm must act once.
 const database = useTestDatabase();
 const app = useTestService(orderService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });

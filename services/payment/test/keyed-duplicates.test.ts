@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { paymentService } from '../src/service.js';
 import { charge, paymentsOf } from './helpers.js';
 
-// Review of "a keyed request's claim travels with its handler's first statement": duplicates (same key, same body) of
+// A keyed request's claim travels with its handler's first statement: duplicates (same key, same body) of
 // refunds, refund voids and order voids racing each other: one effect, the first answer replayed (or a 409 in flight).
 const database = useTestDatabase();
 const patient = useTestService(paymentService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });

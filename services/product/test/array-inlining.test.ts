@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { useAdminDatabase, useTestDatabase } from '@ecomm/testing';
 import { withParametersInlined } from '../../../packages/platform/src/database/inline-parameters.js';
 
-// Review: an array written into a statement must read back exactly as the same array sent as a parameter, in every
+// An array written into a statement must read back exactly as the same array sent as a parameter, in every
 // context, with adversarial strings; and nothing in a value may escape its constant.
 const database = useTestDatabase();
 const admin = useAdminDatabase(database, { poolMax: 1 });

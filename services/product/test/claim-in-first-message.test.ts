@@ -6,9 +6,9 @@ import { internalHeaders, useAdminDatabase, useListeningTestService, useTestData
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '../src/database/schema.js';
-import { postOverHttp, probeService } from './helpers.js';
+import { probeService } from './helpers.js';
 
-// Review of "a keyed request's claim travels with its handler's first statement": probes on the one-transaction
+// A keyed request's claim travels with its handler's first statement: probes on the one-transaction
 // chassis whose handlers do things before (or instead of) their first statement, and duplicates of them.
 let attempts = 0;
 let slowCalls = 0;

@@ -4,7 +4,7 @@ import { useAdminDatabase, useListeningTestService, useTestDatabase } from '@eco
 import { productService } from '../src/service.js';
 import { postOverHttp } from './helpers.js';
 
-// Review: a reservation's lines travel as arrays written into its statement, with the key's claim. Duplicates (same
+// A reservation's lines travel as arrays written into its statement, with the key's claim. Duplicates (same
 // key, same body) racing must take the stock once; a short lock timeout may answer 409, never 500 or a second take.
 const database = useTestDatabase();
 const patient = useListeningTestService(productService, { database, environment: { DATABASE_LOCK_TIMEOUT_MS: '0' } });

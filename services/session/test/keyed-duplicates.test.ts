@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { caller, uniqueId, useSessionWithConnection } from './helpers.js';
+import { type caller, uniqueId, useSessionWithConnection } from './helpers.js';
 
-// Review of "a keyed request's claim travels with its handler's first statement": duplicates of real session routes
+// A keyed request's claim travels with its handler's first statement: duplicates of real session routes
 // (same key, same body) racing each other, with no lock timeout and with a short one.
 const patient = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: '0' });
 const hasty = useSessionWithConnection({ DATABASE_LOCK_TIMEOUT_MS: '50', DATABASE_POOL_MAX: '3' });

@@ -1,7 +1,6 @@
 import pg from 'pg';
 
-const isNumber = (value: unknown) =>
-  typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value));
+const isNumber = (value: unknown) => typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value));
 
 /** An array's text as pg sends it (`{"1","it's"}`, NULL for null), or undefined for elements it formats otherwise. */
 function arrayText(values: unknown[]): string | undefined {
