@@ -77,26 +77,20 @@ interface Route {
   table: IdempotencyTable;
 }
 
-/** Claims the key, or finds the answer stored for it (or is refused, as a duplicate still in flight). */
-type Claim = (executor: Executor) => Promise<StoredAnswer | undefined>;
+/**
+ * Claims the key on its own, or finds the answer stored for it: a duplicate waits for the request holding the key and
+ * replays its answer.
+ */
+const claimFirst = ({ table, idempotent }: Route, executor: Executor) =>
+  claimKey(executor, table, idempotent).catch((error: unknown) => {
+    // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
+    // longer would hold this connection from everyone else.
+    throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
+  });
 
-/** Claimed in the handler's first message: a key found another's aborts the transaction (see `answered`). */
-const claimInFirstMessage =
-  ({ table, idempotent }: Route): Claim =>
-  async (executor) => {
-    await claimKeyWithNextStatement(executor, table, idempotent);
-    return undefined;
-  };
-
-/** Claimed on its own first: a duplicate waits for the request holding the key and replays its answer. */
-const claimFirst =
-  ({ table, idempotent }: Route): Claim =>
-  (executor) =>
-    claimKey(executor, table, idempotent).catch((error: unknown) => {
-      // The first request with this key has held it for the whole lock timeout: it is stuck or slow, and waiting
-      // longer would hold this connection from everyone else.
-      throw isLockTimeout(error) ? stillInProgress(idempotent.given) : error;
-    });
+/** A key found another's by a claim sent with the handler's first statement: the transaction is aborted. */
+const isClaimRefused = (error: unknown, table: IdempotencyTable) =>
+  isKeyTaken(error, table) || isKeyStillHeld(error, table);
 
 /**
  * Sends what is held (a claim the handler's failure left unsent), failing with the claim's refusal only: in an aborted
@@ -104,25 +98,30 @@ const claimFirst =
  */
 async function sendHeldClaim(executor: Executor, table: IdempotencyTable) {
   await executor.execute(sql`select 1`).catch((error: unknown) => {
-    if (isKeyTaken(error, table) || isKeyStillHeld(error, table)) throw error;
+    if (isClaimRefused(error, table)) throw error;
   });
 }
 
-/** The claim, the handler's work and the stored answer in one transaction (see `answeredInOneTransaction`). */
-async function answered(route: Route, claimWith: (route: Route) => Claim): Promise<Answer> {
+/**
+ * The claim, the handler's work and the stored answer in one transaction (see `answeredInOneTransaction`); the claim
+ * in the handler's first message, or on its own first.
+ */
+async function answered(route: Route, claim: 'in first message' | 'first'): Promise<Answer> {
   const { instance, handler, request, reply, idempotent, db, table } = route;
-  const claim = claimWith(route);
   return inRequestTransaction(db, async (executor): Promise<Answer> => {
-    const stored = await claim(executor);
-    if (stored) return { stored };
+    if (claim === 'in first message') await claimKeyWithNextStatement(executor, table, idempotent);
+    else {
+      const stored = await claimFirst(route, executor);
+      if (stored) return { stored };
+    }
     const outcome = await heldBack(handler, instance, request, reply);
     if ('error' in outcome) {
       // A claim in the first message refused: the handler's statement failed with its error, nothing is to be kept.
-      if (isKeyTaken(outcome.error, table) || isKeyStillHeld(outcome.error, table)) throw outcome.error;
+      if (isClaimRefused(outcome.error, table)) throw outcome.error;
       const { body } = errorAnswer(outcome.error as FastifyError);
       if (body.statusCode >= 500) {
         // A handler that failed before its first statement left the claim unsent: a key found taken is replayed.
-        if (claimWith === claimInFirstMessage) await sendHeldClaim(executor, table);
+        if (claim === 'in first message') await sendHeldClaim(executor, table);
         throw outcome.error;
       }
       const payload = String(reply.status(body.statusCode).serialize(body));
@@ -140,7 +139,7 @@ async function answered(route: Route, claimWith: (route: Route) => Claim): Promi
     if (!(error instanceof RefusedInAbortedTransaction)) throw error;
     return inRequestTransaction(db, async (executor): Promise<Answer> => {
       // A duplicate may have claimed the key since the rollback: its answer stands.
-      const stored = await claimFirst(route)(executor);
+      const stored = await claimFirst(route, executor);
       if (stored) return { stored };
       await storeAnswer(executor, table, idempotent.key, error.statusCode, error.payload);
       return { error: error.refusal };
@@ -167,14 +166,13 @@ export function answeredInOneTransaction(
     if (!idempotent) return handler.call(this, request, reply);
     const route: Route = { instance: this, handler, request, reply, idempotent, ...options };
     const before = { statusCode: reply.statusCode, headers: { ...reply.getHeaders() } };
-    const answer = await answered(route, claimInFirstMessage).catch((error: unknown) => {
-      const stillHeld = isKeyStillHeld(error, options.table);
-      if (!stillHeld && !isKeyTaken(error, options.table)) throw error;
+    const answer = await answered(route, 'in first message').catch((error: unknown) => {
+      if (!isClaimRefused(error, options.table)) throw error;
       // What the rolled-back attempt set (a status, headers) is not this answer's.
       for (const name of Object.keys(reply.getHeaders())) if (!(name in before.headers)) reply.removeHeader(name);
       reply.headers(before.headers).code(before.statusCode);
-      if (stillHeld) throw stillInProgress(idempotent.given);
-      return answered(route, claimFirst);
+      if (isKeyStillHeld(error, options.table)) throw stillInProgress(idempotent.given);
+      return answered(route, 'first');
     });
     if ('stored' in answer) return replay(reply, answer.stored);
     // The error handler answers it with the body just stored.
