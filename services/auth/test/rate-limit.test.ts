@@ -47,3 +47,18 @@ test("replicas on one database share one IP's limit", async () => {
     'the fourth attempt of the minute is refused, whichever replica gets it',
   );
 });
+
+test('hits arriving together are counted together, each key exactly: no limit is passed, none is wasted', async () => {
+  // Sent at once: the first goes alone, the rest in batches (a key at most once per batch).
+  const addresses = ['10.0.2.1', '10.0.2.2', '10.0.2.3'];
+  const attempts = addresses.flatMap((address) => Array.from({ length: 5 }, () => address));
+  const responses = await Promise.all(attempts.map((address) => attemptOn(app, address)));
+  for (const address of addresses) {
+    const statuses = responses.filter((_, index) => attempts[index] === address).map((response) => response.statusCode);
+    assert.deepEqual(
+      statuses.sort(),
+      [401, 401, 401, 429, 429],
+      `${address}: three attempts a minute, whichever batch each went in`,
+    );
+  }
+});

@@ -1,7 +1,14 @@
-import type { Database } from '@ecomm/platform';
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
+import { executeOnce, naturalBatches, type Database } from '@ecomm/platform';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { sagaRuns, sagaSteps } from '../database/schema.js';
 import type { SagaFailure, SagaRunStatus } from './saga-definition.js';
+import {
+  fencedWritesStatement,
+  fencedWriteStatement,
+  insertRuns,
+  type FencedWrite,
+  type NewRun,
+} from './saga-statements.js';
 
 export type SagaRunRecord = typeof sagaRuns.$inferSelect;
 export type SagaStepRecord = typeof sagaSteps.$inferSelect;
@@ -19,24 +26,59 @@ export interface SagaOwner {
   version: number;
 }
 
-type SagaTable = typeof sagaRuns | typeof sagaSteps;
-
-/** `column = value` for each change given, each value as its column stores it (jsonb as JSON text). */
-const assignments = (table: SagaTable, changes: object) =>
-  Object.entries(changes)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => {
-      const column = (getTableColumns(table) as Record<string, Column>)[key]!;
-      return sql`${sql.identifier(column.name)} = ${sql.param(value, column)}`;
-    });
-
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
+const fulfilled = <Value>(value: Value): PromiseSettledResult<Value> => ({ status: 'fulfilled', value });
+
+/**
+ * Concurrent runs' creations, and their fenced writes, each go together in one statement (see `naturalBatches`): one
+ * commit for all, each answered as if alone. A batch refused whole (one run's id taken, a deadlock with another
+ * process's take-over) is sent again one by one, each for its own answer: a fenced write sets what it sets however
+ * often it is sent.
+ */
+function sagaBatches(db: Database) {
+  const createOne = async (run: NewRun) => void (await db.execute(insertRuns([run])));
+  const writeOne = async (write: FencedWrite) => {
+    const { rows } = await db.execute<{ written: number }>(fencedWriteStatement(write));
+    return rows[0]!.written > 0;
+  };
+  const createInBatches = naturalBatches<NewRun, void>({
+    async send(runs) {
+      const together = runs.length > 1 ? executeOnce(db, insertRuns(runs)) : undefined;
+      if (
+        together &&
+        (await together.then(
+          () => true,
+          () => false,
+        ))
+      )
+        return runs.map(() => fulfilled(undefined));
+      return Promise.allSettled(runs.map(createOne));
+    },
+  });
+  const writeInBatches = naturalBatches<FencedWrite, boolean>({
+    keyOf: (write) => write.owner.sagaId,
+    async send(writes) {
+      const together =
+        writes.length > 1 ? executeOnce<{ written: number }>(db, fencedWritesStatement(writes)) : undefined;
+      const found = await together?.then(
+        ({ rows }) => new Set(rows.map((row) => row.written)),
+        () => undefined,
+      );
+      if (found) return writes.map((_, position) => fulfilled(found.has(position)));
+      return Promise.allSettled(writes.map(writeOne));
+    },
+  });
+  return { createInBatches, writeInBatches };
+}
+
 export function createSagaRepository(db: Database) {
+  const { createInBatches, writeInBatches } = sagaBatches(db);
   return {
     /**
-     * Creates the run with its first step already recorded as started, in one statement: the caller goes straight to
-     * that step's call and keeps the returned state instead of reading back what it just wrote.
+     * Creates the run with its first step already recorded as started, in one statement (with other runs' creations
+     * when they come together): the caller goes straight to that step's call and keeps the returned state instead of
+     * reading back what it just wrote.
      */
     async create(run: { id: string; type: string; input: unknown; stepNames: string[] }) {
       const startedAt = new Date();
@@ -52,17 +94,7 @@ export function createSagaRepository(db: Database) {
         compensatedAt: null,
         error: null,
       }));
-      const rows = steps.map((step) => {
-        const startedAt = sql.param(step.startedAt, sagaSteps.startedAt);
-        return sql`(${step.sagaId}, ${step.position}, ${step.name}, ${step.status}, ${step.attempts}, ${startedAt})`;
-      });
-      await db.execute(sql`
-        with run as (
-          insert into ${sagaRuns} (id, type, status, input, owner_version)
-          values (${run.id}, ${run.type}, 'running', ${sql.param(run.input, sagaRuns.input)}, 0)
-        )
-        insert into ${sagaSteps} (saga_id, position, name, status, attempts, started_at)
-        values ${sql.join(rows, sql`, `)}`);
+      await createInBatches({ id: run.id, type: run.type, input: run.input, steps });
       const record: SagaRunRecord = {
         id: run.id,
         type: run.type,
@@ -120,30 +152,10 @@ export function createSagaRepository(db: Database) {
      * One fenced write: the run's changes and any steps' changes in a single statement, applied only while `owner`
      * still holds the run (false when another process has taken it over). Updating the run's row locks it, so a
      * take-over waits for this write to commit (and then reads it), or this write finds the new owner and changes
-     * nothing. Every write also counts as a heartbeat.
+     * nothing. Every write also counts as a heartbeat. Concurrent runs' writes go in one statement (`sagaBatches`).
      */
-    async write(owner: SagaOwner, run: RunChanges, steps: Record<string, StepChanges>) {
-      const finished = run.status && !['running', 'compensating', 'needs_attention'].includes(run.status);
-      const runSet = [...assignments(sagaRuns, run), sql`updated_at = now(), heartbeat_at = now()`];
-      if (finished) runSet.push(sql`finished_at = now()`);
-      const stepUpdates = Object.entries(steps).flatMap(([name, changes], index) => {
-        const stepSet = assignments(sagaSteps, changes);
-        if (stepSet.length === 0) return [];
-        return [
-          sql`, ${sql.identifier(`step_${index}`)} as (
-          update ${sagaSteps} set ${sql.join(stepSet, sql`, `)}
-          where saga_id = ${owner.sagaId} and name = ${name} and exists (select from run))`,
-        ];
-      });
-      const { rows } = await db.execute<{ written: number }>(sql`
-        with run as (
-          update ${sagaRuns} set ${sql.join(runSet, sql`, `)}
-          where id = ${owner.sagaId} and owner_version = ${owner.version}
-          returning id
-        )${sql.join(stepUpdates)}
-        select count(*)::int as written from run`);
-      return rows[0]!.written > 0;
-    },
+    write: (owner: SagaOwner, run: RunChanges, steps: Record<string, StepChanges>) =>
+      writeInBatches({ owner, run, steps }),
 
     async beat(owner: SagaOwner) {
       const beaten = await db
