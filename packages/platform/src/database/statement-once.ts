@@ -13,6 +13,6 @@ const dialect = new PgDialect();
  */
 export function executeOnce<Row extends Record<string, unknown>>(executor: Executor, query: SQL) {
   const { sql: text, params } = dialect.sqlToQuery(query);
-  const inlined = withParametersInlined(text, params);
+  const inlined = withParametersInlined(text, params, { repeats: false });
   return inlined === undefined ? undefined : executor.execute<Row>(sql.raw(inlined));
 }

@@ -12,41 +12,72 @@ interface Hit {
   key: string;
   windowMs: number;
 }
+/** A key's hits of one batch, `hits` of them, counted as one. */
+type KeyHits = Hit & { hits: number };
 type Counted = { key: string; hits: number; ttl: number };
 
-/** Each hit counted in one statement: a counter whose window ended starts again at 1. */
-const countHits = (table: RateLimitTable, hits: Hit[]) => {
-  const rows = hits.map(({ key, windowMs }) => sql`(${key}, 1, now() + make_interval(secs => ${windowMs / 1000}))`);
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Hits counted in one statement, a key's all at once (`hits + n`: one INSERT may not update a row twice); a counter
+ * whose window ended starts again at n. The keys' rows are locked in the order given: sorted, so that two replicas'
+ * statements never each hold a row the other waits for (a deadlock, broken only after deadlock_timeout).
+ */
+const countHits = (table: RateLimitTable, keys: KeyHits[]) => {
+  const rows = keys.map(
+    ({ key, hits, windowMs }) => sql`(${key}, ${hits}, now() + make_interval(secs => ${windowMs / 1000}))`,
+  );
   return sql`
     insert into ${table} (key, hits, window_ends_at) values ${sql.join(rows, sql`, `)}
     on conflict (key) do update set
-      hits = case when ${table.windowEndsAt} <= now() then 1 else ${table.hits} + 1 end,
+      hits = case when ${table.windowEndsAt} <= now() then excluded.hits else ${table.hits} + excluded.hits end,
       window_ends_at = case when ${table.windowEndsAt} <= now() then excluded.window_ends_at else ${table.windowEndsAt} end
     returning key, hits, ceil(extract(epoch from (window_ends_at - now())) * 1000)::int as ttl`;
 };
 
+/** The hits of a batch by key, in the keys' order: each key once, with how many hits it had. */
+function keysOf(hits: Hit[]) {
+  const keys = new Map<string, KeyHits>();
+  for (const hit of hits) {
+    const counted = keys.get(hit.key);
+    if (counted) counted.hits += 1;
+    else keys.set(hit.key, { ...hit, hits: 1 });
+  }
+  return [...keys.values()].sort(byKey);
+}
+
 /**
  * A store for @fastify/rate-limit that keeps counters in PostgreSQL, so every replica of a service counts against the
  * same limit, windows on the database's clock. One statement per hit, or, under load, for the hits that arrive while
- * one is in flight (`naturalBatches`): a request waits for no other when the service is idle.
+ * one is in flight (`naturalBatches`): a request waits for no other when the service is idle, and a client's burst
+ * on one key is counted in one statement too, each hit answered with its own count.
  */
 export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
-  const countOne = async (hit: Hit) => (await db.execute<Counted>(countHits(table, [hit]))).rows[0]!;
+  const countOne = async (hit: Hit) => (await db.execute<Counted>(countHits(table, [{ ...hit, hits: 1 }]))).rows[0]!;
   const count = naturalBatches<Hit, Counted>({
-    // One INSERT may not update a row twice: a key's second hit waits for the next batch.
-    keyOf: (hit) => hit.key,
     async send(hits) {
-      const together = hits.length > 1 ? executeOnce<Counted>(db, countHits(table, hits)) : undefined;
-      const rows = await together?.then(
+      const keys = keysOf(hits);
+      // One key is the prepared statement of its shape; several, text never prepared.
+      const counted = await (
+        keys.length === 1
+          ? db.execute<Counted>(countHits(table, keys))
+          : executeOnce<Counted>(db, countHits(table, keys))
+      )?.then(
         ({ rows }) => new Map(rows.map((row) => [row.key, row])),
         () => undefined,
       );
       // Refused whole (its connection lost, say): each hit alone, for its own answer. Counted twice at worst, if the
       // refusal came after its commit: a limit one hit stricter, never looser.
-      if (!rows) return Promise.allSettled(hits.map(countOne));
-      return hits.map((hit) => {
-        const row = rows.get(hit.key);
-        return row ? { status: 'fulfilled', value: row } : { status: 'rejected', reason: new Error('Hit not counted') };
+      if (!counted) return Promise.allSettled(hits.map(countOne));
+      // A key's n hits took its counter from c - n to c: the first is answered c - n + 1, the last c.
+      const answered = new Map<string, number>();
+      const hitsOf = new Map(keys.map((key) => [key.key, key.hits]));
+      return hits.map((hit): PromiseSettledResult<Counted> => {
+        const row = counted.get(hit.key);
+        if (!row) return { status: 'rejected', reason: new Error('Hit not counted') };
+        const before = answered.get(hit.key) ?? 0;
+        answered.set(hit.key, before + 1);
+        return { status: 'fulfilled', value: { ...row, hits: row.hits - hitsOf.get(hit.key)! + before + 1 } };
       });
     },
   });

@@ -8,6 +8,7 @@ import {
   insertRuns,
   type FencedWrite,
   type NewRun,
+  type WriteOutcome,
 } from './saga-statements.js';
 
 export type SagaRunRecord = typeof sagaRuns.$inferSelect;
@@ -29,12 +30,27 @@ export interface SagaOwner {
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
 const fulfilled = <Value>(value: Value): PromiseSettledResult<Value> => ({ status: 'fulfilled', value });
+/** An answer the batch leaves to a statement of its own, sent now: the next batch does not wait for it. */
+const later = <Value>(answer: Promise<Value>): PromiseSettledResult<Promise<Value>> => fulfilled(answer);
+
+/**
+ * The rows `send` answers with; undefined when its statement could not be made (a value JSON cannot hold), written in
+ * (`executeOnce`), or was refused.
+ */
+async function rowsOf<Row>(send: () => Promise<{ rows: Row[] }> | undefined) {
+  try {
+    return (await send())?.rows;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Concurrent runs' creations, and their fenced writes, each go together in one statement (see `naturalBatches`): one
- * commit for all, each answered as if alone. A batch refused whole (one run's id taken, a deadlock with another
- * process's take-over) is sent again one by one, each for its own answer: a fenced write sets what it sets however
- * often it is sent.
+ * commit for all, each answered as if alone. A batch refused whole (one run's id taken, a value that cannot be stored)
+ * is sent again one by one, each for its own answer, without holding up the next batch: a fenced write sets what it
+ * sets however often it is sent. A write whose run's row another transaction holds (a take-over, a beat) is skipped
+ * by its batch, and sent on its own to wait for it there.
  */
 function sagaBatches(db: Database) {
   const createOne = async (run: NewRun) => void (await db.execute(insertRuns([run])));
@@ -44,29 +60,25 @@ function sagaBatches(db: Database) {
   };
   const createInBatches = naturalBatches<NewRun, void>({
     async send(runs) {
-      const together = runs.length > 1 ? executeOnce(db, insertRuns(runs)) : undefined;
-      if (
-        together &&
-        (await together.then(
-          () => true,
-          () => false,
-        ))
-      )
-        return runs.map(() => fulfilled(undefined));
-      return Promise.allSettled(runs.map(createOne));
+      if (runs.length === 1) return Promise.allSettled(runs.map(createOne));
+      const created = await rowsOf(() => executeOnce(db, insertRuns(runs)));
+      return runs.map((run) => (created ? fulfilled(undefined) : later(createOne(run))));
     },
   });
   const writeInBatches = naturalBatches<FencedWrite, boolean>({
     keyOf: (write) => write.owner.sagaId,
     async send(writes) {
-      const together =
-        writes.length > 1 ? executeOnce<{ written: number }>(db, fencedWritesStatement(writes)) : undefined;
-      const found = await together?.then(
-        ({ rows }) => new Set(rows.map((row) => row.written)),
-        () => undefined,
+      // One alone is the prepared statement of its shape; several, text never prepared.
+      const rows = await rowsOf(() =>
+        writes.length === 1
+          ? db.execute<WriteOutcome>(fencedWritesStatement(writes))
+          : executeOnce<WriteOutcome>(db, fencedWritesStatement(writes)),
       );
-      if (found) return writes.map((_, position) => fulfilled(found.has(position)));
-      return Promise.allSettled(writes.map(writeOne));
+      const outcomes = new Map(rows?.map((row) => [row.position, row]));
+      return writes.map((write, position) => {
+        const outcome = outcomes.get(position);
+        return outcome?.locked ? fulfilled(outcome.written) : later(writeOne(write));
+      });
     },
   });
   return { createInBatches, writeInBatches };

@@ -53,13 +53,16 @@ export function insertRuns(runs: NewRun[]) {
 
 /**
  * A fenced write as the statements of a WITH, named after `prefix`: `<prefix>run` updates the run and returns its id
- * only while the owner still holds it, and each step's update happens only if it did.
+ * only while the owner still holds it, and each step's update happens only if it did. With `lock` (a write among
+ * others), `<prefix>lock` first takes the run's row if no one else holds it, and the write happens only if it did: a
+ * statement of several runs' writes never waits for one run's row (nor holds the others' meanwhile).
  */
-function fencedWriteParts({ owner, run, steps }: FencedWrite, prefix: string) {
+function fencedWriteParts({ owner, run, steps }: FencedWrite, prefix: string, lock = false) {
   const finished = run.status && !['running', 'compensating', 'needs_attention'].includes(run.status);
   const runSet = [...assignments(sagaRuns, run), sql`updated_at = now(), heartbeat_at = now()`];
   if (finished) runSet.push(sql`finished_at = now()`);
   const runName = sql.identifier(`${prefix}run`);
+  const lockName = sql.identifier(`${prefix}lock`);
   const stepUpdates = Object.entries(steps).flatMap(([name, changes], index) => {
     const stepSet = assignments(sagaSteps, changes);
     if (stepSet.length === 0) return [];
@@ -69,25 +72,36 @@ function fencedWriteParts({ owner, run, steps }: FencedWrite, prefix: string) {
       where saga_id = ${owner.sagaId} and name = ${name} and exists (select from ${runName}))`,
     ];
   });
-  return sql`${runName} as (
+  const locked = lock
+    ? sql`${lockName} as (select id from ${sagaRuns} where id = ${owner.sagaId} for update skip locked), `
+    : sql``;
+  return sql`${locked}${runName} as (
       update ${sagaRuns} set ${sql.join(runSet, sql`, `)}
-      where id = ${owner.sagaId} and owner_version = ${owner.version}
+      where id = ${owner.sagaId} and owner_version = ${owner.version}${lock ? sql` and exists (select from ${lockName})` : sql``}
       returning id
     )${sql.join(stepUpdates)}`;
 }
 
-/** One fenced write; `written` is 1 when the owner still held the run, else 0. */
+/** One fenced write; `written` is 1 when the owner still held the run, else 0. It waits for the run's row if held. */
 export const fencedWriteStatement = (write: FencedWrite) =>
   sql`with ${fencedWriteParts(write, '')} select count(*)::int as written from ${sql.identifier('run')}`;
 
+/** What became of a write sent with others: its run's row was held by another (not `locked`), or it was `written`. */
+export interface WriteOutcome extends Record<string, unknown> {
+  position: number;
+  locked: boolean;
+  written: boolean;
+}
+
 /**
- * Several runs' fenced writes in one statement (every statement of a WITH runs, read or not); one row, `written`
- * holding the write's position, for each write whose owner still held its run.
+ * Several runs' fenced writes in one statement (every statement of a WITH runs, read or not), each done only if its
+ * run's row was free (see `fencedWriteParts`); a row per write, in `WriteOutcome`.
  */
 export function fencedWritesStatement(writes: FencedWrite[]) {
-  const parts = writes.map((write, position) => fencedWriteParts(write, `w${position}_`));
-  const found = writes.map(
-    (_, position) => sql`select ${sql.raw(String(position))} as written from ${sql.identifier(`w${position}_run`)}`,
-  );
-  return sql`with ${sql.join(parts, sql`, `)} ${sql.join(found, sql` union all `)}`;
+  const parts = writes.map((write, position) => fencedWriteParts(write, `w${position}_`, true));
+  const outcomes = writes.map((_, position) => {
+    const [lock, run] = [sql.identifier(`w${position}_lock`), sql.identifier(`w${position}_run`)];
+    return sql`select ${sql.raw(String(position))} as position, exists (select from ${lock}) as locked, exists (select from ${run}) as written`;
+  });
+  return sql`with ${sql.join(parts, sql`, `)} ${sql.join(outcomes, sql` union all `)}`;
 }
