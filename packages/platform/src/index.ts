@@ -18,6 +18,7 @@ export {
 } from './database/connection.js';
 export { sentWithNextStatement } from './database/statement-forms.js';
 export { executeOnce } from './database/statement-once.js';
+export { isRefusedStatement } from './database/statement-refusals.js';
 export { naturalBatches, type NaturalBatchOptions } from './natural-batches.js';
 export { migrateSchema } from './database/migrate.js';
 export { withTransactions, type Executor } from './database/transactions.js';

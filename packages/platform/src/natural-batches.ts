@@ -2,7 +2,8 @@ import { AsyncResource } from 'node:async_hooks';
 
 export interface NaturalBatchOptions<Item, Answer> {
   /**
-   * Sends the items as one; settles each in the items' order (a refusal of one need not undo the others). An answer
+   * Sends the items as one; settles each in the items' order (a refusal of one need not undo the others), or fails
+   * whole when what it sends to is out of reach, which refuses every item waiting too. An answer
    * may be a promise, for an item the batch could not settle (sent again on its own): the next batch goes without
    * waiting for it, and its key stays taken until it settles.
    */
@@ -71,6 +72,14 @@ export function naturalBatches<Item, Answer>({ send, keyOf, maximumSize = 64 }: 
     return batch;
   }
 
+  function takeWaiting() {
+    const waiting = [...passedOver, ...queue.slice(head)];
+    passedOver = [];
+    queue = [];
+    head = 0;
+    return waiting;
+  }
+
   function answer(waiting: Waiting<Item, Answer>, result: PromiseSettledResult<Answer | PromiseLike<Answer>>) {
     const release = () => {
       if (waiting.key !== undefined) taken.delete(waiting.key);
@@ -107,7 +116,12 @@ export function naturalBatches<Item, Answer>({ send, keyOf, maximumSize = 64 }: 
     void new Promise<PromiseSettledResult<Answer | PromiseLike<Answer>>[]>((resolve) =>
       resolve(detached.runInAsyncScope(() => send(batch.map((waiting) => waiting.item)))),
     )
-      .then(each, (reason: unknown) => batch.map((): PromiseSettledResult<Answer> => ({ status: 'rejected', reason })))
+      .then(each, (reason: unknown) => {
+        // Failed whole: what it was sent to is out of reach (see `send`), and every item waiting would wait as long
+        // again, batch after batch, to meet the same. They are refused with it; the next item is sent as it comes.
+        for (const waiting of takeWaiting()) waiting.reject(reason);
+        return batch.map((): PromiseSettledResult<Answer> => ({ status: 'rejected', reason }));
+      })
       .then((settled) => {
         inFlight = false;
         batch.forEach((waiting, index) => answer(waiting, settled[index]!));

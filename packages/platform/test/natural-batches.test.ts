@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from 'node:test';
-import { naturalBatches } from '../src/index.js';
+import { isRefusedStatement, naturalBatches } from '../src/index.js';
 
 /** A sender that records each batch and answers it when the test says so. */
 function heldSender() {
@@ -93,4 +93,42 @@ test('a batch runs outside its callers’ asynchronous contexts: none sees anoth
   await Promise.all(['one', 'two', 'three'].map((name) => context.run(name, () => sendItem(name))));
   assert.equal(seen.length, 2, 'the first alone, the two others together');
   assert.deepEqual(seen, [undefined, undefined]);
+});
+
+test('a batch that fails whole refuses the items waiting for it too; the next item is sent as it comes', async () => {
+  const sent: string[][] = [];
+  let fail = true;
+  let release = () => {};
+  const sendItem = naturalBatches<string, string>({
+    send: async (items) => {
+      sent.push(items);
+      if (!fail) return items.map((item) => ({ status: 'fulfilled', value: item }));
+      await new Promise<void>((resolve) => (release = resolve));
+      throw new Error('database out of reach');
+    },
+  });
+  const first = sendItem('first');
+  const waiting = ['second', 'third'].map(sendItem);
+  const refusals = Promise.allSettled([first, ...waiting]);
+  release();
+  const settled = await refusals;
+  assert.deepEqual(
+    settled.map((result) => result.status === 'rejected' && (result.reason as Error).message),
+    ['database out of reach', 'database out of reach', 'database out of reach'],
+  );
+  assert.deepEqual(sent, [['first']], 'the waiting items were never sent to meet the same');
+  fail = false;
+  assert.equal(await sendItem('fourth'), 'fourth');
+});
+
+test('only a refusal for what a statement holds is worth sending its parts again one by one', () => {
+  const refused = (code: string) => isRefusedStatement(Object.assign(new Error('refused'), { code }));
+  assert.equal(refused('23505'), true, 'a unique violation');
+  assert.equal(refused('40P01'), true, 'a deadlock');
+  assert.equal(refused('22P02'), true, 'a value it cannot read');
+  assert.equal(isRefusedStatement(new Error('wrapped', { cause: { code: '23505' } })), true, 'as drizzle wraps it');
+  assert.equal(refused('08006'), false, 'a connection lost');
+  assert.equal(refused('57P01'), false, 'a shutdown');
+  assert.equal(refused('ECONNREFUSED'), false, 'no database there');
+  assert.equal(isRefusedStatement(new Error('timeout exceeded when trying to connect')), false, 'no connection free');
 });

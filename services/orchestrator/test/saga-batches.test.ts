@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { createDatabase, migrateSchema } from '@ecomm/platform';
-import { beforeTests, useTestFixture } from '@ecomm/testing';
+import { beforeTests } from '@ecomm/testing';
 import { createSagaRepository, type SagaRepository } from '../src/saga/saga-repository.js';
-import { orchestratorService } from '../src/service.js';
+import { useWatchedSagaDatabase } from './saga-harness.js';
 
 // Concurrent runs' creations and writes go together in one statement each batch, against the real tables: each
 // answered as if alone, a refusal of one never undoing the others.
 
-/** Every statement sent, with whether it carried parameters (a batch's are written in: never named or prepared). */
-const sent: { text: string; parameterised: boolean }[] = [];
-
-const connection = useTestFixture(
-  async (database) => {
-    const url = database.urlFor('orchestrator');
-    await migrateSchema({ url, ...orchestratorService.database! });
-    const opened = createDatabase({ url });
-    opened.pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...parameters: unknown[]) => {
-        const [config, values] = parameters as [string | { text: string; values?: unknown[] }, unknown[]?];
-        const text = typeof config === 'string' ? config : config.text;
-        const given = values ?? (typeof config === 'string' ? undefined : config.values);
-        sent.push({ text, parameterised: (given?.length ?? 0) > 0 });
-        return query(...parameters);
-      };
-    });
-    return opened;
-  },
-  (opened) => opened.close(),
-);
+const { connection, sent } = useWatchedSagaDatabase();
 let repository: SagaRepository;
 beforeTests(async () => {
   repository = createSagaRepository(connection.db);

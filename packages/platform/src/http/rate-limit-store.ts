@@ -2,6 +2,7 @@ import { lt, sql } from 'drizzle-orm';
 import type { Database } from '../database/connection.js';
 import type { RateLimitTable } from '../database/rate-limit-table.js';
 import { executeOnce } from '../database/statement-once.js';
+import { isRefusedStatement } from '../database/statement-refusals.js';
 import { AppError } from '../errors.js';
 import { naturalBatches } from '../natural-batches.js';
 
@@ -64,10 +65,13 @@ export function postgresRateLimitStore(db: Database, table: RateLimitTable) {
           : executeOnce<Counted>(db, countHits(table, keys))
       )?.then(
         ({ rows }) => new Map(rows.map((row) => [row.key, row])),
-        () => undefined,
+        // A database out of reach fails the batch, and the hits waiting for it (`naturalBatches`).
+        (error: unknown) => {
+          if (isRefusedStatement(error)) return undefined;
+          throw error;
+        },
       );
-      // Refused whole (its connection lost, say): each hit alone, for its own answer. Counted twice at worst, if the
-      // refusal came after its commit: a limit one hit stricter, never looser.
+      // Not written in, or refused for what it holds: each hit alone, for its own answer.
       if (!counted) return Promise.allSettled(hits.map(countOne));
       // A key's n hits took its counter from c - n to c: the first is answered c - n + 1, the last c.
       const answered = new Map<string, number>();

@@ -1,10 +1,10 @@
-import { executeOnce, naturalBatches, type Database } from '@ecomm/platform';
+import { executeOnce, isRefusedStatement, naturalBatches, type Database } from '@ecomm/platform';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { sagaRuns, sagaSteps } from '../database/schema.js';
 import type { SagaFailure, SagaRunStatus } from './saga-definition.js';
 import {
-  fencedWritesStatement,
-  fencedWriteStatement,
+  fencedWritesSkippingLocked,
+  fencedWrite,
   insertRuns,
   type FencedWrite,
   type NewRun,
@@ -34,28 +34,36 @@ const fulfilled = <Value>(value: Value): PromiseSettledResult<Value> => ({ statu
 const later = <Value>(answer: Promise<Value>): PromiseSettledResult<Promise<Value>> => fulfilled(answer);
 
 /**
- * The rows `send` answers with; undefined when its statement could not be made (a value JSON cannot hold), written in
- * (`executeOnce`), or was refused.
+ * The rows of the statement `send` makes and sends; undefined when it could not be made (a value JSON cannot hold) or
+ * written in (`executeOnce`), or was refused for what it holds: each item then goes alone, for its own answer. A
+ * database out of reach fails the batch, and the items waiting for it (`naturalBatches`).
  */
 async function rowsOf<Row>(send: () => Promise<{ rows: Row[] }> | undefined) {
+  let sending: Promise<{ rows: Row[] }> | undefined;
   try {
-    return (await send())?.rows;
+    sending = send();
   } catch {
     return undefined;
+  }
+  try {
+    return (await sending)?.rows;
+  } catch (error) {
+    if (isRefusedStatement(error)) return undefined;
+    throw error;
   }
 }
 
 /**
  * Concurrent runs' creations, and their fenced writes, each go together in one statement (see `naturalBatches`): one
- * commit for all, each answered as if alone. A batch refused whole (one run's id taken, a value that cannot be stored)
- * is sent again one by one, each for its own answer, without holding up the next batch: a fenced write sets what it
+ * commit for all, each answered as if alone. A batch refused for what it holds (one run's id taken, a value that cannot
+ * be stored) is sent again one by one, each for its own answer, without holding up the next batch: a fenced write sets what it
  * sets however often it is sent. A write whose run's row another transaction holds (a take-over, a beat) is skipped
  * by its batch, and sent on its own to wait for it there.
  */
 function sagaBatches(db: Database) {
   const createOne = async (run: NewRun) => void (await db.execute(insertRuns([run])));
   const writeOne = async (write: FencedWrite) => {
-    const { rows } = await db.execute<{ written: number }>(fencedWriteStatement(write));
+    const { rows } = await db.execute<{ written: number }>(fencedWrite(write));
     return rows[0]!.written > 0;
   };
   const createInBatches = naturalBatches<NewRun, void>({
@@ -71,8 +79,8 @@ function sagaBatches(db: Database) {
       // One alone is the prepared statement of its shape; several, text never prepared.
       const rows = await rowsOf(() =>
         writes.length === 1
-          ? db.execute<WriteOutcome>(fencedWritesStatement(writes))
-          : executeOnce<WriteOutcome>(db, fencedWritesStatement(writes)),
+          ? db.execute<WriteOutcome>(fencedWritesSkippingLocked(writes))
+          : executeOnce<WriteOutcome>(db, fencedWritesSkippingLocked(writes)),
       );
       const outcomes = new Map(rows?.map((row) => [row.position, row]));
       return writes.map((write, position) => {

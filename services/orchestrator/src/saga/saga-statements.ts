@@ -83,7 +83,7 @@ function fencedWriteParts({ owner, run, steps }: FencedWrite, prefix: string, lo
 }
 
 /** One fenced write; `written` is 1 when the owner still held the run, else 0. It waits for the run's row if held. */
-export const fencedWriteStatement = (write: FencedWrite) =>
+export const fencedWrite = (write: FencedWrite) =>
   sql`with ${fencedWriteParts(write, '')} select count(*)::int as written from ${sql.identifier('run')}`;
 
 /** What became of a write sent with others: its run's row was held by another (not `locked`), or it was `written`. */
@@ -97,7 +97,7 @@ export interface WriteOutcome extends Record<string, unknown> {
  * Several runs' fenced writes in one statement (every statement of a WITH runs, read or not), each done only if its
  * run's row was free (see `fencedWriteParts`); a row per write, in `WriteOutcome`.
  */
-export function fencedWritesStatement(writes: FencedWrite[]) {
+export function fencedWritesSkippingLocked(writes: FencedWrite[]) {
   const parts = writes.map((write, position) => fencedWriteParts(write, `w${position}_`, true));
   const outcomes = writes.map((_, position) => {
     const [lock, run] = [sql.identifier(`w${position}_lock`), sql.identifier(`w${position}_run`)];

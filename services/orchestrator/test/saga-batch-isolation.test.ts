@@ -1,37 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { createDatabase, migrateSchema } from '@ecomm/platform';
-import { beforeTests, useTestFixture } from '@ecomm/testing';
+import { beforeTests } from '@ecomm/testing';
 import { createSagaRepository, type SagaOwner, type SagaRepository } from '../src/saga/saga-repository.js';
-import { orchestratorService } from '../src/service.js';
+import { useWatchedSagaDatabase } from './saga-harness.js';
 
 // Attacks on the saga's batched creations and fenced writes (review of the natural batching change), against the real
 // tables: what a batch stores must be what a write alone stores, to the byte; a stale owner's write in a batch changes
 // nothing of its run; one bad write, or a duplicate id, is refused alone.
 
-/** Every statement sent, with whether it carried parameters (a batch's are written in). */
-const sent: { text: string; parameterised: boolean }[] = [];
-
-const connection = useTestFixture(
-  async (database) => {
-    const url = database.urlFor('orchestrator');
-    await migrateSchema({ url, ...orchestratorService.database! });
-    const opened = createDatabase({ url });
-    opened.pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...parameters: unknown[]) => {
-        const [config, values] = parameters as [string | { text: string; values?: unknown[] }, unknown[]?];
-        const text = typeof config === 'string' ? config : config.text;
-        const given = values ?? (typeof config === 'string' ? undefined : config.values);
-        sent.push({ text, parameterised: (given?.length ?? 0) > 0 });
-        return query(...parameters);
-      };
-    });
-    return opened;
-  },
-  (opened) => opened.close(),
-);
+const { connection, sent } = useWatchedSagaDatabase();
 let repository: SagaRepository;
 beforeTests(async () => {
   repository = createSagaRepository(connection.db);
