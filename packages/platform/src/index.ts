@@ -17,9 +17,6 @@ export {
   type DatabaseSettings,
 } from './database/connection.js';
 export { sentWithNextStatement } from './database/statement-forms.js';
-export { executeOnce } from './database/statement-once.js';
-export { isRefusedStatement } from './database/statement-refusals.js';
-export { naturalBatches, type NaturalBatchOptions } from './natural-batches.js';
 export { migrateSchema } from './database/migrate.js';
 export { withTransactions, type Executor } from './database/transactions.js';
 export { idempotencyTable, type IdempotencyTable } from './database/idempotency-table.js';

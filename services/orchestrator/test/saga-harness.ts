@@ -6,7 +6,6 @@ import Fastify from 'fastify';
 import type { SagaDefinition } from '../src/saga/saga-definition.js';
 import { createSagaRepository, type SagaRepository } from '../src/saga/saga-repository.js';
 import type { SagaRunnerOptions } from '../src/saga/saga-runner.js';
-import { orchestratorService } from '../src/service.js';
 
 export const silentLogger = Fastify({ logger: false }).log;
 
@@ -27,40 +26,6 @@ export function useSagaRepository() {
       return (repository ??= createSagaRepository(connection.db));
     },
   };
-}
-
-/** A statement the pool sent, and whether it carried parameters (a batch's are written in: never named or prepared). */
-export interface WatchedStatement {
-  text: string;
-  parameterised: boolean;
-}
-
-/**
- * The orchestrator's schema, migrated, on a fresh database of this test file, behind a pool whose every statement
- * (begin and commit included) is pushed to `sent` before it goes.
- */
-export function useWatchedSagaDatabase() {
-  const sent: WatchedStatement[] = [];
-  const connection = useTestFixture(
-    async (database) => {
-      const url = database.urlFor('orchestrator');
-      await migrateSchema({ url, ...orchestratorService.database! });
-      const opened = createDatabase({ url });
-      opened.pool.on('connect', (client) => {
-        const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
-        (client as { query: unknown }).query = (...parameters: unknown[]) => {
-          const [config, values] = parameters as [string | { text: string; values?: unknown[] }, unknown[]?];
-          const text = typeof config === 'string' ? config : config.text;
-          const given = values ?? (typeof config === 'string' ? undefined : config.values);
-          sent.push({ text, parameterised: (given?.length ?? 0) > 0 });
-          return query(...parameters);
-        };
-      });
-      return opened;
-    },
-    (opened) => opened.close(),
-  );
-  return { connection, sent };
 }
 
 /** Quick retries, and a heartbeat that never beats during a test (a take-over is forced with claimStale(0)). */

@@ -4,16 +4,35 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSagaRepository, type SagaRepository } from '../src/saga/saga-repository.js';
 import { createSagaRunner } from '../src/saga/saga-runner.js';
-import { beforeTests } from '@ecomm/testing';
-import { useWatchedSagaDatabase } from './saga-harness.js';
+import { orchestratorService } from '../src/service.js';
+import { createDatabase, migrateSchema } from '@ecomm/platform';
+import { beforeTests, useTestFixture } from '@ecomm/testing';
 
 // The saga runner's bookkeeping against the real tables: how many statements a run costs, and that the one write per
 // step still records a step as running before its call and still fences off an owner that lost the run.
 
+let statements = 0;
+
 const quiet = () => undefined;
 const logger = { info: quiet, warn: quiet, error: quiet, debug: quiet };
 
-const { connection, sent } = useWatchedSagaDatabase();
+const connection = useTestFixture(
+  async (database) => {
+    const url = database.urlFor('orchestrator');
+    await migrateSchema({ url, ...orchestratorService.database! });
+    const opened = createDatabase({ url });
+    // Every statement any client of the pool sends, begin and commit included.
+    opened.pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...parameters: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...parameters: unknown[]) => {
+        statements++;
+        return query(...parameters);
+      };
+    });
+    return opened;
+  },
+  (opened) => opened.close(),
+);
 let repository: SagaRepository;
 beforeTests(async () => {
   repository = createSagaRepository(connection.db);
@@ -38,9 +57,9 @@ test('a run of three steps costs four statements: its creation, one per step tra
     { name: 'second', run: async () => ({ second: 'b' }) },
     { name: 'third', run: async () => ({ third: 'c' }) },
   ];
-  sent.length = 0;
+  statements = 0;
   const outcome = await runner(steps).start(sagaId, {});
-  assert.equal(sent.length, steps.length + 1);
+  assert.equal(statements, steps.length + 1);
   assert.deepEqual(outcome, { status: 'completed', data: { first: 'a', second: 'b', third: 'c' } });
   const found = (await repository.find(sagaId))!;
   assert.deepEqual([found.run.status, found.run.data], ['completed', { first: 'a', second: 'b', third: 'c' }]);
@@ -105,7 +124,7 @@ function lookedUpPivot(steps: Step[], heartbeatMs = 60_000) {
 test('past a pivot that can be looked up, a step starts unwritten: its outcome and the pivot’s go in the last write', async () => {
   const sagaId = randomUUID();
   let seen: unknown;
-  sent.length = 0;
+  statements = 0;
   const outcome = await lookedUpPivot([
     { name: 'first', run: async () => ({ first: 'a' }) },
     { name: 'second', run: async () => ({ second: 'b' }) },
@@ -119,7 +138,7 @@ test('past a pivot that can be looked up, a step starts unwritten: its outcome a
     },
   ]).start(sagaId, {});
   // The creation, the pivot's start, the end; the look from inside the third step adds its two reads.
-  assert.equal(sent.length, 3 + 2);
+  assert.equal(statements, 3 + 2);
   assert.equal(outcome.status, 'completed');
   assert.deepEqual(seen, [{ first: 'a' }, ['succeeded', 'running', 'pending']], 'the pivot is recorded as started');
   const found = (await repository.find(sagaId))!;

@@ -68,14 +68,13 @@ const remembered = new Map<string, (string | number)[] | undefined>();
 
 /**
  * `text` with its `$1`... written in as constants, so that it may travel with other statements in one message; or
- * undefined when that cannot be done safely (see `parametersOf` and `constant`). A text that is not going to come
- * again (a batch's, built afresh each time) is not `remembered`: the few hundred places are for the ones that do.
+ * undefined when that cannot be done safely (see `parametersOf` and `constant`).
  */
-export function withParametersInlined(text: string, values: unknown[], { repeats = true } = {}): string | undefined {
+export function withParametersInlined(text: string, values: unknown[]): string | undefined {
   let parts = remembered.get(text);
   if (parts === undefined && !remembered.has(text)) {
     parts = parametersOf(text);
-    if (repeats && remembered.size < maximumRemembered) remembered.set(text, parts);
+    if (remembered.size < maximumRemembered) remembered.set(text, parts);
   }
   if (!parts) return undefined;
   let inlined = '';

@@ -1,15 +1,7 @@
-import { executeOnce, isRefusedStatement, naturalBatches, type Database } from '@ecomm/platform';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '@ecomm/platform';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
 import { sagaRuns, sagaSteps } from '../database/schema.js';
 import type { SagaFailure, SagaRunStatus } from './saga-definition.js';
-import {
-  fencedWritesSkippingLocked,
-  fencedWrite,
-  insertRuns,
-  type FencedWrite,
-  type NewRun,
-  type WriteOutcome,
-} from './saga-statements.js';
 
 export type SagaRunRecord = typeof sagaRuns.$inferSelect;
 export type SagaStepRecord = typeof sagaSteps.$inferSelect;
@@ -27,78 +19,24 @@ export interface SagaOwner {
   version: number;
 }
 
+type SagaTable = typeof sagaRuns | typeof sagaSteps;
+
+/** `column = value` for each change given, each value as its column stores it (jsonb as JSON text). */
+const assignments = (table: SagaTable, changes: object) =>
+  Object.entries(changes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const column = (getTableColumns(table) as Record<string, Column>)[key]!;
+      return sql`${sql.identifier(column.name)} = ${sql.param(value, column)}`;
+    });
+
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
-const fulfilled = <Value>(value: Value): PromiseSettledResult<Value> => ({ status: 'fulfilled', value });
-/** An answer the batch leaves to a statement of its own, sent now: the next batch does not wait for it. */
-const later = <Value>(answer: Promise<Value>): PromiseSettledResult<Promise<Value>> => fulfilled(answer);
-
-/**
- * The rows of the statement `send` makes and sends; undefined when it could not be made (a value JSON cannot hold) or
- * written in (`executeOnce`), or was refused for what it holds: each item then goes alone, for its own answer. A
- * database out of reach fails the batch, and the items waiting for it (`naturalBatches`).
- */
-async function rowsOf<Row>(send: () => Promise<{ rows: Row[] }> | undefined) {
-  let sending: Promise<{ rows: Row[] }> | undefined;
-  try {
-    sending = send();
-  } catch {
-    return undefined;
-  }
-  try {
-    return (await sending)?.rows;
-  } catch (error) {
-    if (isRefusedStatement(error)) return undefined;
-    throw error;
-  }
-}
-
-/**
- * Concurrent runs' creations, and their fenced writes, each go together in one statement (see `naturalBatches`): one
- * commit for all, each answered as if alone. A batch refused for what it holds (one run's id taken, a value that cannot
- * be stored) is sent again one by one, each for its own answer, without holding up the next batch: a fenced write sets what it
- * sets however often it is sent. A write whose run's row another transaction holds (a take-over, a beat) is skipped
- * by its batch, and sent on its own to wait for it there.
- */
-function sagaBatches(db: Database) {
-  const createOne = async (run: NewRun) => void (await db.execute(insertRuns([run])));
-  const writeOne = async (write: FencedWrite) => {
-    const { rows } = await db.execute<{ written: number }>(fencedWrite(write));
-    return rows[0]!.written > 0;
-  };
-  const createInBatches = naturalBatches<NewRun, void>({
-    async send(runs) {
-      if (runs.length === 1) return Promise.allSettled(runs.map(createOne));
-      const created = await rowsOf(() => executeOnce(db, insertRuns(runs)));
-      return runs.map((run) => (created ? fulfilled(undefined) : later(createOne(run))));
-    },
-  });
-  const writeInBatches = naturalBatches<FencedWrite, boolean>({
-    keyOf: (write) => write.owner.sagaId,
-    async send(writes) {
-      // One alone is the prepared statement of its shape; several, text never prepared.
-      const rows = await rowsOf(() =>
-        writes.length === 1
-          ? db.execute<WriteOutcome>(fencedWritesSkippingLocked(writes))
-          : executeOnce<WriteOutcome>(db, fencedWritesSkippingLocked(writes)),
-      );
-      const outcomes = new Map(rows?.map((row) => [row.position, row]));
-      return writes.map((write, position) => {
-        const outcome = outcomes.get(position);
-        return outcome?.locked ? fulfilled(outcome.written) : later(writeOne(write));
-      });
-    },
-  });
-  return { createInBatches, writeInBatches };
-}
-
 export function createSagaRepository(db: Database) {
-  const { createInBatches, writeInBatches } = sagaBatches(db);
   return {
     /**
-     * Creates the run with its first step already recorded as started, in one statement (with other runs' creations
-     * when they come together): the caller goes straight to that step's call and keeps the returned state instead of
-     * reading back what it just wrote.
+     * Creates the run with its first step already recorded as started, in one statement: the caller goes straight to
+     * that step's call and keeps the returned state instead of reading back what it just wrote.
      */
     async create(run: { id: string; type: string; input: unknown; stepNames: string[] }) {
       const startedAt = new Date();
@@ -114,7 +52,17 @@ export function createSagaRepository(db: Database) {
         compensatedAt: null,
         error: null,
       }));
-      await createInBatches({ id: run.id, type: run.type, input: run.input, steps });
+      const rows = steps.map((step) => {
+        const startedAt = sql.param(step.startedAt, sagaSteps.startedAt);
+        return sql`(${step.sagaId}, ${step.position}, ${step.name}, ${step.status}, ${step.attempts}, ${startedAt})`;
+      });
+      await db.execute(sql`
+        with run as (
+          insert into ${sagaRuns} (id, type, status, input, owner_version)
+          values (${run.id}, ${run.type}, 'running', ${sql.param(run.input, sagaRuns.input)}, 0)
+        )
+        insert into ${sagaSteps} (saga_id, position, name, status, attempts, started_at)
+        values ${sql.join(rows, sql`, `)}`);
       const record: SagaRunRecord = {
         id: run.id,
         type: run.type,
@@ -172,10 +120,30 @@ export function createSagaRepository(db: Database) {
      * One fenced write: the run's changes and any steps' changes in a single statement, applied only while `owner`
      * still holds the run (false when another process has taken it over). Updating the run's row locks it, so a
      * take-over waits for this write to commit (and then reads it), or this write finds the new owner and changes
-     * nothing. Every write also counts as a heartbeat. Concurrent runs' writes go in one statement (`sagaBatches`).
+     * nothing. Every write also counts as a heartbeat.
      */
-    write: (owner: SagaOwner, run: RunChanges, steps: Record<string, StepChanges>) =>
-      writeInBatches({ owner, run, steps }),
+    async write(owner: SagaOwner, run: RunChanges, steps: Record<string, StepChanges>) {
+      const finished = run.status && !['running', 'compensating', 'needs_attention'].includes(run.status);
+      const runSet = [...assignments(sagaRuns, run), sql`updated_at = now(), heartbeat_at = now()`];
+      if (finished) runSet.push(sql`finished_at = now()`);
+      const stepUpdates = Object.entries(steps).flatMap(([name, changes], index) => {
+        const stepSet = assignments(sagaSteps, changes);
+        if (stepSet.length === 0) return [];
+        return [
+          sql`, ${sql.identifier(`step_${index}`)} as (
+          update ${sagaSteps} set ${sql.join(stepSet, sql`, `)}
+          where saga_id = ${owner.sagaId} and name = ${name} and exists (select from run))`,
+        ];
+      });
+      const { rows } = await db.execute<{ written: number }>(sql`
+        with run as (
+          update ${sagaRuns} set ${sql.join(runSet, sql`, `)}
+          where id = ${owner.sagaId} and owner_version = ${owner.version}
+          returning id
+        )${sql.join(stepUpdates)}
+        select count(*)::int as written from run`);
+      return rows[0]!.written > 0;
+    },
 
     async beat(owner: SagaOwner) {
       const beaten = await db
