@@ -10,8 +10,9 @@ export function printTable(report: BenchReport) {
   const share = pgbench ? pgbench.tps / checkoutLoad.throughput : undefined;
   const rows: [string, string, string, string][] = [
     [
-      `checkout throughput, ${checkoutLoad.users} users, ${checkoutLoad.seconds.toFixed(0)} s`,
-      `${checkoutLoad.throughput.toFixed(1)} checkouts/s${share ? ` (= pgbench / ${share.toFixed(0)})` : ''}`,
+      `checkout throughput, ${checkoutLoad.users} users, ${checkoutLoad.seconds.toFixed(0)} s (after ${checkoutLoad.rampUp.seconds.toFixed(0)} s of ramp-up)`,
+      `${checkoutLoad.throughput.toFixed(1)} checkouts/s${share ? ` (= pgbench / ${share.toFixed(0)})` : ''}; ` +
+        `ramp-up ${checkoutLoad.rampUp.throughput.toFixed(1)}/s`,
       '≥ pgbench / 15',
       verdict(share === undefined ? undefined : share <= 15),
     ],
