@@ -48,8 +48,8 @@ test("replicas on one database share one IP's limit", async () => {
   );
 });
 
-test('hits arriving together are counted together, each key exactly: no limit is passed, none is wasted', async () => {
-  // Sent at once: the first goes alone, the rest in batches (a key at most once per batch).
+test('hits on several keys arriving together are each counted exactly: no limit is passed, none is wasted', async () => {
+  // Sent at once, so that the upserts of one key's counter race each other and those of the other keys.
   const addresses = ['10.0.2.1', '10.0.2.2', '10.0.2.3'];
   const attempts = addresses.flatMap((address) => Array.from({ length: 5 }, () => address));
   const responses = await Promise.all(attempts.map((address) => attemptOn(app, address)));
@@ -58,7 +58,7 @@ test('hits arriving together are counted together, each key exactly: no limit is
     assert.deepEqual(
       statuses.sort(),
       [401, 401, 401, 429, 429],
-      `${address}: three attempts a minute, whichever batch each went in`,
+      `${address}: three attempts a minute, however the hits interleaved`,
     );
   }
 });
