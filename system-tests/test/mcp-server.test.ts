@@ -143,6 +143,20 @@ describe('MCP server', () => {
     assert.match(text(unknown), /does not exist/);
   });
 
+  test("a reserved session id is refused in the tool's own words, not the session service's", async () => {
+    const shopper = await connect();
+    for (const [name, args] of [
+      ['view_cart', { session_id: 'stats' }],
+      ['add_to_cart', { product_id: products['Water Bottle']!.id, quantity: 1, session_id: 'stats' }],
+    ] as const) {
+      const result = await shopper.call(name, args);
+      assert.equal(result.isError, true, name);
+      assert.match(text(result), /session_id/, name);
+      assert.match(text(result), /reserved/, name);
+      assert.doesNotMatch(text(result), /body\./, `${name} names the session service's request body`);
+    }
+  });
+
   test('cancels an order after a confirmation round, refunding it in full', async () => {
     const shopper = await connect();
     const order = await buy(shopper, products.Keychain!.id, 3);
