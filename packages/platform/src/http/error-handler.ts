@@ -144,6 +144,15 @@ const frameworkRefusals: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'The request body is too large' },
 };
 
+/** A path part's length as the router measures it: decoded (a malformed escape is counted as sent). */
+function decodedLength(part: string) {
+  try {
+    return decodeURIComponent(part).length;
+  } catch {
+    return part.length;
+  }
+}
+
 function frameworkRefusal(error: FastifyError, statusCode: number): ErrorAnswer {
   const known = error.code ? frameworkRefusals[error.code] : undefined;
   if (known) return answer(statusCode, known.code, known.message);
@@ -171,7 +180,14 @@ export function installErrorHandler(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const { body } = answer(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`);
+    const path = request.url.split('?')[0] ?? '';
+    // The router refuses a part longer than its limit (URL_TOO_LONG), unless a catch-all route takes the path instead
+    // (the orchestrator's web app), whose 404 would deny that an existing route such as /orders/:id is there.
+    if (path.split('/').some((part) => decodedLength(part) > maximumPathPartLength)) {
+      const { code, message } = frameworkRefusals.FST_ERR_MAX_PARAM_LENGTH!;
+      return reply.status(414).send(answer(414, code, message).body);
+    }
+    const { body } = answer(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${path} not found`);
     return reply.status(404).send(body);
   });
 }
