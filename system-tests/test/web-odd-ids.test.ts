@@ -180,6 +180,21 @@ describe('odd ids from outside', () => {
     assert.deepEqual(failures, []);
   });
 
+  test("a page parameter given twice, not a number or out of range is a 400 in the API's words", async () => {
+    const shopper = await account('pages@example.com');
+    for (const [query, message] of [
+      ['?limit=1&limit=2', /querystring\.limit: must be a number/],
+      ['?limit=Infinity', /querystring\.limit: must be a number/],
+      ['?offset=abc', /querystring\.offset: must be a number/],
+      ['?offset=1e7', /querystring\.offset: must be at most 1000000/],
+    ] as const) {
+      const reply = await raw('GET', `/orders${query}`, { token: shopper });
+      assert.equal(reply.status, 400, `${query}: ${reply.text}`);
+      assert.match(JSON.parse(reply.text).message, message, query);
+      assert.doesNotMatch(reply.text, /NaN|Infinity|Too big|expected number/, query);
+    }
+  });
+
   test('a session id with a NUL byte is a 400, not an unreachable session service', async () => {
     const shopper = await account('nul@example.com');
     const reply = await raw('GET', '/cart/a%00b', { token: shopper });
