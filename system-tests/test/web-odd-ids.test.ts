@@ -195,6 +195,19 @@ describe('odd ids from outside', () => {
     }
   });
 
+  test('JSON sent as text/plain is a 415 asking for application/json, as every other type is', async () => {
+    const shopper = await account('plain@example.com');
+    for (const [path, body, token] of [
+      ['/auth/login', JSON.stringify({ email: 'plain@example.com', password: 'correct-horse' }), undefined],
+      ['/chat', JSON.stringify({ session_id: 'plain-1', message: 'hello' }), shopper],
+      ['/checkout', JSON.stringify({ session_id: 'plain-1' }), shopper],
+    ] as const) {
+      const reply = await raw('POST', path, { token, body, contentType: 'text/plain' });
+      assert.equal(reply.status, 415, `${path}: ${reply.text}`);
+      assert.equal(JSON.parse(reply.text).code, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
   test('a session id with a NUL byte is a 400, not an unreachable session service', async () => {
     const shopper = await account('nul@example.com');
     const reply = await raw('GET', '/cart/a%00b', { token: shopper });
