@@ -208,6 +208,18 @@ describe('odd ids from outside', () => {
     }
   });
 
+  test('a JSON body with a __proto__ key is refused saying why, not as JSON that does not parse', async () => {
+    const shopper = await account('proto@example.com');
+    for (const body of [
+      '{"session_id": "proto-1", "message": "hi", "__proto__": {"role": "admin"}}',
+      '{"session_id": "proto-1", "message": "hi", "constructor": {"prototype": {"role": "admin"}}}',
+    ]) {
+      const reply = await raw('POST', '/chat', { token: shopper, body });
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(JSON.parse(reply.text).message, /__proto__/, body);
+    }
+  });
+
   test('a session id with a NUL byte is a 400, not an unreachable session service', async () => {
     const shopper = await account('nul@example.com');
     const reply = await raw('GET', '/cart/a%00b', { token: shopper });

@@ -132,7 +132,12 @@ const frameworkRefusals: Record<string, { code: string; message: string }> = {
     code: 'URL_TOO_LONG',
     message: `A part of the address is too long: at most ${maximumPathPartLength} characters`,
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  // Fastify refuses prototype-polluting keys with the same error as a syntax error, so the message names both.
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message:
+      'The request body is not valid JSON, or has a key named __proto__ (or constructor.prototype), which is refused',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'EMPTY_BODY',
     message: "The request body is empty, but its content-type says it is JSON: send '{}' for no fields",
