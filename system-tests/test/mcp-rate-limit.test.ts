@@ -53,3 +53,29 @@ test('MCP messages are limited per user: past the limit a call is refused with 4
     'another user has a limit of their own',
   );
 });
+
+test('a JSON-RPC batch is refused: it would pass the per-message limit as one message', async () => {
+  const shopper = await shop.newShopper();
+  const calls = Array.from({ length: 8 }, (_, id) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'add_to_cart', arguments: { product_id: 1, quantity: 1 } },
+  }));
+  const response = await fetch(`${shop.urls.orchestrator}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${shopper.token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify(calls),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 400, text);
+  assert.match(text, /one JSON-RPC message/);
+  const carts = await fetch(`${shop.urls.orchestrator}/conversations`, {
+    headers: { authorization: `Bearer ${shopper.token}` },
+  });
+  assert.deepEqual(((await carts.json()) as { items: unknown[] }).items, [], 'no tool of the batch ran');
+});

@@ -143,6 +143,43 @@ describe('MCP server', () => {
     assert.match(text(unknown), /does not exist/);
   });
 
+  test("a reserved session id is refused in the tool's own words, not the session service's", async () => {
+    const shopper = await connect();
+    for (const [name, args] of [
+      ['view_cart', { session_id: 'stats' }],
+      ['add_to_cart', { product_id: products['Water Bottle']!.id, quantity: 1, session_id: 'stats' }],
+    ] as const) {
+      const result = await shopper.call(name, args);
+      assert.equal(result.isError, true, name);
+      assert.match(text(result), /session_id/, name);
+      assert.match(text(result), /reserved/, name);
+      assert.doesNotMatch(text(result), /body\./, `${name} names the session service's request body`);
+    }
+  });
+
+  test('a request with malformed params is an Invalid params error naming the field, not an internal error', async () => {
+    const shopper = await shop.newShopper();
+    for (const [method, params] of [
+      ['tools/call', undefined],
+      ['tools/call', { name: 'view_cart', arguments: 'all of it' }],
+      ['initialize', { protocolVersion: 5 }],
+    ] as const) {
+      const response = await fetch(`${shop.urls.orchestrator}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${shopper.token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method, ...(params ? { params } : {}) }),
+      });
+      const { error } = (await response.json()) as { error: { code: number; message: string } };
+      assert.equal(error.code, -32602, `${method}: ${error.message}`);
+      assert.match(error.message, /params/, method);
+      assert.doesNotMatch(error.message, /invalid_type|"path"|"expected"/, `${method} shows the validator's issues`);
+    }
+  });
+
   test('cancels an order after a confirmation round, refunding it in full', async () => {
     const shopper = await connect();
     const order = await buy(shopper, products.Keychain!.id, 3);

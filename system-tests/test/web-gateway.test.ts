@@ -114,6 +114,19 @@ describe('the web app talks to the orchestrator only', () => {
     assert.equal((await call('GET', '/cart/owned-1', { token: stranger })).status, 403);
   });
 
+  test("an id too long for the router is a 414 saying so, not the web app's 404 for a route that does not exist", async () => {
+    const shopper = await signTestToken('00000000-0000-4000-8000-000000000002');
+    for (const path of [`/cart/${'x'.repeat(300)}`, `/orders/${'x'.repeat(5000)}`, `/${'x'.repeat(300)}`]) {
+      const reply = await call('GET', path, { token: shopper });
+      assert.equal(reply.status, 414, `${path.slice(0, 20)}: ${JSON.stringify(reply.body).slice(0, 120)}`);
+      assert.equal(reply.body.code, 'URL_TOO_LONG');
+    }
+    // Short parts, but a path longer than any file's: no such page, rather than the file system's bare 403.
+    const deep = await call('GET', `/${'a/'.repeat(1500)}index.html`);
+    assert.equal(deep.status, 404, JSON.stringify(deep.body).slice(0, 120));
+    assert.equal(deep.body.code, 'ROUTE_NOT_FOUND');
+  });
+
   test('the orchestrator limits logins per client IP: four were made above, the limit is five', async () => {
     const login = () => call('POST', '/auth/login', { body: { email: 'ops@example.com', password: 'correct-horse' } });
     assert.equal((await login()).status, 200);

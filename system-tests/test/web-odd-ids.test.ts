@@ -180,6 +180,46 @@ describe('odd ids from outside', () => {
     assert.deepEqual(failures, []);
   });
 
+  test("a page parameter given twice, not a number or out of range is a 400 in the API's words", async () => {
+    const shopper = await account('pages@example.com');
+    for (const [query, message] of [
+      ['?limit=1&limit=2', /querystring\.limit: must be a number/],
+      ['?limit=Infinity', /querystring\.limit: must be a number/],
+      ['?offset=abc', /querystring\.offset: must be a number/],
+      ['?offset=1e7', /querystring\.offset: must be at most 1000000/],
+    ] as const) {
+      const reply = await raw('GET', `/orders${query}`, { token: shopper });
+      assert.equal(reply.status, 400, `${query}: ${reply.text}`);
+      assert.match(JSON.parse(reply.text).message, message, query);
+      assert.doesNotMatch(reply.text, /NaN|Infinity|Too big|expected number/, query);
+    }
+  });
+
+  test('JSON sent as text/plain is a 415 asking for application/json, as every other type is', async () => {
+    const shopper = await account('plain@example.com');
+    for (const [path, body, token] of [
+      ['/auth/login', JSON.stringify({ email: 'plain@example.com', password: 'correct-horse' }), undefined],
+      ['/chat', JSON.stringify({ session_id: 'plain-1', message: 'hello' }), shopper],
+      ['/checkout', JSON.stringify({ session_id: 'plain-1' }), shopper],
+    ] as const) {
+      const reply = await raw('POST', path, { token, body, contentType: 'text/plain' });
+      assert.equal(reply.status, 415, `${path}: ${reply.text}`);
+      assert.equal(JSON.parse(reply.text).code, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  test('a JSON body with a __proto__ key is refused saying why, not as JSON that does not parse', async () => {
+    const shopper = await account('proto@example.com');
+    for (const body of [
+      '{"session_id": "proto-1", "message": "hi", "__proto__": {"role": "admin"}}',
+      '{"session_id": "proto-1", "message": "hi", "constructor": {"prototype": {"role": "admin"}}}',
+    ]) {
+      const reply = await raw('POST', '/chat', { token: shopper, body });
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(JSON.parse(reply.text).message, /__proto__/, body);
+    }
+  });
+
   test('a session id with a NUL byte is a 400, not an unreachable session service', async () => {
     const shopper = await account('nul@example.com');
     const reply = await raw('GET', '/cart/a%00b', { token: shopper });

@@ -53,14 +53,20 @@ export const sessionIdSchema = clientIdSchema.refine(
 
 export const userIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
+// A parameter given twice arrives as an array, which coerces to NaN: "must be a number" rather than zod's "received NaN".
 export const paginationQuerySchema = z.object({
   limit: z.coerce
-    .number()
+    .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(100, 'must be at most 100')
     .default(20),
-  offset: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(0),
+  offset: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(0),
 });
 
 export function pageSchema<Item extends z.ZodType>(item: Item) {

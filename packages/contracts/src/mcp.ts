@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { clientIdSchema, priceSchema, productIdSchema, quantitySchema } from './common.js';
+import { priceSchema, productIdSchema, quantitySchema, sessionIdSchema } from './common.js';
 import { checkoutReceiptSchema, orderOperationResultSchema } from './orchestrator.js';
 import { refundQuoteSchema, returnLinesSchema } from './order.js';
 import { productSchema } from './product.js';
 
 /** Arguments and results of the MCP tools (POST /mcp on the orchestrator). The user always comes from the token. */
 
-const sessionArgument = clientIdSchema
+// The same rule as /chat's session_id: a cart named "stats" could never be read, and refusing it here answers in the
+// tool's words rather than in the session service's.
+const sessionArgument = sessionIdSchema
   .optional()
   .describe("Which of your carts to use (bound to you on first use, like /chat's session_id); omit for your MCP cart");
 

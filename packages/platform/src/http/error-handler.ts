@@ -132,7 +132,12 @@ const frameworkRefusals: Record<string, { code: string; message: string }> = {
     code: 'URL_TOO_LONG',
     message: `A part of the address is too long: at most ${maximumPathPartLength} characters`,
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  // Fastify refuses prototype-polluting keys with the same error as a syntax error, so the message names both.
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message:
+      'The request body is not valid JSON, or has a key named __proto__ (or constructor.prototype), which is refused',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'EMPTY_BODY',
     message: "The request body is empty, but its content-type says it is JSON: send '{}' for no fields",
@@ -143,6 +148,15 @@ const frameworkRefusals: Record<string, { code: string; message: string }> = {
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'The request body is too large' },
 };
+
+/** A path part's length as the router measures it: decoded (a malformed escape is counted as sent). */
+function decodedLength(part: string) {
+  try {
+    return decodeURIComponent(part).length;
+  } catch {
+    return part.length;
+  }
+}
 
 function frameworkRefusal(error: FastifyError, statusCode: number): ErrorAnswer {
   const known = error.code ? frameworkRefusals[error.code] : undefined;
@@ -171,7 +185,14 @@ export function installErrorHandler(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const { body } = answer(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`);
+    const path = request.url.split('?')[0] ?? '';
+    // The router refuses a part longer than its limit (URL_TOO_LONG), unless a catch-all route takes the path instead
+    // (the orchestrator's web app), whose 404 would deny that an existing route such as /orders/:id is there.
+    if (path.split('/').some((part) => decodedLength(part) > maximumPathPartLength)) {
+      const { code, message } = frameworkRefusals.FST_ERR_MAX_PARAM_LENGTH!;
+      return reply.status(414).send(answer(414, code, message).body);
+    }
+    const { body } = answer(404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${path} not found`);
     return reply.status(404).send(body);
   });
 }

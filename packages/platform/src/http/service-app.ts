@@ -68,6 +68,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Fastify parses text/plain too: JSON sent under it reached validation as a string ("expected object, received
+  // string"). Every body is JSON, so any other type gets the 415 that names application/json.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installApiDocs(app, { service, access: options.docsAccess ?? 'internal' });

@@ -16,6 +16,11 @@ export function bundledWebDist(): string | undefined {
   return undefined;
 }
 
+// Far longer than any path of the built web app, and within what every file system takes: 255 bytes a name (a part of
+// the address is at least as long as the name it decodes to) and a few thousand a path.
+const maximumNameLength = 255;
+const maximumWebPathLength = 1024;
+
 /**
  * The built web app (web/dist) at `/`: one origin for the page and the API. Its files are public; every API
  * route keeps its own path and access rule.
@@ -30,6 +35,16 @@ export async function staticSite(app: ServiceApp, options: { root: string }) {
   }
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, access: 'public' };
+  });
+  // The catch-all also takes what no route matched because a part is too long for the router (an id in /orders/:id),
+  // and the file system would refuse such a name with a bare 403 "Forbidden". No file of the web app has a name that
+  // long: the not-found handler answers it (a 414 for a part too long for any route).
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.length > maximumWebPathLength || path.split('/').some((part) => part.length > maximumNameLength)) {
+      reply.callNotFound();
+      return reply;
+    }
   });
   await app.register(fastifyStatic, {
     root: options.root,
