@@ -7,6 +7,7 @@ import { createOrderTools } from '@ecomm/orchestrator-service/order-tools';
 import { returnSaga } from '@ecomm/orchestrator-service/return-saga';
 import { createSagaRepository } from '@ecomm/orchestrator-service/saga-repository';
 import { createSagaRunner } from '@ecomm/orchestrator-service/saga-runner';
+import type { Order } from '@ecomm/contracts';
 import { createDatabase, isAppError, type DatabaseConnection } from '@ecomm/platform';
 import { testSecrets, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { startShop, type Shop } from './checkout-fixtures.js';
@@ -80,6 +81,43 @@ test('a return replayed with its operation id returns once; another id returns t
     (error) => isAppError(error) && error.statusCode === 409,
   );
   await expectConsistent(shop, [orderId], new Map([[balls.id, 10]]));
+});
+
+test('an Idempotency-Key sent again for other lines once its stored answer expired is refused, not answered with the first return', async () => {
+  const racket = await shop.createProduct('Racket', 120.5, 5);
+  const balls = await shop.createProduct('Balls', 3.33, 10);
+  const { shopper, orderId } = await purchase(
+    shop,
+    [
+      { product: racket, quantity: 1 },
+      { product: balls, quantity: 2 },
+    ],
+    'delivered',
+  );
+  const key = { 'idempotency-key': 'my-return' };
+  const first = await orderClient(shop).returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }], key);
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  // A day later its stored answer is pruned (IDEMPOTENCY_TTL_HOURS), as the orchestrator's own sweep does.
+  await connection.pool.query('delete from orchestrator.idempotency_keys');
+  const other = await orderClient(shop).returnItems(shopper, orderId, [{ product_id: balls.id, quantity: 1 }], key);
+  assert.deepEqual([other.status, other.body.code], [422, 'UNPROCESSABLE'], JSON.stringify(other.body));
+  const order = (await orderClient(shop).get(shopper, orderId)).body as Order;
+  assert.deepEqual(
+    order.lines.map((line) => line.returned_quantity),
+    [1, 0],
+  );
+  // The first request again, once the key's answers expired too, is still the first return, answered once.
+  await connection.pool.query('delete from orchestrator.idempotency_keys');
+  const replay = await orderClient(shop).returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }], key);
+  assert.deepEqual([replay.status, replay.body.saga_id], [200, first.body.saga_id]);
+  await expectConsistent(
+    shop,
+    [orderId],
+    new Map([
+      [racket.id, 5],
+      [balls.id, 10],
+    ]),
+  );
 });
 
 test('a cancellation replayed with its operation id answers the first result; the same id of another user is theirs', async () => {

@@ -63,6 +63,22 @@ describe('cancellation', () => {
     assert.equal((await post(`/${orderId}/ship`)).json().status, 'shipped');
   });
 
+  test('an abort that arrives before its hold calls the cancellation off: the late hold is refused', async () => {
+    const orderId = await order('paid');
+    assert.equal((await post(`/${orderId}/cancellation/abort`, { cancellation_id: 'c5' })).json().status, 'paid');
+    const late = await post(`/${orderId}/cancellation`, { cancellation_id: 'c5' });
+    assert.deepEqual(
+      [late.statusCode, late.json().message],
+      [409, `Cancellation c5 of order ${orderId} was called off`],
+    );
+    assert.equal((await read(orderId)).status, 'paid');
+    // Given back after a hold, too: the same cancellation never holds the order again.
+    await post(`/${orderId}/cancellation`, { cancellation_id: 'c6' });
+    assert.equal((await post(`/${orderId}/cancellation/abort`, { cancellation_id: 'c6' })).json().status, 'paid');
+    assert.equal((await post(`/${orderId}/cancellation`, { cancellation_id: 'c6' })).statusCode, 409);
+    assert.equal((await post(`/${orderId}/cancellation`, { cancellation_id: 'c7' })).json().status, 'cancelling');
+  });
+
   test('a shipped order cannot be cancelled, with a message saying to return it instead', async () => {
     const orderId = await order('shipped');
     const refused = await post(`/${orderId}/cancellation`, { cancellation_id: 'c4' });
@@ -143,6 +159,19 @@ describe('returns', () => {
     assert.equal((await post(`/${orderId}/returns/r4/abort`)).statusCode, 200);
     assert.equal((await post(`/${orderId}/returns/r4/complete`)).statusCode, 409);
     assert.equal((await read(orderId)).lines[1].returned_quantity, 0);
+  });
+
+  test('an abort that arrives before its return started calls it off: the late start counts nothing', async () => {
+    const orderId = await order('delivered');
+    const aborted = await post(`/${orderId}/returns/r6/abort`);
+    assert.deepEqual([aborted.json().status, aborted.json().refund_amount], ['aborted', 0]);
+    const late = await post(`/${orderId}/returns`, { return_id: 'r6', lines: [{ product_id: 2, quantity: 1 }] });
+    assert.deepEqual([late.statusCode, late.json().message], [409, 'Return r6 was called off; use a new return id']);
+    assert.deepEqual(
+      (await read(orderId)).lines.map((line: { returned_quantity: number }) => line.returned_quantity),
+      [0, 0],
+    );
+    assert.equal((await post(`/${orderId}/returns/r6/complete`)).statusCode, 409);
   });
 
   test('before delivery, after the window, or of a cancelled order a return is a 409 saying why', async () => {

@@ -2,7 +2,7 @@ import type { Order } from '@ecomm/contracts';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
 import { required, unlessAbsent } from '../saga/step-helpers.js';
-import { refundStep, type RefundData } from './refund-step.js';
+import { callOffRefund, refundStep, type RefundData } from './refund-step.js';
 
 export interface CancellationInput {
   user_id: string;
@@ -31,8 +31,11 @@ export function cancellationSaga(clients: DomainClients): SagaDefinition<Cancell
             refundAmount: order.total,
           };
         },
-        compensate: ({ sagaId, input, idempotencyKey }) =>
-          unlessAbsent(orders.cancellation(input.order_id, 'abort', sagaId, idempotencyKey('compensate'))),
+        compensate: async (context) => {
+          await callOffRefund(clients, context);
+          const { sagaId, input, idempotencyKey } = context;
+          await unlessAbsent(orders.cancellation(input.order_id, 'abort', sagaId, idempotencyKey('compensate')));
+        },
       },
       refundStep<CancellationInput, CancellationData>(clients),
       {

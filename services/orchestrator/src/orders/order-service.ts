@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   errorCodes,
   type Order,
@@ -103,9 +104,17 @@ export function createOrderService(dependencies: {
     // A run undone entirely (nothing refunded) is tried again, as a 5xx is, under the id's next attempt.
     for (let attempt = 0; operationId; attempt++) {
       sagaId = operationSagaId({ userId, operation, orderId, operationId, attempt });
-      const earlier = await runner.outcomeOf(sagaId);
+      const earlier = await runner.earlierRun(sagaId);
       if (!earlier) break;
-      if (earlier.status !== 'compensated') return { sagaId, outcome: earlier };
+      if (earlier.outcome.status === 'compensated') continue;
+      // The id names one request: sent again with another (an Idempotency-Key whose stored answer expired, reused for
+      // other lines), it would otherwise be answered with the first run's result, the new request never made.
+      if (!isDeepStrictEqual(earlier.input, input)) {
+        throw AppError.unprocessable(
+          `"${operationId}" already names another ${operation} of order ${orderId}; use a new Idempotency-Key for this one`,
+        );
+      }
+      return { sagaId, outcome: earlier.outcome };
     }
     // Refused at once when the rules say no, so a refusal leaves no saga run behind.
     await checkRules();

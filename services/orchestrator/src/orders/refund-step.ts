@@ -11,10 +11,23 @@ export interface RefundData {
 }
 
 /**
+ * Calls the saga's refund off at the payment service, for good: a refund of a process that lost the run, still on its
+ * way, is then refused rather than made after the order was given back. The first step of both sagas does it before it
+ * gives the order back, and keeps the order held when it fails (the refund may yet land), for an operator's retry.
+ * No transaction known: the first step never answered, so no refund was ever sent.
+ */
+export async function callOffRefund<Input, Data extends RefundData>(
+  clients: DomainClients,
+  { sagaId, data, idempotencyKey }: StepContext<Input, Data>,
+) {
+  if (data.transactionId)
+    await unlessAbsent(clients.payments.voidRefund(data.transactionId, sagaId, idempotencyKey('call-off-refund')));
+}
+
+/**
  * The pivot of both after-purchase sagas: the refund, under the saga's id. Before it everything can be undone; once
  * it is made the saga only goes forward. A refund whose answer was lost is looked up by its id, never made twice.
- * Undoing the saga calls the refund id off at the payment service first: a refund of a process that lost the run,
- * still on its way, is then refused rather than made after the order was given back.
+ * Undoing the saga calls the refund off (`callOffRefund`, in the undo of the step before).
  */
 export function refundStep<Input, Data extends RefundData>(clients: DomainClients) {
   const findRefund = async ({ sagaId, data }: StepContext<Input, Data>) => {
@@ -33,11 +46,6 @@ export function refundStep<Input, Data extends RefundData>(clients: DomainClient
       if (amount === 0) return { payment: await clients.payments.get(transactionId) } as Partial<Data>;
       const payment = await clients.payments.refund(transactionId, sagaId, amount, idempotencyKey());
       return { payment } as Partial<Data>;
-    },
-    compensate: async ({ sagaId, data, idempotencyKey }: StepContext<Input, Data>) => {
-      // No transaction known: the step before never answered, so no refund was ever sent.
-      if (data.transactionId)
-        await unlessAbsent(clients.payments.voidRefund(data.transactionId, sagaId, idempotencyKey('compensate')));
     },
     isInDoubt: unanswered,
     resolveInDoubt: findRefund,

@@ -2,7 +2,7 @@ import type { Order, OrderReturn, ReturnLines } from '@ecomm/contracts';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { SagaDefinition } from '../saga/saga-definition.js';
 import { required, unlessAbsent } from '../saga/step-helpers.js';
-import { refundStep, type RefundData } from './refund-step.js';
+import { callOffRefund, refundStep, type RefundData } from './refund-step.js';
 
 export interface ReturnInput {
   user_id: string;
@@ -30,8 +30,11 @@ export function returnSaga(clients: DomainClients): SagaDefinition<ReturnInput, 
           const transactionId = required(orderReturn.order.transaction_id ?? undefined, 'transaction');
           return { orderReturn, order: orderReturn.order, transactionId, refundAmount: orderReturn.refund_amount };
         },
-        compensate: ({ sagaId, input, idempotencyKey }) =>
-          unlessAbsent(orders.finishReturn(input.order_id, sagaId, 'abort', idempotencyKey('compensate'))),
+        compensate: async (context) => {
+          await callOffRefund(clients, context);
+          const { sagaId, input, idempotencyKey } = context;
+          await unlessAbsent(orders.finishReturn(input.order_id, sagaId, 'abort', idempotencyKey('compensate')));
+        },
       },
       refundStep<ReturnInput, ReturnData>(clients),
       {

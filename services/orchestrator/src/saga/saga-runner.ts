@@ -281,15 +281,23 @@ export function createSagaRunner<Input, Data>(definition: SagaDefinition<Input, 
       const { state, ...owner } = await repository.create({ id: sagaId, type: definition.type, input, stepNames });
       return drive(owner, state, false, fault, gate);
     },
-    /** Where an earlier run with this id stands, as `start` would have answered it; undefined if there is none. */
-    async outcomeOf(sagaId: string): Promise<SagaOutcome<Data> | undefined> {
+    /**
+     * An earlier run with this id: where it stands, as `start` would have answered it, and the input it was started
+     * with; undefined if there is none.
+     */
+    async earlierRun(sagaId: string): Promise<{ outcome: SagaOutcome<Data>; input: Input } | undefined> {
       const found = await repository.find(sagaId);
       if (!found) return undefined;
       const { status, failure } = found.run;
       const data = found.run.data as Partial<Data>;
-      if (status === 'completed') return { status, data };
-      if (status === 'running' || status === 'compensating') return { status: 'running', data };
-      return { status, data, failure: failure as SagaFailure };
+      const input = found.run.input as Input;
+      if (status === 'completed') return { outcome: { status, data }, input };
+      if (status === 'running' || status === 'compensating') return { outcome: { status: 'running', data }, input };
+      return { outcome: { status, data, failure: failure as SagaFailure }, input };
+    },
+    /** Where an earlier run with this id stands, as `start` would have answered it; undefined if there is none. */
+    async outcomeOf(sagaId: string): Promise<SagaOutcome<Data> | undefined> {
+      return (await this.earlierRun(sagaId))?.outcome;
     },
     /**
      * Takes up a run claimed after a crash or a stalled step (or reopened by an operator): compensates before the

@@ -25,6 +25,12 @@ export const orders = orderSchema.table(
     transactionId: uuid('transaction_id'),
     // The cancellation holding the order (status cancelling) or that cancelled it: a second one is refused.
     cancellationId: text('cancellation_id'),
+    // Cancellations undone (aborted) on this order: a hold of one of them still on its way, from a process that lost
+    // its saga run, is refused when it lands instead of holding the order for a run that is over.
+    calledOffCancellations: text('called_off_cancellations')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     shippedAt: timestamp('shipped_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

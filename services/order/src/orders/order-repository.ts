@@ -89,8 +89,20 @@ export function createOrderRepository(db: Database) {
     },
 
     /**
+     * Records a cancellation as undone for good, so that its hold, should it arrive later, is refused (`moveStatus`);
+     * once per id. On the order's row: a hold racing it is either made first (and seen after) or refused.
+     */
+    async callOffCancellation(id: string, cancellationId: string) {
+      await db
+        .update(orders)
+        .set({ calledOffCancellations: sql`array_append(${orders.calledOffCancellations}, ${cancellationId})` })
+        .where(and(eq(orders.id, id), sql`not (${cancellationId} = any(${orders.calledOffCancellations}))`));
+    },
+
+    /**
      * Moves an order only if it is still in `from` (and, when given, still held by `cancellationId`): one statement,
-     * so concurrent moves cannot both win, which also reads the order's lines (no move changes them).
+     * so concurrent moves cannot both win, which also reads the order's lines (no move changes them). A move that
+     * makes a cancellation hold the order does not apply once that cancellation was called off.
      */
     async moveStatus(id: string, from: OrderStatus, to: OrderStatus, changes: MoveChanges = {}, heldBy?: string) {
       const moved = db.$with('moved').as(
@@ -102,6 +114,9 @@ export function createOrderRepository(db: Database) {
               eq(orders.id, id),
               eq(orders.status, from),
               heldBy === undefined ? undefined : eq(orders.cancellationId, heldBy),
+              changes.cancellationId
+                ? sql`not (${changes.cancellationId} = any(${orders.calledOffCancellations}))`
+                : undefined,
             ),
           )
           .returning(),

@@ -63,6 +63,12 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
     if (moved) return toOrder(moved);
     // The move did not apply; what we read now explains why.
     const current = await find(orderId);
+    if (changes.cancellationId && current.calledOffCancellations.includes(changes.cancellationId)) {
+      throw AppError.conflict(`Cancellation ${changes.cancellationId} of order ${orderId} was called off`, {
+        order_id: orderId,
+        cancellation_id: changes.cancellationId,
+      });
+    }
     if (current.status !== to) throw illegalTransition(orderId, current.status, to);
     if (changes.transactionId && current.transactionId !== changes.transactionId) {
       throw AppError.conflict(
@@ -146,8 +152,12 @@ export function createOrderService(dependencies: { orders: OrderRepository; retu
       }
       return move(orderId, 'beginCancellation', { cancellationId });
     },
-    /** Gives the order back to fulfilment: the cancellation was undone before its refund. */
+    /**
+     * Gives the order back to fulfilment: the cancellation was undone before its refund. It is called off first, held
+     * or not: its hold may still be on its way (sent by a process that lost the saga run) and must not land after.
+     */
     async abortCancellation(orderId: string, cancellationId: string): Promise<Order> {
+      await orders.callOffCancellation(orderId, cancellationId);
       const current = await find(orderId);
       // Never held by this cancellation (its begin was refused), or already given back: nothing to undo.
       if (current.cancellationId !== cancellationId) return toOrder(current);

@@ -48,6 +48,11 @@ function returnStore(executor: Executor) {
       await executor.insert(orderReturnLines).values(record.lines.map((line) => ({ ...line, returnId: record.id })));
     },
 
+    /** A return aborted before it started: nothing counted, kept so that its start, arriving later, is refused. */
+    async insertCalledOff(returnId: string, orderId: string) {
+      await executor.insert(orderReturns).values({ id: returnId, orderId, amountCents: 0, status: 'aborted' });
+    },
+
     async setReturnStatus(returnId: string, status: ReturnRow['status']) {
       await executor
         .update(orderReturns)

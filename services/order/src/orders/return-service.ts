@@ -53,6 +53,10 @@ export function createReturnService(dependencies: {
   async function finish(orderId: string, returnId: string, status: 'completed' | 'aborted'): Promise<OrderReturn> {
     return returns.transaction(async (store) => {
       let order = await locked(store, orderId);
+      // Aborting a return not started yet calls it off: its start may still be on its way (sent by a process that
+      // lost the saga run) and must not count its units, never to be refunded, when it lands. The order's lock
+      // queues the two.
+      if (status === 'aborted' && !(await store.findReturn(returnId))) await store.insertCalledOff(returnId, orderId);
       const stored = await ownReturn(store, orderId, returnId);
       if (stored.status === 'in_progress') {
         if (status === 'aborted') {
@@ -93,6 +97,9 @@ export function createReturnService(dependencies: {
         let order = await locked(store, orderId);
         const existing = await store.findReturn(returnId);
         if (existing) {
+          if (existing.orderId === orderId && existing.status === 'aborted') {
+            throw AppError.conflict(`Return ${returnId} was called off; use a new return id`, { return_id: returnId });
+          }
           if (existing.orderId !== orderId || !sameUnits(existing, units)) {
             throw AppError.conflict(`Return ${returnId} already exists with different lines; use a new return id`, {
               return_id: returnId,

@@ -1,0 +1,1 @@
+ALTER TABLE "orders"."orders" ADD COLUMN "called_off_cancellations" text[] DEFAULT '{}' NOT NULL;
