@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureWebBuild, workspaceRoot } from '@ecomm/cluster';
+import { catalogFixture } from '@ecomm/evals';
+import { internalHeaders, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
+import { allServices } from './all-services.js';
+
+// What shoppers do beside the happy path (web-browser.test.ts): share a tab, double-click, mistype, in Debian's Chromium.
+const chromiumPath = '/usr/bin/chromium';
+const database = useTestDatabase();
+let cluster: TestCluster;
+let browser: Browser;
+let base: string;
+
+async function openPage() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(base);
+  return page;
+}
+
+async function register(page: Page, email: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct-horse');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+async function say(page: Page, message: string) {
+  await page.getByLabel('Message').fill(message);
+  await page.getByLabel('Message').press('Enter');
+  await page.getByText('The agent is working…').waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+useTestFixture(
+  async () => {
+    assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
+    const site = await ensureWebBuild(workspaceRoot());
+    cluster = await startTestCluster(allServices, database, {
+      auth: { BCRYPT_ROUNDS: '4' },
+      orchestrator: { LLM_PROVIDER: 'offline', WEB_DIST_DIR: site },
+    });
+    base = cluster.urls.orchestrator!;
+    for (const product of catalogFixture) {
+      const response = await fetch(`${cluster.urls.product!}/`, {
+        method: 'POST',
+        headers: { ...internalHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify(product),
+      });
+      assert.equal(response.status, 201);
+    }
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--headless',
+      ],
+    });
+  },
+  async () => {
+    await browser?.close();
+    await cluster?.stop();
+  },
+  database,
+);
+
+describe('the web app when shoppers stray from the happy path', () => {
+  test('another account logging in to the same tab neither sees nor reuses the last one’s conversation', async () => {
+    const page = await openPage();
+    await register(page, 'ada@example.com');
+    await say(page, 'Find a MacBook Pro and add 1 to my cart');
+    assert.match(await page.locator('.message.assistant').innerText(), /MacBook Pro/);
+    await page.getByRole('button', { name: 'Log out' }).click();
+
+    await register(page, 'bob@example.com');
+    assert.equal(await page.locator('.message').count(), 0, "Ada's messages are not shown to Bob");
+    await say(page, 'hello');
+    assert.deepEqual(await page.getByRole('alert').allInnerTexts(), [], 'Bob talks in a conversation of his own');
+    assert.equal(await page.locator('.message.assistant').count(), 1);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct-horse');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('.cart').getByText('MacBook Pro').waitFor();
+    await page.close();
+  });
+});
