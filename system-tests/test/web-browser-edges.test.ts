@@ -91,4 +91,22 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.locator('.cart').getByText('MacBook Pro').waitFor();
     await page.close();
   });
+
+  test('a double click on “Yes, cancel it” sends one cancellation', async () => {
+    const page = await openPage();
+    await register(page, 'carl@example.com');
+    await say(page, 'Find a MacBook Pro and buy 1 unit.');
+    await page.getByRole('region', { name: 'Receipt' }).waitFor();
+    await page.getByRole('link', { name: 'Orders' }).click();
+    const cancellations: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/cancel') && cancellations.push(request.url()));
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel it' }).dblclick();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /is now (cancelled|cancelling)/ })
+      .waitFor();
+    assert.equal(cancellations.length, 1);
+    await page.close();
+  });
 });

@@ -36,6 +36,8 @@ export function OrdersPage() {
   const [orders, setOrders] = useState<Order[]>([]);
   const [action, setAction] = useState<Action>();
   const [notice, setNotice] = useState<string>();
+  // While a cancellation or return is on its way, a second click must not send another one.
+  const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
 
   const load = useCallback(
@@ -53,8 +55,9 @@ export function OrdersPage() {
   }, [action]);
 
   async function confirm() {
-    if (!action) return;
+    if (!action || busy) return;
     const { kind, order } = action;
+    setBusy(true);
     try {
       const result =
         kind === 'cancel'
@@ -69,6 +72,7 @@ export function OrdersPage() {
     } catch (error) {
       setNotice(error instanceof ApiError ? error.message : 'That did not work; try again.');
     }
+    setBusy(false);
     setAction(undefined);
     load();
   }
@@ -127,10 +131,10 @@ export function OrdersPage() {
                 : `Every item of order ${action.order.order_id.slice(0, 8)} not yet returned goes back, refunded at the price you paid.`}
             </p>
             <div className="row">
-              <button className="danger" onClick={() => void confirm()}>
+              <button className="danger" disabled={busy} onClick={() => void confirm()}>
                 {action.kind === 'cancel' ? 'Yes, cancel it' : 'Yes, return them'}
               </button>
-              <button className="secondary" onClick={() => setAction(undefined)}>
+              <button className="secondary" disabled={busy} onClick={() => setAction(undefined)}>
                 Keep the order
               </button>
             </div>
