@@ -109,4 +109,16 @@ describe('the web app when shoppers stray from the happy path', () => {
     assert.equal(cancellations.length, 1);
     await page.close();
   });
+
+  test('a refused registration says what to fix, without the API’s field names', async () => {
+    const page = await openPage();
+    // Chromium's own check lets `a@b` through; the auth service does not.
+    await page.getByLabel('Email').fill('a@b');
+    await page.getByLabel('Password').fill('correct-horse');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const alert = await page.getByRole('alert').innerText();
+    assert.doesNotMatch(alert, /body\.|Invalid request/);
+    assert.match(alert, /email/i);
+    await page.close();
+  });
 });
