@@ -24,6 +24,12 @@ const protectedResourceSchema = z.object({
   resource_name: z.string(),
 });
 
+// One message per POST, so the per-user limit counts every tool call: a JSON-RPC batch (gone from MCP since
+// 2025-06-18, never sent by the SDK's client) would carry up to 100 calls past it in one request.
+const mcpMessageSchema = z
+  .looseObject({}, { error: 'must be one JSON-RPC message (an object), not a batch' })
+  .describe('One JSON-RPC message of the MCP protocol');
+
 const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 /**
@@ -64,18 +70,14 @@ export async function mcpRoutes(app: ServiceApp, options: McpRoutesOptions) {
     schema: { security: [{ bearerAuth: [] }] },
   };
 
-  app.post(
-    '/mcp',
-    { ...route, schema: { ...route.schema, body: z.unknown().describe('A JSON-RPC message of the MCP protocol') } },
-    async (request, reply) => {
-      const server = createShopMcpServer({ ...options.dependencies, log: request.log }, requireUser(request));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      reply.hijack();
-      reply.raw.on('close', () => void server.close());
-      await server.connect(transport);
-      await transport.handleRequest(request.raw, reply.raw, request.body);
-    },
-  );
+  app.post('/mcp', { ...route, schema: { ...route.schema, body: mcpMessageSchema } }, async (request, reply) => {
+    const server = createShopMcpServer({ ...options.dependencies, log: request.log }, requireUser(request));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    reply.hijack();
+    reply.raw.on('close', () => void server.close());
+    await server.connect(transport);
+    await transport.handleRequest(request.raw, reply.raw, request.body);
+  });
 
   const notWithoutSessions = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply.status(405).header('allow', 'POST').send({
