@@ -121,4 +121,20 @@ describe('the web app when shoppers stray from the happy path', () => {
     assert.match(alert, /email/i);
     await page.close();
   });
+
+  // Last: it stops the order service for good.
+  test('with the order service down, Orders says the orders could not be read, not that there are none', async () => {
+    const page = await openPage();
+    await register(page, 'dan@example.com');
+    await say(page, 'Find a MacBook Pro and buy 1 unit.');
+    await page.getByRole('region', { name: 'Receipt' }).waitFor();
+    await cluster.apps.order!.close();
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /could not be (read|loaded)/ })
+      .waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByText('No orders yet').count(), 0);
+    await page.close();
+  });
 });

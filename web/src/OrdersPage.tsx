@@ -33,7 +33,9 @@ function timeline(order: Order) {
 
 /** My orders: status and timeline; cancel a paid one or return delivered items, each after a confirmation dialog. */
 export function OrdersPage() {
-  const [orders, setOrders] = useState<Order[]>([]);
+  // Undefined until read, and when they could not be read: "no orders yet" only once the order service said so.
+  const [orders, setOrders] = useState<Order[]>();
+  const [unreadable, setUnreadable] = useState(false);
   const [action, setAction] = useState<Action>();
   const [notice, setNotice] = useState<string>();
   // While a cancellation or return is on its way, a second click must not send another one.
@@ -43,8 +45,11 @@ export function OrdersPage() {
   const load = useCallback(
     () =>
       void api<{ items: Order[] }>('/orders?limit=50').then(
-        (page) => setOrders(page.items),
-        () => undefined,
+        (page) => {
+          setOrders(page.items);
+          setUnreadable(false);
+        },
+        () => setUnreadable(true),
       ),
     [],
   );
@@ -81,9 +86,14 @@ export function OrdersPage() {
     <section className="card" aria-labelledby="orders-title">
       <h2 id="orders-title">My orders</h2>
       {notice && <p role="status">{notice}</p>}
-      {orders.length === 0 && <p className="muted">No orders yet. Buy something in the shop.</p>}
+      {unreadable && (
+        <p role="alert" className="error">
+          Your orders could not be read just now; try again in a moment.
+        </p>
+      )}
+      {!unreadable && orders?.length === 0 && <p className="muted">No orders yet. Buy something in the shop.</p>}
       <ul className="orders">
-        {orders.map((order) => (
+        {orders?.map((order) => (
           <li key={order.order_id} className="order">
             <div className="row spread">
               <strong>Order {order.order_id.slice(0, 8)}</strong>
