@@ -122,6 +122,30 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.close();
   });
 
+  test('a product name without spaces wraps at 375 px: no sideways scrolling of the shop or the orders', async () => {
+    const name = 'UltrawideCurvedGamingMonitor-UW3440-QHD-165Hz-USB-C-Edition';
+    const created = await fetch(`${cluster.urls.product!}/`, {
+      method: 'POST',
+      headers: { ...internalHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, price: 10, stock: 5, category: 'monitors' }),
+    });
+    assert.equal(created.status, 201);
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(base);
+    await register(page, 'fay@example.com');
+    await say(page, `buy 1 ${name}`);
+    await page.getByRole('region', { name: 'Receipt' }).waitFor();
+    await say(page, `add 1 ${name} to my cart`);
+    await page.locator('.cart').getByText(name).waitFor();
+    const sideways = () =>
+      page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
+    assert.equal(await sideways(), 0, 'the shop');
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.locator('.order').getByText(name).waitFor();
+    assert.equal(await sideways(), 0, 'the orders');
+    await page.close();
+  });
+
   // Last: it stops the order service for good.
   test('with the order service down, Orders says the orders could not be read, not that there are none', async () => {
     const page = await openPage();
