@@ -27,8 +27,9 @@ async function register(page: Page, email: string) {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
+/** Sends `message`, or what the composer holds already when it is empty; waits for the reply. */
 async function say(page: Page, message: string) {
-  await page.getByLabel('Message').fill(message);
+  if (message) await page.getByLabel('Message').fill(message);
   await page.getByLabel('Message').press('Enter');
   await page.getByText('The agent is working…').waitFor({ state: 'detached', timeout: 30_000 });
 }
@@ -143,6 +144,17 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.locator('.order').getByText(name).waitFor();
     assert.equal(await sideways(), 0, 'the orders');
+    await page.close();
+  });
+
+  test('a message pasted past the chat’s 2,000 characters is cut there, not refused with the API’s field names', async () => {
+    const page = await openPage();
+    await register(page, 'gus@example.com');
+    await page.getByLabel('Message').fill('find a laptop '.repeat(200));
+    assert.equal((await page.getByLabel('Message').inputValue()).length, 2000);
+    await say(page, '');
+    assert.deepEqual(await page.getByRole('alert').allInnerTexts(), []);
+    assert.equal(await page.locator('.message.assistant').count(), 1);
     await page.close();
   });
 
