@@ -158,6 +158,22 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.close();
   });
 
+  test('the orders agent’s steps are named in a shopper’s words, not by their tool names', async () => {
+    const page = await openPage();
+    await register(page, 'hal@example.com');
+    await say(page, 'Find a MacBook Pro and buy 1 unit.');
+    await page.getByRole('region', { name: 'Receipt' }).waitFor();
+    await say(page, 'show my orders');
+    await say(page, 'cancel my last order');
+    const steps = await page.locator('.step').allInnerTexts();
+    assert.ok(steps.length >= 6, steps.join(' | '));
+    assert.deepEqual(
+      steps.filter((step) => /[a-z]+_[a-z]+/.test(step)),
+      [],
+    );
+    await page.close();
+  });
+
   // Last: it stops the order and session services for good.
   test('with services down, Orders and the cart say they could not be read, not that they are empty', async () => {
     const page = await openPage();
