@@ -53,6 +53,9 @@ export const sessionIdSchema = clientIdSchema.refine(
 
 export const userIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
+/** The furthest a page may start: lists are read newest first, and nobody pages a million rows in. */
+export const maxPageOffset = 1_000_000;
+
 export const paginationQuerySchema = z.object({
   limit: z.coerce
     .number()
@@ -60,7 +63,7 @@ export const paginationQuerySchema = z.object({
     .min(1, 'must be at least 1')
     .max(100, 'must be at most 100')
     .default(20),
-  offset: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(0),
+  offset: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(maxPageOffset).default(0),
 });
 
 export function pageSchema<Item extends z.ZodType>(item: Item) {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { clientIdSchema, priceSchema, productIdSchema, quantitySchema } from './common.js';
+import { maxPageOffset, priceSchema, productIdSchema, quantitySchema, sessionIdSchema } from './common.js';
 import { checkoutReceiptSchema, orderOperationResultSchema } from './orchestrator.js';
 import { refundQuoteSchema, returnLinesSchema } from './order.js';
 import { productSchema } from './product.js';
 
 /** Arguments and results of the MCP tools (POST /mcp on the orchestrator). The user always comes from the token. */
 
-const sessionArgument = clientIdSchema
+const sessionArgument = sessionIdSchema
   .optional()
   .describe("Which of your carts to use (bound to you on first use, like /chat's session_id); omit for your MCP cart");
 
@@ -111,7 +111,13 @@ export const orderIdArgumentSchema = z
 
 export const listOrdersArgumentsSchema = z.object({
   limit: z.number().int().min(1).max(100).optional().describe('How many orders to return, newest first (default 20)'),
-  offset: z.number().int().min(0).optional().describe('How many to skip, to page through older orders'),
+  offset: z
+    .number()
+    .int()
+    .min(0)
+    .max(maxPageOffset)
+    .optional()
+    .describe('How many to skip, to page through older orders'),
 });
 
 export const orderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema });
