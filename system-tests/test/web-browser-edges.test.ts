@@ -174,6 +174,21 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.close();
   });
 
+  test('a “yes” to the orders agent’s question cancels the order and shows it done, not a stream error', async () => {
+    const page = await openPage();
+    await register(page, 'ivy@example.com');
+    await say(page, 'Find a MacBook Pro and buy 1 unit.');
+    const receipt = page.getByRole('region', { name: 'Receipt' });
+    const orderId = /Order ([0-9a-f-]{36})/.exec(await receipt.innerText())![1]!;
+    await say(page, 'cancel my last order');
+    await say(page, 'yes');
+    assert.deepEqual(await page.getByRole('alert').allInnerTexts(), []);
+    assert.match(await page.locator('.message.assistant').last().innerText(), /✓ Cancelling the order/);
+    const order = await fetch(`${cluster.urls.order!}/${orderId}`, { headers: internalHeaders });
+    assert.match(((await order.json()) as { status: string }).status, /cancell/);
+    await page.close();
+  });
+
   // Last: it stops the order and session services for good.
   test('with services down, Orders and the cart say they could not be read, not that they are empty', async () => {
     const page = await openPage();
