@@ -174,14 +174,17 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.close();
   });
 
-  test('a “yes” to the orders agent’s question cancels the order and shows it done, not a stream error', async () => {
+  test('the orders agent’s question offers “Yes, refund”, which cancels the order and shows it done', async () => {
     const page = await openPage();
     await register(page, 'ivy@example.com');
     await say(page, 'Find a MacBook Pro and buy 1 unit.');
     const receipt = page.getByRole('region', { name: 'Receipt' });
     const orderId = /Order ([0-9a-f-]{36})/.exec(await receipt.innerText())![1]!;
     await say(page, 'cancel my last order');
-    await say(page, 'yes');
+    const confirm = page.getByRole('group', { name: 'Confirm the refund' });
+    assert.deepEqual(await confirm.getByRole('button').allInnerTexts(), ['Yes, refund $2,000.00', 'No']);
+    await confirm.getByRole('button', { name: 'Yes, refund $2,000.00' }).click();
+    await page.getByText('The agent is working…').waitFor({ state: 'detached' });
     assert.deepEqual(await page.getByRole('alert').allInnerTexts(), []);
     assert.match(await page.locator('.message.assistant').last().innerText(), /✓ Cancelling the order/);
     const order = await fetch(`${cluster.urls.order!}/${orderId}`, { headers: internalHeaders });

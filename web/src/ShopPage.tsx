@@ -77,8 +77,14 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
           </p>
         )}
         {confirmation && (
-          <div className="row confirm" role="group" aria-label="Confirm the payment">
-            <button onClick={() => send('yes')}>Yes, pay {formatMoney(confirmation.total ?? 0)}</button>
+          <div
+            className="row confirm"
+            role="group"
+            aria-label={`Confirm the ${confirmation.action === 'refund' ? 'refund' : 'payment'}`}
+          >
+            <button onClick={() => send('yes')}>
+              Yes, {confirmation.action} {formatMoney(confirmation.total ?? 0)}
+            </button>
             <button className="secondary" onClick={() => send('no')}>
               No
             </button>

@@ -5,7 +5,7 @@ import type { UIMessageChunk } from 'ai';
 /** The data parts of the chat stream beyond text and tool calls: what the page renders as cards and buttons. */
 export type ChatDataParts = {
   receipt: CheckoutReceipt;
-  confirmation: { question: string; total: number | null };
+  confirmation: { question: string; total: number | null; action: 'pay' | 'refund' };
 };
 
 type Write = (part: UIMessageChunk) => void;
