@@ -262,6 +262,19 @@ describe('MCP server', () => {
     assert.equal((await shop.cart(`shared-${owner.userId}`)).items.length, 1);
   });
 
+  test('arguments the services would refuse are refused by the tools’ own schemas, not with the services’ request shapes', async () => {
+    const shopper = await connect();
+    for (const [name, args] of [
+      ['view_cart', { session_id: 'stats' }],
+      ['list_orders', { offset: 2_000_000 }],
+    ] as const) {
+      const refused = await shopper.call(name, args);
+      assert.equal(refused.isError, true, name);
+      assert.match(text(refused), /Input validation error/, name);
+      assert.doesNotMatch(text(refused), /body\.|querystring\./, name);
+    }
+  });
+
   test('without a valid token: 401 pointing at the protected resource metadata, which names the auth service', async () => {
     for (const authorization of [undefined, 'Bearer not-a-token']) {
       const response = await fetch(`${shop.urls.orchestrator}/mcp`, {

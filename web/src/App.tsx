@@ -18,14 +18,12 @@ const sessionKey = 'agent-shop.conversation';
 export function App() {
   const current = useSession();
   const [page, setPage] = useState<Page>(pageFromHash);
-  const [sessionId, setSessionId] = useState(() => sessionStorage.getItem(sessionKey) ?? newSessionId());
 
   useEffect(() => {
     const follow = () => setPage(pageFromHash());
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
-  useEffect(() => sessionStorage.setItem(sessionKey, sessionId), [sessionId]);
 
   const isAdmin = current?.role === 'admin';
   return (
@@ -61,18 +59,28 @@ export function App() {
             <LoginForm expiredEmail={current.email} />
           </div>
         )}
-        {current && page === 'shop' && <ShopPage key={sessionId} sessionId={sessionId} onSwitch={setSessionId} />}
-        {current && page === 'orders' && <OrdersPage />}
-        {current &&
-          page === 'console' &&
-          (isAdmin ? (
-            <ConsolePage />
-          ) : (
-            <p className="card" role="alert">
-              The operator console is for admins only.
-            </p>
-          ))}
+        {current && <AccountPages key={current.email} email={current.email} page={page} isAdmin={isAdmin} />}
       </main>
     </>
+  );
+}
+
+/**
+ * One account's pages, remounted when another account logs in to this tab (after a log-out or over an expired
+ * token): its conversation is remembered per account, so the next shopper neither sees nor reuses the last one's.
+ */
+function AccountPages({ email, page, isAdmin }: { email: string; page: Page; isAdmin: boolean }) {
+  const key = `${sessionKey}:${email}`;
+  const [sessionId, setSessionId] = useState(() => sessionStorage.getItem(key) ?? newSessionId());
+  useEffect(() => sessionStorage.setItem(key, sessionId), [key, sessionId]);
+
+  if (page === 'shop') return <ShopPage key={sessionId} sessionId={sessionId} onSwitch={setSessionId} />;
+  if (page === 'orders') return <OrdersPage />;
+  return isAdmin ? (
+    <ConsolePage />
+  ) : (
+    <p className="card" role="alert">
+      The operator console is for admins only.
+    </p>
   );
 }

@@ -21,7 +21,14 @@ export function LoginForm({ expiredEmail }: { expiredEmail?: string }) {
       const profile = await api<UserProfile>('/auth/me', { token });
       session.signIn({ token, email: profile.email, role: profile.role });
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : 'The shop could not be reached; try again.');
+      setError(
+        !(failure instanceof ApiError)
+          ? 'The shop could not be reached; try again.'
+          : // A 400 names the API's fields (body.email…): say what to type instead. Chromium lets `a@b` through.
+            failure.status === 400
+            ? 'Enter a full email address (name@example.com) and a password of 8 to 128 characters.'
+            : failure.message,
+      );
     } finally {
       setBusy(false);
     }
@@ -51,6 +58,7 @@ export function LoginForm({ expiredEmail }: { expiredEmail?: string }) {
         autoComplete="current-password"
         required
         minLength={8}
+        maxLength={128}
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />

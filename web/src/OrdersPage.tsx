@@ -33,16 +33,23 @@ function timeline(order: Order) {
 
 /** My orders: status and timeline; cancel a paid one or return delivered items, each after a confirmation dialog. */
 export function OrdersPage() {
-  const [orders, setOrders] = useState<Order[]>([]);
+  // Undefined until read, and when they could not be read: "no orders yet" only once the order service said so.
+  const [orders, setOrders] = useState<Order[]>();
+  const [unreadable, setUnreadable] = useState(false);
   const [action, setAction] = useState<Action>();
   const [notice, setNotice] = useState<string>();
+  // While a cancellation or return is on its way, a second click must not send another one.
+  const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
 
   const load = useCallback(
     () =>
       void api<{ items: Order[] }>('/orders?limit=50').then(
-        (page) => setOrders(page.items),
-        () => undefined,
+        (page) => {
+          setOrders(page.items);
+          setUnreadable(false);
+        },
+        () => setUnreadable(true),
       ),
     [],
   );
@@ -53,8 +60,9 @@ export function OrdersPage() {
   }, [action]);
 
   async function confirm() {
-    if (!action) return;
+    if (!action || busy) return;
     const { kind, order } = action;
+    setBusy(true);
     try {
       const result =
         kind === 'cancel'
@@ -69,6 +77,7 @@ export function OrdersPage() {
     } catch (error) {
       setNotice(error instanceof ApiError ? error.message : 'That did not work; try again.');
     }
+    setBusy(false);
     setAction(undefined);
     load();
   }
@@ -77,9 +86,14 @@ export function OrdersPage() {
     <section className="card" aria-labelledby="orders-title">
       <h2 id="orders-title">My orders</h2>
       {notice && <p role="status">{notice}</p>}
-      {orders.length === 0 && <p className="muted">No orders yet. Buy something in the shop.</p>}
+      {unreadable && (
+        <p role="alert" className="error">
+          Your orders could not be read just now; try again in a moment.
+        </p>
+      )}
+      {!unreadable && orders?.length === 0 && <p className="muted">No orders yet. Buy something in the shop.</p>}
       <ul className="orders">
-        {orders.map((order) => (
+        {orders?.map((order) => (
           <li key={order.order_id} className="order">
             <div className="row spread">
               <strong>Order {order.order_id.slice(0, 8)}</strong>
@@ -127,10 +141,10 @@ export function OrdersPage() {
                 : `Every item of order ${action.order.order_id.slice(0, 8)} not yet returned goes back, refunded at the price you paid.`}
             </p>
             <div className="row">
-              <button className="danger" onClick={() => void confirm()}>
+              <button className="danger" disabled={busy} onClick={() => void confirm()}>
                 {action.kind === 'cancel' ? 'Yes, cancel it' : 'Yes, return them'}
               </button>
-              <button className="secondary" onClick={() => setAction(undefined)}>
+              <button className="secondary" disabled={busy} onClick={() => setAction(undefined)}>
                 Keep the order
               </button>
             </div>

@@ -6,6 +6,10 @@ import { ChatMessage } from './ChatMessage';
 import { shopTransport, type ShopMessage } from './chat-transport';
 import { Conversations } from './Conversations';
 
+// The longest message /chat/stream takes (chatRequestSchema; the page imports only types from @ecomm/contracts):
+// the composer holds no more, so what is typed is never refused with the API's field names and lost.
+const maxMessageLength = 2000;
+
 // Messages of the conversations opened in this tab: switching back shows them again.
 const shownMessages = new Map<string, ShopMessage[]>();
 
@@ -73,8 +77,14 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
           </p>
         )}
         {confirmation && (
-          <div className="row confirm" role="group" aria-label="Confirm the payment">
-            <button onClick={() => send('yes')}>Yes, pay {formatMoney(confirmation.total ?? 0)}</button>
+          <div
+            className="row confirm"
+            role="group"
+            aria-label={`Confirm the ${confirmation.action === 'refund' ? 'refund' : 'payment'}`}
+          >
+            <button onClick={() => send('yes')}>
+              Yes, {confirmation.action} {formatMoney(confirmation.total ?? 0)}
+            </button>
             <button className="secondary" onClick={() => send('no')}>
               No
             </button>
@@ -87,6 +97,7 @@ export function ShopPage({ sessionId, onSwitch }: { sessionId: string; onSwitch:
           <textarea
             id="message"
             rows={2}
+            maxLength={maxMessageLength}
             placeholder="Ask for something… (Enter sends)"
             value={draft}
             onChange={(event) => setDraft(event.target.value)}

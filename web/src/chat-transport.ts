@@ -5,7 +5,7 @@ import { session } from './session';
 /** The data parts /chat/stream sends beside text and tool calls. */
 export type ShopMessage = UIMessage<
   never,
-  { receipt: CheckoutReceipt; confirmation: { question: string; total: number | null } }
+  { receipt: CheckoutReceipt; confirmation: { question: string; total: number | null; action: 'pay' | 'refund' } }
 >;
 
 /**

@@ -8,6 +8,11 @@ const stepLabels: Record<string, string> = {
   checkout: 'Paying',
   transfer_to_checkout: 'Handing over to checkout',
   transfer_to_sales: 'Handing over to sales',
+  transfer_to_orders: 'Handing over to orders',
+  list_orders: 'Looking up your orders',
+  get_order: 'Looking up an order',
+  cancel_order: 'Cancelling the order',
+  return_items: 'Returning items',
 };
 
 export function stepLabel(toolName: string, input: unknown) {

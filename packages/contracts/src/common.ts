@@ -53,6 +53,9 @@ export const sessionIdSchema = clientIdSchema.refine(
 
 export const userIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
+/** The furthest a page may start: lists are read newest first, and nobody pages a million rows in. */
+export const maxPageOffset = 1_000_000;
+
 // A parameter given twice arrives as an array, which coerces to NaN: "must be a number" rather than zod's "received NaN".
 export const paginationQuerySchema = z.object({
   limit: z.coerce
@@ -65,7 +68,7 @@ export const paginationQuerySchema = z.object({
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(0, 'must not be negative')
-    .max(1_000_000, 'must be at most 1000000')
+    .max(maxPageOffset, `must be at most ${maxPageOffset}`)
     .default(0),
 });
 

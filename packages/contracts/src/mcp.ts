@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priceSchema, productIdSchema, quantitySchema, sessionIdSchema } from './common.js';
+import { maxPageOffset, priceSchema, productIdSchema, quantitySchema, sessionIdSchema } from './common.js';
 import { checkoutReceiptSchema, orderOperationResultSchema } from './orchestrator.js';
 import { refundQuoteSchema, returnLinesSchema } from './order.js';
 import { productSchema } from './product.js';
@@ -113,7 +113,13 @@ export const orderIdArgumentSchema = z
 
 export const listOrdersArgumentsSchema = z.object({
   limit: z.number().int().min(1).max(100).optional().describe('How many orders to return, newest first (default 20)'),
-  offset: z.number().int().min(0).optional().describe('How many to skip, to page through older orders'),
+  offset: z
+    .number()
+    .int()
+    .min(0)
+    .max(maxPageOffset)
+    .optional()
+    .describe('How many to skip, to page through older orders'),
 });
 
 export const orderArgumentsSchema = z.object({ order_id: orderIdArgumentSchema });

@@ -6,6 +6,7 @@ import { AppError, isAppError, isDatabaseBusy, type BusinessMetrics } from '@eco
 import { createUIMessageStream, type UIMessageChunk } from 'ai';
 import { turnSettings, type ShoppingGraph } from '../agents/graph/shopping-graph.js';
 import { UsageTracker } from '../agents/usage-tracker.js';
+import type { ConfirmationRequest } from '../agents/tools/confirmation.js';
 import { createPartTranslator } from './ui-message-parts.js';
 import type { DomainClients } from '../clients/domain-clients.js';
 import { bindSession } from '../shopping/session-binding.js';
@@ -96,12 +97,13 @@ export function createChatService(dependencies: {
    * read again); the usage is counted.
    */
   function finishTurn(prepared: Awaited<ReturnType<typeof prepareTurn>>, interrupts: Interrupt[]) {
-    const asked = interrupts[0]?.value as { question?: string; total?: number } | undefined;
+    const asked = interrupts[0]?.value as Partial<ConfirmationRequest> | undefined;
     const { usage } = prepared.tracker;
     metrics.llmCalls.inc({ model: modelName }, usage.modelCalls);
     metrics.llmTokens.inc({ model: modelName, type: 'input' }, usage.inputTokens);
     metrics.llmTokens.inc({ model: modelName, type: 'output' }, usage.outputTokens);
-    return { question: asked?.question, total: asked?.total ?? null };
+    // A question paused before `action` existed was a checkout's: only it asked then.
+    return { question: asked?.question, total: asked?.total ?? null, action: asked?.action ?? 'pay' };
   }
 
   /**
@@ -171,11 +173,11 @@ export function createChatService(dependencies: {
       throw turnFailure(error);
     }
     parts.finish();
-    const { question, total } = finishTurn(prepared, interrupts);
+    const { question, total, action } = finishTurn(prepared, interrupts);
     if (question) {
       parts.text(`question-${Date.now()}`, question);
       parts.finish();
-      parts.confirmation({ question, total });
+      parts.confirmation({ question, total, action });
     } else if (!parts.wroteText) {
       parts.text('fallback', finalText([]));
       parts.finish();

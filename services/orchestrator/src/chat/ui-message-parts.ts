@@ -5,7 +5,7 @@ import type { UIMessageChunk } from 'ai';
 /** The data parts of the chat stream beyond text and tool calls: what the page renders as cards and buttons. */
 export type ChatDataParts = {
   receipt: CheckoutReceipt;
-  confirmation: { question: string; total: number | null };
+  confirmation: { question: string; total: number | null; action: 'pay' | 'refund' };
 };
 
 type Write = (part: UIMessageChunk) => void;
@@ -27,6 +27,9 @@ function parseToolContent(content: unknown): unknown {
 export function createPartTranslator(write: Write) {
   let openTextId: string | undefined;
   let wroteText = false;
+  // The tool calls this stream announced: a call asked in an earlier turn (a cancellation paused for the shopper's
+  // "yes") finishes in this one, and the page's stream reader refuses an output for a call it was never shown.
+  const announced = new Set<string>();
   const endText = () => {
     if (openTextId) write({ type: 'text-end', id: openTextId });
     openTextId = undefined;
@@ -59,6 +62,7 @@ export function createPartTranslator(write: Write) {
         if (AIMessage.isInstance(message) && message.tool_calls?.length) {
           endText();
           for (const call of message.tool_calls) {
+            announced.add(call.id ?? call.name);
             write({
               type: 'tool-input-available',
               toolCallId: call.id ?? call.name,
@@ -69,6 +73,17 @@ export function createPartTranslator(write: Write) {
           }
         } else if (ToolMessage.isInstance(message)) {
           const value = parseToolContent(message.content);
+          if (!announced.has(message.tool_call_id)) {
+            endText();
+            announced.add(message.tool_call_id);
+            write({
+              type: 'tool-input-available',
+              toolCallId: message.tool_call_id,
+              toolName: message.name ?? 'tool',
+              input: {},
+              dynamic: true,
+            });
+          }
           if (message.status !== 'error')
             write({ type: 'tool-output-available', toolCallId: message.tool_call_id, output: value, dynamic: true });
           else

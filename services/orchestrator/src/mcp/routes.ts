@@ -24,11 +24,11 @@ const protectedResourceSchema = z.object({
   resource_name: z.string(),
 });
 
-// One message per POST, as MCP asks since its 2025-06-18 revision: the rate limit counts requests, and a JSON-RPC
-// batch (the SDK takes up to 100) would pass it as one message.
+// One message per POST, so the per-user limit counts every tool call: a JSON-RPC batch (gone from MCP since
+// 2025-06-18, never sent by the SDK's client) would carry up to 100 calls past it in one request.
 const mcpMessageSchema = z
-  .looseObject({}, { error: 'must be one JSON-RPC message (an object); batches are not accepted' })
-  .describe('A JSON-RPC message of the MCP protocol');
+  .looseObject({}, { error: 'must be one JSON-RPC message (an object), not a batch' })
+  .describe('One JSON-RPC message of the MCP protocol');
 
 const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 

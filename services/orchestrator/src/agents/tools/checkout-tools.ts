@@ -39,6 +39,7 @@ export function createCheckoutTools(
             question: `You are about to pay ${formatMoney(cart.total)} for ${summary}. Reply "yes" to confirm.`,
             total: cart.total,
             summary,
+            action: 'pay',
           };
           const answer = askToConfirm(request);
           if (answer === 'declined')

@@ -9,6 +9,8 @@ export interface ConfirmationRequest {
   question: string;
   summary: string;
   total: number;
+  /** What a yes does with `total`: the page's button says it ("Yes, pay $X" or "Yes, refund $X"). */
+  action: 'pay' | 'refund';
 }
 
 interface ConfirmationAnswer {

@@ -66,6 +66,7 @@ export function createOrderTools(orders: OrderService) {
           question: `I will ${summary}. Reply "yes" to confirm.`,
           summary,
           total: preview.refund_amount,
+          action: 'refund',
         });
         if (answer !== 'confirmed')
           throw new ToolRefusal(
@@ -96,6 +97,7 @@ export function createOrderTools(orders: OrderService) {
           question: `I will ${summary}. Reply "yes" to confirm.`,
           summary,
           total: preview.refund_amount,
+          action: 'refund',
         });
         if (answer !== 'confirmed')
           throw new ToolRefusal(`Not confirmed, so nothing from order ${input.order_id} was returned or refunded.`);
