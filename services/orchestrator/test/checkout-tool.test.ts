@@ -56,6 +56,7 @@ test('with confirmation it asks first, exactly what will be paid, and buys only 
     question: 'You are about to pay $21.00 for 2 × Keychain ($9.00), 1 × Mug ($12.00). Reply "yes" to confirm.',
     summary: '2 × Keychain ($9.00), 1 × Mug ($12.00)',
     total: 21,
+    action: 'pay',
   });
   assert.deepEqual(writes(), [], 'nothing is written before the answer');
 

@@ -58,7 +58,12 @@ test("list_orders and get_order show the shopper's orders in their words, and no
 test('cancel_order states the refund, does nothing without a yes, and cancels and refunds on one', async () => {
   const declined = await callConfirmedTool(tools.cancel_order!, { order_id: orderId }, 'cancel-declined');
   const summary = `cancel order ${orderId} (2 × Keychain ($9.00), 1 × Mug ($12.00)) and refund $21.00`;
-  assert.deepEqual(declined.asked, { question: `I will ${summary}. Reply "yes" to confirm.`, summary, total: 21 });
+  assert.deepEqual(declined.asked, {
+    question: `I will ${summary}. Reply "yes" to confirm.`,
+    summary,
+    total: 21,
+    action: 'refund',
+  });
   const refused = await declined.answer('no');
   assert.deepEqual(refused.content, {
     ok: false,

@@ -128,6 +128,7 @@ test("checkout pauses for the shopper's yes; the next message resumes it inside 
     question: 'You are about to pay $1,999.99 for 1 × MacBook Pro ($1,999.99). Reply "yes" to confirm.',
     summary: '1 × MacBook Pro ($1,999.99)',
     total: 1999.99,
+    action: 'pay',
   });
   assert.deepEqual(writes(), [], 'nothing is bought before the yes');
 
