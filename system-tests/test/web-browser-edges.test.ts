@@ -141,6 +141,15 @@ describe('the web app when shoppers stray from the happy path', () => {
     const sideways = () =>
       page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
     assert.equal(await sideways(), 0, 'the shop');
+    // Wrapping anywhere must not reach what a flex row would then squeeze to a letter a line: a button, an amount.
+    const lines = (selector: string) =>
+      page.locator(selector).evaluate((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((rectangle) => Math.round(rectangle.top))).size;
+      });
+    assert.equal(await lines('.composer button'), 1, 'the Send button keeps its word whole');
+    assert.equal(await lines('.cart li > :last-child'), 1, "a cart line's amount keeps its figures whole");
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.locator('.order').getByText(name).waitFor();
     assert.equal(await sideways(), 0, 'the orders');
