@@ -142,12 +142,12 @@ describe('the web app when shoppers stray from the happy path', () => {
       page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
     assert.equal(await sideways(), 0, 'the shop');
     // Wrapping anywhere must not reach what a flex row would then squeeze to a letter a line: a button, an amount.
+    // As text, as `sideways`: this package is type-checked without the DOM's types.
     const lines = (selector: string) =>
-      page.locator(selector).evaluate((element) => {
-        const range = document.createRange();
-        range.selectNodeContents(element);
-        return new Set([...range.getClientRects()].map((rectangle) => Math.round(rectangle.top))).size;
-      });
+      page.evaluate<number>(
+        `(() => { const range = document.createRange(); range.selectNodeContents(document.querySelector(${JSON.stringify(selector)}));` +
+          ` return new Set([...range.getClientRects()].map((rectangle) => Math.round(rectangle.top))).size; })()`,
+      );
     assert.equal(await lines('.composer button'), 1, 'the Send button keeps its word whole');
     assert.equal(await lines('.cart li > :last-child'), 1, "a cart line's amount keeps its figures whole");
     await page.getByRole('link', { name: 'Orders' }).click();
