@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import {
@@ -13,73 +14,107 @@ import {
 import { startHoldingProxy } from './holding-proxy.js';
 import { expectConsistent, orderClient, purchase, settled } from './order-fixtures.js';
 
-const refunding = (request: { method?: string; url?: string }) =>
-  request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
+type Operation = 'cancel' | 'return';
+type HoldingProxy = Awaited<ReturnType<typeof startHoldingProxy>>;
+
+const refunding = (request: IncomingMessage) => request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
+/** The first step of each saga: the hold of the order, or the start of the return (not their abort or completion). */
+const firstStep: Record<Operation, (request: IncomingMessage) => boolean> = {
+  cancel: (request) => request.method === 'POST' && /\/cancellation$/.test(request.url ?? ''),
+  return: (request) => request.method === 'POST' && /\/returns$/.test(request.url ?? ''),
+};
 
 const database = useTestDatabase();
 let cluster: TestCluster;
-let proxy: Awaited<ReturnType<typeof startHoldingProxy>>;
+/** The owner's calls to the order and payment services go through these, so a step can be held on its way. */
+let orderProxy: HoldingProxy;
+let paymentProxy: HoldingProxy;
 /** The sweeper: a second orchestrator on the same database, which takes up runs whose owner stopped beating. */
 let sweeper: OrchestratorProcess;
-/** The owner: its calls to the payment service go through the proxy, so its refund can be held on the way. */
 let owner: OrchestratorProcess;
 let shop: Shop;
 
 useTestFixture(
   async () => {
     cluster = await startTestCluster(domainServices, database, testHooks);
-    proxy = await startHoldingProxy(cluster.urls.payment!);
+    [orderProxy, paymentProxy] = await Promise.all([
+      startHoldingProxy(cluster.urls.order!),
+      startHoldingProxy(cluster.urls.payment!),
+    ]);
     [sweeper, owner] = await Promise.all([
       spawnOrchestrator(database, cluster),
-      spawnOrchestrator(database, cluster, { PAYMENT_SERVICE_URL: proxy.url, SERVICE_TIMEOUT_MS: '60000' }),
+      spawnOrchestrator(database, cluster, {
+        ORDER_SERVICE_URL: orderProxy.url,
+        PAYMENT_SERVICE_URL: paymentProxy.url,
+        SERVICE_TIMEOUT_MS: '60000',
+      }),
     ]);
     shop = shopClient(urlsOf(cluster, sweeper.url));
   },
   async () => {
     owner.child.kill('SIGCONT');
     await Promise.all([sweeper.stop(), owner.stop()]);
-    await proxy.close();
+    await Promise.all([orderProxy.close(), paymentProxy.close()]);
     await cluster.stop();
   },
   database,
 );
 
+/**
+ * A cancel or return of 1 of 2 rackets asked of the owner, whose request matching `held` is held in the network while
+ * the owner is paused long enough for the sweeper to take the run up; then the request lands and the owner wakes.
+ */
+async function sweptWhileHeld(operation: Operation, proxy: HoldingProxy, held: (request: IncomingMessage) => boolean) {
+  const racket = await shop.createProduct('Racket', 79.99, 5);
+  const startStock = new Map([[racket.id, 5]]);
+  const lines = [{ product_id: racket.id, quantity: 1 }];
+  const { shopper, orderId } = await purchase(
+    shop,
+    [{ product: racket, quantity: 2 }],
+    operation === 'cancel' ? 'paid' : 'delivered',
+  );
+  try {
+    const holding = proxy.holdNext(held, { beforeUpstream: true });
+    const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
+    const reply =
+      operation === 'cancel' ? asOwner.cancel(shopper, orderId) : asOwner.returnItems(shopper, orderId, lines);
+    await holding;
+    owner.child.kill('SIGSTOP');
+    await settled(shop, orderId, 60_000);
+    proxy.release();
+    owner.child.kill('SIGCONT');
+    const answer = await reply;
+    await settled(shop, orderId, 60_000);
+    await expectConsistent(shop, [orderId], startStock);
+    return { answer, shopper, orderId, startStock, lines };
+  } finally {
+    proxy.release();
+    owner.child.kill('SIGCONT');
+  }
+}
+
 describe('one owner per cancellation or return run', () => {
   for (const operation of ['cancel', 'return'] as const) {
     test(`a ${operation} whose paused owner's refund lands after the sweeper undid the run refunds nothing`, async () => {
-      const racket = await shop.createProduct('Racket', 79.99, 5);
-      const startStock = new Map([[racket.id, 5]]);
-      const { shopper, orderId } = await purchase(
-        shop,
-        [{ product: racket, quantity: 2 }],
-        operation === 'cancel' ? 'paid' : 'delivered',
+      const { answer } = await sweptWhileHeld(operation, paymentProxy, refunding);
+      // The owner hears its refund was called off and finds the run is no longer its own.
+      assert.equal(answer.status, 202);
+      assert.ok(
+        owner.lines.some((line) => line.includes('taken over by another process')),
+        owner.lines.join('\n'),
       );
-      try {
-        const held = proxy.holdNext(refunding, { beforeUpstream: true });
-        const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
-        const reply =
-          operation === 'cancel'
-            ? asOwner.cancel(shopper, orderId)
-            : asOwner.returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }]);
-        await held;
-        // A long pause of the owner while its refund is still in the network: the sweeper takes the run up.
-        owner.child.kill('SIGSTOP');
-        await settled(shop, orderId, 60_000);
-        // The delayed refund arrives at the payment service; then the owner wakes up.
-        proxy.release();
-        owner.child.kill('SIGCONT');
-        // The owner hears its refund was called off and finds the run is no longer its own.
-        assert.equal((await reply).status, 202);
-        await settled(shop, orderId, 60_000);
-        await expectConsistent(shop, [orderId], startStock);
-        assert.ok(
-          owner.lines.some((line) => line.includes('taken over by another process')),
-          owner.lines.join('\n'),
-        );
-      } finally {
-        proxy.release();
-        owner.child.kill('SIGCONT');
-      }
+    });
+
+    test(`a ${operation} whose paused owner's first step lands after the sweeper undid the run leaves the order as it was`, async () => {
+      // The sweeper undoes the run finding nothing held yet; the late step is refused when it lands.
+      const { shopper, orderId, startStock, lines } = await sweptWhileHeld(operation, orderProxy, firstStep[operation]);
+      // The shopper can still do what they asked: the undone run holds nothing.
+      const again =
+        operation === 'cancel'
+          ? await orderClient(shop).cancel(shopper, orderId)
+          : await orderClient(shop).returnItems(shopper, orderId, lines);
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      await expectConsistent(shop, [orderId], startStock);
     });
   }
 });
