@@ -4,7 +4,7 @@ import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import { startTestCluster, startTestService, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import { domainServices, shopClient, testHooks, urlsOf, type Shop } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
-import { startHoldingProxy } from './holding-proxy.js';
+import { heldBeforeAnswer, startHoldingProxy } from './holding-proxy.js';
 
 const database = useTestDatabase();
 let cluster: TestCluster;
@@ -65,7 +65,7 @@ describe('a checkout past its deadline', () => {
 
     const charged = paymentProxy.holdNext(isCreation);
     const reply = checkoutAnswer(shopper);
-    await charged;
+    assert.ok(await heldBeforeAnswer(charged, reply), 'answered before the request to hold was sent');
     const { status, body } = await reply;
     assert.equal(status, 202, JSON.stringify(body));
     assert.equal(body.status, 'processing');
@@ -85,7 +85,7 @@ describe('a checkout past its deadline', () => {
 
     const ordered = orderProxy.holdNext(isCreation);
     const reply = checkoutAnswer(shopper);
-    await ordered;
+    assert.ok(await heldBeforeAnswer(ordered, reply), 'answered before the request to hold was sent');
     const { status, body } = await reply;
     assert.equal(status, 503, JSON.stringify(body));
     assert.equal(body.code, 'CHECKOUT_TIMED_OUT');
@@ -114,7 +114,7 @@ describe('a checkout past its deadline', () => {
       (request) => request.method === 'POST' && request.url === `/${shopper.sessionId}/checkout-claims`,
     );
     const reply = checkoutAnswer(shopper);
-    await claimed;
+    assert.ok(await heldBeforeAnswer(claimed, reply), 'answered before the request to hold was sent');
     const { status, body } = await reply;
     assert.equal(status, 503, JSON.stringify(body));
     assert.equal(body.code, 'CHECKOUT_TIMED_OUT');

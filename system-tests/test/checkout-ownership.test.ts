@@ -13,7 +13,8 @@ import {
   type Shopper,
 } from './checkout-fixtures.js';
 import { expectCheckedOut, expectUntouched, snapshot } from './checkout-invariants.js';
-import { clockAheadOptions, startHoldingProxy } from './holding-proxy.js';
+import { clockAheadOptions, heldBeforeAnswer, startHoldingProxy } from './holding-proxy.js';
+import { pausedWhileHeld } from './paused-owner.js';
 
 const finished = (run: { status: string }) => !['running', 'compensating'].includes(run.status);
 const creatingAnOrder = (request: { method?: string; url?: string }) =>
@@ -76,7 +77,7 @@ describe('one owner per checkout run', () => {
       const { shopper, before } = await newShopper();
       const held = proxy.holdNext(creatingAnOrder);
       const reply = shopClient(urlsOf(cluster, owner.url)).checkout(shopper);
-      await held;
+      assert.ok(await heldBeforeAnswer(held, reply), 'the owner answered before creating its order');
       // Several sweeps of the skewed replica (every 250 ms, stale after 1 s by its own clock) pass meanwhile.
       assert.equal(await statusAfter(shopper, 3_000), 'running', 'the live run was left to its owner');
       proxy.release();
@@ -92,28 +93,33 @@ describe('one owner per checkout run', () => {
   test('an owner paused past the stale limit is fenced off: it never charges after the sweeper undid the run', async () => {
     const owner = await startOwner();
     try {
-      const { shopper, before } = await newShopper();
-      const held = proxy.holdNext(creatingAnOrder);
-      const reply = shopClient(urlsOf(cluster, owner.url)).checkout(shopper);
-      await held;
+      let scene: Awaited<ReturnType<typeof newShopper>> | undefined;
+      let run: { status: string } | undefined;
       // A long GC or VM pause: the owner stops beating while its order exists and its answer is on the way.
-      owner.child.kill('SIGSTOP');
-      const run = await shop.waitForSaga(shopper.sessionId, finished, 60_000);
-      assert.equal(run.status, 'compensated', JSON.stringify(run));
-      proxy.release();
-      owner.child.kill('SIGCONT');
+      const { answer, ownerLines } = await pausedWhileHeld({
+        owner,
+        proxy,
+        held: creatingAnOrder,
+        send: async () => {
+          scene = await newShopper();
+          return shopClient(urlsOf(cluster, owner.url)).checkout(scene.shopper);
+        },
+        settle: async () => {
+          run = await shop.waitForSaga(scene!.shopper.sessionId, finished, 60_000);
+        },
+      });
+      const { shopper, before } = scene!;
+      assert.equal(run!.status, 'compensated', JSON.stringify(run));
       // The owner wakes up, hears its order was created, and finds the run is no longer its own.
-      assert.equal((await reply).status, 202);
+      assert.equal(answer.status, 202);
       await expectAllOrNothing(shopper, before);
       const [order] = await shop.ordersOf(shopper.userId);
       assert.deepEqual(await shop.paymentsFor(order!.order_id), [], 'no charge was even attempted');
       assert.ok(
-        owner.lines.some((line) => line.includes('taken over by another process')),
-        owner.lines.join('\n'),
+        ownerLines.some((line) => line.includes('taken over by another process')),
+        ownerLines.join('\n'),
       );
     } finally {
-      proxy.release();
-      owner.child.kill('SIGCONT');
       await owner.stop();
     }
   });

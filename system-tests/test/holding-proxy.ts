@@ -56,14 +56,45 @@ export async function startHoldingProxy(target: string) {
       holdBeforeUpstream = options.beforeUpstream ?? false;
       return new Promise<void>((resolve) => (markHeld = resolve));
     },
-    release: () => release(),
+    /** Lets the held request go on, and disarms a `holdNext` that held nothing. */
+    release: () => {
+      armed = undefined;
+      release();
+    },
     close: () => {
+      armed = undefined;
       release();
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+export type HoldingProxy = Awaited<ReturnType<typeof startHoldingProxy>>;
+
+/** `promise`, or a failure naming `what` after `timeoutMs`: a test that waits in vain fails at once, saying for what. */
+export async function within<Value>(promise: Promise<Value>, timeoutMs: number, what: string): Promise<Value> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Whether the request `holdNext` armed for came (true) before `answer` settled (false). Without it, a caller that
+ * answers without ever sending that request would leave the test waiting until its file times out.
+ */
+export const heldBeforeAnswer = (held: Promise<void>, answer: Promise<unknown>, timeoutMs = 60_000) =>
+  within(
+    Promise.race([held.then(() => true), answer.then(() => false)]),
+    timeoutMs,
+    'the request to hold, or an answer',
+  );
 
 /** NODE_OPTIONS for a process whose clock runs `skewMs` ahead (Date.now and new Date()), as a badly synced host's. */
 export function clockAheadOptions(skewMs: number) {

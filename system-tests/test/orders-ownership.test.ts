@@ -11,11 +11,11 @@ import {
   type OrchestratorProcess,
   type Shop,
 } from './checkout-fixtures.js';
-import { startHoldingProxy } from './holding-proxy.js';
+import { startHoldingProxy, type HoldingProxy } from './holding-proxy.js';
 import { expectConsistent, orderClient, purchase, settled } from './order-fixtures.js';
+import { pausedWhileHeld } from './paused-owner.js';
 
 type Operation = 'cancel' | 'return';
-type HoldingProxy = Awaited<ReturnType<typeof startHoldingProxy>>;
 
 const refunding = (request: IncomingMessage) => request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
 /** The first step of each saga: the hold of the order, or the start of the return (not their abort or completion). */
@@ -73,35 +73,30 @@ async function sweptWhileHeld(operation: Operation, proxy: HoldingProxy, held: (
     [{ product: racket, quantity: 2 }],
     operation === 'cancel' ? 'paid' : 'delivered',
   );
-  try {
-    const holding = proxy.holdNext(held, { beforeUpstream: true });
-    const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
-    const reply =
-      operation === 'cancel' ? asOwner.cancel(shopper, orderId) : asOwner.returnItems(shopper, orderId, lines);
-    await holding;
-    owner.child.kill('SIGSTOP');
-    await settled(shop, orderId, 60_000);
-    proxy.release();
-    owner.child.kill('SIGCONT');
-    const answer = await reply;
-    await settled(shop, orderId, 60_000);
-    await expectConsistent(shop, [orderId], startStock);
-    return { answer, shopper, orderId, startStock, lines };
-  } finally {
-    proxy.release();
-    owner.child.kill('SIGCONT');
-  }
+  const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
+  const { answer, ownerLines } = await pausedWhileHeld({
+    owner,
+    proxy,
+    held,
+    beforeUpstream: true,
+    send: () =>
+      operation === 'cancel' ? asOwner.cancel(shopper, orderId) : asOwner.returnItems(shopper, orderId, lines),
+    settle: () => settled(shop, orderId, 60_000),
+  });
+  await settled(shop, orderId, 60_000);
+  await expectConsistent(shop, [orderId], startStock);
+  return { answer, ownerLines, shopper, orderId, startStock, lines };
 }
 
 describe('one owner per cancellation or return run', () => {
   for (const operation of ['cancel', 'return'] as const) {
     test(`a ${operation} whose paused owner's refund lands after the sweeper undid the run refunds nothing`, async () => {
-      const { answer } = await sweptWhileHeld(operation, paymentProxy, refunding);
+      const { answer, ownerLines } = await sweptWhileHeld(operation, paymentProxy, refunding);
       // The owner hears its refund was called off and finds the run is no longer its own.
       assert.equal(answer.status, 202);
       assert.ok(
-        owner.lines.some((line) => line.includes('taken over by another process')),
-        owner.lines.join('\n'),
+        ownerLines.some((line) => line.includes('taken over by another process')),
+        ownerLines.join('\n'),
       );
     });
 

@@ -15,6 +15,7 @@ import {
 } from './checkout-fixtures.js';
 import { startHoldingProxy } from './holding-proxy.js';
 import { orderClient, purchase, settled } from './order-fixtures.js';
+import { pausedWhileHeld } from './paused-owner.js';
 
 const refunding = (request: { method?: string; url?: string }) =>
   request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
@@ -94,21 +95,23 @@ describe('an undone run whose refund could not be called off', () => {
         [{ product: racket, quantity: 2 }],
         operation === 'cancel' ? 'paid' : 'delivered',
       );
+      const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
       try {
-        const held = holding.holdNext(refunding, { beforeUpstream: true });
-        const asOwner = orderClient(shopClient(urlsOf(cluster, owner.url)));
-        const reply =
-          operation === 'cancel'
-            ? asOwner.cancel(shopper, orderId)
-            : asOwner.returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }]);
-        await held;
         // The owner pauses with its refund in the network; the sweeper undoes the run but cannot call the refund off.
-        voidFailing.failing = true;
-        owner.child.kill('SIGSTOP');
-        await settled(shop, orderId, 60_000);
-        holding.release();
-        owner.child.kill('SIGCONT');
-        await reply;
+        await pausedWhileHeld({
+          owner,
+          proxy: holding,
+          held: refunding,
+          beforeUpstream: true,
+          send: () =>
+            operation === 'cancel'
+              ? asOwner.cancel(shopper, orderId)
+              : asOwner.returnItems(shopper, orderId, [{ product_id: racket.id, quantity: 1 }]),
+          whenHeld: () => {
+            voidFailing.failing = true;
+          },
+          settle: () => settled(shop, orderId, 60_000),
+        });
         const order = (await orderClient(shop).get(shopper, orderId)).body as {
           status: string;
           lines: { returned_quantity: number }[];
@@ -123,8 +126,6 @@ describe('an undone run whose refund could not be called off', () => {
         );
       } finally {
         voidFailing.failing = false;
-        holding.release();
-        owner.child.kill('SIGCONT');
       }
     });
   }
