@@ -194,6 +194,7 @@ describe('MCP server', () => {
     });
     assert.equal(structured(cancelled).status, 'completed', text(cancelled));
     assert.equal(structured(cancelled).result.refund_amount, 6);
+    assert.equal(structured(cancelled).message, `Order ${order.order_id} is cancelled; $6.00 is refunded.`);
     assert.equal(structured(await shopper.call('get_order', { order_id: order.order_id })).status, 'cancelled');
     const again = await shopper.call('cancel_order', { order_id: order.order_id });
     assert.equal(again.isError, true);

@@ -71,8 +71,13 @@ export function OrdersPage() {
               method: 'POST',
               body: { lines: remaining(order) },
             });
+      const shortId = order.order_id.slice(0, 8);
+      // Still processing, it may yet be undone: nothing is promised before the order's status says so.
       setNotice(
-        `Order ${order.order_id.slice(0, 8)} is now ${result.order.status}; ${formatMoney(result.refund_amount)} is refunded.`,
+        result.status === 'completed'
+          ? `Order ${shortId} is now ${result.order.status}; ${formatMoney(result.refund_amount)} is refunded.`
+          : `Your ${kind === 'cancel' ? 'cancellation' : 'return'} of order ${shortId} is still being processed; ` +
+              'reload this page shortly to see how it ended.',
       );
     } catch (error) {
       setNotice(error instanceof ApiError ? error.message : 'That did not work; try again.');

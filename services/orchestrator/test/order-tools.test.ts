@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { StructuredToolInterface } from '@langchain/core/tools';
+import { AppError } from '@ecomm/platform';
 import { createOrderTools } from '../src/agents/tools/order-tools.js';
 import type { FakeShop } from './fake-shop.js';
 import { useSagaRepository } from './saga-harness.js';
@@ -80,6 +81,37 @@ test('cancel_order states the refund, does nothing without a yes, and cancels an
   assert.equal((content.order as { status: string }).status, 'cancelled');
   assert.equal([...shop.payments.values()][0]!.status, 'refunded');
   assert.deepEqual([shop.products.get(1)!.stock, shop.products.get(2)!.stock], [10, 3]);
+});
+
+/** Restocking stays down past its attempts: the refund is made, but the run is left for the sweep to finish. */
+function restockingDown() {
+  shop.settings.onCall = (name) => {
+    if (name === 'products.restock') throw new AppError(503, 'UNAVAILABLE', 'The product service is down');
+  };
+}
+
+test('cancel_order promises no refund while the cancellation is still processing', async () => {
+  restockingDown();
+  const confirmed = await callConfirmedTool(tools.cancel_order!, { order_id: orderId }, 'cancel-processing');
+  const { content } = await confirmed.answer('yes');
+  assert.equal(content.refund_amount, 21);
+  assert.equal(
+    content.message,
+    `The cancellation of order ${orderId} is still being processed: the order's status will show when it is ` +
+      'cancelled and refunded.',
+  );
+});
+
+test('return_items promises no refund while the return is still processing', async () => {
+  await shop.clients.orders.deliver(orderId, 'deliver');
+  restockingDown();
+  const lines = [{ product_id: 2, quantity: 1 }];
+  const confirmed = await callConfirmedTool(tools.return_items!, { order_id: orderId, lines }, 'return-processing');
+  assert.equal(
+    (await confirmed.answer('yes')).content.message,
+    `The return of 1 × Mug ($12.00) from order ${orderId} is still being processed: the order will show the units ` +
+      'as returned once they are refunded.',
+  );
 });
 
 test('cancel_order refuses a shipped order before asking anything', async () => {

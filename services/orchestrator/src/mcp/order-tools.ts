@@ -12,6 +12,8 @@ import {
   type RefundQuote,
 } from '@ecomm/contracts';
 import { formatMoney } from '../agents/tools/tool-context.js';
+import { describeRefundLines, operationMessage } from '../orders/operation-messages.js';
+import type { OrderOperation } from '../orders/order-service.js';
 import { confirmedAction, type IssuedConfirmation } from './confirmed-action.js';
 import type { McpContext } from './mcp-context.js';
 import { runTool, toolResult } from './tool-results.js';
@@ -19,24 +21,18 @@ import { runTool, toolResult } from './tool-results.js';
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const movesMoney = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
 
-const describeLines = (quote: RefundQuote) =>
-  quote.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
-
 function previewOf(what: string, tool: string, quote: RefundQuote) {
   return (token: IssuedConfirmation): OrderActionResult => ({
     status: 'confirmation_required',
     message:
-      `${what} will refund ${formatMoney(quote.refund_amount)} for ${describeLines(quote)}. ` +
+      `${what} will refund ${formatMoney(quote.refund_amount)} for ${describeRefundLines(quote)}. ` +
       `Nothing has changed yet: to go ahead, call ${tool} again with this confirmation before ${token.expires_at}.`,
     preview: { ...token, refund: quote },
   });
 }
 
-function done(what: string, result: OrderOperationResult) {
-  const message =
-    result.status === 'completed'
-      ? `${what} done: ${formatMoney(result.refund_amount)} refunded.`
-      : `${what} accepted: the refund of ${formatMoney(result.refund_amount)} is under way and the rest finishes shortly.`;
+function done(operation: OrderOperation, result: OrderOperationResult, quote: RefundQuote) {
+  const message = operationMessage(operation, result, quote);
   return toolResult({ status: result.status, message, result } satisfies OrderActionResult);
 }
 
@@ -91,7 +87,7 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
           },
           preview: previewOf(`Cancelling order ${input.order_id}`, 'cancel_order', quote),
           act: async (confirmed) =>
-            done('Cancellation', await orders.cancelOrder(user.id, input.order_id, { operationId: confirmed })),
+            done('cancellation', await orders.cancelOrder(user.id, input.order_id, { operationId: confirmed }), quote),
         });
       }),
   );
@@ -121,7 +117,11 @@ export function registerOrderTools(server: McpServer, context: McpContext) {
           },
           preview: previewOf(`Returning from order ${input.order_id}`, 'return_items', quote),
           act: async (confirmed) =>
-            done('Return', await orders.returnItems(user.id, input.order_id, input.lines, { operationId: confirmed })),
+            done(
+              'return',
+              await orders.returnItems(user.id, input.order_id, input.lines, { operationId: confirmed }),
+              quote,
+            ),
         });
       }),
   );

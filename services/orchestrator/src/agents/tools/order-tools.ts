@@ -1,6 +1,7 @@
-import { orderIdArgumentSchema, type Order, type RefundQuote } from '@ecomm/contracts';
+import { orderIdArgumentSchema, type Order } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
+import { describeRefundLines, operationMessage } from '../../orders/operation-messages.js';
 import type { OrderService } from '../../orders/order-service.js';
 import { askToConfirm } from './confirmation.js';
 import { formatMoney, relayRefusals, shopperContext, success, ToolRefusal } from './tool-context.js';
@@ -22,9 +23,6 @@ function summarise(order: Order) {
     })),
   };
 }
-
-const describeLines = (preview: RefundQuote) =>
-  preview.lines.map((line) => `${line.quantity} × ${line.name} (${formatMoney(line.amount)})`).join(', ');
 
 /**
  * list_orders, get_order, cancel_order and return_items. The user is the request's, never the model's; amounts
@@ -61,7 +59,7 @@ export function createOrderTools(orders: OrderService) {
       relayRefusals(config, async () => {
         const shopper = shopperContext(config);
         const preview = await orders.previewCancel(shopper.userId, input.order_id);
-        const summary = `cancel order ${input.order_id} (${describeLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
+        const summary = `cancel order ${input.order_id} (${describeRefundLines(preview)}) and refund ${formatMoney(preview.refund_amount)}`;
         const answer = askToConfirm({
           question: `I will ${summary}. Reply "yes" to confirm.`,
           summary,
@@ -73,10 +71,7 @@ export function createOrderTools(orders: OrderService) {
             `Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`,
           );
         const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
-        const message =
-          result.status === 'completed'
-            ? `Order ${input.order_id} is cancelled; ${formatMoney(result.refund_amount)} is refunded.`
-            : `Order ${input.order_id} is being cancelled; ${formatMoney(result.refund_amount)} will be refunded.`;
+        const message = operationMessage('cancellation', result, preview);
         return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
       }),
     {
@@ -92,7 +87,7 @@ export function createOrderTools(orders: OrderService) {
       relayRefusals(config, async () => {
         const shopper = shopperContext(config);
         const preview = await orders.previewReturn(shopper.userId, input.order_id, input.lines);
-        const summary = `return ${describeLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
+        const summary = `return ${describeRefundLines(preview)} from order ${input.order_id} and refund ${formatMoney(preview.refund_amount)}`;
         const answer = askToConfirm({
           question: `I will ${summary}. Reply "yes" to confirm.`,
           summary,
@@ -104,11 +99,7 @@ export function createOrderTools(orders: OrderService) {
         const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, {
           operationId: shopper.callKey,
         });
-        const message =
-          result.status === 'completed'
-            ? `Returned ${describeLines(preview)} from order ${input.order_id}; ${formatMoney(result.refund_amount)} is refunded.`
-            : `The return of ${describeLines(preview)} from order ${input.order_id} is under way; ` +
-              `${formatMoney(result.refund_amount)} will be refunded.`;
+        const message = operationMessage('return', result, preview);
         return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
       }),
     {
