@@ -1,12 +1,9 @@
 import { DefaultChatTransport, type UIMessage } from 'ai';
-import type { CheckoutReceipt } from '@ecomm/contracts';
+import type { ChatDataParts } from '@ecomm/contracts';
 import { session } from './session';
 
 /** The data parts /chat/stream sends beside text and tool calls. */
-export type ShopMessage = UIMessage<
-  never,
-  { receipt: CheckoutReceipt; confirmation: { question: string; total: number | null; action: 'pay' | 'refund' } }
->;
+export type ShopMessage = UIMessage<never, ChatDataParts>;
 
 /**
  * useChat's transport: only the newest message goes up (the conversation lives on the server, keyed by the session

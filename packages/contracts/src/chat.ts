@@ -24,5 +24,21 @@ export const chatResponseSchema = z.object({
   }),
 });
 
+/** A question paused for the shopper's yes on /chat/stream: the page shows it with a button saying what a yes does. */
+export const chatConfirmationSchema = z.object({
+  question: z.string(),
+  total: z.number().nullable(),
+  /** What a yes does with `total`: the button says "Yes, pay $X" or "Yes, refund $X". */
+  action: z.enum(['pay', 'refund']),
+});
+
+export type ChatConfirmation = z.infer<typeof chatConfirmationSchema>;
+
+/** The data parts of /chat/stream beyond text and tool calls: what the page renders as cards and buttons. */
+export type ChatDataParts = {
+  receipt: z.infer<typeof checkoutReceiptSchema>;
+  confirmation: ChatConfirmation;
+};
+
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type ChatResponse = z.infer<typeof chatResponseSchema>;

@@ -1,12 +1,6 @@
-import type { CheckoutReceipt } from '@ecomm/contracts';
+import type { ChatDataParts, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { UIMessageChunk } from 'ai';
-
-/** The data parts of the chat stream beyond text and tool calls: what the page renders as cards and buttons. */
-export type ChatDataParts = {
-  receipt: CheckoutReceipt;
-  confirmation: { question: string; total: number | null; action: 'pay' | 'refund' };
-};
 
 type Write = (part: UIMessageChunk) => void;
 

@@ -1,3 +1,4 @@
+import type { ChatConfirmation } from '@ecomm/contracts';
 import { interrupt } from '@langchain/langgraph';
 
 // The whole answer must be a plain yes: "ok, wait, no" or "sure, but first remove the keychain" are not.
@@ -9,8 +10,7 @@ export interface ConfirmationRequest {
   question: string;
   summary: string;
   total: number;
-  /** What a yes does with `total`: the page's button says it ("Yes, pay $X" or "Yes, refund $X"). */
-  action: 'pay' | 'refund';
+  action: ChatConfirmation['action'];
 }
 
 interface ConfirmationAnswer {
