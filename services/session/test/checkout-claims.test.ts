@@ -85,12 +85,14 @@ describe('claiming a cart', () => {
     assert.equal((await call('GET', `/${sessionId}/checkout-claims/claim-empty`)).statusCode, 404);
   });
 
-  test('a second claim on a claimed cart is a 409 naming the checkout in progress', async () => {
+  test('a second claim on a claimed cart is a 409 in a shopper\'s words, the checkout in progress named in its details', async () => {
     const sessionId = await filledCart();
     await claim(sessionId, 'claim-a');
     const second = await claim(sessionId, 'claim-b');
-    assert.equal(second.statusCode, 409);
-    assert.match(second.json().message, /Cart is being checked out by claim "claim-a"/);
+    assert.deepEqual(
+      [second.statusCode, second.json().message, second.json().details],
+      [409, 'Cart is being checked out; try again when it finishes', { claim_id: 'claim-a' }],
+    );
   });
 
   test('every item change on a claimed cart is a 409 and the items stay as claimed', async () => {

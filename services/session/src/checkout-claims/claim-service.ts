@@ -63,9 +63,8 @@ export function createClaimService(store: CartStore) {
         }
         if (existing) return { claim: toClaim(sessionId, claimId, existing), created: false };
         if (activeClaimId) {
-          throw AppError.conflict(`Cart is being checked out by claim "${activeClaimId}"; try again when it finishes`, {
-            claim_id: activeClaimId,
-          });
+          // The message reaches shoppers as it is: the claim in progress is named only in the details.
+          throw AppError.conflict('Cart is being checked out; try again when it finishes', { claim_id: activeClaimId });
         }
         throw AppError.conflict('Cart is empty');
       });
