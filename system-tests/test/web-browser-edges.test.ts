@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureWebBuild, workspaceRoot } from '@ecomm/cluster';
-import { catalogFixture } from '@ecomm/evals';
-import { internalHeaders, startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
-import { allServices } from './all-services.js';
+import type { Page } from 'playwright-core';
+import { internal, register, sidewaysOverflow, useWebShop } from './web-shop-fixture.js';
 
 // What shoppers do beside the happy path (web-browser.test.ts): share a tab, double-click, mistype, in Debian's Chromium.
-const chromiumPath = '/usr/bin/chromium';
-const database = useTestDatabase();
-let cluster: TestCluster;
-let browser: Browser;
-let base: string;
+const shop = useWebShop();
 
 async function openPage() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  await page.goto(base);
+  const page = await shop.browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(shop.base);
   return page;
-}
-
-async function register(page: Page, email: string) {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct-horse');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
 /** Sends `message`, or what the composer holds already when it is empty; waits for the reply. */
@@ -33,43 +18,6 @@ async function say(page: Page, message: string) {
   await page.getByLabel('Message').press('Enter');
   await page.getByText('The agent is working…').waitFor({ state: 'detached', timeout: 30_000 });
 }
-
-useTestFixture(
-  async () => {
-    assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
-    const site = await ensureWebBuild(workspaceRoot());
-    cluster = await startTestCluster(allServices, database, {
-      auth: { BCRYPT_ROUNDS: '4' },
-      orchestrator: { LLM_PROVIDER: 'offline', WEB_DIST_DIR: site },
-    });
-    base = cluster.urls.orchestrator!;
-    for (const product of catalogFixture) {
-      const response = await fetch(`${cluster.urls.product!}/`, {
-        method: 'POST',
-        headers: { ...internalHeaders, 'content-type': 'application/json' },
-        body: JSON.stringify(product),
-      });
-      assert.equal(response.status, 201);
-    }
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--headless',
-      ],
-    });
-  },
-  async () => {
-    await browser?.close();
-    await cluster?.stop();
-  },
-  database,
-);
 
 describe('the web app when shoppers stray from the happy path', () => {
   test('another account logging in to the same tab neither sees nor reuses the last one’s conversation', async () => {
@@ -125,22 +73,15 @@ describe('the web app when shoppers stray from the happy path', () => {
 
   test('a product name without spaces wraps at 375 px: no sideways scrolling of the shop or the orders', async () => {
     const name = 'UltrawideCurvedGamingMonitor-UW3440-QHD-165Hz-USB-C-Edition';
-    const created = await fetch(`${cluster.urls.product!}/`, {
-      method: 'POST',
-      headers: { ...internalHeaders, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, price: 10, stock: 5, category: 'monitors' }),
-    });
-    assert.equal(created.status, 201);
-    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
-    await page.goto(base);
+    await internal(shop.cluster.urls.product!, '/', 'POST', { name, price: 10, stock: 5, category: 'monitors' });
+    const page = await shop.browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(shop.base);
     await register(page, 'fay@example.com');
     await say(page, `buy 1 ${name}`);
     await page.getByRole('region', { name: 'Receipt' }).waitFor();
     await say(page, `add 1 ${name} to my cart`);
     await page.locator('.cart').getByText(name).waitFor();
-    const sideways = () =>
-      page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
-    assert.equal(await sideways(), 0, 'the shop');
+    assert.equal(await sidewaysOverflow(page), 0, 'the shop');
     // Wrapping anywhere must not reach what a flex row would then squeeze to a letter a line: a button, an amount.
     // As text, as `sideways`: this package is type-checked without the DOM's types.
     const lines = (selector: string) =>
@@ -152,7 +93,7 @@ describe('the web app when shoppers stray from the happy path', () => {
     assert.equal(await lines('.cart li > :last-child'), 1, "a cart line's amount keeps its figures whole");
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.locator('.order').getByText(name).waitFor();
-    assert.equal(await sideways(), 0, 'the orders');
+    assert.equal(await sidewaysOverflow(page), 0, 'the orders');
     await page.close();
   });
 
@@ -196,8 +137,8 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.getByText('The agent is working…').waitFor({ state: 'detached' });
     assert.deepEqual(await page.getByRole('alert').allInnerTexts(), []);
     assert.match(await page.locator('.message.assistant').last().innerText(), /✓ Cancelling the order/);
-    const order = await fetch(`${cluster.urls.order!}/${orderId}`, { headers: internalHeaders });
-    assert.match(((await order.json()) as { status: string }).status, /cancell/);
+    const order = await internal<{ status: string }>(shop.cluster.urls.order!, `/${orderId}`);
+    assert.match(order.status, /cancell/);
     await page.close();
   });
 
@@ -209,8 +150,8 @@ describe('the web app when shoppers stray from the happy path', () => {
     await page.getByRole('region', { name: 'Receipt' }).waitFor();
     await say(page, 'add 1 MacBook Pro to my cart');
     await page.locator('.cart').getByText('MacBook Pro').waitFor();
-    await cluster.apps.order!.close();
-    await cluster.apps.session!.close();
+    await shop.cluster.apps.order!.close();
+    await shop.cluster.apps.session!.close();
 
     await page.reload();
     await page

@@ -1,93 +1,28 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureWebBuild, setAccountRole, workspaceRoot } from '@ecomm/cluster';
-import { catalogFixture } from '@ecomm/evals';
-import {
-  internalHeaders,
-  startTestCluster,
-  testSecrets,
-  useTestDatabase,
-  useTestFixture,
-  type TestCluster,
-} from '@ecomm/testing';
-import { allServices } from './all-services.js';
+import { setAccountRole, workspaceRoot } from '@ecomm/cluster';
+import { testSecrets } from '@ecomm/testing';
+import { internal, register, sidewaysOverflow, useWebShop } from './web-shop-fixture.js';
 
 // The web app in Debian's Chromium (never a downloaded browser), against the whole cluster on loopback.
-const chromiumPath = '/usr/bin/chromium';
 // Screenshots land beside the tests (git-ignored) for a look after a run; UPDATE_SCREENSHOTS=1 refreshes docs/'s.
-const sidewaysOverflow = (page: Page) =>
-  page.evaluate<number>('Math.max(0, document.documentElement.scrollWidth - window.innerWidth)');
 const screenshots = join(workspaceRoot(), process.env.UPDATE_SCREENSHOTS ? 'docs' : 'system-tests/screenshots');
 
-const database = useTestDatabase();
-let cluster: TestCluster;
-let browser: Browser;
-let base: string;
+const shop = useWebShop({
+  SAGA_FAULT_INJECTION: 'true',
+  SAGA_BACKOFF_MS: '20',
+  SAGA_STEP_ATTEMPTS: '2',
+});
 const consoleErrors: string[] = [];
 
-async function internal<T>(url: string, path: string, method = 'GET', body?: unknown): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...internalHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
-
 async function openPage(width = 1280) {
-  const page = await browser.newPage({ viewport: { width, height: 860 } });
+  const page = await shop.browser.newPage({ viewport: { width, height: 860 } });
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(base);
+  await page.goto(shop.base);
   return page;
 }
-
-async function register(page: Page, email: string) {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct-horse');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-useTestFixture(
-  async () => {
-    assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
-    const site = await ensureWebBuild(workspaceRoot());
-    cluster = await startTestCluster(allServices, database, {
-      auth: { BCRYPT_ROUNDS: '4' },
-      orchestrator: {
-        LLM_PROVIDER: 'offline',
-        WEB_DIST_DIR: site,
-        SAGA_FAULT_INJECTION: 'true',
-        SAGA_BACKOFF_MS: '20',
-        SAGA_STEP_ATTEMPTS: '2',
-      },
-    });
-    base = cluster.urls.orchestrator!;
-    for (const product of catalogFixture) await internal(cluster.urls.product!, '/', 'POST', product);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--headless',
-      ],
-    });
-  },
-  async () => {
-    await browser?.close();
-    await cluster?.stop();
-  },
-  database,
-);
 
 describe('the web app in Chromium', () => {
   test('a shopper registers, buys by chatting, sees the steps and the receipt; the order is in the database; Orders cancels it', async () => {
@@ -102,7 +37,7 @@ describe('the web app in Chromium', () => {
     assert.ok(await page.getByText('Adding to the cart').isVisible());
 
     const orderId = /Order ([0-9a-f-]{36})/.exec(await receipt.innerText())![1]!;
-    const order = await internal<{ status: string; total: number }>(cluster.urls.order!, `/${orderId}`);
+    const order = await internal<{ status: string; total: number }>(shop.cluster.urls.order!, `/${orderId}`);
     assert.deepEqual({ status: order.status, total: order.total }, { status: 'paid', total: 2000 });
     await page.screenshot({ path: join(screenshots, 'web-shop.png'), fullPage: true });
 
@@ -119,17 +54,17 @@ describe('the web app in Chromium', () => {
       .getByRole('status')
       .filter({ hasText: /is now (cancelled|cancelling)/ })
       .waitFor();
-    let cancelled = await internal<{ status: string }>(cluster.urls.order!, `/${orderId}`);
+    let cancelled = await internal<{ status: string }>(shop.cluster.urls.order!, `/${orderId}`);
     for (let attempt = 0; attempt < 50 && cancelled.status !== 'cancelled'; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      cancelled = await internal<{ status: string }>(cluster.urls.order!, `/${orderId}`);
+      cancelled = await internal<{ status: string }>(shop.cluster.urls.order!, `/${orderId}`);
     }
     assert.equal(cancelled.status, 'cancelled');
-    await page.goto(`${base}/#/shop`);
+    await page.goto(`${shop.base}/#/shop`);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: join(screenshots, 'web-shop-375.png'), fullPage: true });
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the shop at 375 px');
-    await page.goto(`${base}/#/orders`);
+    await page.goto(`${shop.base}/#/orders`);
     await page
       .getByText(/cancelled/i)
       .first()
@@ -137,7 +72,7 @@ describe('the web app in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'web-orders-375.png'), fullPage: true });
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the orders at 375 px');
 
-    await page.goto(`${base}/#/console`);
+    await page.goto(`${shop.base}/#/console`);
     assert.equal(
       await page.getByRole('link', { name: 'Operator console' }).count(),
       0,
@@ -175,23 +110,25 @@ describe('the web app in Chromium', () => {
     // Registration made a shopper; the operator grants admin, and it arrives with the next login.
     assert.equal(await page.getByRole('link', { name: 'Operator console' }).count(), 0);
     const grant = { email: 'ops@example.com', role: 'admin' } as const;
-    await setAccountRole({ authUrl: cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY }, grant);
+    await setAccountRole({ authUrl: shop.cluster.urls.auth!, internalApiKey: testSecrets.INTERNAL_API_KEY }, grant);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Email').fill('ops@example.com');
     await page.getByLabel('Password').fill('correct-horse');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('link', { name: 'Operator console' }).waitFor();
     const token = await page.evaluate<string>(`JSON.parse(sessionStorage.getItem('agent-shop.session')).token`);
-    const me = (await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const me = (await (
+      await fetch(`${shop.base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       id: string;
       role: string;
     };
     assert.equal(me.role, 'admin');
-    await internal(cluster.urls.session!, '/', 'POST', { session_id: 'stuck-1', user_id: me.id });
-    const keychain = (await internal<{ items: { id: number }[] }>(cluster.urls.product!, '/?query=Keychain')).items[0]!
-      .id;
-    await internal(cluster.urls.session!, '/stuck-1/items', 'POST', { product_id: keychain, quantity: 1 });
-    const checkout = await fetch(`${base}/checkout`, {
+    await internal(shop.cluster.urls.session!, '/', 'POST', { session_id: 'stuck-1', user_id: me.id });
+    const keychain = (await internal<{ items: { id: number }[] }>(shop.cluster.urls.product!, '/?query=Keychain'))
+      .items[0]!.id;
+    await internal(shop.cluster.urls.session!, '/stuck-1/items', 'POST', { product_id: keychain, quantity: 1 });
+    const checkout = await fetch(`${shop.base}/checkout`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${token}`,
@@ -209,12 +146,25 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Create product' }).click();
     await page.getByRole('cell', { name: 'Desk Lamp', exact: true }).waitFor();
     const created = await internal<{ items: { name: string; price: number; stock: number }[] }>(
-      cluster.urls.product!,
+      shop.cluster.urls.product!,
       '/?query=Desk%20Lamp',
     );
     assert.deepEqual(
       created.items.map(({ name, price, stock }) => ({ name, price, stock })),
       [{ name: 'Desk Lamp', price: 25, stock: 7 }],
+    );
+    const editPrice = async (typed: string) => {
+      page.once('dialog', (prompt) => void prompt.accept(typed));
+      await page.getByRole('button', { name: 'Edit the price of Desk Lamp' }).click();
+    };
+    await editPrice('twenty');
+    await page.getByText('"twenty" is not a price: type an amount such as 19.99.').waitFor();
+    await editPrice('$1,029.50');
+    await page.getByText('Desk Lamp now costs $1,029.50.').waitFor();
+    const repriced = await internal<{ items: { price: number }[] }>(shop.cluster.urls.product!, '/?query=Desk%20Lamp');
+    assert.deepEqual(
+      repriced.items.map(({ price }) => price),
+      [1029.5],
     );
 
     await page.getByLabel('Status').selectOption('needs_attention');
@@ -225,7 +175,7 @@ describe('the web app in Chromium', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: join(screenshots, 'web-console-375.png'), fullPage: true });
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling of the console at 375 px');
-    const runs = await internal<{ items: { status: string }[] }>(base, '/admin/sagas?status=needs_attention');
+    const runs = await internal<{ items: { status: string }[] }>(shop.base, '/admin/sagas?status=needs_attention');
     assert.equal(runs.items.length, 0);
     await page.close();
   });

@@ -46,11 +46,17 @@ export function CatalogAdmin() {
 
   const changePrice = (product: Product) => {
     const answer = window.prompt(`New price for ${product.name}`, String(product.price));
-    if (answer)
-      void run(
-        () => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { price: Number(answer) } }),
-        `${product.name} now costs ${formatMoney(Number(answer))}.`,
-      );
+    if (!answer) return;
+    // Typed as it is shown ("$1,299.00") or bare; anything else would reach the API as null.
+    const price = Number(answer.trim().replace(/^\$/, '').replaceAll(',', ''));
+    if (!Number.isFinite(price) || price <= 0) {
+      setNotice(`"${answer}" is not a price: type an amount such as 19.99.`);
+      return;
+    }
+    void run(
+      () => api(`/admin/products/${product.id}`, { method: 'PATCH', body: { price } }),
+      `${product.name} now costs ${formatMoney(price)}.`,
+    );
   };
 
   return (
