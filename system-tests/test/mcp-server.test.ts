@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -261,6 +262,26 @@ describe('MCP server', () => {
     }
     assert.equal((await shop.orders(owner.userId))[0]!.status, 'paid');
     assert.equal((await shop.cart(`shared-${owner.userId}`)).items.length, 1);
+  });
+
+  test("nobody takes another user's MCP cart first, through a tool's session_id or /chat", async () => {
+    const owner = await connect();
+    const squatter = await connect();
+    // The name is derived from the owner's id alone: anyone who learnt the id could compute it.
+    const ownersCart = `mcp-${createHash('sha256').update(owner.userId).digest('hex').slice(0, 40)}`;
+    const taken = await squatter.call('view_cart', { session_id: ownersCart });
+    assert.equal(taken.isError, true);
+    assert.match(text(taken), /belongs to another user/);
+    const chatted = await shop.chat(squatter, 'show my cart', ownersCart);
+    assert.equal(chatted.status, 403, JSON.stringify(chatted.body));
+
+    const added = await owner.call('add_to_cart', { product_id: products.Keychain!.id, quantity: 1 });
+    assert.equal(added.isError, undefined, text(added));
+    assert.deepEqual(
+      structured(await owner.call('view_cart')).items.map((item: { quantity: number }) => item.quantity),
+      [1],
+    );
+    assert.equal((await shop.cart(ownersCart)).items.length, 1, 'the default cart is the one named after the owner');
   });
 
   test('arguments the services would refuse are refused by the tools’ own schemas, not with the services’ request shapes', async () => {

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { AuthenticatedUser } from '@ecomm/platform';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DomainClients } from '../clients/domain-clients.js';
 import type { CheckoutService } from '../checkout/checkout-service.js';
 import type { OrderService } from '../orders/order-service.js';
-import { bindSession } from '../shopping/session-binding.js';
+import { bindSession, defaultMcpSession } from '../shopping/session-binding.js';
 import type { ShoppingService } from '../shopping/shopping-service.js';
 import type { Confirmations } from './confirmations.js';
 
@@ -24,7 +23,7 @@ export function mcpContext(dependencies: McpDependencies, user: AuthenticatedUse
     user,
     /** The cart a tool call works on, bound to the caller; without a session id, the user's own MCP cart. */
     async cartSession(sessionId: string | undefined) {
-      const session = sessionId ?? `mcp-${createHash('sha256').update(user.id).digest('hex').slice(0, 40)}`;
+      const session = sessionId ?? defaultMcpSession(user.id);
       await bindSession(dependencies.clients, user.id, session);
       return session;
     },
