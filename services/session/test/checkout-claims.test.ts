@@ -85,7 +85,7 @@ describe('claiming a cart', () => {
     assert.equal((await call('GET', `/${sessionId}/checkout-claims/claim-empty`)).statusCode, 404);
   });
 
-  test('a second claim on a claimed cart is a 409 in a shopper\'s words, the checkout in progress named in its details', async () => {
+  test("a second claim on a claimed cart is a 409 in a shopper's words, the checkout in progress named in its details", async () => {
     const sessionId = await filledCart();
     await claim(sessionId, 'claim-a');
     const second = await claim(sessionId, 'claim-b');
