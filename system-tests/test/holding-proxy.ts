@@ -72,6 +72,47 @@ export async function startHoldingProxy(target: string) {
 
 export type HoldingProxy = Awaited<ReturnType<typeof startHoldingProxy>>;
 
+/**
+ * The payment service as a sweeper reaches it: a void (of an order, or a refund calling off) answers 503 while `failing`
+ * (a call timing out); everything else passes through to `target`.
+ */
+export async function startVoidFailingProxy(target: string) {
+  const proxy = { failing: false };
+  const server = createServer((request, reply) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      if (proxy.failing && /\/void$/.test(request.url ?? '')) {
+        reply
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ statusCode: 503, error: 'Service Unavailable', code: 'UNAVAILABLE', message: 'down' }));
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+      ) as Record<string, string>;
+      const upstream = await fetch(`${target}${request.url}`, {
+        method: request.method!,
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      });
+      reply
+        .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await upstream.arrayBuffer()));
+    })().catch(() => reply.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return Object.assign(proxy, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+}
+
 /** `promise`, or a failure naming `what` after `timeoutMs`: a test that waits in vain fails at once, saying for what. */
 export async function within<Value>(promise: Promise<Value>, timeoutMs: number, what: string): Promise<Value> {
   let timer: NodeJS.Timeout | undefined;

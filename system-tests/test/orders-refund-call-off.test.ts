@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { startTestCluster, useTestDatabase, useTestFixture, type TestCluster } from '@ecomm/testing';
 import {
@@ -13,50 +10,12 @@ import {
   type OrchestratorProcess,
   type Shop,
 } from './checkout-fixtures.js';
-import { startHoldingProxy } from './holding-proxy.js';
+import { startHoldingProxy, startVoidFailingProxy } from './holding-proxy.js';
 import { orderClient, purchase, settled } from './order-fixtures.js';
 import { pausedWhileHeld } from './paused-owner.js';
 
 const refunding = (request: { method?: string; url?: string }) =>
   request.method === 'POST' && /\/refunds$/.test(request.url ?? '');
-
-/** The payment service as the sweeper reaches it: calling a refund off fails while `failing` (a call timing out). */
-async function startVoidFailingProxy(target: string) {
-  const proxy = { failing: false };
-  const server = createServer((request, reply) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      if (proxy.failing && /\/void$/.test(request.url ?? '')) {
-        reply
-          .writeHead(503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ statusCode: 503, error: 'Service Unavailable', code: 'UNAVAILABLE', message: 'down' }));
-        return;
-      }
-      const body = Buffer.concat(chunks);
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
-      ) as Record<string, string>;
-      const upstream = await fetch(`${target}${request.url}`, {
-        method: request.method!,
-        headers,
-        ...(body.length > 0 ? { body } : {}),
-      });
-      reply
-        .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
-        .end(Buffer.from(await upstream.arrayBuffer()));
-    })().catch(() => reply.destroy());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return Object.assign(proxy, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  });
-}
 
 const database = useTestDatabase();
 let cluster: TestCluster;

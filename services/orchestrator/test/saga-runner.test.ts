@@ -158,6 +158,41 @@ test('a compensation that keeps failing is retried, recorded, and the others sti
   });
 });
 
+test('a compensateUnstarted step whose undo keeps failing leaves the steps before it undone, for a retry', async () => {
+  const { runner, trajectory, input, newId } = runnerFor({
+    charge: {
+      compensateUnstarted: true,
+      fail: () => {
+        throw refusal('PAYMENT_DECLINED');
+      },
+      failUndo: () => {
+        throw new Error('payment service down');
+      },
+    },
+  });
+  const id = newId();
+
+  const outcome = await runner.start(id, input);
+
+  // Its call may still land: what it would land on is not given back meanwhile.
+  assert.deepEqual(trajectory, [
+    'run:reserve',
+    'run:create',
+    'run:charge',
+    'undo:charge',
+    'undo:charge',
+    'undo:charge',
+  ]);
+  assert.equal(outcome.status, 'compensation_failed');
+  assert.deepEqual(await stepStatuses(id), {
+    reserve: 'succeeded',
+    create: 'succeeded',
+    charge: 'compensation_failed',
+    confirm: 'pending',
+    notify: 'pending',
+  });
+});
+
 test('past the pivot a step failing once is retried with the same key and the run completes', async () => {
   const { runner, trajectory, keys, input, newId } = runnerFor({
     confirm: {

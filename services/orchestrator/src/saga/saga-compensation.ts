@@ -20,8 +20,8 @@ const mustUndo = (step: { compensateUnstarted?: boolean }, record: SagaStepRecor
 
 /**
  * Undoes a run in reverse order, from the pivot down. Each compensation is retried with backoff; one that still
- * fails is recorded and reported, and the others run anyway. Already compensated steps are skipped, so an
- * operator's retry finishes only what is left.
+ * fails is recorded and reported, and the others run anyway, except below a step marked compensateUnstarted, whose
+ * call may still land. Already compensated steps are skipped, so an operator's retry finishes only what is left.
  */
 export function createCompensation<Input, Data>(
   definition: SagaDefinition<Input, Data>,
@@ -78,7 +78,12 @@ export function createCompensation<Input, Data>(
       const record = records[index]!;
       const step = definition.steps[index]!;
       if (!step.compensate || !mustUndo(step, record)) continue;
-      if (!(await undo(writes, input, data, index, record))) failedSteps.push(record.name);
+      if (await undo(writes, input, data, index, record)) continue;
+      failedSteps.push(record.name);
+      // The undo of a step that may still be in flight (compensateUnstarted) is what stops it from landing: until it
+      // is done, the steps before stay as they are (the order, the stock, the cart), so a late charge never lands on
+      // goods given back. An operator's retry undoes it, then them.
+      if (step.compensateUnstarted) break;
     }
     const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
     await writes.run({ status });
