@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { CheckoutReceipt } from '@ecomm/contracts';
+import { AppError } from '@ecomm/platform';
 import { createCheckoutTools } from '../src/agents/tools/checkout-tools.js';
 import type { FakeShop } from './fake-shop.js';
 import { useSagaRepository } from './saga-harness.js';
@@ -132,4 +133,22 @@ test('an empty cart is refused before asking; a declined card is undone and noth
   ]);
   assert.equal(shop.carts.get(shopper.sessionId)!.status, 'open');
   assert.equal(shop.products.get(1)!.stock, 10);
+});
+
+test('a declined card whose charge cannot be voided says the checkout is not undone yet, and keeps the cart held', async () => {
+  shop.settings.declineCharges = true;
+  shop.settings.onCall = (name) => {
+    if (name === 'payments.voidOrder') throw new AppError(503, 'UNAVAILABLE', 'The payment service is down');
+  };
+  const { content } = await callTool(checkoutTool(false));
+
+  assert.deepEqual(content, {
+    ok: false,
+    error:
+      'The card was declined. Undoing the checkout is not finished, so the cart stays held until it is; this has ' +
+      'been reported.',
+  });
+  // Without the void, a charge still on its way could land: nothing it would pay for is given back.
+  assert.equal(shop.carts.get(shopper.sessionId)!.status, 'checking_out');
+  assert.equal(shop.products.get(1)!.stock, 8);
 });

@@ -30,9 +30,13 @@ export interface CheckoutObserver {
 // A 400 from a service is our own request it found invalid: its wording names internal fields, not the shopper's cart.
 const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
 
+/** Said when the run ended compensation_failed: what is still held stays held until an operator's retry undoes it. */
+const notUndone = 'Undoing the checkout is not finished, so the cart stays held until it is; this has been reported.';
+
 /**
  * A refusal from a service (empty cart, short stock, declined card) is answered as is; a request a service found
- * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502.
+ * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502. Each
+ * says so when the run could not be wholly undone.
  */
 function failureToError(sagaId: string, sessionId: string, failure: SagaFailure, undone: boolean): AppError {
   // The claim is where a missing cart is found (and another user's refused): told as /checkout always told it.
@@ -42,14 +46,16 @@ function failureToError(sagaId: string, sessionId: string, failure: SagaFailure,
     return new AppError(
       422,
       'CHECKOUT_NOT_POSSIBLE',
-      `This cart cannot be checked out as it is (reference ${sagaId}). Nothing was charged and the cart is unchanged.`,
+      `This cart cannot be checked out as it is (reference ${sagaId}). ` +
+        (undone ? 'Nothing was charged and the cart is unchanged.' : notUndone),
       { saga_id: sagaId },
     );
   }
-  if (failure.statusCode < 500) return new AppError(failure.statusCode, failure.code, failure.message, failure.details);
-  const aftermath = undone
-    ? 'Nothing was charged and the cart is unchanged.'
-    : 'Undoing it is not finished; it has been reported and will be completed.';
+  if (failure.statusCode < 500) {
+    const message = undone ? failure.message : `${failure.message.replace(/\.?$/, '.')} ${notUndone}`;
+    return new AppError(failure.statusCode, failure.code, message, failure.details);
+  }
+  const aftermath = undone ? 'Nothing was charged and the cart is unchanged.' : notUndone;
   return AppError.upstream(
     `Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`,
     { saga_id: sagaId },
