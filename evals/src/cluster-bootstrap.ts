@@ -6,6 +6,7 @@ import {
   ensureServiceRoles,
   ensureServiceSchemas,
   freePort,
+  freePorts,
   launchServices,
   rolePasswords,
   serviceCatalog,
@@ -52,8 +53,11 @@ export async function startOwnCluster(settings: OwnClusterSettings) {
     await ensureServiceRoles(database.adminUrl, passwordFor);
     await ensureServiceSchemas(database.adminUrl, 'ecommerce');
     const databaseUrls = serviceDatabaseUrls(database.adminUrl, 'ecommerce', passwordFor);
-    const ports = {} as Record<ServiceName, number>;
-    for (const { name } of serviceCatalog) ports[name] = await freePort();
+    const picked = await freePorts(serviceCatalog.length);
+    const ports = Object.fromEntries(serviceCatalog.map(({ name }, index) => [name, picked[index]!])) as Record<
+      ServiceName,
+      number
+    >;
     const urls = Object.fromEntries(
       serviceCatalog.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`]),
     ) as ShopTarget['urls'];

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort, serviceCatalog, type RunningService, type ServiceName } from '@ecomm/cluster';
+import { freePorts, serviceCatalog, type RunningService, type ServiceName } from '@ecomm/cluster';
 import { composeFile, operatorEnvironment, resolvedEnvironment, root } from '../test/deployment-sources.js';
 import type { ReplayedBuild } from './replay-dockerfile.js';
 
@@ -19,10 +19,12 @@ const imageUser = { uid: 1000, gid: 1000 };
 export async function composeEnvironments() {
   const compose = composeFile();
   const variables = operatorEnvironment();
-  const databasePort = await freePort();
-  const ports = Object.fromEntries(
-    await Promise.all(serviceCatalog.map(async ({ name }) => [name, await freePort()] as const)),
-  ) as Record<ServiceName, number>;
+  const picked = await freePorts(serviceCatalog.length + 1);
+  const databasePort = picked[0]!;
+  const ports = Object.fromEntries(serviceCatalog.map(({ name }, index) => [name, picked[index + 1]!])) as Record<
+    ServiceName,
+    number
+  >;
   const addresses: Record<string, string> = { 'postgres:5432': `127.0.0.1:${databasePort}` };
   for (const { name, port } of serviceCatalog) addresses[`${name}:${port}`] = `127.0.0.1:${ports[name]}`;
   const translate = (value: string) =>

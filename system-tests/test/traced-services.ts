@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  freePort,
+  freePorts,
   serviceUrlVariable,
   stopServices,
   waitUntilReady,
@@ -50,8 +50,8 @@ function parsedLines(lines: string[]) {
  */
 export async function startTracedServices(names: ServiceName[], options: TracedClusterOptions): Promise<TracedCluster> {
   const root = workspaceRoot();
-  const ports = new Map<ServiceName, number>();
-  for (const name of names) ports.set(name, await freePort());
+  const picked = await freePorts(names.length);
+  const ports = new Map(names.map((name, index) => [name, picked[index]!]));
   const serviceUrls = Object.fromEntries(
     names.map((name) => [serviceUrlVariable(name), `http://127.0.0.1:${ports.get(name)}`]),
   );
