@@ -152,3 +152,30 @@ test('a declined card whose charge cannot be voided says the checkout is not und
   assert.equal(shop.carts.get(shopper.sessionId)!.status, 'checking_out');
   assert.equal(shop.products.get(1)!.stock, 8);
 });
+
+test('an empty cart whose run cannot void its charge-that-never-was is refused as it is: nothing of the cart is held', async () => {
+  shop.carts.get(shopper.sessionId)!.items = [];
+  shop.settings.onCall = (name) => {
+    if (name === 'payments.voidOrder') throw new AppError(503, 'UNAVAILABLE', 'The payment service is down');
+  };
+  const { content } = await callTool(checkoutTool(false));
+
+  // The claim was refused, so this run never held the cart: saying it "stays held" would send the shopper waiting.
+  assert.deepEqual(content, { ok: false, error: 'Cart is empty' });
+  assert.equal(shop.carts.get(shopper.sessionId)!.status, 'open');
+});
+
+test('a claim still in progress at the session service is no refusal: with the void failing, the cart may be held', async () => {
+  shop.settings.onCall = (name) => {
+    if (name === 'carts.claim') throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', 'The claim is still in progress');
+    if (name === 'payments.voidOrder') throw new AppError(503, 'UNAVAILABLE', 'The payment service is down');
+  };
+  const { content } = await callTool(checkoutTool(false));
+
+  assert.deepEqual(content, {
+    ok: false,
+    error:
+      'The claim is still in progress. Undoing the checkout is not finished, so the cart stays held until it is; ' +
+      'this has been reported.',
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckoutProcessing, CheckoutReceipt } from '@ecomm/contracts';
+import { isUnanswered, type CheckoutProcessing, type CheckoutReceipt } from '@ecomm/contracts';
 import { AppError, type Logger } from '@ecomm/platform';
 import type { Fault } from '../saga/fault-injection.js';
 import { createPivotGate } from '../saga/pivot-gate.js';
@@ -33,12 +33,19 @@ const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
 /** Said when the run ended compensation_failed: what is still held stays held until an operator's retry undoes it. */
 const notUndone = 'Undoing the checkout is not finished, so the cart stays held until it is; this has been reported.';
 
+// A claim the session service refused (an empty cart, another checkout's, another user's) was never made: such a run
+// holds nothing of the shopper's; what is left undone (the void of a charge never made) is the operator's, not theirs.
+// "Still in progress" is no refusal: that claim may yet be made.
+const claimRefused = (failure: SagaFailure) =>
+  failure.step === 'claim_cart' && failure.statusCode < 500 && !isUnanswered(failure.code);
+
 /**
  * A refusal from a service (empty cart, short stock, declined card) is answered as is; a request a service found
  * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502. Each
- * says so when the run could not be wholly undone.
+ * says so when the run could not be wholly undone and may still hold the cart.
  */
-function failureToError(sagaId: string, sessionId: string, failure: SagaFailure, undone: boolean): AppError {
+function failureToError(sagaId: string, sessionId: string, failure: SagaFailure, compensated: boolean): AppError {
+  const undone = compensated || claimRefused(failure);
   // The claim is where a missing cart is found (and another user's refused): told as /checkout always told it.
   if (failure.step === 'claim_cart' && failure.statusCode === 404)
     return AppError.notFound(`Session ${sessionId} not found`);
