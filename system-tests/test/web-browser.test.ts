@@ -159,6 +159,12 @@ describe('the web app in Chromium', () => {
     };
     await editPrice('twenty');
     await page.getByText('"twenty" is not a price: type an amount such as 19.99.').waitFor();
+    // Number() reads the first three as $16, $1,000 and, once the commas are dropped, $123; the API refused the last as
+    // "Invalid request: body.price: ...". None is a price as one is written.
+    for (const typed of ['0x10', '1e3', '1,2,3', '12.345']) {
+      await editPrice(typed);
+      await page.getByText(`"${typed}" is not a price: type an amount such as 19.99.`).waitFor({ timeout: 5000 });
+    }
     await editPrice('$1,029.50');
     await page.getByText('Desk Lamp now costs $1,029.50.').waitFor();
     const repriced = await internal<{ items: { price: number }[] }>(shop.cluster.urls.product!, '/?query=Desk%20Lamp');

@@ -3,6 +3,8 @@ import type { Product } from '@ecomm/contracts';
 import { api, ApiError, formatMoney } from './api';
 
 const restockBy = 10;
+/** A price as the console shows one, or bare: "$1,299.00", "1299", "19.9"; commas only between groups of three, cents. */
+const typedPrice = /^\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d{1,2})?$/;
 
 /** The catalog through the product service's own rules: create, change price or stock, restock, delete. */
 export function CatalogAdmin() {
@@ -47,8 +49,11 @@ export function CatalogAdmin() {
   const changePrice = (product: Product) => {
     const answer = window.prompt(`New price for ${product.name}`, String(product.price));
     if (!answer) return;
-    // Typed as it is shown ("$1,299.00") or bare; anything else would reach the API as null.
-    const price = Number(answer.trim().replace(/^\$/, '').replaceAll(',', ''));
+    // Typed as it is shown ("$1,299.00") or bare; anything else would reach the API as null. Number() alone also reads
+    // "0x10" as 16, "1e3" as 1000 and, once the commas are dropped, "1,2,3" as 123, and the API would refuse "12.345"
+    // naming its field (body.price): only a price's own form is read.
+    const typed = answer.trim();
+    const price = typedPrice.test(typed) ? Number(typed.replace(/^\$/, '').replaceAll(',', '')) : NaN;
     if (!Number.isFinite(price) || price <= 0) {
       setNotice(`"${answer}" is not a price: type an amount such as 19.99.`);
       return;
