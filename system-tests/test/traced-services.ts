@@ -85,7 +85,16 @@ export async function startTracedServices(names: ServiceName[], options: TracedC
     return { name, port, process: child, lines };
   });
 
-  const stop = () => stopServices(running);
+  const stop = async () => {
+    // A service that stopped on its own leaves its test failing far from the cause: its last lines say why.
+    for (const { name, process: child, lines } of running) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        console.error(
+          `The ${name} service stopped on its own (${child.exitCode ?? child.signalCode}):\n${lines.slice(-20).join('\n')}`,
+        );
+    }
+    await stopServices(running);
+  };
   try {
     await Promise.all(
       running.map(({ name, port, process: child, lines }) =>
