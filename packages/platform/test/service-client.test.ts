@@ -49,6 +49,12 @@ before(async () => {
     if (attempt === 1) return reply.status(409).send({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'still in progress' });
     return { attempt };
   });
+  app.post('/always-busy', async (request, reply) =>
+    reply.status(409).send({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+      message: `A request with Idempotency-Key "${String(request.headers['idempotency-key'])}" is still in progress`,
+    }),
+  );
   app.get('/outage', async (_request, reply) => {
     count('outage');
     return outage ? reply.status(503).send({ message: 'down' }) : { ok: true };
@@ -125,6 +131,19 @@ describe('service client over real HTTP', () => {
 
   test('"still in progress" for the same idempotency key is asked again, and the answer comes back', async () => {
     assert.deepEqual(await client().post('/busy-then-done', { body: {}, idempotencyKey: 'k-busy' }), { attempt: 2 });
+  });
+
+  test('"still in progress" past the last attempt names the service, not the caller\'s own key', async () => {
+    await assert.rejects(
+      client().post('/always-busy', { body: {}, idempotencyKey: 'saga-1:claim_cart' }),
+      (error: AppError) => {
+        assert.deepEqual(
+          [error.statusCode, error.code, error.message],
+          [409, 'IDEMPOTENCY_IN_PROGRESS', 'The echo service is still working on this request; try again shortly'],
+        );
+        return true;
+      },
+    );
   });
 
   test('an unreachable service is reported as unavailable', async () => {

@@ -130,10 +130,13 @@ export function createServiceClient(options: ServiceClientOptions) {
         : `${options.service} service answered ${response.statusCode}`;
     const code = typeof payload?.code === 'string' ? payload.code : errorCodes.UPSTREAM_REJECTED;
     if (response.statusCode < 500) {
-      const rejection = new AppError(response.statusCode, code, message, payload?.details);
-      // The same request (same key) is still running over there: asking again shortly replays its answer.
-      if (code === errorCodes.IDEMPOTENCY_IN_PROGRESS) throw new RetryableFailure(rejection, false);
-      throw rejection;
+      // The same request (same key) is still running over there: asking again shortly replays its answer. Its
+      // message names this caller's own key, which would reach a shopper as it is after the last attempt.
+      if (code === errorCodes.IDEMPOTENCY_IN_PROGRESS) {
+        const busy = `The ${options.service} service is still working on this request; try again shortly`;
+        throw new RetryableFailure(new AppError(response.statusCode, code, busy), false);
+      }
+      throw new AppError(response.statusCode, code, message, payload?.details);
     }
     const failure = AppError.upstream(`${options.service} service failed: ${message}`);
     if (isRetryable({ statusCode: response.statusCode, code })) throw new RetryableFailure(failure);
