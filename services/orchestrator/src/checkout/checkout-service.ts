@@ -46,6 +46,7 @@ const claimRefused = (failure: SagaFailure) =>
  */
 function failureToError(sagaId: string, sessionId: string, failure: SagaFailure, compensated: boolean): AppError {
   const undone = compensated || claimRefused(failure);
+  const aftermath = undone ? 'Nothing was charged and the cart is unchanged.' : notUndone;
   // The claim is where a missing cart is found (and another user's refused): told as /checkout always told it.
   if (failure.step === 'claim_cart' && failure.statusCode === 404)
     return AppError.notFound(`Session ${sessionId} not found`);
@@ -53,8 +54,7 @@ function failureToError(sagaId: string, sessionId: string, failure: SagaFailure,
     return new AppError(
       422,
       'CHECKOUT_NOT_POSSIBLE',
-      `This cart cannot be checked out as it is (reference ${sagaId}). ` +
-        (undone ? 'Nothing was charged and the cart is unchanged.' : notUndone),
+      `This cart cannot be checked out as it is (reference ${sagaId}). ${aftermath}`,
       { saga_id: sagaId },
     );
   }
@@ -62,7 +62,6 @@ function failureToError(sagaId: string, sessionId: string, failure: SagaFailure,
     const message = undone ? failure.message : `${failure.message.replace(/\.?$/, '.')} ${notUndone}`;
     return new AppError(failure.statusCode, failure.code, message, failure.details);
   }
-  const aftermath = undone ? 'Nothing was charged and the cart is unchanged.' : notUndone;
   return AppError.upstream(
     `Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`,
     { saga_id: sagaId },
