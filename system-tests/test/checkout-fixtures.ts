@@ -54,6 +54,8 @@ export const testHooks = {
     RATE_LIMIT_CHECKOUT: '1000/minute',
     CIRCUIT_BREAKER_THRESHOLD: '1000',
     CHECKOUT_DEADLINE_MS: '120000',
+    // A failed undo waits for the test's own retry (checkout-compensation-retry lets the sweep retry it).
+    SAGA_COMPENSATION_RETRIES: '0',
   },
 };
 

@@ -59,6 +59,8 @@ export const sagaRunViewSchema = z.object({
   status: sagaStatusSchema,
   input: z.unknown(),
   failure: z.unknown().nullable(),
+  /** How often the sweep has compensated the run again since its compensation last failed. */
+  compensation_retries: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),

@@ -102,6 +102,7 @@ export async function buildApp(config: OrchestratorConfig, dependencies: AppDepe
     runner: sagas,
     logger: app.log,
     staleAfterMs: config.SAGA_STALE_AFTER_MS,
+    compensationRetry: { firstAfterMs: config.SAGA_COMPENSATION_RETRY_MS, most: config.SAGA_COMPENSATION_RETRIES },
   });
   const fulfilment = config.FULFILLMENT_SIMULATION
     ? createFulfilmentSimulation({

@@ -37,6 +37,12 @@ export const orchestratorConfigSchema = baseConfigSchema
     SAGA_SWEEP_INTERVAL_MS: milliseconds(10_000),
     SAGA_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
     SAGA_BACKOFF_MS: milliseconds(200),
+    /**
+     * A run whose compensation failed is taken up again by the sweep this long after, then after twice as long each
+     * time, SAGA_COMPENSATION_RETRIES times in all; after that it waits for an operator. 0 leaves it to an operator.
+     */
+    SAGA_COMPENSATION_RETRY_MS: milliseconds(30_000),
+    SAGA_COMPENSATION_RETRIES: z.coerce.number().int().min(0).max(20).default(8),
     /** The auth service's address as MCP clients reach it, named in /.well-known/oauth-protected-resource. */
     MCP_AUTHORIZATION_SERVER: z.url().default('http://localhost:8005'),
     /** How long an MCP checkout, cancellation or return preview can be confirmed. */

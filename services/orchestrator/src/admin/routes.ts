@@ -12,6 +12,7 @@ function runView(run: SagaRunRecord, steps?: SagaStepRecord[]) {
     status: run.status,
     input: run.input,
     failure: run.failure ?? null,
+    compensation_retries: run.compensationRetries,
     created_at: run.createdAt.toISOString(),
     updated_at: run.updatedAt.toISOString(),
     finished_at: iso(run.finishedAt),

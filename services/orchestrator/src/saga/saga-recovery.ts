@@ -11,31 +11,47 @@ export interface SagaRecoveryOptions {
   logger: Logger;
   /** A run whose heartbeat is older than this is presumed orphaned (its process died). */
   staleAfterMs: number;
+  /**
+   * A run whose compensation failed (a service down while undoing) is compensated again `firstAfterMs` after, then
+   * with a back-off doubling each time, `most` times; then it waits for an operator. Without it, it always waits.
+   */
+  compensationRetry?: { firstAfterMs: number; most: number };
   /** Runs taken up per sweep at most. */
   batch?: number;
 }
 
-/** Takes up orphaned runs, from any replica; the app runs `sweep` at start and then periodically. */
+/** Takes up orphaned runs and retries failed compensations, from any replica; the app runs `sweep` at start and then periodically. */
 export function createSagaRecovery(options: SagaRecoveryOptions) {
+  const { repository, logger, compensationRetry } = options;
   let sweeping: Promise<void> | undefined;
+
+  async function claimNext() {
+    const orphaned = await repository.claimStale(options.staleAfterMs);
+    if (orphaned) {
+      logger.info({ sagaId: orphaned.sagaId, ownerVersion: orphaned.version }, 'taking up an orphaned saga run');
+      return orphaned;
+    }
+    const failed = compensationRetry && (await repository.claimFailedCompensation(compensationRetry));
+    if (failed)
+      logger.info({ sagaId: failed.sagaId, ownerVersion: failed.version }, 'retrying a failed saga compensation');
+    return failed;
+  }
 
   async function sweepOnce() {
     // One at a time: a run is claimed only when this process is ready to drive it, so none waits in a queue here
     // while its heartbeat ages and another replica claims it too.
     for (let taken = 0; taken < (options.batch ?? 20); taken++) {
-      const owner = await options.repository.claimStale(options.staleAfterMs);
+      const owner = await claimNext();
       if (!owner) return;
-      const { sagaId } = owner;
-      options.logger.info({ sagaId, ownerVersion: owner.version }, 'taking up an orphaned saga run');
       await options.runner
         .resume(owner)
-        .catch((error: unknown) => options.logger.error({ sagaId, err: error }, 'saga recovery failed'));
+        .catch((error: unknown) => logger.error({ sagaId: owner.sagaId, err: error }, 'saga recovery failed'));
     }
   }
 
   function sweep() {
     sweeping ??= sweepOnce()
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'saga sweep failed'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'saga sweep failed'))
       .finally(() => {
         sweeping = undefined;
       });

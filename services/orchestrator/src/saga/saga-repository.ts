@@ -1,5 +1,5 @@
 import type { Database } from '@ecomm/platform';
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { sagaRuns, sagaSteps } from '../database/schema.js';
 import type { SagaFailure, SagaRunStatus } from './saga-definition.js';
 
@@ -33,6 +33,20 @@ const assignments = (table: SagaTable, changes: object) =>
 const owned = (owner: SagaOwner) => and(eq(sagaRuns.id, owner.sagaId), eq(sagaRuns.ownerVersion, owner.version));
 
 export function createSagaRepository(db: Database) {
+  /**
+   * Takes over the first run `candidates` (a condition, then its order) finds, with `changes` besides. The take-over
+   * bumps the run's owner version, which fences off its previous owner; SKIP LOCKED gives each run to exactly one
+   * taker.
+   */
+  async function claimOne(changes: SQL, candidates: SQL): Promise<SagaOwner | undefined> {
+    const { rows } = await db.execute<{ id: string; owner_version: number }>(sql`
+      update ${sagaRuns} set owner_version = owner_version + 1, heartbeat_at = now()${changes}
+      where id = (select id from ${sagaRuns} where ${candidates} limit 1 for update skip locked)
+      returning id, owner_version`);
+    const [claimed] = rows;
+    return claimed ? { sagaId: claimed.id, version: claimed.owner_version } : undefined;
+  }
+
   return {
     /**
      * Creates the run with its first step already recorded as started, in one statement: the caller goes straight to
@@ -71,6 +85,7 @@ export function createSagaRepository(db: Database) {
         data: {},
         failure: null,
         ownerVersion: 0,
+        compensationRetries: 0,
         heartbeatAt: startedAt,
         createdAt: startedAt,
         updatedAt: startedAt,
@@ -156,26 +171,28 @@ export function createSagaRepository(db: Database) {
 
     /**
      * Takes over one unfinished run whose owner stopped beating, by the database's clock only (a process's own clock
-     * may be off). The take-over bumps the run's owner version, which fences off the previous owner; SKIP LOCKED
-     * gives each run to exactly one taker.
+     * may be off).
      */
-    async claimStale(staleAfterMs: number): Promise<SagaOwner | undefined> {
-      const [claimed] = await db
-        .execute<{ id: string; owner_version: number }>(
-          sql`
-        update ${sagaRuns} set owner_version = owner_version + 1, heartbeat_at = now()
-        where id = (
-          select id from ${sagaRuns}
-          where status in ('running', 'compensating') and heartbeat_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-          order by heartbeat_at
-          limit 1
-          for update skip locked
-        )
-        returning id, owner_version`,
-        )
-        .then((result) => result.rows);
-      return claimed ? { sagaId: claimed.id, version: claimed.owner_version } : undefined;
-    },
+    claimStale: (staleAfterMs: number) =>
+      claimOne(
+        sql``,
+        sql`status in ('running', 'compensating') and heartbeat_at < now() - make_interval(secs => ${staleAfterMs / 1000})
+          order by heartbeat_at`,
+      ),
+
+    /**
+     * Takes up one run whose compensation failed, once its back-off has passed: `firstAfterMs` after it failed, twice
+     * that after its first retry failed, and so on, `most` times in all; the run then compensates again what is still
+     * undone.
+     */
+    claimFailedCompensation: (retry: { firstAfterMs: number; most: number }) =>
+      claimOne(
+        sql`, status = 'compensating', compensation_retries = compensation_retries + 1, updated_at = now(),
+          finished_at = null`,
+        sql`status = 'compensation_failed' and compensation_retries < ${retry.most}
+            and finished_at < now() - make_interval(secs => ${retry.firstAfterMs / 1000} * power(2, compensation_retries))
+          order by finished_at`,
+      ),
 
     /** Deletes runs finished for good longer ago than the retention; needs_attention and compensation_failed stay. */
     async pruneFinished(retentionHours: number) {
@@ -192,8 +209,8 @@ export function createSagaRepository(db: Database) {
     },
 
     /**
-     * Takes a run an operator retries back up: a compensation_failed run compensates what is still undone, a run
-     * that needs attention goes forward again.
+     * Takes a run an operator retries back up: a compensation_failed run compensates what is still undone (and, should
+     * that fail again, the sweep's retries start over), a run that needs attention goes forward again.
      */
     async reopen(id: string): Promise<SagaOwner | undefined> {
       const [reopened] = await db
@@ -201,6 +218,7 @@ export function createSagaRepository(db: Database) {
         .set({
           status: sql`case ${sagaRuns.status} when 'compensation_failed' then 'compensating' else 'running' end`,
           ownerVersion: sql`${sagaRuns.ownerVersion} + 1`,
+          compensationRetries: 0,
           heartbeatAt: sql`now()`,
           updatedAt: sql`now()`,
           finishedAt: null,

@@ -1,0 +1,1 @@
+ALTER TABLE "orchestrator"."saga_runs" ADD COLUMN "compensation_retries" integer DEFAULT 0 NOT NULL;
