@@ -179,3 +179,15 @@ test('a claim still in progress at the session service is no refusal: with the v
       'this has been reported.',
   });
 });
+
+test('a service failure is told in one sentence, its own full stop kept once', async () => {
+  shop.settings.onCall = (name) => {
+    if (name === 'orders.create') throw new AppError(503, 'UNAVAILABLE', 'The order service is down.');
+  };
+  const { content } = await callTool(checkoutTool(false));
+
+  assert.deepEqual(content, {
+    ok: false,
+    error: 'Checkout failed at create order: The order service is down. Nothing was charged and the cart is unchanged.',
+  });
+});

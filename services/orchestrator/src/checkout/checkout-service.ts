@@ -39,6 +39,9 @@ const notUndone = 'Undoing the checkout is not finished, so the cart stays held 
 const claimRefused = (failure: SagaFailure) =>
   failure.step === 'claim_cart' && failure.statusCode < 500 && !isUnanswered(failure.code);
 
+/** `text` ending in one full stop, whether or not it had one. */
+const sentence = (text: string) => text.replace(/\.?$/, '.');
+
 /**
  * A refusal from a service (empty cart, short stock, declined card) is answered as is; a request a service found
  * invalid is told in the shopper's words (the detail stays in the run and the log); anything else is a 502. Each
@@ -59,11 +62,11 @@ function failureToError(sagaId: string, sessionId: string, failure: SagaFailure,
     );
   }
   if (failure.statusCode < 500) {
-    const message = undone ? failure.message : `${failure.message.replace(/\.?$/, '.')} ${notUndone}`;
+    const message = undone ? failure.message : `${sentence(failure.message)} ${notUndone}`;
     return new AppError(failure.statusCode, failure.code, message, failure.details);
   }
   return AppError.upstream(
-    `Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${failure.message}. ${aftermath}`,
+    `Checkout failed at ${failure.step.replaceAll('_', ' ')}: ${sentence(failure.message)} ${aftermath}`,
     { saga_id: sagaId },
   );
 }
