@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { orchestratorService } from '@ecomm/orchestrator-service/service';
 import {
   createShopClient,
-  freePort,
+  onFreePort,
   spawnService,
   waitUntilReady,
   workspaceRoot,
@@ -101,13 +101,25 @@ export interface OrchestratorProcess {
   stop: () => Promise<void>;
 }
 
-/** The orchestrator as a real child process, so a test can watch it die (SIGKILL from a fault) and start another. */
+/**
+ * The orchestrator as a real child process, so a test can watch it die (SIGKILL from a fault) and start another. A
+ * port picked free here can be taken by another process before the child listens on it: the child then stops
+ * (EADDRINUSE), and is started again on another port, up to three times.
+ */
 export async function spawnOrchestrator(
   database: TestDatabase,
   cluster: TestCluster,
   environment: Record<string, string> = {},
+): Promise<OrchestratorProcess> {
+  return onFreePort((port) => spawnOrchestratorOn(port, database, cluster, environment));
+}
+
+async function spawnOrchestratorOn(
+  port: number,
+  database: TestDatabase,
+  cluster: TestCluster,
+  environment: Record<string, string>,
 ) {
-  const port = await freePort();
   const settings = testEnvironment({
     LOG_LEVEL: 'warn',
     ...cluster.serviceUrls,
@@ -129,11 +141,14 @@ export async function spawnOrchestrator(
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
+  // Once its output is read to the end too: every line it wrote is in `lines` then.
+  const closed = once(child, 'close');
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(`${url}/ready`, child, 90_000);
   } catch (error) {
     child.kill('SIGKILL');
+    await closed;
     throw new Error(`orchestrator did not start: ${(error as Error).message}\n${lines.join('\n')}`);
   }
   const stop = async () => {

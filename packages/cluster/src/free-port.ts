@@ -40,3 +40,17 @@ export async function freePort(): Promise<number> {
   const [port] = await freePorts(1);
   return port!;
 }
+
+/**
+ * `start(port)` on a free port. Another process can take a port picked free before the service it was picked for
+ * listens on it; a start that then fails with EADDRINUSE is tried again on another port, `attempts` times in all.
+ */
+export async function onFreePort<Started>(start: (port: number) => Promise<Started>, attempts = 3): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt >= attempts || !/EADDRINUSE/.test(String((error as Error).message))) throw error;
+    }
+  }
+}

@@ -4,7 +4,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgresSettings } from './embedded
 export { launchServices, spawnService, stopServices, waitUntilReady, type RunningService } from './launch.js';
 export { ensureServiceRoles, ensureServiceSchemas, serviceDatabaseUrls } from './provision.js';
 export { roleName, serviceCatalog, serviceUrlVariable, type ServiceName } from './service-catalog.js';
-export { freePort, freePorts } from './free-port.js';
+export { freePort, freePorts, onFreePort } from './free-port.js';
 export { type ClusterStatus } from './cluster-status.js';
 export { isRunning, procStat } from './processes.js';
 export { workspaceRoot } from './workspace-root.js';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listensOn } from './port-owner.js';
 import { serviceBundle } from './service-bundle.js';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
 
@@ -76,12 +77,17 @@ function answersOk(url: string) {
   });
 }
 
+/**
+ * Waits until `child` answers 2xx at `url`. An answer from another process holding its port does not count: `child`
+ * then fails to listen, and this throws once it has exited, as for any child that stopped before it was ready.
+ */
 export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal) {
   const deadline = Date.now() + timeoutMs;
+  const port = Number(new URL(url).port) || undefined;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
-    if (await answersOk(url)) return;
+    if ((await answersOk(url)) && (!child.pid || !port || (await listensOn(child.pid, port)))) return;
     // A refused connection costs next to nothing; polling often keeps `pnpm start` from waiting on a ready service.
     await sleep(100);
   }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { waitUntilReady } from '../src/launch.js';
+import { listensOn } from '../src/port-owner.js';
+
+async function answeringServer() {
+  const server = createServer((_request, reply) => reply.end('ok')).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A child that answers 200 on `port`, or exits with code 1 (EADDRINUSE) if that port is taken. */
+const serviceOn = (port: number) =>
+  spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')`,
+  ]);
+
+test('listensOn tells the process listening on a port from the others', async (context) => {
+  const { server, port } = await answeringServer();
+  assert.equal(await listensOn(process.pid, port), true);
+
+  const child = serviceOn(0);
+  context.after(() => child.kill());
+  assert.equal(await listensOn(child.pid!, port), false, 'the child does not hold this process’s port');
+  server.close();
+  await once(server, 'close');
+  assert.equal(await listensOn(process.pid, port), false, 'nobody listens once the server is closed');
+});
+
+test('a service whose port another process answers on is not ready: it fails, and waitUntilReady says so', async (context) => {
+  const { server, port } = await answeringServer();
+  context.after(() => server.close());
+  const child = serviceOn(port);
+  context.after(() => child.kill());
+
+  await assert.rejects(waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 30_000), /exited with code 1/);
+});
+
+test('a service listening on its port is ready', async (context) => {
+  const { server, port } = await answeringServer();
+  server.close();
+  await once(server, 'close');
+  const child = serviceOn(port);
+  context.after(() => child.kill());
+
+  await waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 30_000);
+  assert.equal(child.exitCode, null);
+});
