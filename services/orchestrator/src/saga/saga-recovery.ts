@@ -3,6 +3,8 @@ import type { SagaOwner, SagaRepository } from './saga-repository.js';
 
 interface Resumable {
   resume: (owner: SagaOwner) => Promise<unknown>;
+  /** The saga types it can drive: a failed compensation of another type is left as it is, for a process that can. */
+  types?: readonly string[];
 }
 
 export interface SagaRecoveryOptions {
@@ -31,7 +33,7 @@ export function createSagaRecovery(options: SagaRecoveryOptions) {
       logger.info({ sagaId: orphaned.sagaId, ownerVersion: orphaned.version }, 'taking up an orphaned saga run');
       return orphaned;
     }
-    const failed = compensationRetry && (await repository.claimFailedCompensation(compensationRetry));
+    const failed = compensationRetry && (await repository.claimFailedCompensation(compensationRetry, options.runner.types));
     if (failed)
       logger.info({ sagaId: failed.sagaId, ownerVersion: failed.version }, 'retrying a failed saga compensation');
     return failed;

@@ -7,6 +7,8 @@ interface Resumable {
 /** Takes a run up with the runner of its type, so one sweep and one admin API serve every saga. */
 export function createSagaRegistry(repository: SagaRepository, runners: Record<string, Resumable>) {
   return {
+    /** The saga types this process can drive. */
+    types: Object.keys(runners),
     async resume(owner: SagaOwner) {
       const found = await repository.find(owner.sagaId);
       if (!found) throw new Error(`Saga run ${owner.sagaId} not found`);
