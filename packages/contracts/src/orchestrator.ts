@@ -59,7 +59,7 @@ export const sagaRunViewSchema = z.object({
   status: sagaStatusSchema,
   input: z.unknown(),
   failure: z.unknown().nullable(),
-  /** How often the sweep has compensated the run again since its compensation last failed. */
+  /** How often the sweep has compensated the run again since it first failed, or since an operator's last retry. */
   compensation_retries: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),

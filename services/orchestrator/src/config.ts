@@ -39,7 +39,8 @@ export const orchestratorConfigSchema = baseConfigSchema
     SAGA_BACKOFF_MS: milliseconds(200),
     /**
      * A run whose compensation failed is taken up again by the sweep this long after, then after twice as long each
-     * time, SAGA_COMPENSATION_RETRIES times in all; after that it waits for an operator. 0 leaves it to an operator.
+     * time, SAGA_COMPENSATION_RETRIES times in all; after that it waits for an operator. SAGA_COMPENSATION_RETRIES=0
+     * leaves it to an operator (SAGA_COMPENSATION_RETRY_MS is at least 1).
      */
     SAGA_COMPENSATION_RETRY_MS: milliseconds(30_000),
     SAGA_COMPENSATION_RETRIES: z.coerce.number().int().min(0).max(20).default(8),
