@@ -236,6 +236,7 @@ describe('the admin API', () => {
       /is completed; only a compensation_failed or needs_attention run can be retried/,
     );
     assert.equal((await shop.admin('GET', `/${randomUUID()}`)).status, 404);
+    assert.equal((await shop.admin('POST', `/${randomUUID()}/retry`)).status, 404);
     assert.equal((await shop.admin('GET', '?status=lost')).status, 400);
   });
 

@@ -40,9 +40,9 @@ export const orchestratorConfigSchema = baseConfigSchema
     /**
      * A run whose compensation failed is taken up again by the sweep this long after, then after twice as long each
      * time, SAGA_COMPENSATION_RETRIES times in all; after that it waits for an operator. SAGA_COMPENSATION_RETRIES=0
-     * leaves it to an operator (SAGA_COMPENSATION_RETRY_MS is at least 1).
+     * leaves it to an operator. At least a second: retries back to back would be over before a service is back.
      */
-    SAGA_COMPENSATION_RETRY_MS: milliseconds(30_000),
+    SAGA_COMPENSATION_RETRY_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     SAGA_COMPENSATION_RETRIES: z.coerce.number().int().min(0).max(20).default(8),
     /** The auth service's address as MCP clients reach it, named in /.well-known/oauth-protected-resource. */
     MCP_AUTHORIZATION_SERVER: z.url().default('http://localhost:8005'),

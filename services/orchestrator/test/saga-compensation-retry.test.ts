@@ -42,25 +42,25 @@ const runOf = async (id: string) => (await database.repository.find(id))!.run;
 
 test('the sweep compensates a failed undo again after a back-off doubling each time, then leaves it to an operator', async () => {
   const { runner, sweepWith, trajectory, input, newId } = declinedWhileUndoFails();
-  const retry = { firstAfterMs: 400, most: 2 };
+  const retry = { firstAfterMs: 1_000, most: 2 };
   const id = newId();
   assert.equal((await runner.start(id, input)).status, 'compensation_failed');
   assert.equal(callsOf(trajectory, 'undo:create'), 3);
 
   await sweepWith(retry);
   assert.equal(callsOf(trajectory, 'undo:create'), 3, 'not before the first back-off');
+
+  await sleep(1_100);
   await sweepWith();
   assert.equal(callsOf(trajectory, 'undo:create'), 3, 'never without compensationRetry');
-
-  await sleep(450);
   await sweepWith(retry);
-  assert.equal(callsOf(trajectory, 'undo:create'), 6, 'taken up again after 400 ms, and failed again');
+  assert.equal(callsOf(trajectory, 'undo:create'), 6, 'taken up again after a second, and failed again');
   assert.deepEqual([(await runOf(id)).status, (await runOf(id)).compensationRetries], ['compensation_failed', 1]);
 
-  await sleep(450);
+  await sleep(1_100);
   await sweepWith(retry);
-  assert.equal(callsOf(trajectory, 'undo:create'), 6, 'the second back-off is 800 ms');
-  await sleep(400);
+  assert.equal(callsOf(trajectory, 'undo:create'), 6, 'the second back-off is two seconds');
+  await sleep(1_000);
   await sweepWith(retry);
   assert.equal(callsOf(trajectory, 'undo:create'), 9);
   assert.equal((await runOf(id)).compensationRetries, 2);

@@ -77,10 +77,11 @@ export async function adminRoutes(
     '/admin/sagas/:id/retry',
     { config, schema: { params: sagaParamsSchema, response: { 200: sagaRunViewSchema } } },
     async (request) => {
-      const found = await repository.find(request.params.id);
-      if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
       const owner = await repository.reopen(request.params.id);
       if (!owner) {
+        // Read after the refusal, so it names the status that refused it (the sweep may have just taken the run up).
+        const found = await repository.find(request.params.id);
+        if (!found) throw AppError.notFound(`Saga run ${request.params.id} not found`);
         throw AppError.conflict(
           `Saga run ${request.params.id} is ${found.run.status}; only a compensation_failed or needs_attention run can be retried`,
         );

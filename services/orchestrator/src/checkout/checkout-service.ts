@@ -30,11 +30,14 @@ export interface CheckoutObserver {
 // A 400 from a service is our own request it found invalid: its wording names internal fields, not the shopper's cart.
 const requestRejected = (failure: SagaFailure) => failure.statusCode === 400;
 
-/** Said when the run ended compensation_failed: what is still held stays held until an operator's retry undoes it. */
+/**
+ * Said when the run ended compensation_failed: what is still held stays held until a retry (the sweep's, or an
+ * operator's) undoes it.
+ */
 const notUndone = 'Undoing the checkout is not finished, so the cart stays held until it is; this has been reported.';
 
 // A claim the session service refused (an empty cart, another checkout's, another user's) was never made: such a run
-// holds nothing of the shopper's; what is left undone (the void of a charge never made) is the operator's, not theirs.
+// holds nothing of the shopper's; what is left undone (the void of a charge never made) is the retries', not theirs.
 // "Still in progress" is no refusal: that claim may yet be made.
 const claimRefused = (failure: SagaFailure) =>
   failure.step === 'claim_cart' && failure.statusCode < 500 && !isUnanswered(failure.code);

@@ -28,7 +28,10 @@ export const sagaRuns = orchestratorSchema.table(
     failure: jsonb('failure'),
     /** Fencing token: bumped on every take-over; every write of the run is conditional on it. */
     ownerVersion: integer('owner_version').notNull().default(0),
-    /** How often the sweep has taken this run up again since its compensation first failed (an operator's retry resets it). */
+    /**
+     * How often the sweep has taken this run up again since its compensation first failed (an operator's retry resets
+     * it).
+     */
     compensationRetries: integer('compensation_retries').notNull().default(0),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

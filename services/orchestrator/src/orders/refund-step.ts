@@ -13,7 +13,7 @@ export interface RefundData {
 /**
  * Calls the saga's refund off at the payment service, for good: a refund of a process that lost the run, still on its
  * way, is then refused rather than made after the order was given back. The first step of both sagas does it before it
- * gives the order back, and keeps the order held when it fails (the refund may yet land), for an operator's retry.
+ * gives the order back, and keeps the order held when it fails (the refund may yet land), for a retry.
  * No transaction known: the first step never answered, so no refund was ever sent.
  */
 export async function callOffRefund<Input, Data extends RefundData>(

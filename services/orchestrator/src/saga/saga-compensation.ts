@@ -21,7 +21,8 @@ const mustUndo = (step: { compensateUnstarted?: boolean }, record: SagaStepRecor
 /**
  * Undoes a run in reverse order, from the pivot down. Each compensation is retried with backoff; one that still
  * fails is recorded and reported, and the others run anyway, except below a step marked compensateUnstarted, whose
- * call may still land. Already compensated steps are skipped, so an operator's retry finishes only what is left.
+ * call may still land. Already compensated steps are skipped, so a retry (the sweep's or an operator's) finishes only
+ * what is left.
  */
 export function createCompensation<Input, Data>(
   definition: SagaDefinition<Input, Data>,
@@ -82,7 +83,7 @@ export function createCompensation<Input, Data>(
       failedSteps.push(record.name);
       // The undo of a step that may still be in flight (compensateUnstarted) is what stops it from landing: until it
       // is done, the steps before stay as they are (the order, the stock, the cart), so a late charge never lands on
-      // goods given back. An operator's retry undoes it, then them.
+      // goods given back. A retry (the sweep's, or an operator's) undoes it, then them.
       if (step.compensateUnstarted) break;
     }
     const status = failedSteps.length > 0 ? 'compensation_failed' : 'compensated';
@@ -90,7 +91,7 @@ export function createCompensation<Input, Data>(
     if (failedSteps.length > 0) {
       logger.error(
         { sagaId, failedSteps, failure },
-        'saga run ended compensation_failed; retry it with POST /admin/sagas/:id/retry',
+        'saga run ended compensation_failed; the sweep retries it (SAGA_COMPENSATION_RETRIES), or POST /admin/sagas/:id/retry',
       );
     }
     return { status, data, failure } as const;

@@ -19,7 +19,7 @@ interface SagaStep<Input, Data> {
   /**
    * Compensate even when the run's record says the step never started (it must then be idempotent and accept
    * missing data): a process that lost the run may still have this step's call in flight, e.g. a charge. The undo
-   * must stop that call from landing (a void): when it fails, the steps before are left undone, for an operator's retry.
+   * must stop that call from landing (a void): when it fails, the steps before are left undone, for a retry.
    */
   compensateUnstarted?: boolean;
   /**

@@ -4,7 +4,7 @@ import type { SagaOwner, SagaRepository } from './saga-repository.js';
 interface Resumable {
   resume: (owner: SagaOwner) => Promise<unknown>;
   /** The saga types it can drive: a failed compensation of another type is left as it is, for a process that can. */
-  types?: readonly string[];
+  types: readonly string[];
 }
 
 export interface SagaRecoveryOptions {
@@ -22,7 +22,10 @@ export interface SagaRecoveryOptions {
   batch?: number;
 }
 
-/** Takes up orphaned runs and retries failed compensations, from any replica; the app runs `sweep` at start and then periodically. */
+/**
+ * Takes up orphaned runs and retries failed compensations, from any replica; the app runs `sweep` at start and then
+ * periodically.
+ */
 export function createSagaRecovery(options: SagaRecoveryOptions) {
   const { repository, logger, compensationRetry } = options;
   let sweeping: Promise<void> | undefined;
@@ -33,7 +36,8 @@ export function createSagaRecovery(options: SagaRecoveryOptions) {
       logger.info({ sagaId: orphaned.sagaId, ownerVersion: orphaned.version }, 'taking up an orphaned saga run');
       return orphaned;
     }
-    const failed = compensationRetry && (await repository.claimFailedCompensation(compensationRetry, options.runner.types));
+    const failed =
+      compensationRetry && (await repository.claimFailedCompensation(compensationRetry, options.runner.types));
     if (failed)
       logger.info({ sagaId: failed.sagaId, ownerVersion: failed.version }, 'retrying a failed saga compensation');
     return failed;

@@ -183,15 +183,15 @@ export function createSagaRepository(db: Database) {
     /**
      * Takes up one run whose compensation failed, once its back-off has passed: `firstAfterMs` after it failed, twice
      * that after its first retry failed, and so on, `most` times in all; the run then compensates again what is still
-     * undone. Only runs of `types`, when given: one of another type is left compensation_failed, not taken up by a
-     * process that cannot drive it.
+     * undone. Only runs of `types`: one of another type is left compensation_failed, not taken up by a process that
+     * cannot drive it.
      */
-    claimFailedCompensation: (retry: { firstAfterMs: number; most: number }, types?: readonly string[]) =>
+    claimFailedCompensation: (retry: { firstAfterMs: number; most: number }, types: readonly string[]) =>
       claimOne(
         sql`, status = 'compensating', compensation_retries = compensation_retries + 1, updated_at = now(),
           finished_at = null`,
         sql`status = 'compensation_failed' and compensation_retries < ${retry.most}
-            ${types ? sql`and type = any(${sql.param([...types])}::text[])` : sql``}
+            and type = any(${sql.param([...types])}::text[])
             and finished_at < now() - make_interval(secs => ${retry.firstAfterMs / 1000} * power(2, compensation_retries))
           order by finished_at`,
       ),
