@@ -78,6 +78,7 @@ test('cancel_order states the refund, does nothing without a yes, and cancels an
   assert.deepEqual(writes(), ['orders.cancellation', 'payments.refund', 'products.restock', 'orders.cancellation']);
   assert.equal(content.message, `Order ${orderId} is cancelled; $21.00 is refunded.`);
   assert.equal(content.refund_amount, 21);
+  assert.equal(content.status, 'completed');
   assert.equal((content.order as { status: string }).status, 'cancelled');
   assert.equal([...shop.payments.values()][0]!.status, 'refunded');
   assert.deepEqual([shop.products.get(1)!.stock, shop.products.get(2)!.stock], [10, 3]);
@@ -94,7 +95,8 @@ test('cancel_order promises no refund while the cancellation is still processing
   restockingDown();
   const confirmed = await callConfirmedTool(tools.cancel_order!, { order_id: orderId }, 'cancel-processing');
   const { content } = await confirmed.answer('yes');
-  assert.equal(content.refund_amount, 21);
+  assert.equal(content.status, 'processing');
+  assert.equal('refund_amount' in content, false, 'no amount an agent could repeat as refunded');
   assert.equal(
     content.message,
     `The cancellation of order ${orderId} is still being processed: the order's status will show when it is ` +

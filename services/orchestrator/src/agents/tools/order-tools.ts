@@ -1,8 +1,8 @@
-import { orderIdArgumentSchema, type Order } from '@ecomm/contracts';
+import { orderIdArgumentSchema, type Order, type OrderOperationResult, type RefundQuote } from '@ecomm/contracts';
 import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
 import { describeRefundLines, operationMessage } from '../../orders/operation-messages.js';
-import type { OrderService } from '../../orders/order-service.js';
+import type { OrderOperation, OrderService } from '../../orders/order-service.js';
 import { askToConfirm } from './confirmation.js';
 import { formatMoney, relayRefusals, shopperContext, success, ToolRefusal } from './tool-context.js';
 
@@ -22,6 +22,18 @@ function summarise(order: Order) {
       unit_price: line.unit_price,
     })),
   };
+}
+
+/**
+ * A cancellation's or return's answer to the agent. The refund is stated only once made: one still processing may
+ * yet be undone, and its amount may not be known yet (0), which an agent would repeat as "$0.00 refunded".
+ */
+function operationOutcome(operation: OrderOperation, result: OrderOperationResult, quote: RefundQuote) {
+  const message = operationMessage(operation, result, quote);
+  const order = summarise(result.order);
+  return result.status === 'completed'
+    ? { order, status: result.status, refund_amount: result.refund_amount, message }
+    : { order, status: result.status, message };
 }
 
 /**
@@ -71,8 +83,7 @@ export function createOrderTools(orders: OrderService) {
             `Not confirmed, so order ${input.order_id} was not cancelled and nothing was refunded.`,
           );
         const result = await orders.cancelOrder(shopper.userId, input.order_id, { operationId: shopper.callKey });
-        const message = operationMessage('cancellation', result, preview);
-        return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
+        return success(operationOutcome('cancellation', result, preview));
       }),
     {
       name: 'cancel_order',
@@ -99,8 +110,7 @@ export function createOrderTools(orders: OrderService) {
         const result = await orders.returnItems(shopper.userId, input.order_id, input.lines, {
           operationId: shopper.callKey,
         });
-        const message = operationMessage('return', result, preview);
-        return success({ order: summarise(result.order), refund_amount: result.refund_amount, message });
+        return success(operationOutcome('return', result, preview));
       }),
     {
       name: 'return_items',
