@@ -130,6 +130,23 @@ describe('POST /chat/stream', () => {
     }
   });
 
+  test('the orders agent speaks on the stream too: its list, its question, and the cancellation done', async () => {
+    const shopper = await shop.newShopper();
+    await stream(shop.urls.orchestrator, shopper, 'Find a MacBook Pro and buy 1 unit.');
+    const [order] = await shop.orders(shopper.userId);
+    const words = (parts: Part[]) =>
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => part.delta)
+        .join('');
+
+    assert.match(words(await stream(shop.urls.orchestrator, shopper, 'show my orders')), new RegExp(order!.order_id));
+    assert.match(words(await stream(shop.urls.orchestrator, shopper, 'cancel my last order')), /Reply "yes"/);
+    const cancelled = words(await stream(shop.urls.orchestrator, shopper, 'yes'));
+    assert.equal(cancelled, `Order ${order!.order_id} is cancelled; $2,000.00 is refunded.`);
+    assert.doesNotMatch(cancelled, /couldn't work that out/);
+  });
+
   test('a second message while the first streams gets an ordinary 409; a missing token a 401', async () => {
     const model = new ScriptedChatModel([[{ call: 'transfer_to_sales' }], [{ say: 'Hello!' }]], 400);
     const orchestrator = await orchestratorWith(model);

@@ -1,10 +1,11 @@
 import type { ChatDataParts, CheckoutReceipt } from '@ecomm/contracts';
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { UIMessageChunk } from 'ai';
+import { agentNames } from '../agents/graph/shopping-graph.js';
 
 type Write = (part: UIMessageChunk) => void;
 
-const agentNodes = new Set(['sales', 'checkout']);
+const agentNodes = new Set<string>(agentNames);
 
 function parseToolContent(content: unknown): unknown {
   try {

@@ -25,7 +25,9 @@ import { refusalMessage } from '../tools/tool-context.js';
 import { UsageTracker } from '../usage-tracker.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
 
-export type AgentName = 'sales' | 'checkout' | 'orders';
+/** The agents the supervisor hands a conversation to; each is a node of the graph by that name. */
+export const agentNames = ['sales', 'checkout', 'orders'] as const;
+export type AgentName = (typeof agentNames)[number];
 
 /**
  * How every turn runs the graph: its checkpoint is saved once, when the turn ends or pauses for a confirmation, not
@@ -231,7 +233,7 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
   };
 
   return new StateGraph(ShoppingState)
-    .addNode('supervisor', traced('supervisor', supervisor), { ends: ['sales', 'checkout', 'orders'] })
+    .addNode('supervisor', traced('supervisor', supervisor), { ends: [...agentNames] })
     .addNode('sales', traced('sales', agentNode('sales')), { ends: ['sales_tools', END] })
     .addNode('sales_tools', traced('sales_tools', toolsNode('sales')), { ends: ['sales', 'checkout', 'orders'] })
     .addNode('checkout', traced('checkout', agentNode('checkout')), { ends: ['checkout_tools', END] })
