@@ -133,10 +133,18 @@ describe('the web app when shoppers stray from the happy path', () => {
     await say(page, 'cancel my last order');
     const confirm = page.getByRole('group', { name: 'Confirm the refund' });
     assert.deepEqual(await confirm.getByRole('button').allInnerTexts(), ['Yes, refund $2,000.00', 'No']);
+    const asking = page.locator('.message.assistant').nth((await page.locator('.message.assistant').count()) - 1);
+    // Paused for the answer, not still running: the step says it asked, then and after the answer.
+    assert.match(await asking.innerText(), /\? Cancelling the order — asked you to confirm/);
     await confirm.getByRole('button', { name: 'Yes, refund $2,000.00' }).click();
     await page.getByText('The agent is working…').waitFor({ state: 'detached' });
     assert.deepEqual(await page.getByRole('alert').allInnerTexts(), []);
-    assert.match(await page.locator('.message.assistant').last().innerText(), /✓ Cancelling the order/);
+    assert.match(
+      await page.locator('.message.assistant').last().innerText(),
+      new RegExp(`✓ Cancelling the order\\s+Order ${orderId} is cancelled; \\$2,000\\.00 is refunded\\.`),
+    );
+    assert.match(await asking.innerText(), /\? Cancelling the order — asked you to confirm/);
+    assert.equal(await page.locator('.step.running').count(), 0, 'no step is left looking as if still running');
     const order = await internal<{ status: string }>(shop.cluster.urls.order!, `/${orderId}`);
     assert.match(order.status, /cancell/);
     await page.close();
