@@ -51,3 +51,17 @@ test('a service listening on its port is ready', async (context) => {
   await waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 30_000);
   assert.equal(child.exitCode, null);
 });
+
+test('a service killed by a signal before it was ready fails at once, not at the deadline', async (context) => {
+  // Another process answers on its port: the child can never be the one listening there.
+  const { server, port } = await answeringServer();
+  context.after(() => server.close());
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+  context.after(() => child.kill());
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+
+  const started = Date.now();
+  await assert.rejects(waitUntilReady(`http://127.0.0.1:${port}/ready`, child, 5_000), /SIGKILL before it was ready/);
+  assert.ok(Date.now() - started < 2_000, `it failed after ${Date.now() - started} ms`);
+});
