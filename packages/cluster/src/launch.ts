@@ -79,7 +79,8 @@ function answersOk(url: string) {
 
 /**
  * Waits until `child` answers 2xx at `url`. An answer from another process holding its port does not count: `child`
- * then fails to listen, and this throws once it has exited, as for any child that stopped before it was ready.
+ * then fails to listen, and this throws once it has exited (or was killed), as for any child that stopped before it was
+ * ready.
  */
 export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal) {
   const deadline = Date.now() + timeoutMs;
@@ -87,6 +88,8 @@ export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
+    // Killed (by the OOM killer, an operator...): its exit code stays null, its signal says so.
+    if (child.signalCode !== null) throw new Error(`was killed by ${child.signalCode} before it was ready`);
     if ((await answersOk(url)) && (!child.pid || !port || (await listensOn(child.pid, port)))) return;
     // A refused connection costs next to nothing; polling often keeps `pnpm start` from waiting on a ready service.
     await sleep(100);
