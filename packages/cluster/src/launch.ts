@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listensOn } from './port-owner.js';
+import { anotherProcessListensOn } from './port-owner.js';
 import { serviceBundle } from './service-bundle.js';
 import { serviceCatalog, type ServiceName } from './service-catalog.js';
 
@@ -90,7 +90,7 @@ export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
     // Killed (by the OOM killer, an operator...): its exit code stays null, its signal says so.
     if (child.signalCode !== null) throw new Error(`was killed by ${child.signalCode} before it was ready`);
-    if ((await answersOk(url)) && (!child.pid || !port || (await listensOn(child.pid, port)))) return;
+    if ((await answersOk(url)) && !(child.pid && port && (await anotherProcessListensOn(child.pid, port)))) return;
     // A refused connection costs next to nothing; polling often keeps `pnpm start` from waiting on a ready service.
     await sleep(100);
   }

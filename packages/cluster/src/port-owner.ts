@@ -19,19 +19,20 @@ async function listeningSockets(port: number) {
 }
 
 /**
- * Whether the process `pid` is the one listening on `port`. A port picked free by one process can be taken by another
+ * Whether another process than `pid` listens on `port`. A port picked free by one process can be taken by another
  * before the service it was meant for listens on it: that service then fails, and whatever took the port answers in
- * its name. Linux only (it reads /proc); elsewhere it is always true.
+ * its name. Read from /proc (Linux): false where /proc shows no listener on the port at all (no /proc, or one that
+ * lists no sockets, as WSL 1's), since then nothing can be told.
  */
-export async function listensOn(pid: number, port: number) {
-  if (!existsSync('/proc/net/tcp')) return true;
+export async function anotherProcessListensOn(pid: number, port: number) {
+  if (!existsSync('/proc/net/tcp')) return false;
   const sockets = await listeningSockets(port);
   if (sockets.size === 0) return false;
   const descriptors = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
   for (const descriptor of descriptors) {
     const target = await readlink(`/proc/${pid}/fd/${descriptor}`).catch(() => '');
     const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-    if (inode && sockets.has(inode)) return true;
+    if (inode && sockets.has(inode)) return false;
   }
-  return false;
+  return true;
 }

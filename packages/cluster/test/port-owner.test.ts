@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { waitUntilReady } from '../src/launch.js';
-import { listensOn } from '../src/port-owner.js';
+import { anotherProcessListensOn } from '../src/port-owner.js';
 
 async function answeringServer() {
   const server = createServer((_request, reply) => reply.end('ok')).listen(0, '127.0.0.1');
@@ -20,16 +20,20 @@ const serviceOn = (port: number) =>
     `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')`,
   ]);
 
-test('listensOn tells the process listening on a port from the others', async (context) => {
+test('anotherProcessListensOn tells a port held by another process from one held by this process or by nobody', async (context) => {
   const { server, port } = await answeringServer();
-  assert.equal(await listensOn(process.pid, port), true);
+  assert.equal(await anotherProcessListensOn(process.pid, port), false);
 
   const child = serviceOn(0);
   context.after(() => child.kill());
-  assert.equal(await listensOn(child.pid!, port), false, 'the child does not hold this process’s port');
+  assert.equal(
+    await anotherProcessListensOn(child.pid!, port),
+    true,
+    'this process holds the port the child was given',
+  );
   server.close();
   await once(server, 'close');
-  assert.equal(await listensOn(process.pid, port), false, 'nobody listens once the server is closed');
+  assert.equal(await anotherProcessListensOn(child.pid!, port), false, 'nobody listens once the server is closed');
 });
 
 test('a service whose port another process answers on is not ready: it fails, and waitUntilReady says so', async (context) => {
