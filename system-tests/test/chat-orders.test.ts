@@ -232,4 +232,52 @@ describe('scripted model', () => {
     assert.deepEqual([theirs.order.status, theirs.payment.refunded_amount], ['paid', 0]);
     assert.equal(await shop.stock(racket), 10);
   });
+
+  test('two cancellations in one reply: one is asked at a time, and a yes to each cancels both', async () => {
+    const shopper = await shop.newShopper();
+    await say(shopper, 'Buy a keychain');
+    const first = (await lastOrder(shopper)).order.order_id;
+    await say(shopper, 'Buy a water bottle');
+    const second = (await lastOrder(shopper)).order.order_id;
+    const model = new ScriptedChatModel([
+      [{ call: 'transfer_to_orders' }],
+      [
+        { call: 'cancel_order', args: { order_id: first } },
+        { call: 'cancel_order', args: { order_id: second } },
+      ],
+      [{ call: 'cancel_order', args: { order_id: second } }],
+      [{ say: 'Done.' }],
+    ]);
+    const orchestrator = await orchestratorWith(model);
+    try {
+      const send = (message: string) =>
+        fetch(`${orchestrator.url}/chat`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ session_id: `${shopper.sessionId}-scripted`, message }),
+        }).then(
+          async (response) => (await response.json()) as { response: string; steps: { tool: string; ok: boolean }[] },
+        );
+      assert.match((await send('cancel both')).response, new RegExp(`cancel order ${first}`));
+      const secondAsked = await send('yes');
+      assert.match(secondAsked.response, new RegExp(`cancel order ${second}`));
+      const told = model.calls[2]!.messages.map((message) => String(message.content));
+      assert.ok(
+        told.some((content) => content.includes('only one payment, cancellation or return can be asked about')),
+        'the second call of the reply was sent back, to be asked on its own',
+      );
+      const done = await send('yes');
+      assert.equal(done.response, 'Done.');
+      const orders = await shop.orders(shopper.userId);
+      assert.deepEqual(
+        orders.map((order) => [order.order_id, order.status]).sort(),
+        [
+          [first, 'cancelled'],
+          [second, 'cancelled'],
+        ].sort(),
+      );
+    } finally {
+      await orchestrator.app.close();
+    }
+  });
 });

@@ -21,6 +21,7 @@ import {
 } from '@langchain/langgraph';
 import { isAppError, spanAttributes, withSpan } from '@ecomm/platform';
 import { z } from 'zod';
+import { mayPauseForConfirmation } from '../tools/confirmation.js';
 import { refusalMessage } from '../tools/tool-context.js';
 import { UsageTracker } from '../usage-tracker.js';
 import { checkoutPrompt, ordersPrompt, salesPrompt, supervisorPrompt } from './prompts.js';
@@ -74,7 +75,12 @@ type AIMessageWithCalls = BaseMessage & { tool_calls?: { id?: string; name: stri
 /** Invoked with a whole tool call, a LangChain tool answers with a ToolMessage. */
 interface ToolRunner {
   invoke: (call: unknown, config: RunnableConfig) => Promise<ToolMessage>;
+  metadata?: Record<string, unknown>;
 }
+
+const oneQuestionAtATime =
+  'Not done: only one payment, cancellation or return can be asked about at a time. Ask about this one once the ' +
+  'customer has answered the first.';
 
 const transferTargets: Record<string, AgentName> = {
   transfer_to_sales: 'sales',
@@ -193,12 +199,20 @@ export function buildShoppingGraph(options: ShoppingGraphOptions) {
     const reply = state.messages.at(-1) as AIMessageWithCalls;
     let results: ToolMessage[] = [];
     let transferTo: AgentName | undefined;
+    let asking = false;
     for (const call of reply.tool_calls ?? []) {
       const id = call.id ?? `${call.name}-${results.length}`;
       const selected = toolsByName.get(call.name) as ToolRunner | undefined;
       if (!selected) {
         results.push(refusalMessage(id, call.name, `There is no tool named ${call.name}.`));
         continue;
+      }
+      if (mayPauseForConfirmation(selected)) {
+        if (asking) {
+          results.push(refusalMessage(id, call.name, oneQuestionAtATime));
+          continue;
+        }
+        asking = true;
       }
       transferTo = transferTargets[call.name] ?? transferTo;
       try {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { paymentBeingConfirmed } from '../../checkout/checkout-outcome.js';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { ShoppingService } from '../../shopping/shopping-service.js';
-import { askToConfirm, type ConfirmationRequest } from './confirmation.js';
+import { askToConfirm, pausesForConfirmation, type ConfirmationRequest } from './confirmation.js';
 import { createViewCartTool } from './sales-tools.js';
 import { formatMoney, refusalOf, shopperContext, success, ToolRefusal } from './tool-context.js';
 
@@ -73,6 +73,7 @@ export function createCheckoutTools(
         'Check out the whole cart: reserves stock, creates the order and charges the payment, all or nothing. Prices come from the catalog.',
       schema: z.object({}),
       responseFormat: 'content_and_artifact',
+      metadata: pausesForConfirmation,
     },
   );
 

@@ -5,6 +5,15 @@ import { interrupt } from '@langchain/langgraph';
 const yes =
   /^\s*(?:yes|y|yeah|yep|yup|confirm(?:ed)?|ok(?:ay)?|sure|go ahead|pay|do it|please do)(?:[\s,.!]+(?:please|thanks|thank you|go ahead|do it|pay(?: now)?|confirm(?:ed)?))*[\s.!]*$/i;
 
+/**
+ * The metadata of a tool that may pause for the shopper's yes. A model reply runs one such call at most: a paused node
+ * runs again from its start when resumed, and a second question would be given the answer to the first.
+ */
+export const pausesForConfirmation = { pausesForConfirmation: true } as const;
+
+export const mayPauseForConfirmation = (tool: { metadata?: Record<string, unknown> }) =>
+  tool.metadata?.pausesForConfirmation === true;
+
 /** What the shopper was asked to confirm; `summary` names exactly what would happen, amounts included. */
 export interface ConfirmationRequest {
   question: string;

@@ -3,7 +3,7 @@ import { tool, type ToolRunnableConfig } from '@langchain/core/tools';
 import { z } from 'zod';
 import { describeRefundLines, operationMessage } from '../../orders/operation-messages.js';
 import type { OrderOperation, OrderService } from '../../orders/order-service.js';
-import { askToConfirm } from './confirmation.js';
+import { askToConfirm, pausesForConfirmation } from './confirmation.js';
 import { formatMoney, relayRefusals, shopperContext, success, ToolRefusal } from './tool-context.js';
 
 /** An order as the agent sees it: the shopper's words, no internal fields. */
@@ -90,6 +90,7 @@ export function createOrderTools(orders: OrderService) {
       description:
         'Cancel an order that has not shipped: refunds the whole payment and releases the stock. Asks the customer to confirm first.',
       schema: z.object({ order_id: orderIdArgumentSchema }),
+      metadata: pausesForConfirmation,
     },
   );
 
@@ -127,6 +128,7 @@ export function createOrderTools(orders: OrderService) {
           )
           .min(1),
       }),
+      metadata: pausesForConfirmation,
     },
   );
 
