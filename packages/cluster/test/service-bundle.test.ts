@@ -139,9 +139,9 @@ async function bundlerEsbuildChildren() {
     });
 }
 
-async function until(condition: () => Promise<boolean>, what: string) {
-  for (const deadline = Date.now() + 30_000; !(await condition()); await sleep(5)) {
-    if (Date.now() > deadline) throw new Error(`waited 30 s for ${what}`);
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
   }
 }
 
@@ -166,7 +166,8 @@ test(
     await until(async () => (await bundlerEsbuildChildren()).length > 0, 'esbuild to start');
     stop.abort();
     await assert.rejects(bundling, { name: 'AbortError' });
-    assert.deepEqual(await bundlerEsbuildChildren(), [], 'esbuild is stopped, not left to finish');
+    // Sent SIGTERM by the stop, esbuild is gone within moments (a loaded machine may take a few hundred ms to run it).
+    await until(async () => (await bundlerEsbuildChildren()).length === 0, 'esbuild to be stopped', 2_000);
     assert.equal(existsSync(bundle) ? statSync(bundle).mtimeMs : 0, before, 'no bundle was written');
     assert.deepEqual(await ensureServiceBundles(root), ['order'], 'the next start bundles it');
     assert.equal(run('order'), 'order v10 150000\n');
