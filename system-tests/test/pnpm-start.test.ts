@@ -129,9 +129,18 @@ test(
   },
 );
 
+/** A process's command line; empty once it is gone (it may exit between being listed and being read). */
+function commandLineOf(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The services of a launcher's process group still running (PostgreSQL's processes are not among them). */
 const servicesOf = (launcher: Launcher) =>
-  processGroup(launcher).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('services/'));
+  processGroup(launcher).filter((pid) => commandLineOf(pid).includes('services/'));
 
 async function untilNoServicesOf(launcher: Launcher) {
   for (let waited = 0; servicesOf(launcher).length > 0; waited += 100) {

@@ -135,7 +135,11 @@ async function bundlerEsbuildChildren() {
     .filter((pid) => {
       const stat = procStat(pid);
       if (stat?.name !== 'esbuild' || Number(stat.fields[1]) !== process.pid || !isRunning(pid)) return false;
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(service);
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(service);
+      } catch {
+        return false; // gone between being listed and being read
+      }
     });
 }
 

@@ -123,6 +123,15 @@ test(
   },
 );
 
+/** A process's command line; empty once it is gone (it may exit between being listed and being read). */
+function commandLineOf(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The processes descended from `pid`, read from /proc (it included). */
 function processTree(pid: number): number[] {
   const parents = new Map<number, number>();
@@ -152,7 +161,7 @@ test(
       await pnpm.leftProcess();
       run = processTree(pnpm.child.pid!);
       assert.ok(
-        run.some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')),
+        run.some((pid) => commandLineOf(pid).includes('postgres')),
         'the run has its PostgreSQL',
       );
 
