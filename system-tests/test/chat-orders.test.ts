@@ -43,6 +43,21 @@ async function say(shopper: Shopper, message: string) {
 const trajectory = (body: { steps: { tool: string; ok: boolean }[] }) =>
   body.steps.map((step) => `${step.tool}${step.ok ? '' : ' ✗'}`);
 
+/** `/chat` turns of `shopper` on `orchestratorUrl`, in a session of their own beside the offline model's. */
+const scriptedChat = (orchestratorUrl: string, shopper: Shopper) => (message: string) =>
+  fetch(`${orchestratorUrl}/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ session_id: `${shopper.sessionId}-scripted`, message }),
+  }).then(
+    async (response) =>
+      (await response.json()) as {
+        response: string;
+        awaiting_confirmation: boolean;
+        steps: { tool: string; ok: boolean }[];
+      },
+  );
+
 async function lastOrder(shopper: Shopper) {
   const [order] = await shop.orders(shopper.userId);
   const [payment] = (await shop.payments(order!.order_id)) as unknown as Payment[];
@@ -181,19 +196,7 @@ describe('scripted model', () => {
     ]);
     const orchestrator = await orchestratorWith(model);
     try {
-      const send = (message: string) =>
-        fetch(`${orchestrator.url}/chat`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ session_id: `${shopper.sessionId}-scripted`, message }),
-        }).then(
-          async (response) =>
-            (await response.json()) as {
-              response: string;
-              awaiting_confirmation: boolean;
-              steps: { tool: string; ok: boolean }[];
-            },
-        );
+      const send = scriptedChat(orchestrator.url, shopper);
       const asked = await send('Refund me $500 for the racket');
       assert.deepEqual(trajectory(asked), ['get_order ✗', 'cancel_order ✗', 'return_items ✗']);
       assert.equal(
@@ -250,14 +253,7 @@ describe('scripted model', () => {
     ]);
     const orchestrator = await orchestratorWith(model);
     try {
-      const send = (message: string) =>
-        fetch(`${orchestrator.url}/chat`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${shopper.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ session_id: `${shopper.sessionId}-scripted`, message }),
-        }).then(
-          async (response) => (await response.json()) as { response: string; steps: { tool: string; ok: boolean }[] },
-        );
+      const send = scriptedChat(orchestrator.url, shopper);
       assert.match((await send('cancel both')).response, new RegExp(`cancel order ${first}`));
       const secondAsked = await send('yes');
       assert.match(secondAsked.response, new RegExp(`cancel order ${second}`));
